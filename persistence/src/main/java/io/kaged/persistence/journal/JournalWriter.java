@@ -1,0 +1,203 @@
+package io.kaged.persistence.journal;
+
+import io.kaged.persistence.store.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for the journal. Operations for one persistence id always go to the same write lane, a
+ * single thread that drains everything queued since its last commit into one transaction: with many
+ * writers the cost of a commit is shared by all of them, so throughput grows with the number of writers.
+ * The lane also gives per-id ordering for free: a delete, or a read of the highest sequence number,
+ * queued after a write runs after that write has committed.
+ *
+ * <p>If a grouped transaction fails, each operation is retried in a transaction of its own, so one
+ * actor's bad write (a duplicate sequence number, say) never fails another actor's events.
+ */
+final class JournalWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
+
+    /** Something to do in a lane's transaction, completed after the commit. */
+    sealed interface Op {
+        CompletableFuture<?> done();
+
+        int rows();
+    }
+
+    record Insert(List<JournalRow> events, CompletableFuture<Void> done) implements Op {
+        public int rows() {
+            return events.size();
+        }
+    }
+
+    record DeleteTo(String persistenceId, long toSequenceNr, CompletableFuture<Void> done) implements Op {
+        public int rows() {
+            return 1;
+        }
+    }
+
+    record ReadHighest(String persistenceId, CompletableFuture<Long> done) implements Op {
+        public int rows() {
+            return 1;
+        }
+    }
+
+    /** Reported after every commit; used by metrics and benchmarks. */
+    interface CommitListener {
+        void committed(int ops, int rows, long nanos);
+    }
+
+    private final Store store;
+    private final List<JournalProjection> projections;
+    private final int maxBatchRows;
+    private final Lane[] lanes;
+    private volatile CommitListener listener = (ops, rows, nanos) -> {};
+
+    JournalWriter(Store store, List<JournalProjection> projections, int maxBatchRows) {
+        this.store = store;
+        this.projections = projections;
+        this.maxBatchRows = maxBatchRows;
+        this.lanes = new Lane[store.laneCount()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane(store.lane(i));
+        }
+    }
+
+    void onCommit(CommitListener l) {
+        this.listener = l;
+    }
+
+    CompletableFuture<Void> insert(String persistenceId, List<JournalRow> rows) {
+        var op = new Insert(rows, new CompletableFuture<>());
+        laneOf(persistenceId).enqueue(op);
+        return op.done();
+    }
+
+    CompletableFuture<Void> deleteTo(String persistenceId, long toSequenceNr) {
+        var op = new DeleteTo(persistenceId, toSequenceNr, new CompletableFuture<>());
+        laneOf(persistenceId).enqueue(op);
+        return op.done();
+    }
+
+    CompletableFuture<Long> highestSequenceNr(String persistenceId) {
+        var op = new ReadHighest(persistenceId, new CompletableFuture<>());
+        laneOf(persistenceId).enqueue(op);
+        return op.done();
+    }
+
+    private Lane laneOf(String persistenceId) {
+        return lanes[store.laneFor(persistenceId)];
+    }
+
+    private final class Lane {
+        private final Executor thread;
+        private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+
+        Lane(Executor thread) {
+            this.thread = thread;
+        }
+
+        void enqueue(Op op) {
+            queue.add(op);
+            if (scheduled.compareAndSet(false, true)) {
+                thread.execute(this::drain);
+            }
+        }
+
+        private void drain() {
+            try {
+                List<Op> batch = take();
+                if (!batch.isEmpty()) {
+                    commit(batch);
+                }
+            } finally {
+                scheduled.set(false);
+                if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+                    thread.execute(this::drain);
+                }
+            }
+        }
+
+        private List<Op> take() {
+            List<Op> batch = new ArrayList<>();
+            int rows = 0;
+            Op op;
+            while (rows < maxBatchRows && (op = queue.poll()) != null) {
+                batch.add(op);
+                rows += op.rows();
+            }
+            return batch;
+        }
+    }
+
+    private void commit(List<Op> batch) {
+        long start = System.nanoTime();
+        List<Runnable> completions = new ArrayList<>(batch.size());
+        try {
+            store.inTransaction(c -> {
+                apply(c, batch, completions);
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).done().completeExceptionally(e);
+                return;
+            }
+            log.debug("Grouped journal transaction of {} operations failed, retrying one by one", batch.size(), e);
+            for (Op op : batch) {
+                commit(List.of(op));
+            }
+            return;
+        }
+        completions.forEach(Runnable::run);
+        listener.committed(batch.size(), batch.stream().mapToInt(Op::rows).sum(), System.nanoTime() - start);
+    }
+
+    /** Runs the ops in queue order; inserts are sent as one JDBC batch between deletes and reads. */
+    private void apply(Connection c, List<Op> batch, List<Runnable> completions) throws SQLException {
+        completions.clear();
+        try (PreparedStatement insert = c.prepareStatement(JournalDao.INSERT)) {
+            boolean pending = false;
+            for (Op op : batch) {
+                if (op instanceof Insert i) {
+                    for (JournalRow row : i.events()) {
+                        JournalDao.bindInsert(insert, row);
+                        insert.addBatch();
+                        for (JournalProjection p : projections) {
+                            p.project(c, row.persistenceId(), row.sequenceNr(), row.writeTimestamp(), row.event());
+                        }
+                    }
+                    pending = true;
+                    completions.add(() -> i.done().complete(null));
+                } else if (op instanceof DeleteTo d) {
+                    pending = flush(insert, pending);
+                    JournalDao.deleteTo(c, d.persistenceId(), d.toSequenceNr());
+                    completions.add(() -> d.done().complete(null));
+                } else if (op instanceof ReadHighest r) {
+                    pending = flush(insert, pending);
+                    long highest = JournalDao.highestSequenceNr(c, r.persistenceId());
+                    completions.add(() -> r.done().complete(highest));
+                }
+            }
+            flush(insert, pending);
+        }
+    }
+
+    private static boolean flush(PreparedStatement insert, boolean pending) throws SQLException {
+        if (pending) {
+            insert.executeBatch();
+        }
+        return false;
+    }
+}

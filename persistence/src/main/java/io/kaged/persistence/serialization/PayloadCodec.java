@@ -1,0 +1,42 @@
+package io.kaged.persistence.serialization;
+
+import java.io.NotSerializableException;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+
+/**
+ * Turns payloads into (serializer id, manifest, bytes) through Pekko serialization and back. Storing
+ * the serializer id and manifest beside the bytes is what lets an event class be renamed or re-encoded
+ * later: the row says how it was written.
+ */
+public final class PayloadCodec {
+
+    /** A payload as stored. */
+    public record Encoded(int serializerId, String manifest, byte[] bytes) {}
+
+    private final Serialization serialization;
+
+    public PayloadCodec(ActorSystem system) {
+        this.serialization = SerializationExtension.get(system);
+    }
+
+    public Encoded encode(Object payload) throws NotSerializableException {
+        try {
+            Serializer serializer = serialization.findSerializerFor(payload);
+            String manifest = Serializers.manifestFor(serializer, payload);
+            return new Encoded(serializer.identifier(), manifest, serializer.toBinary(payload));
+        } catch (RuntimeException e) {
+            NotSerializableException n = new NotSerializableException(
+                    "cannot serialize " + payload.getClass().getName() + ": " + e.getMessage());
+            n.initCause(e);
+            throw n;
+        }
+    }
+
+    public Object decode(int serializerId, String manifest, byte[] bytes) {
+        return serialization.deserialize(bytes, serializerId, manifest).get();
+    }
+}

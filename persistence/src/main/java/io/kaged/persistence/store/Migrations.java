@@ -1,0 +1,61 @@
+package io.kaged.persistence.store;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+
+/**
+ * The one Flyway history, bundled in the jar under {@code db/migration}, shared by both engines. The
+ * only engine difference, the binary column type, is a placeholder ({@code ${blob}}), so a single set
+ * of numbered scripts stays the truth for SQLite and PostgreSQL alike.
+ */
+public final class Migrations {
+
+    /** A migration as {@code kaged db} reports it. */
+    public record Step(String version, String description, String state, Instant installedOn) {}
+
+    /** The schema version in use and what is applied and pending. */
+    public record Status(String schemaVersion, List<Step> applied, List<Step> pending) {}
+
+    private final Flyway flyway;
+
+    public Migrations(DataSource dataSource, Engine engine) {
+        this.flyway = Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .placeholders(Map.of("blob", engine == Engine.SQLITE ? "BLOB" : "BYTEA"))
+                .failOnMissingLocations(true)
+                .load();
+    }
+
+    /** Applies every pending migration; returns how many ran. */
+    public int migrate() {
+        return flyway.migrate().migrationsExecuted;
+    }
+
+    public Status status() {
+        MigrationInfo[] all = flyway.info().all();
+        MigrationInfo current = flyway.info().current();
+        List<Step> applied = Arrays.stream(all)
+                .filter(i -> i.getState().isApplied())
+                .map(Migrations::step)
+                .toList();
+        List<Step> pending = Arrays.stream(all)
+                .filter(i -> !i.getState().isApplied() && !i.getState().isFailed())
+                .map(Migrations::step)
+                .toList();
+        return new Status(current == null ? "none" : current.getVersion().toString(), applied, pending);
+    }
+
+    private static Step step(MigrationInfo i) {
+        return new Step(
+                i.getVersion() == null ? "" : i.getVersion().toString(),
+                i.getDescription(),
+                i.getState().getDisplayName().toLowerCase(java.util.Locale.ROOT),
+                i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant());
+    }
+}

@@ -1,0 +1,88 @@
+package io.kaged.persistence.store;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the store needs, read once from {@code kaged.storage} (see reference.conf for every key and
+ * what it bounds). The URL resolves as DESIGN.md fixes it: env {@code KAGED_DATABASE_URL}, then config
+ * {@code kaged.storage.url}, then the SQLite file in the kaged home of the current mode.
+ */
+public record StorageSettings(
+        StorageTarget target,
+        String targetSource,
+        KagedHome home,
+        int poolSize,
+        Duration connectionTimeout,
+        Duration sqliteBusyTimeout,
+        String sqliteSynchronous,
+        int postgresWriteLanes,
+        int maxBatchRows) {
+
+    public static final String ENV_URL = "KAGED_DATABASE_URL";
+    public static final String ENV_MODE = "KAGED_MODE";
+    private static final Set<String> SYNC_LEVELS = Set.of("OFF", "NORMAL", "FULL", "EXTRA");
+
+    /** Reads settings from {@code config} with the process environment on top. */
+    public static StorageSettings fromConfig(Config config) {
+        return fromConfig(config, System.getenv());
+    }
+
+    public static StorageSettings fromConfig(Config config, Map<String, String> env) {
+        Config c = config.getConfig("kaged.storage");
+        Mode mode = env.containsKey(ENV_MODE)
+                ? Mode.parse(env.get(ENV_MODE), ENV_MODE)
+                : Mode.parse(config.getString("kaged.mode"), "kaged.mode");
+        KagedHome home = KagedHome.resolve(mode, homeEnv(config, env));
+        StorageTarget target;
+        String source;
+        String fromEnv = env.get(ENV_URL);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            source = ENV_URL;
+            target = StorageTarget.parse(fromEnv, source, home.dir());
+        } else if (!c.getString("url").isBlank()) {
+            source = "kaged.storage.url";
+            target = StorageTarget.parse(c.getString("url"), source, home.dir());
+        } else {
+            source = "default (" + mode.label() + " mode)";
+            target = StorageTarget.sqlite(home.defaultDatabase());
+        }
+        String sync = c.getString("sqlite.synchronous").toUpperCase(Locale.ROOT);
+        if (!SYNC_LEVELS.contains(sync)) {
+            throw new StorageConfigException("kaged.storage.sqlite.synchronous must be one of " + SYNC_LEVELS
+                    + ", got '" + sync + "' (example: synchronous = NORMAL)");
+        }
+        int poolSize = target.engine() == Engine.SQLITE ? c.getInt("sqlite.pool-size") : c.getInt("postgresql.pool-size");
+        if (poolSize < 2) {
+            throw new StorageConfigException("the pool size must be at least 2 (one writer, one reader), got " + poolSize);
+        }
+        return new StorageSettings(
+                target,
+                source,
+                home,
+                poolSize,
+                c.getDuration("connection-timeout"),
+                c.getDuration("sqlite.busy-timeout"),
+                sync,
+                Math.max(1, c.getInt("postgresql.write-lanes")),
+                Math.max(1, c.getInt("max-batch-rows")));
+    }
+
+    /** {@code kaged.home} in config stands for KAGED_HOME when the environment does not set it. */
+    private static Map<String, String> homeEnv(Config config, Map<String, String> env) {
+        if (env.containsKey(KagedHome.ENV_HOME) || !config.hasPath("kaged.home") || config.getString("kaged.home").isBlank()) {
+            return env;
+        }
+        var merged = new java.util.HashMap<>(env);
+        merged.put(KagedHome.ENV_HOME, config.getString("kaged.home"));
+        return merged;
+    }
+
+    /** Threads that may write at once: SQLite has one file lock, so one; PostgreSQL takes a few. */
+    public int writeLanes() {
+        return target.engine() == Engine.SQLITE ? 1 : postgresWriteLanes;
+    }
+}

@@ -1,0 +1,255 @@
+package io.kaged.persistence.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The process's one connection pool, its migrated schema and the threads that run JDBC.
+ *
+ * <p>Writes run on a fixed set of single-thread <em>write lanes</em>: one lane on SQLite, so no two
+ * writers in this process ever fight over the file lock, and a few on PostgreSQL. Reads run on their
+ * own pool. No JDBC ever runs on an actor dispatcher. Callers receive {@link CompletableFuture}s
+ * completed on these threads and must hop to their own executor before doing real work.
+ */
+public final class Store implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Store.class);
+
+    private final StorageSettings settings;
+    private final HikariDataSource pool;
+    private final ExecutorService readers;
+    private final List<ExecutorService> lanes;
+    private final Migrations migrations;
+
+    private Store(StorageSettings settings, HikariDataSource pool) {
+        this.settings = settings;
+        this.pool = pool;
+        int lanesCount = settings.writeLanes();
+        this.readers = Executors.newFixedThreadPool(
+                Math.max(1, settings.poolSize() - lanesCount), named("kaged-jdbc-read"));
+        List<ExecutorService> ls = new ArrayList<>();
+        for (int i = 0; i < lanesCount; i++) {
+            ls.add(Executors.newSingleThreadExecutor(named("kaged-jdbc-write-" + i)));
+        }
+        this.lanes = List.copyOf(ls);
+        this.migrations = new Migrations(pool, settings.target().engine());
+    }
+
+    /** Opens the pool and brings the schema up to date: the one migration run of this process. */
+    public static Store open(StorageSettings settings) {
+        Store store = openUnmigrated(settings);
+        try {
+            int ran = store.migrations.migrate();
+            if (ran > 0) {
+                log.info("Store {} migrated: {} migration(s) applied", settings.target().masked(), ran);
+            }
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw new StorageConfigException(
+                    "could not migrate the store at " + settings.target().masked() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the pool without migrating, for commands that only report ({@code kaged db}). */
+    public static Store openUnmigrated(StorageSettings settings) {
+        StorageTarget target = settings.target();
+        target.file().ifPresent(Store::createParent);
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("kaged-store");
+        hc.setMaximumPoolSize(settings.poolSize());
+        hc.setMinimumIdle(Math.min(2, settings.poolSize()));
+        hc.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        hc.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
+        if (target.engine() == Engine.SQLITE) {
+            hc.setDataSource(sqliteDataSource(settings));
+        } else {
+            hc.setJdbcUrl(target.jdbcUrl());
+            if (target.username() != null) {
+                hc.setUsername(target.username());
+            }
+            if (target.password() != null) {
+                hc.setPassword(target.password());
+            }
+            // Turns a JDBC batch into multi-row INSERTs: the journal's group commit depends on it.
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+            hc.addDataSourceProperty("ApplicationName", "kaged");
+        }
+        try {
+            return new Store(settings, new HikariDataSource(hc));
+        } catch (RuntimeException e) {
+            throw new StorageConfigException("cannot open the store at " + target.masked() + " ("
+                    + settings.targetSource() + "): " + rootMessage(e), e);
+        }
+    }
+
+    private static DataSource sqliteDataSource(StorageSettings settings) {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.sqliteSynchronous()));
+        cfg.setBusyTimeout((int) settings.sqliteBusyTimeout().toMillis());
+        cfg.enforceForeignKeys(true);
+        // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on an
+        // upgrade from read to write lock when another process (kaged backup) writes too.
+        cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource ds = new SQLiteDataSource(cfg);
+        ds.setUrl(settings.target().jdbcUrl());
+        return ds;
+    }
+
+    private static void createParent(Path file) {
+        Path parent = file.getParent();
+        if (parent == null || Files.isDirectory(parent)) {
+            return;
+        }
+        try {
+            Files.createDirectories(parent);
+            log.info("Created folder {} for the store", parent);
+        } catch (IOException e) {
+            throw new StorageConfigException("cannot create the store's folder " + parent + ": " + e, e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return StorageTarget.maskUserInfo(String.valueOf(t.getMessage()));
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public StorageSettings settings() {
+        return settings;
+    }
+
+    public Engine engine() {
+        return settings.target().engine();
+    }
+
+    public StorageTarget target() {
+        return settings.target();
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public Migrations migrations() {
+        return migrations;
+    }
+
+    public int laneCount() {
+        return lanes.size();
+    }
+
+    /** The single-thread executor of write lane {@code i}; work for one key must always use one lane. */
+    public ExecutorService lane(int i) {
+        return lanes.get(i);
+    }
+
+    public int laneFor(String key) {
+        return Math.floorMod(key.hashCode(), lanes.size());
+    }
+
+    /** Runs read-only work on the read pool with an auto-commit connection. */
+    public <T> CompletableFuture<T> read(SqlWork<T> work) {
+        return CompletableFuture.supplyAsync(() -> unchecked(() -> withConnection(work)), readers);
+    }
+
+    /** Runs {@code work} in one transaction on the write lane of {@code key}. */
+    public <T> CompletableFuture<T> write(String key, SqlWork<T> work) {
+        return CompletableFuture.supplyAsync(() -> unchecked(() -> inTransaction(work)), lane(laneFor(key)));
+    }
+
+    /** Runs on the calling thread: for the CLI and for lanes that already own their thread. */
+    public <T> T withConnection(SqlWork<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            return work.apply(c);
+        }
+    }
+
+    /** Runs {@code work} in one transaction on the calling thread; rolls back on any failure. */
+    public <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    private static <T> T unchecked(SqlCall<T> call) {
+        try {
+            return call.call();
+        } catch (SQLException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Finishes queued writes, then closes the pool. */
+    @Override
+    public void close() {
+        for (ExecutorService lane : lanes) {
+            lane.shutdown();
+        }
+        readers.shutdown();
+        try {
+            for (ExecutorService lane : lanes) {
+                if (!lane.awaitTermination(10, TimeUnit.SECONDS)) {
+                    log.warn("Write lane still busy after 10 s at close; closing the pool anyway");
+                }
+            }
+            readers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.close();
+    }
+}

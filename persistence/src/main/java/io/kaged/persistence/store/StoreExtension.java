@@ -1,0 +1,40 @@
+package io.kaged.persistence.store;
+
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
+import org.apache.pekko.actor.ExtensionIdProvider;
+
+/**
+ * The store of an actor system: opened (and migrated) on first use from {@code kaged.storage}, closed when
+ * the system terminates. The journal, the snapshot store and the query side all share it, so the daemon
+ * has one pool and one migration run.
+ */
+public final class StoreExtension implements Extension {
+
+    public static final Id ID = new Id();
+
+    private final Store store;
+
+    private StoreExtension(ExtendedActorSystem system) {
+        this.store = Store.open(StorageSettings.fromConfig(system.settings().config()));
+        system.registerOnTermination(store::close);
+    }
+
+    public static Store store(ActorSystem system) {
+        return ID.get(system).store;
+    }
+
+    public static final class Id extends AbstractExtensionId<StoreExtension> implements ExtensionIdProvider {
+        @Override
+        public StoreExtension createExtension(ExtendedActorSystem system) {
+            return new StoreExtension(system);
+        }
+
+        @Override
+        public Id lookup() {
+            return ID;
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package io.kaged.persistence.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kaged.persistence.testing.TestDatabases;
+import io.kaged.persistence.testing.TestEngine;
+import io.kaged.persistence.testing.TestEvent;
+import io.kaged.persistence.testing.TestSystems;
+import io.kaged.persistence.testing.UnserializableEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.JournalProtocol;
+import org.apache.pekko.persistence.Persistence;
+import org.apache.pekko.persistence.PersistentEnvelope;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The Pekko journal contract, spoken in the journal's own protocol as Pekko's persistent actors do, run
+ * once per engine by the subclasses.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JournalContractTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final String writerUuid = UUID.randomUUID().toString();
+
+    @TempDir
+    static Path home;
+
+    private ActorTestKit testKit;
+    private ActorRef journal;
+    private TestProbe<Object> probe;
+
+    abstract TestEngine engine();
+
+    @BeforeAll
+    void startSystem() {
+        String url = TestDatabases.newStoreUrl(engine(), home);
+        testKit = ActorTestKit.create("journal-contract", TestSystems.config(url, home));
+        journal = Persistence.get(Adapter.toClassic(testKit.system()))
+                .journalFor("kaged.persistence.journal", com.typesafe.config.ConfigFactory.empty());
+        probe = testKit.createTestProbe();
+    }
+
+    @AfterAll
+    void stopSystem() {
+        testKit.shutdownTestKit();
+    }
+
+    private static String newId() {
+        return "p-" + UUID.randomUUID();
+    }
+
+    private PersistentRepr repr(String pid, long seq, Object payload) {
+        return PersistentRepr.apply(payload, seq, pid, "", false, ActorRef.noSender(), writerUuid);
+    }
+
+    private AtomicWrite atomic(String pid, long fromSeq, int count) {
+        List<PersistentRepr> reprs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            reprs.add(repr(pid, fromSeq + i, TestEvent.of("e-" + (fromSeq + i))));
+        }
+        return AtomicWrite.apply(CollectionConverters.asScala(reprs).toList());
+    }
+
+    private void write(List<AtomicWrite> writes) {
+        List<PersistentEnvelope> envelopes = new ArrayList<>(writes);
+        journal.tell(
+                new JournalProtocol.WriteMessages(
+                        CollectionConverters.asScala(envelopes).toList(), Adapter.toClassic(probe.ref()), 1),
+                ActorRef.noSender());
+    }
+
+    private void writeEvents(String pid, int from, int to) {
+        List<AtomicWrite> writes = new ArrayList<>();
+        for (int seq = from; seq <= to; seq++) {
+            writes.add(atomic(pid, seq, 1));
+        }
+        write(writes);
+        probe.expectMessage(WAIT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+        for (int seq = from; seq <= to; seq++) {
+            var success = probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT);
+            assertEquals(seq, success.persistent().sequenceNr());
+        }
+    }
+
+    /** Replays and returns the sequence numbers received and the highest number reported. */
+    private Replayed replay(String pid, long from, long to, long max) {
+        journal.tell(
+                new JournalProtocol.ReplayMessages(from, to, max, pid, Adapter.toClassic(probe.ref())),
+                ActorRef.noSender());
+        List<Long> seqs = new ArrayList<>();
+        List<Object> payloads = new ArrayList<>();
+        while (true) {
+            Object msg = probe.receiveMessage(WAIT);
+            if (msg instanceof JournalProtocol.ReplayedMessage m) {
+                seqs.add(m.persistent().sequenceNr());
+                payloads.add(m.persistent().payload());
+            } else if (msg instanceof JournalProtocol.RecoverySuccess s) {
+                return new Replayed(seqs, payloads, s.highestSequenceNr());
+            } else {
+                throw new AssertionError("unexpected reply during replay: " + msg);
+            }
+        }
+    }
+
+    private record Replayed(List<Long> seqs, List<Object> payloads, long highest) {}
+
+    private void deleteTo(String pid, long toSeq) {
+        journal.tell(
+                new JournalProtocol.DeleteMessagesTo(pid, toSeq, Adapter.toClassic(probe.ref())), ActorRef.noSender());
+        probe.expectMessage(WAIT, new org.apache.pekko.persistence.DeleteMessagesSuccess(toSeq));
+    }
+
+    private static List<Long> range(long from, long to) {
+        return IntStream.rangeClosed((int) from, (int) to).mapToObj(i -> (long) i).toList();
+    }
+
+    @Test
+    void replaysAllEventsInOrderWithTheirPayloads() {
+        String pid = newId();
+        writeEvents(pid, 1, 5);
+        Replayed r = replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertEquals(range(1, 5), r.seqs());
+        assertEquals(TestEvent.of("e-3"), r.payloads().get(2));
+        assertEquals(5, r.highest());
+    }
+
+    @Test
+    void replaysWithinLowerAndUpperBounds() {
+        String pid = newId();
+        writeEvents(pid, 1, 5);
+        assertEquals(range(2, 3), replay(pid, 2, 3, Long.MAX_VALUE).seqs());
+        assertEquals(range(3, 5), replay(pid, 3, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
+        assertEquals(range(1, 2), replay(pid, 1, 2, Long.MAX_VALUE).seqs());
+    }
+
+    @Test
+    void replaysAtMostMaxEvents() {
+        String pid = newId();
+        writeEvents(pid, 1, 5);
+        assertEquals(range(1, 3), replay(pid, 1, Long.MAX_VALUE, 3).seqs());
+        assertEquals(List.of(), replay(pid, 1, Long.MAX_VALUE, 0).seqs());
+        assertEquals(range(2, 3), replay(pid, 2, 3, 7).seqs());
+    }
+
+    @Test
+    void replaysNothingForUnknownIdAndReportsZero() {
+        Replayed r = replay(newId(), 1, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertEquals(List.of(), r.seqs());
+        assertEquals(0, r.highest());
+    }
+
+    @Test
+    void doesNotReplayDeletedEvents() {
+        String pid = newId();
+        writeEvents(pid, 1, 5);
+        deleteTo(pid, 3);
+        assertEquals(range(4, 5), replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
+    }
+
+    @Test
+    void keepsHighestSequenceNrAfterDeletingEverything() {
+        String pid = newId();
+        writeEvents(pid, 1, 5);
+        deleteTo(pid, Long.MAX_VALUE);
+        Replayed r = replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertEquals(List.of(), r.seqs());
+        assertEquals(5, r.highest());
+        writeEvents(pid, 6, 7);
+        assertEquals(range(6, 7), replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
+    }
+
+    @Test
+    void deleteBeyondHighestDeletesOnlyWhatExists() {
+        String pid = newId();
+        writeEvents(pid, 1, 3);
+        deleteTo(pid, 100);
+        writeEvents(pid, 4, 4);
+        Replayed r = replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertEquals(List.of(4L), r.seqs());
+        assertEquals(4, r.highest());
+    }
+
+    @Test
+    void writesAnAtomicWriteOfManyEventsWhole() {
+        String pid = newId();
+        write(List.of(atomic(pid, 1, 3), atomic(pid, 4, 2)));
+        probe.expectMessage(WAIT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+        for (long seq = 1; seq <= 5; seq++) {
+            assertEquals(
+                    seq,
+                    probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT)
+                            .persistent()
+                            .sequenceNr());
+        }
+        assertEquals(range(1, 5), replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
+    }
+
+    @Test
+    void rejectsAnUnserializableAtomicWriteWithoutFailingTheOthers() {
+        String pid = newId();
+        AtomicWrite good1 = atomic(pid, 1, 1);
+        AtomicWrite bad = AtomicWrite.apply(CollectionConverters.asScala(
+                        List.of(repr(pid, 2, TestEvent.of("fine")), repr(pid, 3, new UnserializableEvent("x"))))
+                .toList());
+        AtomicWrite good2 = atomic(pid, 4, 1);
+        write(List.of(good1, bad, good2));
+        probe.expectMessage(WAIT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+        assertEquals(1, probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT).persistent().sequenceNr());
+        var rejected2 = probe.expectMessageClass(JournalProtocol.WriteMessageRejected.class, WAIT);
+        var rejected3 = probe.expectMessageClass(JournalProtocol.WriteMessageRejected.class, WAIT);
+        assertEquals(2, rejected2.message().sequenceNr());
+        assertEquals(3, rejected3.message().sequenceNr());
+        assertTrue(rejected3.cause().getMessage().contains("UnserializableEvent"), rejected3.cause().getMessage());
+        assertEquals(4, probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT).persistent().sequenceNr());
+        // Nothing of the rejected write is stored; the fine event inside it is gone with it.
+        assertEquals(List.of(1L, 4L), replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
+    }
+
+    @Test
+    void failsTheWholeWriteWhenTheDatabaseRefusesIt() {
+        String pid = newId();
+        writeEvents(pid, 1, 2);
+        // Sequence number 2 already exists: the database refuses this write, and the journal must
+        // fail the whole batch rather than store half of it.
+        write(List.of(atomic(pid, 2, 2)));
+        probe.expectMessageClass(JournalProtocol.WriteMessagesFailed.class, WAIT);
+        probe.expectMessageClass(JournalProtocol.WriteMessageFailure.class, WAIT);
+        probe.expectMessageClass(JournalProtocol.WriteMessageFailure.class, WAIT);
+        assertEquals(range(1, 2), replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
+    }
+
+    @Test
+    void keepsIdsApart() {
+        String a = newId();
+        String b = newId();
+        writeEvents(a, 1, 3);
+        writeEvents(b, 1, 1);
+        assertEquals(range(1, 3), replay(a, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
+        assertEquals(1, replay(b, 1, Long.MAX_VALUE, Long.MAX_VALUE).highest());
+    }
+}
