@@ -11,4 +11,5 @@ import java.time.Instant;
  * @param outcome "ok", "refused" or "failed"
  * @param detail a sentence or small JSON for a person; never a secret
  */
-public record AuditEntry(String id, Instant at, String actor, String kind, String subject, String outcome, String detail) {}
+public record AuditEntry(
+        String id, Instant at, String actor, String kind, String subject, String outcome, String detail) {}

@@ -63,7 +63,8 @@ public final class JdbcJournal extends AsyncWriteJournal {
         for (AtomicWrite write : messages) {
             try {
                 List<JournalRow> rows = encode(write, now);
-                rowsById.computeIfAbsent(write.persistenceId(), id -> new ArrayList<>()).addAll(rows);
+                rowsById.computeIfAbsent(write.persistenceId(), id -> new ArrayList<>())
+                        .addAll(rows);
                 results.add(Optional.empty());
             } catch (Exception rejected) {
                 results.add(Optional.of(rejected));

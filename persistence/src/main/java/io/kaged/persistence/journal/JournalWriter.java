@@ -160,8 +160,8 @@ final class JournalWriter {
             }
             return;
         }
-        completions.forEach(Runnable::run);
         listener.committed(batch.size(), batch.stream().mapToInt(Op::rows).sum(), System.nanoTime() - start);
+        completions.forEach(Runnable::run);
     }
 
     /** Runs the ops in queue order; inserts are sent as one JDBC batch between deletes and reads. */

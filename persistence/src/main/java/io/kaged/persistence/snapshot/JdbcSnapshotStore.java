@@ -43,15 +43,17 @@ public final class JdbcSnapshotStore extends SnapshotStore {
             for (SnapshotDao.StoredSnapshot s : candidates) {
                 try {
                     Object state = codec.decode(
-                            s.encoded().serializerId(), s.encoded().manifest(), s.encoded().bytes());
+                            s.encoded().serializerId(),
+                            s.encoded().manifest(),
+                            s.encoded().bytes());
                     return Optional.of(SelectedSnapshot.create(
                             SnapshotMetadata.apply(persistenceId, s.sequenceNr(), s.createdAt()), state));
                 } catch (RuntimeException e) {
                     log().warning(
-                            "Snapshot {} of {} cannot be read ({}); trying an older one",
-                            s.sequenceNr(),
-                            persistenceId,
-                            e.getMessage());
+                                    "Snapshot {} of {} cannot be read ({}); trying an older one",
+                                    s.sequenceNr(),
+                                    persistenceId,
+                                    e.getMessage());
                     lastFailure = e;
                 }
             }

@@ -37,8 +37,8 @@ final class SnapshotDao {
     }
 
     /** The newest {@code limit} snapshots matching the criteria, newest first. */
-    static List<StoredSnapshot> newest(Connection c, String persistenceId, SnapshotSelectionCriteria criteria, int limit)
-            throws SQLException {
+    static List<StoredSnapshot> newest(
+            Connection c, String persistenceId, SnapshotSelectionCriteria criteria, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT sequence_nr, created_at, ser_id, ser_manifest, payload"
                 + " FROM snapshot" + MATCHES + " ORDER BY sequence_nr DESC LIMIT ?")) {
             bindCriteria(ps, persistenceId, criteria);

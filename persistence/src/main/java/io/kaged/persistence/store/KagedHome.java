@@ -56,8 +56,6 @@ public record KagedHome(Path dir, Mode mode) {
 
     /** The config file in use, if any exists. */
     public Optional<Path> existingConfig(Map<String, String> env) {
-        return configCandidates(env).stream()
-                .filter(p -> p.toFile().isFile())
-                .findFirst();
+        return configCandidates(env).stream().filter(p -> p.toFile().isFile()).findFirst();
     }
 }

@@ -11,8 +11,9 @@ public enum Mode {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "user" -> USER;
             case "system" -> SYSTEM;
-            default -> throw new StorageConfigException(
-                    source + " must be 'user' or 'system', got '" + value + "' (example: " + source + "=user)");
+            default ->
+                throw new StorageConfigException(
+                        source + " must be 'user' or 'system', got '" + value + "' (example: " + source + "=user)");
         };
     }
 

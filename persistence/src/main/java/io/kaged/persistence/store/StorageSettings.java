@@ -55,9 +55,11 @@ public record StorageSettings(
             throw new StorageConfigException("kaged.storage.sqlite.synchronous must be one of " + SYNC_LEVELS
                     + ", got '" + sync + "' (example: synchronous = NORMAL)");
         }
-        int poolSize = target.engine() == Engine.SQLITE ? c.getInt("sqlite.pool-size") : c.getInt("postgresql.pool-size");
+        int poolSize =
+                target.engine() == Engine.SQLITE ? c.getInt("sqlite.pool-size") : c.getInt("postgresql.pool-size");
         if (poolSize < 2) {
-            throw new StorageConfigException("the pool size must be at least 2 (one writer, one reader), got " + poolSize);
+            throw new StorageConfigException(
+                    "the pool size must be at least 2 (one writer, one reader), got " + poolSize);
         }
         return new StorageSettings(
                 target,
@@ -73,7 +75,9 @@ public record StorageSettings(
 
     /** {@code kaged.home} in config stands for KAGED_HOME when the environment does not set it. */
     private static Map<String, String> homeEnv(Config config, Map<String, String> env) {
-        if (env.containsKey(KagedHome.ENV_HOME) || !config.hasPath("kaged.home") || config.getString("kaged.home").isBlank()) {
+        if (env.containsKey(KagedHome.ENV_HOME)
+                || !config.hasPath("kaged.home")
+                || config.getString("kaged.home").isBlank()) {
             return env;
         }
         var merged = new java.util.HashMap<>(env);

@@ -20,9 +20,8 @@ public record StorageTarget(
         Engine engine, String jdbcUrl, String username, String password, Path sqliteFile, String masked) {
 
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&;]*");
-    private static final String EXAMPLES =
-            "sqlite:///var/lib/kaged/kaged.db, sqlite:kaged.db, /abs/path/kaged.db,"
-                    + " postgres://kaged:secret@localhost:5432/kaged";
+    private static final String EXAMPLES = "sqlite:///var/lib/kaged/kaged.db, sqlite:kaged.db, /abs/path/kaged.db,"
+            + " postgres://kaged:secret@localhost:5432/kaged";
 
     public static StorageTarget sqlite(Path file) {
         Path abs = file.toAbsolutePath().normalize();
@@ -51,7 +50,8 @@ public record StorageTarget(
             if (rest.startsWith("//")) {
                 rest = rest.substring(2);
                 if (!rest.startsWith("/")) {
-                    throw invalid(source, url, "sqlite:// must be followed by an absolute path (sqlite:///abs/path.db)");
+                    throw invalid(
+                            source, url, "sqlite:// must be followed by an absolute path (sqlite:///abs/path.db)");
                 }
             }
             return sqliteFromPath(rest, source, url, baseDir);
@@ -131,8 +131,8 @@ public record StorageTarget(
     }
 
     private static StorageConfigException invalid(String source, String shownUrl, String why) {
-        return new StorageConfigException(source + " has an unusable storage URL '" + maskUserInfo(shownUrl)
-                + "': " + why + ". Accepted forms, for example: " + EXAMPLES);
+        return new StorageConfigException(source + " has an unusable storage URL '" + maskUserInfo(shownUrl) + "': "
+                + why + ". Accepted forms, for example: " + EXAMPLES);
     }
 
     public Optional<Path> file() {

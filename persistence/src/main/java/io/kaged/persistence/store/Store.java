@@ -44,8 +44,8 @@ public final class Store implements AutoCloseable {
         this.settings = settings;
         this.pool = pool;
         int lanesCount = settings.writeLanes();
-        this.readers = Executors.newFixedThreadPool(
-                Math.max(1, settings.poolSize() - lanesCount), named("kaged-jdbc-read"));
+        this.readers =
+                Executors.newFixedThreadPool(Math.max(1, settings.poolSize() - lanesCount), named("kaged-jdbc-read"));
         List<ExecutorService> ls = new ArrayList<>();
         for (int i = 0; i < lanesCount; i++) {
             ls.add(Executors.newSingleThreadExecutor(named("kaged-jdbc-write-" + i)));
@@ -60,7 +60,10 @@ public final class Store implements AutoCloseable {
         try {
             int ran = store.migrations.migrate();
             if (ran > 0) {
-                log.info("Store {} migrated: {} migration(s) applied", settings.target().masked(), ran);
+                log.info(
+                        "Store {} migrated: {} migration(s) applied",
+                        settings.target().masked(),
+                        ran);
             }
             return store;
         } catch (RuntimeException e) {
@@ -97,8 +100,10 @@ public final class Store implements AutoCloseable {
         try {
             return new Store(settings, new HikariDataSource(hc));
         } catch (RuntimeException e) {
-            throw new StorageConfigException("cannot open the store at " + target.masked() + " ("
-                    + settings.targetSource() + "): " + rootMessage(e), e);
+            throw new StorageConfigException(
+                    "cannot open the store at " + target.masked() + " (" + settings.targetSource() + "): "
+                            + rootMessage(e),
+                    e);
         }
     }
 

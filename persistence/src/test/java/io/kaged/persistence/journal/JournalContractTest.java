@@ -129,7 +129,9 @@ abstract class JournalContractTest {
     }
 
     private static List<Long> range(long from, long to) {
-        return IntStream.rangeClosed((int) from, (int) to).mapToObj(i -> (long) i).toList();
+        return IntStream.rangeClosed((int) from, (int) to)
+                .mapToObj(i -> (long) i)
+                .toList();
     }
 
     @Test
@@ -223,15 +225,26 @@ abstract class JournalContractTest {
         AtomicWrite good2 = atomic(pid, 4, 1);
         write(List.of(good1, bad, good2));
         probe.expectMessage(WAIT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
-        assertEquals(1, probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT).persistent().sequenceNr());
+        assertEquals(
+                1,
+                probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT)
+                        .persistent()
+                        .sequenceNr());
         var rejected2 = probe.expectMessageClass(JournalProtocol.WriteMessageRejected.class, WAIT);
         var rejected3 = probe.expectMessageClass(JournalProtocol.WriteMessageRejected.class, WAIT);
         assertEquals(2, rejected2.message().sequenceNr());
         assertEquals(3, rejected3.message().sequenceNr());
-        assertTrue(rejected3.cause().getMessage().contains("UnserializableEvent"), rejected3.cause().getMessage());
-        assertEquals(4, probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT).persistent().sequenceNr());
+        assertTrue(
+                rejected3.cause().getMessage().contains("UnserializableEvent"),
+                rejected3.cause().getMessage());
+        assertEquals(
+                4,
+                probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT)
+                        .persistent()
+                        .sequenceNr());
         // Nothing of the rejected write is stored; the fine event inside it is gone with it.
-        assertEquals(List.of(1L, 4L), replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
+        assertEquals(
+                List.of(1L, 4L), replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
     }
 
     @Test

@@ -23,7 +23,8 @@ public final class TestDatabases {
     /** A storage URL for a brand-new, empty store of the given engine. */
     public static String newStoreUrl(TestEngine engine, Path tempDir) {
         return switch (engine) {
-            case SQLITE -> "sqlite://" + tempDir.toAbsolutePath().resolve("kaged-" + DATABASES.incrementAndGet() + ".db");
+            case SQLITE ->
+                "sqlite://" + tempDir.toAbsolutePath().resolve("kaged-" + DATABASES.incrementAndGet() + ".db");
             case POSTGRESQL -> newPostgresUrl();
         };
     }

@@ -1,0 +1,154 @@
+package io.kaged.persistence.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kaged.persistence.serialization.PayloadCodec.Encoded;
+import io.kaged.persistence.store.StorageSettings;
+import io.kaged.persistence.store.Store;
+import io.kaged.persistence.testing.TestDatabases;
+import io.kaged.persistence.testing.TestEngine;
+import io.kaged.persistence.testing.TestSystems;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Group commit and projections, on the writer itself, both engines. */
+class JournalWriterTest {
+
+    @TempDir
+    Path home;
+
+    private Store open(TestEngine engine) {
+        return Store.open(StorageSettings.fromConfig(
+                TestSystems.config(TestDatabases.newStoreUrl(engine, home), home), Map.of()));
+    }
+
+    private static JournalRow row(String pid, long seq, Object event) {
+        return new JournalRow(
+                pid, seq, "w", 1L, "", new Encoded(1, "", ("e" + seq).getBytes(StandardCharsets.UTF_8)), null, event);
+    }
+
+    private static long count(Store store, String sql, String arg) throws SQLException {
+        return store.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, arg);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void groupsConcurrentWritersIntoFewTransactions(TestEngine engine) throws Exception {
+        try (Store store = open(engine)) {
+            JournalWriter writer = new JournalWriter(store, List.of(), 1000);
+            AtomicInteger commits = new AtomicInteger();
+            AtomicInteger rows = new AtomicInteger();
+            writer.onCommit((ops, r, nanos) -> {
+                commits.incrementAndGet();
+                rows.addAndGet(r);
+            });
+            int writers = 200;
+            CountDownLatch start = new CountDownLatch(1);
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                String pid = "g-" + w;
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                done.add(f);
+                Thread t = new Thread(() -> {
+                    try {
+                        start.await();
+                        for (int seq = 1; seq <= 5; seq++) {
+                            writer.insert(pid, List.of(row(pid, seq, null))).get(10, TimeUnit.SECONDS);
+                        }
+                        f.complete(null);
+                    } catch (Exception e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+                threads.add(t);
+                t.start();
+            }
+            start.countDown();
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            assertEquals(writers * 5, rows.get());
+            assertTrue(commits.get() < writers * 5 / 2, "expected grouped commits, got " + commits.get());
+            assertEquals(writers * 5L, count(store, "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE ?", "g-%"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void oneBadWriteInAGroupFailsAloneAndTheOthersCommit(TestEngine engine) throws Exception {
+        try (Store store = open(engine)) {
+            JournalWriter writer = new JournalWriter(store, List.of(), 1000);
+            writer.insert("dup", List.of(row("dup", 1, null))).get(10, TimeUnit.SECONDS);
+            // Block the lane so the next three writes are drained as one group.
+            CountDownLatch release = new CountDownLatch(1);
+            store.lane(store.laneFor("dup")).execute(() -> awaitQuietly(release));
+            var good1 = writer.insert("dup", List.of(row("dup", 2, null)));
+            var bad = writer.insert("dup", List.of(row("dup", 1, null)));
+            var good2 = writer.insert("dup", List.of(row("dup", 3, null)));
+            release.countDown();
+            good1.get(10, TimeUnit.SECONDS);
+            good2.get(10, TimeUnit.SECONDS);
+            assertThrows(ExecutionException.class, () -> bad.get(10, TimeUnit.SECONDS));
+            assertEquals(3, count(store, "SELECT COUNT(*) FROM journal WHERE persistence_id = ?", "dup"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void projectionsRunInTheEventsTransaction(TestEngine engine) throws Exception {
+        try (Store store = open(engine)) {
+            JournalProjection toAudit = (c, pid, seq, ts, event) -> {
+                if ("boom".equals(event)) {
+                    throw new SQLException("projection refused the event");
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit (id, at, actor, kind, subject,"
+                        + " outcome) VALUES (?, ?, 'test', 'projected', ?, 'ok')")) {
+                    ps.setString(1, pid + ":" + seq);
+                    ps.setLong(2, ts);
+                    ps.setString(3, pid);
+                    ps.executeUpdate();
+                }
+            };
+            JournalWriter writer = new JournalWriter(store, List.of(toAudit), 1000);
+            writer.insert("proj", List.of(row("proj", 1, "fine"), row("proj", 2, "fine")))
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(2, count(store, "SELECT COUNT(*) FROM audit WHERE subject = ?", "proj"));
+            var failed = writer.insert("proj", List.of(row("proj", 3, "fine"), row("proj", 4, "boom")));
+            assertThrows(ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
+            // Neither the events nor their projected rows are there: journal and query table agree.
+            assertEquals(2, count(store, "SELECT COUNT(*) FROM journal WHERE persistence_id = ?", "proj"));
+            assertEquals(2, count(store, "SELECT COUNT(*) FROM audit WHERE subject = ?", "proj"));
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.kaged.persistence.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.kaged.persistence.testing.TestDatabases;
+import io.kaged.persistence.testing.TestEngine;
+import io.kaged.persistence.testing.TestSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class StoreTest {
+
+    @TempDir
+    Path home;
+
+    private StorageSettings settings(TestEngine engine) {
+        return StorageSettings.fromConfig(TestSystems.config(TestDatabases.newStoreUrl(engine, home), home), Map.of());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void migratesOnFirstOpenAndNotAgain(TestEngine engine) throws Exception {
+        StorageSettings s = settings(engine);
+        try (Store store = Store.openUnmigrated(s)) {
+            Migrations.Status before = store.migrations().status();
+            assertEquals(List.of(), before.applied());
+            assertTrue(before.pending().size() >= 1);
+        }
+        try (Store store = Store.open(s)) {
+            Migrations.Status after = store.migrations().status();
+            assertEquals(List.of(), after.pending());
+            assertEquals("1", after.applied().get(0).version());
+            assertEquals(after.applied().get(after.applied().size() - 1).version(), after.schemaVersion());
+            List<String> tables = store.withConnection(c -> {
+                var names = new java.util.ArrayList<String>();
+                for (String t : List.of(
+                        "journal",
+                        "snapshot",
+                        "sessions",
+                        "runs",
+                        "checkpoints",
+                        "audit",
+                        "transcripts",
+                        "projects",
+                        "prompt_versions",
+                        "journal_deletions")) {
+                    try (Statement st = c.createStatement();
+                            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + t)) {
+                        rs.next();
+                        names.add(t);
+                    }
+                }
+                return names;
+            });
+            assertEquals(10, tables.size());
+        }
+        try (Store again = Store.open(s)) {
+            assertEquals(0, again.migrations().migrate());
+        }
+    }
+
+    @Test
+    void createsTheSqliteFolderAndSetsWalForeignKeysAndBusyTimeout() throws Exception {
+        Path nested = home.resolve("a/b/c/kaged.db");
+        StorageSettings s = StorageSettings.fromConfig(TestSystems.config("sqlite://" + nested, home), Map.of());
+        try (Store store = Store.open(s)) {
+            assertTrue(Files.isRegularFile(nested));
+            assertEquals("wal", pragma(store, "journal_mode"));
+            assertEquals("1", pragma(store, "foreign_keys"));
+            assertEquals("10000", pragma(store, "busy_timeout"));
+            assertEquals("2", pragma(store, "synchronous"));
+        }
+    }
+
+    @Test
+    void refusesAnUnreachablePostgresWithAMaskedMessage() {
+        StorageSettings s = StorageSettings.fromConfig(
+                ConfigFactory.parseString("kaged.storage.connection-timeout = 1s")
+                        .withFallback(TestSystems.config("postgres://kaged:do-not-print@127.0.0.1:1/kaged", home)),
+                Map.of());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(StorageConfigException.class, () -> Store.open(s));
+        assertTrue(e.getMessage().contains("postgres://kaged:***@127.0.0.1:1/kaged"), e.getMessage());
+        assertTrue(!e.getMessage().contains("do-not-print"), e.getMessage());
+    }
+
+    private static String pragma(Store store, String name) throws Exception {
+        return store.withConnection(c -> {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+}
