@@ -60,7 +60,8 @@ public record StorageTarget(
             return postgres(url, source);
         }
         if (lower.startsWith("jdbc:postgresql:")) {
-            return new StorageTarget(Engine.POSTGRESQL, url, null, null, null, maskJdbc(url));
+            return new StorageTarget(
+                    Engine.POSTGRESQL, url, queryParam(url, "user"), queryParam(url, "password"), null, maskJdbc(url));
         }
         if (lower.matches("^[a-z][a-z0-9+.-]*:.*") && !lower.matches("^[a-z]:[\\\\/].*")) {
             throw invalid(source, maskJdbc(url), "its scheme is not supported");
@@ -113,6 +114,20 @@ public record StorageTarget(
         return new StorageTarget(Engine.POSTGRESQL, jdbc, user, password, null, shown);
     }
 
+    private static String queryParam(String url, String name) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        for (String pair : url.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equalsIgnoreCase(name)) {
+                return decode(pair.substring(eq + 1));
+            }
+        }
+        return null;
+    }
+
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
@@ -150,6 +165,17 @@ public record StorageTarget(
         } catch (URISyntaxException e) {
             return masked;
         }
+    }
+
+    /**
+     * A libpq connection URL without the password, for pg_dump and pg_restore; the password goes to them
+     * through the {@code PGPASSWORD} environment variable, never the command line.
+     */
+    public String libpqUrl() {
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+        String user = username == null ? "" : java.net.URLEncoder.encode(username, StandardCharsets.UTF_8) + "@";
+        return "postgresql://" + user + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 5432)
+                + uri.getPath();
     }
 
     @Override
