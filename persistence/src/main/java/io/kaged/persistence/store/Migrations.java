@@ -32,6 +32,16 @@ public final class Migrations {
                 .load();
     }
 
+    /**
+     * The status of a store that does not exist yet: every bundled migration pending. Asked of an empty
+     * in-memory SQLite database, so nothing is created on disk.
+     */
+    public static Status ofNewStore() {
+        org.sqlite.SQLiteDataSource empty = new org.sqlite.SQLiteDataSource();
+        empty.setUrl("jdbc:sqlite::memory:");
+        return new Migrations(empty, Engine.SQLITE).status();
+    }
+
     /** Applies every pending migration; returns how many ran. */
     public int migrate() {
         return flyway.migrate().migrationsExecuted;

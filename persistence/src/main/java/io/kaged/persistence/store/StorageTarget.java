@@ -21,7 +21,7 @@ public record StorageTarget(
 
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&;]*");
     private static final String EXAMPLES = "sqlite:///var/lib/kaged/kaged.db, sqlite:kaged.db, /abs/path/kaged.db,"
-            + " postgres://kaged:secret@localhost:5432/kaged";
+            + " postgres://kaged@localhost:5432/kaged";
 
     public static StorageTarget sqlite(Path file) {
         Path abs = file.toAbsolutePath().normalize();

@@ -1,0 +1,71 @@
+package io.kaged.daemon.cli;
+
+import io.kaged.persistence.backup.BackupException;
+import io.kaged.persistence.store.StorageConfigException;
+import io.kaged.persistence.store.StorageTarget;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code kaged} command and its one error handler: every failure becomes one line an operator can act
+ * on and an exit code (1: the operation failed, 2: configuration or usage is wrong), never a stack trace
+ * unless {@code KAGED_DEBUG} is set.
+ */
+@Command(
+        name = "kaged",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        description = "Supervisor for long-lived terminal sessions and agent runs.",
+        subcommands = {DbCommand.class, BackupCommand.class, RestoreCommand.class})
+public final class Cli {
+
+    public static final int FAILED = 1;
+    public static final int MISCONFIGURED = 2;
+
+    /** The command line for this process's environment. */
+    public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** The command line resolving config and store against {@code env}. */
+    public static CommandLine commandLine(java.util.Map<String, String> env) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == ModeOption.class ? (K) new ModeOption(env) : defaults.create(cls);
+            }
+        };
+        CommandLine cl = new CommandLine(new Cli(), factory);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("kaged: " + StorageTarget.maskUserInfo(describe(e)));
+            if (System.getenv("KAGED_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return e instanceof StorageConfigException ? MISCONFIGURED : FAILED;
+        });
+        return cl;
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof StorageConfigException || e instanceof BackupException) {
+            return e.getMessage();
+        }
+        return "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                + " (set KAGED_DEBUG=1 for details)";
+    }
+
+    /** Who the audit log names for CLI actions. */
+    static String actor() {
+        return "cli:" + System.getProperty("user.name", "unknown");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"kaged " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.kaged.daemon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kaged.persistence.store.StorageTarget;
+import io.kaged.persistence.store.StoreLock;
+import io.kaged.persistence.testing.TestDatabases;
+import io.kaged.persistence.testing.TestEngine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
+
+/** Runs the real {@code kaged} command line in-process against a temporary KAGED_HOME. */
+class CliTest {
+
+    @TempDir
+    Path home;
+
+    record Run(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private Run kaged(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Cli.commandLine(env);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Map<String, String> env(String url) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAGED_HOME", home.toString());
+        env.put("HOME", home.resolve("user").toString());
+        if (url != null) {
+            env.put("KAGED_DATABASE_URL", url);
+        }
+        return env;
+    }
+
+    @Test
+    void dbReportsTheDefaultSqliteStoreWithoutCreatingIt() {
+        Run r = kaged(env(null), "db");
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("engine          sqlite"), r.out());
+        assertTrue(r.out().contains(home.resolve("kaged.db") + "  (not created yet"), r.out());
+        assertTrue(r.out().matches("(?s).*pending\\s+1 migration.*"), r.out());
+        assertFalse(Files.exists(home.resolve("kaged.db")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void migrateThenDbShowsTheSchemaWithTheUrlMasked(TestEngine engine) {
+        String url = TestDatabases.newStoreUrl(engine, home);
+        Run migrate = kaged(env(url), "db", "migrate");
+        assertEquals(0, migrate.exit(), migrate.all());
+        assertTrue(migrate.out().contains("schema version 1 (1 migration(s) applied now)"), migrate.out());
+        Run db = kaged(env(url), "db");
+        assertEquals(0, db.exit(), db.all());
+        assertTrue(db.out().contains("schema version  1"), db.out());
+        assertTrue(db.out().contains("pending         none"), db.out());
+        assertTrue(db.out().contains("from KAGED_DATABASE_URL"), db.out());
+        assertFalse(db.all().contains("test-secret"), db.out());
+        if (engine == TestEngine.POSTGRESQL) {
+            assertTrue(db.out().contains("postgres://postgres:***@localhost:"), db.out());
+            assertTrue(db.out().contains("host            localhost:"), db.out());
+        }
+    }
+
+    @Test
+    void dbSetWritesThePrivateConfigFileAndTheNextRunUsesIt() throws Exception {
+        Run set = kaged(env(null), "db", "set", "postgres://op:hunter2@db.example:5432/kaged");
+        assertEquals(0, set.exit(), set.all());
+        assertTrue(set.out().contains("takes effect at the next start"), set.out());
+        assertFalse(set.out().contains("hunter2"), set.out());
+        Path conf = home.resolve("kaged.conf");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+        Run again = kaged(env(null), "db", "set", "sqlite:elsewhere.db");
+        assertEquals(0, again.exit(), again.all());
+        assertEquals(
+                1,
+                Files.readAllLines(conf).stream()
+                        .filter(l -> l.startsWith("kaged.storage.url"))
+                        .count());
+        Run db = kaged(env(null), "db");
+        assertTrue(db.out().contains(home.resolve("elsewhere.db").toString()), db.out());
+        assertTrue(db.out().contains("from kaged.storage.url"), db.out());
+        assertTrue(db.out().contains("config file     " + conf), db.out());
+    }
+
+    @Test
+    void dbSetRefusesABadUrlAndWritesNothing() {
+        Run r = kaged(env(null), "db", "set", "mysql://root:pw@h/db");
+        assertEquals(Cli.MISCONFIGURED, r.exit());
+        assertTrue(r.err().startsWith("kaged: kaged db set has an unusable storage URL"), r.err());
+        assertFalse(r.err().contains(":pw@"), r.err());
+        assertFalse(Files.exists(home.resolve("kaged.conf")));
+    }
+
+    @Test
+    void aBadUrlInTheEnvironmentIsOneLineNamingTheVariable() {
+        Run r = kaged(env("oracle://scott:tiger@h/db"), "db");
+        assertEquals(Cli.MISCONFIGURED, r.exit());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("KAGED_DATABASE_URL"), r.err());
+        assertFalse(r.err().contains("tiger"), r.err());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void backupWritesAVerifiedPrivateCopyAndRestoreBringsItBack(TestEngine engine) throws Exception {
+        String url = TestDatabases.newStoreUrl(engine, home);
+        assertEquals(0, kaged(env(url), "db", "migrate").exit());
+        Path file = home.resolve("copies").resolve("one");
+        Run backup = kaged(env(url), "backup", "--to", file.toString());
+        assertEquals(0, backup.exit(), backup.all());
+        assertTrue(backup.out().startsWith("Backup of "), backup.out());
+        assertTrue(backup.out().contains(file.toString()), backup.out());
+        assertTrue(
+                backup.out().contains(engine == TestEngine.SQLITE ? "integrity check ok" : "archive readable"),
+                backup.out());
+        assertFalse(backup.all().contains("test-secret"), backup.all());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        Run refused = kaged(env(url), "backup", "--to", file.toString());
+        assertEquals(Cli.FAILED, refused.exit());
+        assertTrue(refused.err().contains("already exists"), refused.err());
+
+        Run restore = kaged(env(url), "restore", file.toString());
+        assertEquals(0, restore.exit(), restore.all());
+        assertTrue(restore.out().contains("previous store is kept at"), restore.out());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void restoreIsRefusedWhileADaemonHoldsTheStore(TestEngine engine) throws Exception {
+        String url = TestDatabases.newStoreUrl(engine, home);
+        assertEquals(0, kaged(env(url), "db", "migrate").exit());
+        Path file = home.resolve("held-copy");
+        assertEquals(0, kaged(env(url), "backup", "--to", file.toString()).exit());
+        StorageTarget target = StorageTarget.parse(url, "test", home);
+        try (StoreLock daemon = StoreLock.tryAcquire(target).orElseThrow()) {
+            Run r = kaged(env(url), "restore", file.toString());
+            assertEquals(Cli.FAILED, r.exit());
+            assertTrue(r.err().contains("held by a running kaged daemon"), r.err());
+        }
+    }
+
+    @Test
+    void backupOfAStoreThatDoesNotExistSaysHowToCreateIt() {
+        Run r = kaged(env(null), "backup");
+        assertEquals(Cli.FAILED, r.exit());
+        assertTrue(r.err().contains("nothing to back up"), r.err());
+    }
+}
