@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
         description = "Supervisor for long-lived terminal sessions and agent runs.",
-        subcommands = {DbCommand.class, BackupCommand.class, RestoreCommand.class})
+        subcommands = {ServeCommand.class, DbCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class Cli {
 
     public static final int FAILED = 1;
@@ -49,7 +49,9 @@ public final class Cli {
     }
 
     private static String describe(Exception e) {
-        if (e instanceof StorageConfigException || e instanceof BackupException) {
+        if (e instanceof StorageConfigException
+                || e instanceof BackupException
+                || e instanceof io.kaged.daemon.serve.DaemonStartException) {
             return e.getMessage();
         }
         return "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()

@@ -38,6 +38,7 @@ public final class ConfigLoader {
         Config config = envLayer(effective)
                 .withFallback(fromFile)
                 .withFallback(ConfigFactory.parseMap(Map.of("kaged.mode", mode.label())))
+                .withFallback(ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "kaged-daemon.conf"))
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
         return new LoadedConfig(config, Map.copyOf(effective), home, file);

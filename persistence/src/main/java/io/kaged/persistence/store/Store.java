@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class Store implements AutoCloseable {
     /** Opens the pool without migrating, for commands that only report ({@code kaged db}). */
     public static Store openUnmigrated(StorageSettings settings) {
         StorageTarget target = settings.target();
-        target.file().ifPresent(Store::createParent);
+        target.file().ifPresent(Store::createFile);
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("kaged-store");
         hc.setMaximumPoolSize(settings.poolSize());
@@ -121,16 +122,24 @@ public final class Store implements AutoCloseable {
         return ds;
     }
 
-    private static void createParent(Path file) {
+    /**
+     * Creates the store's folder (0700) and an empty database file (0600) before SQLite opens it: SQLite
+     * would create the file with the process umask, and the store holds everything kaged recorded.
+     */
+    private static void createFile(Path file) {
         Path parent = file.getParent();
-        if (parent == null || Files.isDirectory(parent)) {
-            return;
-        }
         try {
-            Files.createDirectories(parent);
-            log.info("Created folder {} for the store", parent);
+            if (parent != null && !Files.isDirectory(parent)) {
+                Files.createDirectories(
+                        parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                log.info("Created folder {} for the store", parent);
+            }
+            if (!Files.exists(file)) {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
         } catch (IOException e) {
-            throw new StorageConfigException("cannot create the store's folder " + parent + ": " + e, e);
+            throw new StorageConfigException("cannot create the store file " + file + ": " + e, e);
         }
     }
 

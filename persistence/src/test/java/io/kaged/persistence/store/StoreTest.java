@@ -75,6 +75,13 @@ class StoreTest {
         StorageSettings s = StorageSettings.fromConfig(TestSystems.config("sqlite://" + nested, home), Map.of());
         try (Store store = Store.open(s)) {
             assertTrue(Files.isRegularFile(nested));
+            assertEquals(
+                    "rw-------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)));
+            assertEquals(
+                    "rwx------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(nested.getParent())));
             assertEquals("wal", pragma(store, "journal_mode"));
             assertEquals("1", pragma(store, "foreign_keys"));
             assertEquals("10000", pragma(store, "busy_timeout"));

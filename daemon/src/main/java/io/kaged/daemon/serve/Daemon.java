@@ -1,0 +1,160 @@
+package io.kaged.daemon.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.daemon.config.LoadedConfig;
+import io.kaged.http.HttpSettings;
+import io.kaged.http.routes.ApiRoutes;
+import io.kaged.http.routes.BearerAuth;
+import io.kaged.http.routes.InfoRoutes;
+import io.kaged.persistence.store.StorageSettings;
+import io.kaged.persistence.store.Store;
+import io.kaged.persistence.store.StoreExtension;
+import io.kaged.persistence.store.StoreLock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running kaged daemon: holds the store lock, the auth token, the actor system (whose store extension
+ * migrates before anything else runs) and the HTTP binding. Stopping it (SIGTERM, or {@link #stop()})
+ * runs Pekko's coordinated shutdown: unbind, stop actors, flush the store, release the lock.
+ */
+public final class Daemon {
+
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final ActorSystem<Void> system;
+    private final ServerBinding binding;
+
+    private Daemon(ActorSystem<Void> system, ServerBinding binding) {
+        this.system = system;
+        this.binding = binding;
+    }
+
+    public static Daemon start(LoadedConfig loaded, Integer portOverride) {
+        Instant startedAt = Instant.now();
+        StorageSettings storage = StorageSettings.fromConfig(loaded.config(), loaded.env());
+        HttpSettings http = HttpSettings.fromConfig(loaded.config());
+        if (portOverride != null) {
+            http = http.withPort(portOverride);
+        }
+        StoreLock lock = StoreLock.tryAcquire(storage.target())
+                .orElseThrow(() -> new DaemonStartException("another kaged daemon is running on the store "
+                        + storage.target().masked() + "; stop it first (kaged status shows it), or start this one"
+                        + " on another store with KAGED_HOME or KAGED_DATABASE_URL."));
+        ActorSystem<Void> system = null;
+        try {
+            String token = prepareHome(loaded);
+            system = ActorSystem.create(Guardian.create(), "kaged", loaded.config());
+            Store store = StoreExtension.store(system.classicSystem());
+            String schema = store.migrations().status().schemaVersion();
+            ObjectMapper mapper = new ObjectMapper();
+            InfoRoutes info = new InfoRoutes(
+                    () -> new InfoRoutes.Info(
+                            version(),
+                            storage.home().mode().label(),
+                            storage.target().engine().label(),
+                            storage.target().masked(),
+                            schema,
+                            startedAt.toString(),
+                            Duration.between(startedAt, Clock.systemUTC().instant())
+                                    .toSeconds()),
+                    mapper);
+            ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info);
+            ServerBinding binding = bind(system, http, routes);
+            binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+            system.getWhenTerminated().thenRun(lock::close);
+            log.info(
+                    "kaged {} listening on http://{}:{} (store {}, token in {})",
+                    version(),
+                    http.host(),
+                    binding.localAddress().getPort(),
+                    storage.target().masked(),
+                    loaded.home().authToken());
+            return new Daemon(system, binding);
+        } catch (RuntimeException e) {
+            if (system != null) {
+                system.terminate();
+                awaitQuietly(system.getWhenTerminated());
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static String prepareHome(LoadedConfig loaded) {
+        try {
+            Files.createDirectories(loaded.home().dir());
+            return AuthTokenFile.loadOrCreate(loaded.home().authToken());
+        } catch (IOException e) {
+            throw new DaemonStartException(
+                    "cannot prepare the kaged home " + loaded.home().dir() + ": " + e, e);
+        }
+    }
+
+    private static ServerBinding bind(ActorSystem<?> system, HttpSettings http, ApiRoutes routes) {
+        try {
+            return Http.get(system)
+                    .newServerAt(http.host(), http.port())
+                    .bind(routes.route())
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new DaemonStartException(
+                    "cannot listen on " + http.host() + ":" + http.port() + ": " + cause.getMessage()
+                            + "; choose another port with --port or KAGED_HTTP_PORT.",
+                    cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DaemonStartException("interrupted while binding the HTTP port", e);
+        }
+    }
+
+    private static void awaitQuietly(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // shutting down after a failed start: the start failure is what gets reported
+        }
+    }
+
+    public static String version() {
+        String v = Daemon.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-dev" : v;
+    }
+
+    public int port() {
+        return binding.localAddress().getPort();
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    /** Runs coordinated shutdown and waits for it. */
+    public void stop() {
+        system.terminate();
+        awaitTermination();
+    }
+
+    public CompletionStage<Done> whenTerminated() {
+        return system.getWhenTerminated();
+    }
+
+    public void awaitTermination() {
+        system.getWhenTerminated().toCompletableFuture().join();
+    }
+}

@@ -1,0 +1,24 @@
+package io.kaged.http.routes;
+
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The whole {@code /v1} API: health open, everything else behind the bearer token, errors as problems. */
+public final class ApiRoutes extends AllDirectives {
+
+    private final BearerAuth auth;
+    private final InfoRoutes info;
+
+    public ApiRoutes(BearerAuth auth, InfoRoutes info) {
+        this.auth = auth;
+        this.info = info;
+    }
+
+    public Route route() {
+        return handleExceptions(
+                ErrorHandling.exceptions(),
+                () -> handleRejections(
+                        ErrorHandling.rejections(),
+                        () -> pathPrefix("v1", () -> concat(info.health(), auth.authenticated(info::info)))));
+    }
+}
