@@ -1,0 +1,17 @@
+package io.kaged.actors.process;
+
+/**
+ * A started child process as an actor sees it. Every method returns quickly: writes go to the pty's
+ * buffer, signals are sent with kill(2) semantics to the whole process group.
+ */
+public interface RunningProcess {
+
+    long pid();
+
+    void write(byte[] data);
+
+    void resize(int cols, int rows);
+
+    /** Sends {@code signal} to the process group, so a shell's children stop and resume with it. */
+    void signal(Signal signal);
+}

@@ -1,0 +1,147 @@
+package io.kaged.actors.session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.persistence.journal.JournalProjection;
+import io.kaged.persistence.store.Ids;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Keeps {@code sessions}, {@code transcripts} and {@code checkpoints} in step with session events, inside
+ * the journal transaction that stores them.
+ */
+public final class SessionProjection implements JournalProjection {
+
+    private static final String PREFIX = "session|";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public void project(Connection c, String persistenceId, long sequenceNr, long timestamp, Object event)
+            throws SQLException {
+        if (!persistenceId.startsWith(PREFIX) || !(event instanceof SessionActor.Event e)) {
+            return;
+        }
+        String id = persistenceId.substring(PREFIX.length());
+        if (e instanceof SessionActor.Created created) {
+            insert(c, id, created);
+        } else if (e instanceof SessionActor.ProcessStarted started) {
+            update(
+                    c,
+                    "UPDATE sessions SET state = 'running', os_pid = ?, restarts = CASE WHEN started_at IS NULL"
+                            + " THEN restarts ELSE restarts + 1 END, started_at = ?, ended_at = NULL, updated_at = ?"
+                            + " WHERE id = ?",
+                    started.osPid(),
+                    started.at(),
+                    started.at(),
+                    id);
+        } else if (e instanceof SessionActor.StartFailed failed) {
+            update(
+                    c,
+                    "UPDATE sessions SET state = ?, updated_at = ? WHERE id = ?",
+                    failed.willRestart() ? "starting" : "exited",
+                    failed.at(),
+                    id);
+        } else if (e instanceof SessionActor.Paused paused) {
+            update(c, "UPDATE sessions SET state = 'paused', updated_at = ? WHERE id = ?", paused.at(), id);
+            update(
+                    c,
+                    "INSERT INTO checkpoints (id, owner_kind, owner_id, sequence_nr, label, reason, created_at)"
+                            + " VALUES (?, 'session', ?, ?, NULL, 'pause', ?)",
+                    Ids.newId(),
+                    id,
+                    sequenceNr,
+                    paused.at());
+        } else if (e instanceof SessionActor.Resumed resumed) {
+            update(c, "UPDATE sessions SET state = 'running', updated_at = ? WHERE id = ?", resumed.at(), id);
+        } else if (e instanceof SessionActor.Resized resized) {
+            update(
+                    c,
+                    "UPDATE sessions SET term_cols = ?, term_rows = ?, updated_at = ? WHERE id = ?",
+                    resized.cols(),
+                    resized.rows(),
+                    resized.at(),
+                    id);
+        } else if (e instanceof SessionActor.OutputRecorded out) {
+            transcript(c, id, out);
+        } else if (e instanceof SessionActor.ProcessExited exited) {
+            update(
+                    c,
+                    "UPDATE sessions SET exit_code = ?, os_pid = NULL, state = CASE WHEN state = 'closed' THEN"
+                            + " 'closed' ELSE ? END, ended_at = CASE WHEN ? THEN ended_at ELSE ? END, updated_at = ?"
+                            + " WHERE id = ?",
+                    exited.exitCode(),
+                    exited.willRestart() ? "starting" : "exited",
+                    exited.willRestart(),
+                    exited.at(),
+                    exited.at(),
+                    id);
+        } else if (e instanceof SessionActor.Interrupted interrupted) {
+            update(
+                    c,
+                    "UPDATE sessions SET state = ?, os_pid = NULL, updated_at = ? WHERE id = ?",
+                    interrupted.willRestart() ? "starting" : "interrupted",
+                    interrupted.at(),
+                    id);
+        } else if (e instanceof SessionActor.Closed closed) {
+            update(
+                    c,
+                    "UPDATE sessions SET state = 'closed', ended_at = ?, updated_at = ? WHERE id = ?",
+                    closed.at(),
+                    closed.at(),
+                    id);
+        }
+    }
+
+    private static void insert(Connection c, String id, SessionActor.Created e) throws SQLException {
+        SessionSpec s = e.spec();
+        update(
+                c,
+                "INSERT INTO sessions (id, name, project, state, command, cwd, env, term_cols, term_rows,"
+                        + " restart_policy, created_at, updated_at) VALUES (?, ?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?)",
+                id,
+                s.name(),
+                s.project(),
+                json(s.command()),
+                s.cwd(),
+                json(s.env()),
+                s.cols(),
+                s.rows(),
+                s.restart().label(),
+                e.at(),
+                e.at());
+    }
+
+    private static void transcript(Connection c, String id, SessionActor.OutputRecorded e) throws SQLException {
+        if (e.data() == null) {
+            throw new SQLException("output batch " + e.chunkSeq() + " of session " + id + " carries no bytes");
+        }
+        update(
+                c,
+                "INSERT INTO transcripts (owner_id, chunk_seq, stream, at, data) VALUES (?, ?, 'pty', ?, ?)",
+                id,
+                e.chunkSeq(),
+                e.at(),
+                e.data());
+        update(c, "DELETE FROM transcripts WHERE owner_id = ? AND chunk_seq < ?", id, e.keepFrom());
+        update(c, "UPDATE sessions SET transcript_bytes = ? WHERE id = ?", e.keptBytes(), id);
+    }
+
+    private static String json(Object value) throws SQLException {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException ex) {
+            throw new SQLException("cannot render session field as JSON", ex);
+        }
+    }
+
+    private static void update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.kaged.actors.session;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.persistence.store.Store;
+import java.io.ByteArrayOutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Reads of the session query tables: plain SQL on the store's read threads, never a replay. */
+public final class SessionQueries {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "id, name, project, state, command, cwd, env, term_cols, term_rows,"
+            + " restart_policy, os_pid, exit_code, restarts, transcript_bytes, created_at, started_at, ended_at";
+
+    private final Store store;
+
+    public SessionQueries(Store store) {
+        this.store = store;
+    }
+
+    public CompletableFuture<List<SessionView>> list(SessionFilter f) {
+        return store.read(c -> {
+            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM sessions WHERE 1 = 1");
+            List<Object> args = new ArrayList<>();
+            if (f.state() != null) {
+                sql.append(" AND state = ?");
+                args.add(f.state());
+            }
+            if (f.project() != null) {
+                sql.append(" AND project = ?");
+                args.add(f.project());
+            }
+            if (f.createdAfter() != null) {
+                sql.append(" AND created_at > ?");
+                args.add(f.createdAfter());
+            }
+            if (f.createdBefore() != null) {
+                sql.append(" AND created_at < ?");
+                args.add(f.createdBefore());
+            }
+            sql.append(" ORDER BY id LIMIT ? OFFSET ?");
+            args.add(f.limit());
+            args.add(f.offset());
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<SessionView> views = new ArrayList<>();
+                    while (rs.next()) {
+                        views.add(view(rs));
+                    }
+                    return views;
+                }
+            }
+        });
+    }
+
+    public CompletableFuture<Optional<SessionView>> get(String id) {
+        return store.read(c -> find(c, id));
+    }
+
+    /** Ids of sessions that had (or were about to have) a process: the ones to recover at start. */
+    public CompletableFuture<List<String>> live() {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT id FROM sessions WHERE state IN ('starting', 'running', 'paused') ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
+                List<String> ids = new ArrayList<>();
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+                return ids;
+            }
+        });
+    }
+
+    /** The recorded output, oldest first, up to batch {@code upTo} (inclusive). */
+    public CompletableFuture<byte[]> transcript(String id, long upTo) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT data FROM transcripts WHERE owner_id = ? AND chunk_seq <= ? ORDER BY chunk_seq")) {
+                ps.setString(1, id);
+                ps.setLong(2, upTo);
+                try (ResultSet rs = ps.executeQuery()) {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    while (rs.next()) {
+                        out.writeBytes(rs.getBytes(1));
+                    }
+                    return out.toByteArray();
+                }
+            }
+        });
+    }
+
+    private static Optional<SessionView> find(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sessions WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(view(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static SessionView view(ResultSet rs) throws SQLException {
+        try {
+            List<String> command = JSON.readValue(rs.getString("command"), new TypeReference<List<String>>() {});
+            String env = rs.getString("env");
+            List<String> envKeys = env == null
+                    ? List.of()
+                    : List.copyOf(JSON.readValue(env, new TypeReference<Map<String, String>>() {})
+                            .keySet());
+            return new SessionView(
+                    rs.getString("id"),
+                    rs.getString("name"),
+                    rs.getString("project"),
+                    rs.getString("state"),
+                    command,
+                    rs.getString("cwd"),
+                    envKeys,
+                    rs.getInt("term_cols"),
+                    rs.getInt("term_rows"),
+                    rs.getString("restart_policy"),
+                    nullableLong(rs, "os_pid"),
+                    nullableInt(rs, "exit_code"),
+                    rs.getInt("restarts"),
+                    rs.getLong("transcript_bytes"),
+                    iso(rs, "created_at"),
+                    iso(rs, "started_at"),
+                    iso(rs, "ended_at"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("sessions row " + rs.getString("id") + " holds invalid JSON", e);
+        }
+    }
+
+    private static Long nullableLong(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer nullableInt(ResultSet rs, String col) throws SQLException {
+        int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static String iso(ResultSet rs, String col) throws SQLException {
+        Long ms = nullableLong(rs, col);
+        return ms == null ? null : Instant.ofEpochMilli(ms).toString();
+    }
+}

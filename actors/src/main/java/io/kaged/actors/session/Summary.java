@@ -1,0 +1,12 @@
+package io.kaged.actors.session;
+
+/** A session as its actor knows it, for replies to commands. */
+public record Summary(
+        String id,
+        String state,
+        Long osPid,
+        Integer exitCode,
+        int restarts,
+        int cols,
+        int rows,
+        long transcriptBytes) {}

@@ -1,0 +1,181 @@
+package io.kaged.actors.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kaged.actors.process.PtyLauncher;
+import io.kaged.persistence.journal.JournalProjections;
+import io.kaged.persistence.store.Store;
+import io.kaged.persistence.store.StoreExtension;
+import io.kaged.persistence.testing.TestDatabases;
+import io.kaged.persistence.testing.TestEngine;
+import io.kaged.persistence.testing.TestSystems;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Session actors with real shells in real ptys, on the real journal, both engines. */
+class SessionActorTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path home;
+
+    private final ExecutorService blocking = Executors.newCachedThreadPool();
+    private final PtyLauncher launcher = new PtyLauncher(16 * 1024);
+    private ActorTestKit kit;
+
+    @AfterEach
+    void stop() {
+        if (kit != null) {
+            kit.shutdownTestKit();
+        }
+        launcher.close();
+        blocking.shutdownNow();
+    }
+
+    private record Env(ActorTestKit kit, ActorRef<SessionSupervisor.Command> sessions, SessionQueries queries) {}
+
+    private Env start(String url) {
+        kit = ActorTestKit.create("sessions", TestSystems.config(url, home));
+        Store store = StoreExtension.store(kit.system().classicSystem());
+        JournalProjections.get(kit.system().classicSystem()).register(new SessionProjection());
+        SessionSettings settings =
+                SessionSettings.fromConfig(kit.system().settings().config());
+        ActorRef<SessionSupervisor.Command> sup =
+                kit.spawn(SessionSupervisor.create(settings, launcher, blocking, Clock.systemUTC()));
+        return new Env(kit, sup, new SessionQueries(store));
+    }
+
+    private static SessionSpec shell(String script, RestartPolicy restart) {
+        return new SessionSpec(List.of("/bin/sh", "-c", script), null, Map.of(), 80, 24, "t", "p", restart);
+    }
+
+    private static Summary create(Env env, String id, SessionSpec spec) {
+        TestProbe<StatusReply<Summary>> probe = env.kit().createTestProbe();
+        env.sessions().tell(new SessionSupervisor.Deliver(id, new SessionActor.Create(spec, probe.ref())));
+        return probe.receiveMessage(WAIT).getValue();
+    }
+
+    private static void eventually(Supplier<Boolean> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static String transcript(Env env, String id) {
+        return new String(env.queries().transcript(id, Long.MAX_VALUE).join(), StandardCharsets.UTF_8);
+    }
+
+    private static String state(Env env, String id) {
+        return env.queries().get(id).join().map(SessionView::state).orElse("missing");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void recordsOutputAndExitOfAShortProcess(TestEngine engine) throws Exception {
+        Env env = start(TestDatabases.newStoreUrl(engine, home));
+        assertEquals(
+                "starting",
+                create(env, "s1", shell("echo hello; echo bye; exit 3", RestartPolicy.NEVER))
+                        .state());
+        eventually(() -> state(env, "s1").equals("exited"), "exit");
+        SessionView v = env.queries().get("s1").join().orElseThrow();
+        assertEquals(3, v.exitCode());
+        assertTrue(transcript(env, "s1").contains("hello\r\nbye"), transcript(env, "s1"));
+        assertEquals(transcript(env, "s1").getBytes(StandardCharsets.UTF_8).length, v.transcriptBytes());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void typesIntoAShellAndRefusesInputWhilePaused(TestEngine engine) throws Exception {
+        Env env = start(TestDatabases.newStoreUrl(engine, home));
+        create(env, "s2", shell("exec cat", RestartPolicy.NEVER));
+        eventually(() -> state(env, "s2").equals("running"), "running");
+        TestProbe<StatusReply<Done>> ack = env.kit().createTestProbe();
+        env.sessions()
+                .tell(new SessionSupervisor.Deliver(
+                        "s2", new SessionActor.Input("typed-line\n".getBytes(StandardCharsets.UTF_8), ack.ref())));
+        assertTrue(ack.receiveMessage(WAIT).isSuccess());
+        eventually(() -> transcript(env, "s2").split("typed-line", -1).length >= 3, "echo and cat output");
+
+        TestProbe<StatusReply<Summary>> replies = env.kit().createTestProbe();
+        env.sessions().tell(new SessionSupervisor.Deliver("s2", new SessionActor.Pause(replies.ref())));
+        assertEquals("paused", replies.receiveMessage(WAIT).getValue().state());
+        env.sessions()
+                .tell(new SessionSupervisor.Deliver(
+                        "s2", new SessionActor.Input("x".getBytes(StandardCharsets.UTF_8), ack.ref())));
+        StatusReply<Done> refused = ack.receiveMessage(WAIT);
+        assertTrue(refused.isError());
+        assertTrue(refused.getError().getMessage().contains("paused"));
+        env.sessions().tell(new SessionSupervisor.Deliver("s2", new SessionActor.Pause(replies.ref())));
+        assertTrue(replies.receiveMessage(WAIT).isError());
+        env.sessions().tell(new SessionSupervisor.Deliver("s2", new SessionActor.Resume(replies.ref())));
+        assertEquals("running", replies.receiveMessage(WAIT).getValue().state());
+
+        env.sessions().tell(new SessionSupervisor.Deliver("s2", new SessionActor.Terminate(replies.ref())));
+        assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
+        eventually(() -> env.queries().get("s2").join().orElseThrow().exitCode() != null, "exit code after close");
+        assertEquals("closed", state(env, "s2"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void restartsAFailingProcessOnFailureWithBackoff(TestEngine engine) throws Exception {
+        Env env = start(TestDatabases.newStoreUrl(engine, home));
+        create(env, "s3", shell("echo run; exit 1", RestartPolicy.ON_FAILURE));
+        eventually(() -> env.queries().get("s3").join().orElseThrow().restarts() >= 1, "a restart");
+        eventually(() -> transcript(env, "s3").split("run", -1).length >= 3, "output of two runs");
+        TestProbe<StatusReply<Summary>> replies = env.kit().createTestProbe();
+        env.sessions().tell(new SessionSupervisor.Deliver("s3", new SessionActor.Terminate(replies.ref())));
+        assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void comesBackInterruptedAndRestartedAfterTheActorSystemDies(TestEngine engine) throws Exception {
+        String url = TestDatabases.newStoreUrl(engine, home);
+        Env first = start(url);
+        create(first, "s4", shell("echo first-life; exec sleep 600", RestartPolicy.ALWAYS));
+        eventually(() -> transcript(first, "s4").contains("first-life"), "first output");
+        long firstPid = first.queries().get("s4").join().orElseThrow().pid();
+        kit.shutdownTestKit();
+        kit = null;
+        new ProcessBuilder("kill", "-KILL", "--", "-" + firstPid).start().waitFor();
+
+        Env second = start(url);
+        second.sessions()
+                .tell(new SessionSupervisor.Recover(second.queries().live().join()));
+        eventually(
+                () -> {
+                    SessionView v = second.queries().get("s4").join().orElseThrow();
+                    return v.state().equals("running") && v.pid() != null && v.pid() != firstPid;
+                },
+                "restart after recovery");
+        eventually(() -> transcript(second, "s4").split("first-life", -1).length >= 3, "output of the new life");
+        assertTrue(transcript(second, "s4").startsWith("first-life"));
+        TestProbe<StatusReply<Summary>> replies = second.kit().createTestProbe();
+        second.sessions().tell(new SessionSupervisor.Deliver("s4", new SessionActor.Terminate(replies.ref())));
+        assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
+    }
+}
