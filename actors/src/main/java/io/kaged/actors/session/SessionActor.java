@@ -298,6 +298,12 @@ public final class SessionActor
                         context.getSelf().tell(RecoveredLive.INSTANCE);
                     }
                 })
+                .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> {
+                    // The actor is going away (daemon stopping, purge): its process must not outlive it.
+                    if (runtime.process != null) {
+                        io.kaged.actors.process.Signals.sendToGroup(runtime.process.pid(), Signal.KILL);
+                    }
+                })
                 .build();
     }
 

@@ -103,6 +103,41 @@ public final class SessionQueries {
         });
     }
 
+    /**
+     * Deletes every row of a session — journal, snapshots, transcript, checkpoints, query row — and records
+     * the deletion in the audit log, all in one transaction on the session's write lane. The session's
+     * actor must be stopped first, or it would write again.
+     */
+    public CompletableFuture<Boolean> purge(String id, io.kaged.persistence.audit.AuditLog audit, String actor) {
+        String pid = SessionActor.persistenceId(id).id();
+        return store.write(pid, c -> {
+            boolean existed = find(c, id).isPresent();
+            if (!existed) {
+                return false;
+            }
+            for (String sql : List.of(
+                    "DELETE FROM transcripts WHERE owner_id = ?",
+                    "DELETE FROM checkpoints WHERE owner_id = ?",
+                    "DELETE FROM sessions WHERE id = ?")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
+            }
+            for (String sql : List.of(
+                    "DELETE FROM journal WHERE persistence_id = ?",
+                    "DELETE FROM journal_deletions WHERE persistence_id = ?",
+                    "DELETE FROM snapshot WHERE persistence_id = ?")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, pid);
+                    ps.executeUpdate();
+                }
+            }
+            audit.append(c, actor, "session.purge", id, "ok", "every row of the session was deleted");
+            return true;
+        });
+    }
+
     private static Optional<SessionView> find(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sessions WHERE id = ?")) {
             ps.setString(1, id);

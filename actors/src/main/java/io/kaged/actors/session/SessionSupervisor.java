@@ -23,6 +23,15 @@ public final class SessionSupervisor {
     /** Delivers {@code command} to session {@code sessionId}, spawning (and so recovering) it if needed. */
     public record Deliver(String sessionId, SessionActor.Command command) implements Command {}
 
+    /** Stops the session's actor (before a purge); its next message would start it afresh. */
+    public record Stop(String sessionId, ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
+    /**
+     * Terminates every session that has an actor (the daemon is stopping): each records that it was
+     * closed and sends its process group SIGTERM; replies once all have answered or after a few seconds.
+     */
+    public record TerminateAll(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
     /** Wakes the given sessions: each recovers and, if it had a process, records the interruption. */
     public record Recover(List<String> sessionIds) implements Command {}
 
@@ -34,6 +43,27 @@ public final class SessionSupervisor {
                 .onMessage(Deliver.class, d -> {
                     child(ctx, d.sessionId(), settings, launcher, blocking, clock)
                             .tell(d.command());
+                    return Behaviors.same();
+                })
+                .onMessage(Stop.class, s -> {
+                    ctx.getChild("session-" + s.sessionId()).ifPresent(ctx::stop);
+                    s.replyTo().tell(org.apache.pekko.Done.getInstance());
+                    return Behaviors.same();
+                })
+                .onMessage(TerminateAll.class, t -> {
+                    var answers = new java.util.ArrayList<java.util.concurrent.CompletableFuture<?>>();
+                    ctx.getChildren()
+                            .forEach(child -> answers.add(org.apache.pekko.actor.typed.javadsl.AskPattern
+                                    .<SessionActor.Command, org.apache.pekko.pattern.StatusReply<Summary>>ask(
+                                            child.unsafeUpcast(),
+                                            SessionActor.Terminate::new,
+                                            Duration.ofSeconds(3),
+                                            ctx.getSystem().scheduler())
+                                    .toCompletableFuture()
+                                    .exceptionally(e -> null)));
+                    java.util.concurrent.CompletableFuture.allOf(
+                                    answers.toArray(java.util.concurrent.CompletableFuture[]::new))
+                            .whenComplete((ok, e) -> t.replyTo().tell(org.apache.pekko.Done.getInstance()));
                     return Behaviors.same();
                 })
                 .onMessage(Recover.class, r -> {

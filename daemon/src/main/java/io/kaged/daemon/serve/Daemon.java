@@ -1,11 +1,24 @@
 package io.kaged.daemon.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.process.PtyLauncher;
+import io.kaged.actors.process.Signal;
+import io.kaged.actors.process.Signals;
+import io.kaged.actors.session.SessionProjection;
+import io.kaged.actors.session.SessionQueries;
+import io.kaged.actors.session.SessionSettings;
+import io.kaged.actors.session.SessionSupervisor;
 import io.kaged.daemon.config.LoadedConfig;
 import io.kaged.http.HttpSettings;
 import io.kaged.http.routes.ApiRoutes;
+import io.kaged.http.routes.AttachTickets;
+import io.kaged.http.routes.AuditTrail;
 import io.kaged.http.routes.BearerAuth;
 import io.kaged.http.routes.InfoRoutes;
+import io.kaged.http.routes.SessionAttach;
+import io.kaged.http.routes.SessionRoutes;
+import io.kaged.persistence.audit.AuditLog;
+import io.kaged.persistence.journal.JournalProjections;
 import io.kaged.persistence.store.StorageSettings;
 import io.kaged.persistence.store.Store;
 import io.kaged.persistence.store.StoreExtension;
@@ -15,12 +28,19 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
@@ -57,9 +77,36 @@ public final class Daemon {
         ActorSystem<Void> system = null;
         try {
             String token = prepareHome(loaded);
-            system = ActorSystem.create(Guardian.create(), "kaged", loaded.config());
+            SessionSettings sessionSettings = SessionSettings.fromConfig(loaded.config());
+            PtyLauncher launcher = new PtyLauncher(sessionSettings.readBufferBytes());
+            ExecutorService blocking = Executors.newCachedThreadPool(named("kaged-process-io"));
+            CompletableFuture<Guardian.Supervisors> supervisors = new CompletableFuture<>();
+            Clock clock = Clock.systemUTC();
+            system = ActorSystem.create(
+                    Guardian.create(sessionSettings, launcher, blocking, clock, supervisors), "kaged", loaded.config());
+            // Opening the store migrates it, before any actor persists and before HTTP takes traffic.
             Store store = StoreExtension.store(system.classicSystem());
+            JournalProjections.get(system.classicSystem()).register(new SessionProjection());
             String schema = store.migrations().status().schemaVersion();
+            ActorRef<SessionSupervisor.Command> sessions =
+                    supervisors.get(10, TimeUnit.SECONDS).sessions();
+            SessionQueries sessionQueries = new SessionQueries(store);
+            List<String> live = sessionQueries.live().get(30, TimeUnit.SECONDS);
+            sessions.tell(new SessionSupervisor.Recover(live));
+            ActorSystem<Void> sys = system;
+            CoordinatedShutdown.get(system)
+                    .addTask(
+                            CoordinatedShutdown.PhaseServiceStop(),
+                            "terminate-sessions",
+                            () -> AskPattern.<SessionSupervisor.Command, Done>ask(
+                                    sessions,
+                                    SessionSupervisor.TerminateAll::new,
+                                    Duration.ofSeconds(10),
+                                    sys.scheduler()));
+            system.getWhenTerminated().thenRun(() -> {
+                launcher.close();
+                blocking.shutdownNow();
+            });
             ObjectMapper mapper = new ObjectMapper();
             InfoRoutes info = new InfoRoutes(
                     () -> new InfoRoutes.Info(
@@ -72,7 +119,26 @@ public final class Daemon {
                             Duration.between(startedAt, Clock.systemUTC().instant())
                                     .toSeconds()),
                     mapper);
-            ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info);
+            AuditTrail audit = new AuditTrail(store, clock);
+            SessionAttach attach = new SessionAttach(
+                    system,
+                    sessions,
+                    sessionQueries,
+                    http,
+                    sessionSettings.clientBuffer(),
+                    new AttachTickets(clock),
+                    audit);
+            SessionRoutes sessionRoutes = new SessionRoutes(
+                    system,
+                    sessions,
+                    sessionQueries,
+                    audit,
+                    http,
+                    mapper,
+                    attach,
+                    new AuditLog(clock),
+                    pid -> blocking.execute(() -> Signals.sendToGroup(pid, Signal.KILL)));
+            ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info, sessionRoutes);
             ServerBinding binding = bind(system, http, routes);
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
             system.getWhenTerminated().thenRun(lock::close);
@@ -84,6 +150,12 @@ public final class Daemon {
                     storage.target().masked(),
                     loaded.home().authToken());
             return new Daemon(system, binding);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DaemonStartException("interrupted while starting", e);
+        } catch (ExecutionException | TimeoutException e) {
+            stopQuietly(system, lock);
+            throw new DaemonStartException("the daemon did not come up: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (system != null) {
                 system.terminate();
@@ -92,6 +164,23 @@ public final class Daemon {
             lock.close();
             throw e;
         }
+    }
+
+    private static void stopQuietly(ActorSystem<Void> system, StoreLock lock) {
+        if (system != null) {
+            system.terminate();
+            awaitQuietly(system.getWhenTerminated());
+        }
+        lock.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static String prepareHome(LoadedConfig loaded) {

@@ -1,17 +1,36 @@
 package io.kaged.daemon.serve;
 
+import io.kaged.actors.process.ProcessLauncher;
+import io.kaged.actors.session.SessionSettings;
+import io.kaged.actors.session.SessionSupervisor;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The daemon's root actor. Session and run supervisors are spawned here as they are built; today it owns
- * no children and takes no messages.
+ * The daemon's root actor: spawns the supervisors (sessions today) and hands their refs to the daemon,
+ * which builds the HTTP routes on them.
  */
 public final class Guardian {
 
+    /** The supervisors the routes talk to. */
+    public record Supervisors(ActorRef<SessionSupervisor.Command> sessions) {}
+
     private Guardian() {}
 
-    public static Behavior<Void> create() {
-        return Behaviors.empty();
+    public static Behavior<Void> create(
+            SessionSettings sessions,
+            ProcessLauncher launcher,
+            Executor blocking,
+            Clock clock,
+            CompletableFuture<Supervisors> started) {
+        return Behaviors.setup(ctx -> {
+            started.complete(new Supervisors(
+                    ctx.spawn(SessionSupervisor.create(sessions, launcher, blocking, clock), "sessions")));
+            return Behaviors.empty();
+        });
     }
 }

@@ -8,10 +8,12 @@ public final class ApiRoutes extends AllDirectives {
 
     private final BearerAuth auth;
     private final InfoRoutes info;
+    private final SessionRoutes sessions;
 
-    public ApiRoutes(BearerAuth auth, InfoRoutes info) {
+    public ApiRoutes(BearerAuth auth, InfoRoutes info, SessionRoutes sessions) {
         this.auth = auth;
         this.info = info;
+        this.sessions = sessions;
     }
 
     public Route route() {
@@ -19,6 +21,8 @@ public final class ApiRoutes extends AllDirectives {
                 ErrorHandling.exceptions(),
                 () -> handleRejections(
                         ErrorHandling.rejections(),
-                        () -> pathPrefix("v1", () -> concat(info.health(), auth.authenticated(info::info)))));
+                        () -> pathPrefix(
+                                "v1",
+                                () -> concat(info.health(), sessions.route(auth), auth.authenticated(info::info)))));
     }
 }

@@ -27,6 +27,9 @@ public final class ErrorHandling {
     public static ExceptionHandler exceptions() {
         return ExceptionHandler.newBuilder()
                 .match(
+                        JsonBodies.BadRequest.class,
+                        e -> Directives.complete(Problem.response(StatusCodes.BAD_REQUEST, e.getMessage())))
+                .match(
                         org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class,
                         e -> Directives.complete(Problem.response(
                                 StatusCodes.PAYLOAD_TOO_LARGE,
