@@ -23,6 +23,7 @@ import io.kaged.persistence.store.StorageSettings;
 import io.kaged.persistence.store.Store;
 import io.kaged.persistence.store.StoreExtension;
 import io.kaged.persistence.store.StoreLock;
+import io.kaged.persistence.store.StoreSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -37,7 +38,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -83,7 +86,9 @@ public final class Daemon {
             CompletableFuture<Guardian.Supervisors> supervisors = new CompletableFuture<>();
             Clock clock = Clock.systemUTC();
             system = ActorSystem.create(
-                    Guardian.create(sessionSettings, launcher, blocking, clock, supervisors), "kaged", loaded.config());
+                    Guardian.create(sessionSettings, launcher, blocking, clock, supervisors),
+                    "kaged",
+                    ActorSystemSetup.create(BootstrapSetup.create(loaded.config()), new StoreSetup(storage)));
             // Opening the store migrates it, before any actor persists and before HTTP takes traffic.
             Store store = StoreExtension.store(system.classicSystem());
             JournalProjections.get(system.classicSystem()).register(new SessionProjection());

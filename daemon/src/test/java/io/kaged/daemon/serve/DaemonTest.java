@@ -53,6 +53,14 @@ class DaemonTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
             String token = Files.readString(tokenFile).trim();
 
+            // The actor system's store is the one resolved from this daemon's environment, not the process's.
+            assertEquals(
+                    io.kaged.persistence.store.StorageSettings.fromConfig(loaded.config(), loaded.env())
+                            .target(),
+                    io.kaged.persistence.store.StoreExtension.store(
+                                    daemon.system().classicSystem())
+                            .target());
+
             HttpResponse<String> health = get(daemon, "/v1/health", null);
             assertEquals(200, health.statusCode());
             assertEquals("{\"status\":\"ok\"}", health.body());

@@ -8,7 +8,7 @@ import org.apache.pekko.actor.ExtensionIdProvider;
 
 /**
  * The store of an actor system: opened (and migrated) on first use from {@code kaged.storage}, closed when
- * the system terminates. The journal, the snapshot store and the query side all share it, so the daemon
+ * the system terminates. Settings come from a {@link StoreSetup} if the system was created with one. The journal, the snapshot store and the query side all share it, so the daemon
  * has one pool and one migration run.
  */
 public final class StoreExtension implements Extension {
@@ -18,7 +18,12 @@ public final class StoreExtension implements Extension {
     private final Store store;
 
     private StoreExtension(ExtendedActorSystem system) {
-        this.store = Store.open(StorageSettings.fromConfig(system.settings().config()));
+        StorageSettings settings = system.settings()
+                .setup()
+                .get(StoreSetup.class)
+                .map(StoreSetup::settings)
+                .orElseGet(() -> StorageSettings.fromConfig(system.settings().config()));
+        this.store = Store.open(settings);
         system.registerOnTermination(store::close);
     }
 

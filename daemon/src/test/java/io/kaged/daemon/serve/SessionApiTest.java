@@ -1,0 +1,340 @@
+package io.kaged.daemon.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.daemon.Main;
+import io.kaged.daemon.config.ConfigLoader;
+import io.kaged.persistence.testing.TestDatabases;
+import io.kaged.persistence.testing.TestEngine;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * End to end through the real daemon: a real shell in a session, typed into over HTTP and over a real
+ * WebSocket, detached and re-attached, and a daemon killed with SIGKILL whose session comes back.
+ */
+class SessionApiTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Map<String, String> env(String url) {
+        return Map.of("KAGED_HOME", home.toString(), "KAGED_DATABASE_URL", url);
+    }
+
+    private String token() throws Exception {
+        return Files.readString(home.resolve("auth-token")).trim();
+    }
+
+    private HttpResponse<String> call(int port, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token())
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    private String transcript(int port, String id) throws Exception {
+        return call(port, "GET", "/v1/sessions/" + id + "/transcript", null).body();
+    }
+
+    private static void eventually(Supplier<Boolean> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private interface Check {
+        boolean test() throws Exception;
+    }
+
+    private static Supplier<Boolean> unchecked(Check c) {
+        return () -> {
+            try {
+                return c.test();
+            } catch (Exception e) {
+                return false;
+            }
+        };
+    }
+
+    /** A WebSocket client that collects the output it receives. */
+    private static final class Client implements WebSocket.Listener {
+        final ByteArrayOutputStream output = new ByteArrayOutputStream();
+        final StringBuilder notices = new StringBuilder();
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
+        WebSocket socket;
+
+        synchronized String text() {
+            return output.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            synchronized (this) {
+                output.writeBytes(bytes);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            synchronized (this) {
+                notices.append(data);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+            closed.complete(null);
+            return null;
+        }
+
+        void type(String s) {
+            socket.sendBinary(ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)), true)
+                    .join();
+        }
+    }
+
+    private Client attach(int port, String id, String query, boolean withToken) throws Exception {
+        Client client = new Client();
+        WebSocket.Builder b = http.newWebSocketBuilder();
+        if (withToken) {
+            b.header("Authorization", "Bearer " + token());
+        }
+        client.socket = b.buildAsync(
+                        URI.create("ws://127.0.0.1:" + port + "/v1/sessions/" + id + "/attach" + query), client)
+                .get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private String createShell(int port, String restart) throws Exception {
+        HttpResponse<String> created = call(
+                port,
+                "POST",
+                "/v1/sessions",
+                "{\"command\":[\"/bin/sh\"],\"name\":\"e2e\",\"restart\":\"" + restart
+                        + "\",\"env\":{\"PS1\":\"$ \"}}");
+        assertEquals(201, created.statusCode(), created.body());
+        String id = json(created).get("id").asText();
+        eventually(
+                unchecked(() -> json(call(port, "GET", "/v1/sessions/" + id, null))
+                        .get("state")
+                        .asText()
+                        .equals("running")),
+                "session running");
+        return id;
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void typeReadAttachDetachAndReattachAShell(TestEngine engine) throws Exception {
+        Daemon daemon = Daemon.start(ConfigLoader.load(env(TestDatabases.newStoreUrl(engine, home)), null), 0);
+        int port = daemon.port();
+        try {
+            String id = createShell(port, "never");
+            HttpResponse<String> typed =
+                    call(port, "POST", "/v1/sessions/" + id + "/input", "{\"data\":\"echo api-$((40+2))\\n\"}");
+            assertEquals(200, typed.statusCode(), typed.body());
+            eventually(unchecked(() -> transcript(port, id).contains("api-42")), "typed command's output");
+
+            Client first = attach(port, id, "", true);
+            eventually(() -> first.text().contains("api-42"), "scrollback on attach");
+            Client watcher = attach(port, id, "?readOnly=true", true);
+            eventually(() -> watcher.text().contains("api-42"), "scrollback for the read-only client");
+            first.type("echo ws-$((6*7))\n");
+            eventually(() -> first.text().contains("ws-42"), "live output to the typing client");
+            eventually(() -> watcher.text().contains("ws-42"), "live output to the read-only client");
+            watcher.type("echo ignored-$((1+1))\n");
+            first.socket.sendClose(WebSocket.NORMAL_CLOSURE, "detach").join();
+            Thread.sleep(500);
+            assertFalse(transcript(port, id).contains("ignored-2"), "a read-only client must not type");
+
+            Client again = attach(port, id, "", true);
+            eventually(
+                    () -> again.text().contains("ws-42") && again.text().contains("api-42"),
+                    "scrollback after re-attach");
+            again.type("echo back-$((50+5))\n");
+            eventually(() -> again.text().contains("back-55"), "live after re-attach");
+
+            HttpResponse<String> ticket = call(port, "POST", "/v1/sessions/" + id + "/attach-ticket", null);
+            assertEquals(201, ticket.statusCode(), ticket.body());
+            String query = "?ticket=" + json(ticket).get("ticket").asText();
+            Client browser = attach(port, id, query, false);
+            eventually(() -> browser.text().contains("back-55"), "attach with a ticket");
+            var reused = assertThrowsCompletion(() -> attach(port, id, query, false) != null);
+            assertTrue(reused.contains("WebSocketHandshakeException"), reused);
+
+            HttpResponse<String> terminated = call(port, "DELETE", "/v1/sessions/" + id, null);
+            assertEquals(200, terminated.statusCode(), terminated.body());
+            assertEquals("closed", json(terminated).get("state").asText());
+            again.closed.get(10, TimeUnit.SECONDS);
+            assertTrue(again.notices.toString().contains("\"type\":\"end\""), again.notices.toString());
+            assertEquals(
+                    409,
+                    call(port, "POST", "/v1/sessions/" + id + "/input", "{\"data\":\"x\"}")
+                            .statusCode());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    private static String assertThrowsCompletion(Check attempt) {
+        try {
+            attempt.test();
+        } catch (Exception e) {
+            return String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + " " + e;
+        }
+        throw new AssertionError("expected the attempt to fail");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void badRequestsAreClearProblemsAndChangeNothing(TestEngine engine) throws Exception {
+        Daemon daemon = Daemon.start(ConfigLoader.load(env(TestDatabases.newStoreUrl(engine, home)), null), 0);
+        int port = daemon.port();
+        try {
+            for (String body : List.of(
+                    "{",
+                    "[]",
+                    "{\"command\":[]}",
+                    "{\"command\":[\"sh\"],\"cols\":\"80\"}",
+                    "{\"command\":[\"sh\"],\"extra\":1}",
+                    "{\"command\":[\"sh\"],\"restart\":\"sometimes\"}",
+                    "{\"command\":[\"sh\"],\"cwd\":\"/no/such/folder\"}")) {
+                HttpResponse<String> r = call(port, "POST", "/v1/sessions", body);
+                assertEquals(400, r.statusCode(), body + " -> " + r.body());
+                assertEquals(
+                        "application/problem+json",
+                        r.headers().firstValue("Content-Type").orElseThrow());
+            }
+            HttpResponse<String> huge =
+                    call(port, "POST", "/v1/sessions", "{\"command\":[\"" + "x".repeat(2_000_000) + "\"]}");
+            assertEquals(413, huge.statusCode(), huge.body());
+            assertEquals(404, call(port, "GET", "/v1/sessions/nope", null).statusCode());
+            assertEquals(
+                    404, call(port, "POST", "/v1/sessions/nope/pause", null).statusCode());
+            assertEquals(
+                    400, call(port, "GET", "/v1/sessions?state=dancing", null).statusCode());
+            assertEquals(
+                    400,
+                    call(port, "GET", "/v1/sessions?createdAfter=yesterday", null)
+                            .statusCode());
+            assertEquals(405, call(port, "PUT", "/v1/sessions", "{}").statusCode());
+            HttpResponse<String> list = call(port, "GET", "/v1/sessions", null);
+            assertEquals(0, json(list).get("items").size(), list.body());
+            assertEquals(200, call(port, "GET", "/v1/health", null).statusCode());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aSessionComesBackWithItsScrollbackAfterTheDaemonIsKilled(TestEngine engine) throws Exception {
+        String url = TestDatabases.newStoreUrl(engine, home);
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "serve",
+                        "--port",
+                        String.valueOf(port))
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("daemon.log").toFile());
+        pb.environment().putAll(env(url));
+        Process daemonProcess = pb.start();
+        String id;
+        long firstPid;
+        try {
+            int p = port;
+            eventually(
+                    unchecked(() -> http.send(
+                                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/v1/health"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200),
+                    "child daemon healthy");
+            id = createShell(port, "always");
+            call(port, "POST", "/v1/sessions/" + id + "/input", "{\"data\":\"echo before-crash-$((3*3))\\n\"}");
+            String sid = id;
+            eventually(
+                    unchecked(() -> transcript(p, sid).contains("before-crash-9")), "output recorded before the crash");
+            firstPid = json(call(port, "GET", "/v1/sessions/" + id, null))
+                    .get("pid")
+                    .asLong();
+        } finally {
+            daemonProcess.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+
+        Daemon second = Daemon.start(ConfigLoader.load(env(url), null), 0);
+        int p2 = second.port();
+        try {
+            String sid = id;
+            eventually(
+                    unchecked(() -> {
+                        JsonNode v = json(call(p2, "GET", "/v1/sessions/" + sid, null));
+                        return v.get("state").asText().equals("running")
+                                && v.get("pid").asLong() != firstPid;
+                    }),
+                    "session restarted by its policy after recovery: "
+                            + call(p2, "GET", "/v1/sessions/" + id, null).body());
+            JsonNode v = json(call(p2, "GET", "/v1/sessions/" + id, null));
+            assertEquals(1, v.get("restarts").asInt());
+            assertTrue(transcript(p2, id).contains("before-crash-9"), "scrollback survives the crash");
+            Client client = attach(p2, id, "", true);
+            eventually(() -> client.text().contains("before-crash-9"), "scrollback on attach after the crash");
+            client.type("echo after-crash-$((5+5))\n");
+            eventually(() -> client.text().contains("after-crash-10"), "the restarted shell answers");
+        } finally {
+            second.stop();
+        }
+    }
+}
