@@ -3,7 +3,8 @@
 # PostgreSQL it starts itself. Run from anywhere; arguments go to the benchmark (--help lists them):
 #   bench/run-journal.sh
 #   bench/run-journal.sh --engines sqlite --events 100 --recovery-events 10000
-# JAVA_OPTS adds JVM options (e.g. JAVA_OPTS=-XX:StartFlightRecording=filename=bench.jfr).
+# JAVA_OPTS adds JVM options, e.g. JAVA_OPTS=-XX:StartFlightRecording=filename=bench.jfr, or kaged
+# settings as system properties, e.g. JAVA_OPTS=-Dkaged.storage.sqlite.synchronous=NORMAL.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

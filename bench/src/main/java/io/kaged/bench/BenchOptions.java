@@ -35,6 +35,8 @@ record BenchOptions(
               --raw-ids N              distinct persistence ids in the raw JDBC phase (default 100)
               --raw-rows-per-commit N  rows per raw JDBC transaction (default 100)
               --payload-chars N        characters of text in each event (default 100)
+            kaged settings are read as usual and can be overridden with system properties, e.g.
+              JAVA_OPTS=-Dkaged.storage.sqlite.synchronous=NORMAL bench/run-journal.sh --engines sqlite
             """;
 
     static BenchOptions parse(String[] args) {

@@ -26,17 +26,22 @@ final class BenchStores implements AutoCloseable {
     private final Path dir;
     private EmbeddedPostgres postgres;
     private int created;
+    private boolean closed;
 
     private BenchStores(Path dir) {
         this.dir = dir;
     }
 
+    /** Creates the temporary folder; it is removed at close, or at JVM exit if the run is interrupted. */
     static BenchStores create() {
+        BenchStores stores;
         try {
-            return new BenchStores(Files.createTempDirectory("kaged-bench-"));
+            stores = new BenchStores(Files.createTempDirectory("kaged-bench-"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the benchmark's temporary folder", e);
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "kaged-bench-cleanup"));
+        return stores;
     }
 
     /** The kaged home of every store: the temporary folder. */
@@ -45,7 +50,7 @@ final class BenchStores implements AutoCloseable {
     }
 
     /** A {@code kaged.storage.url} for a brand-new, empty store. */
-    String newStoreUrl(Engine engine, String label) {
+    synchronized String newStoreUrl(Engine engine, String label) {
         created++;
         return switch (engine) {
             case SQLITE -> "sqlite://" + dir.resolve("bench-" + created + "-" + label + ".db");
@@ -94,7 +99,11 @@ final class BenchStores implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (postgres != null) {
             try {
                 postgres.close();

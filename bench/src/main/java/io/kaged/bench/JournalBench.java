@@ -58,6 +58,7 @@ public final class JournalBench {
             RawJdbcInsert.Result raw,
             long heapBefore,
             long heapAfter,
+            long heapSettled,
             long heapPeak) {
 
         double recoveryPerSecond() {
@@ -80,11 +81,13 @@ public final class JournalBench {
         try {
             options = BenchOptions.parse(args);
         } catch (BenchOptions.UsageException e) {
-            if (e.getMessage() != null) {
-                System.err.println("error: " + e.getMessage());
+            if (e.getMessage() == null) {
+                System.out.print(BenchOptions.USAGE);
+                System.exit(0);
             }
+            System.err.println("error: " + e.getMessage());
             System.err.print(BenchOptions.USAGE);
-            System.exit(e.getMessage() == null ? 0 : 2);
+            System.exit(2);
             return;
         }
         if (System.getenv(StorageSettings.ENV_URL) != null) {
@@ -144,6 +147,7 @@ public final class JournalBench {
         long heapBefore;
         long heapAfter;
         long heapPeak;
+        long heapSettled;
         long recoveryNanos;
         PayloadCodec.Encoded sample;
         try {
@@ -172,9 +176,13 @@ public final class JournalBench {
                     options.events(),
                     options.inFlight(),
                     HeapSampler.mb(heapBefore));
+            long transactionsBefore = transactionCounter(store);
             HeapSampler sampler = HeapSampler.start(system);
+            CpuMeter cpu = CpuMeter.start();
             write = drive(system, writers, options.events());
+            String cpuUse = cpu.stop();
             heapPeak = sampler.stop();
+            long transactions = transactionCounter(store) - transactionsBefore;
             heapAfter = HeapSampler.usedAfterGc();
             System.out.printf(
                     Locale.ROOT,
@@ -185,6 +193,15 @@ public final class JournalBench {
                     write.perSecond(),
                     HeapSampler.mb(heapAfter),
                     HeapSampler.mb(heapPeak));
+            System.out.println(label + " write: " + cpuUse);
+            if (transactions > 0) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s write: %,d write transactions, %.1f events per commit on average%n",
+                        label,
+                        transactions,
+                        (double) write.events() / transactions);
+            }
             verifyWriters(system, writers, options.events());
             long rows = await(
                     store.read(c -> {
@@ -199,7 +216,9 @@ public final class JournalBench {
             check(rows == write.events(), "the journal holds " + rows + " writer rows, expected " + write.events());
             stopAll(system, writers);
 
+            long writeEnded = System.nanoTime();
             recoveryNanos = recover(system, label);
+            heapSettled = settledHeap(config, writeEnded, label);
             sample = new PayloadCodec(system.classicSystem())
                     .encode(new BenchActor.Appended(options.events() / 2, data));
         } catch (NotSerializableException e) {
@@ -211,17 +230,91 @@ public final class JournalBench {
 
         RawJdbcInsert.Result raw = rawInsert(engine, label, sample);
         return new EngineResult(
-                engine, write, options.recoveryEvents(), recoveryNanos, raw, heapBefore, heapAfter, heapPeak);
+                engine,
+                write,
+                options.recoveryEvents(),
+                recoveryNanos,
+                raw,
+                heapBefore,
+                heapAfter,
+                heapSettled,
+                heapPeak);
     }
 
-    /** Fills one journal through an actor in large atomic writes, then times a fresh actor's full replay. */
+    /**
+     * The heap after full collections once every write's circuit-breaker timeout has expired: Pekko keeps a
+     * cancelled timeout in its scheduler until its deadline, so right after the write phase the heap still
+     * holds about (writes per second x call-timeout) of them. Called after the recovery phase, which
+     * usually covers most of the wait.
+     */
+    private static long settledHeap(Config config, long writeEnded, String label) {
+        String key = "kaged.persistence.journal.circuit-breaker.call-timeout";
+        Duration callTimeout = config.hasPath(key)
+                ? config.getDuration(key)
+                : config.getDuration("pekko.persistence.journal-plugin-fallback.circuit-breaker.call-timeout");
+        long waitMillis = callTimeout.plusSeconds(1).toMillis() - (System.nanoTime() - writeEnded) / 1_000_000;
+        if (waitMillis > 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s heap: waiting %.1f s for the write phase's circuit-breaker timeouts (%s) to expire%n",
+                    label,
+                    waitMillis / 1e3,
+                    callTimeout);
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        long settled = HeapSampler.usedAfterGc();
+        System.out.printf(
+                Locale.ROOT, "%s heap: %s MB settled after the write phase%n", label, HeapSampler.mb(settled));
+        return settled;
+    }
+
+    /**
+     * Fills one journal through an actor in large atomic writes, then times a fresh actor's full replay,
+     * after an excluded warm-up replay of a smaller journal.
+     */
     private long recover(ActorSystem<SpawnProtocol.Command> system, String label) {
+        int warmup = Math.min(10_000, options.recoveryEvents());
+        fill(system, "recovery-warmup", warmup);
+        long warmNanos = replay(system, "recovery-warmup", warmup);
+        System.out.printf(
+                Locale.ROOT,
+                "%s recovery warm-up: %,d events replayed at %,.0f events/s (excluded)%n",
+                label,
+                warmup,
+                warmup / (warmNanos / 1e9));
+
         int total = options.recoveryEvents();
         System.out.printf(Locale.ROOT, "%s recovery: writing %,d events for one persistence id%n", label, total);
-        String persistenceId = "recovery-1";
-        ActorRef<BenchActor.Command> filler =
-                spawn(system, BenchActor.create(persistenceId, system.ignoreRef()), "recovery-writer");
         long fillStart = System.nanoTime();
+        fill(system, "recovery-1", total);
+        System.out.printf(
+                Locale.ROOT,
+                "%s recovery: written in %.2f s (atomic writes of %d events), actor stopped; replaying%n",
+                label,
+                (System.nanoTime() - fillStart) / 1e9,
+                RECOVERY_BATCH);
+        HeapSampler.usedAfterGc();
+        CpuMeter cpu = CpuMeter.start();
+        long nanos = replay(system, "recovery-1", total);
+        System.out.printf(
+                Locale.ROOT,
+                "%s recovery: %,d events replayed in %.2f s = %,.0f events/s%n",
+                label,
+                total,
+                nanos / 1e9,
+                total / (nanos / 1e9));
+        System.out.println(label + " recovery: " + cpu.stop());
+        return nanos;
+    }
+
+    /** Persists {@code total} events for one id through an actor, then stops that actor. */
+    private void fill(ActorSystem<SpawnProtocol.Command> system, String persistenceId, int total) {
+        ActorRef<BenchActor.Command> filler =
+                spawn(system, BenchActor.create(persistenceId, system.ignoreRef()), persistenceId + "-writer");
         List<CompletableFuture<BenchActor.Ack>> batches = new ArrayList<>();
         for (int written = 0; written < total; written += RECOVERY_BATCH) {
             int count = Math.min(RECOVERY_BATCH, total - written);
@@ -231,38 +324,26 @@ public final class JournalBench {
         for (CompletableFuture<BenchActor.Ack> batch : batches) {
             filled = Math.max(filled, await(batch, LONG).count());
         }
-        check(filled == total, "the recovery actor holds " + filled + " events, expected " + total);
-        System.out.printf(
-                Locale.ROOT,
-                "%s recovery: written in %.2f s (batches of %d events), stopping the actor%n",
-                label,
-                (System.nanoTime() - fillStart) / 1e9,
-                RECOVERY_BATCH);
+        check(filled == total, persistenceId + " holds " + filled + " events, expected " + total);
         await(ask(system, filler, BenchActor.Stop::new, SHORT), SHORT);
-        HeapSampler.usedAfterGc();
+    }
 
+    /** Spawns a new incarnation of {@code persistenceId}; returns nanoseconds from spawn to recovery done. */
+    private static long replay(ActorSystem<SpawnProtocol.Command> system, String persistenceId, long expected) {
         long start = System.nanoTime();
         BenchActor.Recovered recovered = await(
                 AskPattern.<SpawnProtocol.Command, BenchActor.Recovered>ask(
                         system,
                         replyTo -> new SpawnProtocol.Spawn<>(
                                 BenchActor.create(persistenceId, replyTo),
-                                "recovery-reader",
+                                persistenceId + "-reader",
                                 Props.empty(),
                                 system.ignoreRef()),
                         LONG,
                         system.scheduler()),
                 LONG);
-        long nanos = recovered.atNanos() - start;
-        check(recovered.count() == total, "recovered " + recovered.count() + " events, expected " + total);
-        System.out.printf(
-                Locale.ROOT,
-                "%s recovery: %,d events replayed in %.2f s = %,.0f events/s%n",
-                label,
-                total,
-                nanos / 1e9,
-                total / (nanos / 1e9));
-        return nanos;
+        check(recovered.count() == expected, "recovered " + recovered.count() + " events, expected " + expected);
+        return recovered.atNanos() - start;
     }
 
     private RawJdbcInsert.Result rawInsert(Engine engine, String label, PayloadCodec.Encoded sample) {
@@ -286,8 +367,10 @@ public final class JournalBench {
                     options.rawIds(),
                     Math.min(options.rawRows(), 10_000),
                     options.rawRowsPerCommit());
+            CpuMeter cpu = CpuMeter.start();
             RawJdbcInsert.Result raw = RawJdbcInsert.run(
                     store, sample, "raw-", options.rawIds(), options.rawRows(), options.rawRowsPerCommit());
+            String cpuUse = cpu.stop();
             System.out.printf(
                     Locale.ROOT,
                     "%s raw JDBC: %,d rows in %,d commits in %.2f s = %,.0f rows/s%n",
@@ -296,8 +379,29 @@ public final class JournalBench {
                     raw.commits(),
                     raw.nanos() / 1e9,
                     raw.perSecond());
+            System.out.println(label + " raw JDBC: " + cpuUse);
             return raw;
         }
+    }
+
+    /**
+     * PostgreSQL's next transaction id: every write transaction takes one, so the difference over a phase
+     * counts the journal's commits. Zero on SQLite, which keeps no such counter.
+     */
+    private static long transactionCounter(Store store) {
+        if (store.engine() != Engine.POSTGRESQL) {
+            return 0;
+        }
+        return await(
+                store.read(c -> {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs =
+                                    s.executeQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }),
+                SHORT);
     }
 
     private List<ActorRef<BenchActor.Command>> spawnWriters(
@@ -403,20 +507,21 @@ public final class JournalBench {
         System.out.printf(
                 Locale.ROOT,
                 "%n| engine | write events/s (%d actors) | recovery events/s (%,d events) | raw JDBC rows/s"
-                        + " | heap before/after MB (peak) |%n",
+                        + " | heap MB before / after / settled (peak) |%n",
                 o.actors(),
                 o.recoveryEvents());
         System.out.println("|---|---:|---:|---:|---:|");
         for (EngineResult r : results) {
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %,.0f | %,.0f | %,.0f | %s / %s (%s) |%n",
+                    "| %s | %,.0f | %,.0f | %,.0f | %s / %s / %s (%s) |%n",
                     r.engine().label(),
                     r.write().perSecond(),
                     r.recoveryPerSecond(),
                     r.raw().perSecond(),
                     HeapSampler.mb(r.heapBefore()),
                     HeapSampler.mb(r.heapAfter()),
+                    HeapSampler.mb(r.heapSettled()),
                     HeapSampler.mb(r.heapPeak()));
         }
         System.out.println();
