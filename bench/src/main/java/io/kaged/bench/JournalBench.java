@@ -143,79 +143,15 @@ public final class JournalBench {
         }
         Config config = config(url, stores.home());
         ActorSystem<SpawnProtocol.Command> system = ActorSystem.create(SpawnProtocol.create(), "kaged-bench", config);
-        WriteDriver.Result write;
-        long heapBefore;
-        long heapAfter;
-        long heapPeak;
-        long heapSettled;
+        WritePhase write;
         long recoveryNanos;
+        long heapSettled;
         PayloadCodec.Encoded sample;
         try {
             Store store = StoreExtension.store(system.classicSystem());
             System.out.println(label + " journal store " + store.target().masked());
-
-            System.out.printf(
-                    Locale.ROOT,
-                    "%s warm-up: %d actors x %d events (excluded)%n",
-                    label,
-                    options.warmupActors(),
-                    options.warmupEvents());
-            List<ActorRef<BenchActor.Command>> warmup = spawnWriters(system, "warmup", options.warmupActors());
-            WriteDriver.Result warm = drive(system, warmup, options.warmupEvents());
-            System.out.printf(Locale.ROOT, "%s warm-up: %,.0f events/s%n", label, warm.perSecond());
-            stopAll(system, warmup);
-
-            List<ActorRef<BenchActor.Command>> writers = spawnWriters(system, "writer", options.actors());
-            heapBefore = HeapSampler.usedAfterGc();
-            System.out.printf(
-                    Locale.ROOT,
-                    "%s write: %d actors x %d events, one event per command, %d in flight per actor"
-                            + " (heap before %s MB)%n",
-                    label,
-                    options.actors(),
-                    options.events(),
-                    options.inFlight(),
-                    HeapSampler.mb(heapBefore));
-            long transactionsBefore = transactionCounter(store);
-            HeapSampler sampler = HeapSampler.start(system);
-            CpuMeter cpu = CpuMeter.start();
-            write = drive(system, writers, options.events());
-            String cpuUse = cpu.stop();
-            heapPeak = sampler.stop();
-            long transactions = transactionCounter(store) - transactionsBefore;
-            heapAfter = HeapSampler.usedAfterGc();
-            System.out.printf(
-                    Locale.ROOT,
-                    "%s write: %,d events in %.2f s = %,.0f events/s (heap after %s MB, peak %s MB)%n",
-                    label,
-                    write.events(),
-                    write.nanos() / 1e9,
-                    write.perSecond(),
-                    HeapSampler.mb(heapAfter),
-                    HeapSampler.mb(heapPeak));
-            System.out.println(label + " write: " + cpuUse);
-            if (transactions > 0) {
-                System.out.printf(
-                        Locale.ROOT,
-                        "%s write: %,d write transactions, %.1f events per commit on average%n",
-                        label,
-                        transactions,
-                        (double) write.events() / transactions);
-            }
-            verifyWriters(system, writers, options.events());
-            long rows = await(
-                    store.read(c -> {
-                        try (Statement s = c.createStatement();
-                                ResultSet rs = s.executeQuery(
-                                        "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE 'writer-%'")) {
-                            rs.next();
-                            return rs.getLong(1);
-                        }
-                    }),
-                    SHORT);
-            check(rows == write.events(), "the journal holds " + rows + " writer rows, expected " + write.events());
-            stopAll(system, writers);
-
+            warmUp(system, label);
+            write = write(system, store, label);
             long writeEnded = System.nanoTime();
             recoveryNanos = recover(system, label);
             heapSettled = settledHeap(config, writeEnded, label);
@@ -227,18 +163,88 @@ public final class JournalBench {
             system.terminate();
             await(system.getWhenTerminated(), SHORT);
         }
-
         RawJdbcInsert.Result raw = rawInsert(engine, label, sample);
         return new EngineResult(
                 engine,
-                write,
+                write.result(),
                 options.recoveryEvents(),
                 recoveryNanos,
                 raw,
-                heapBefore,
-                heapAfter,
+                write.heapBefore(),
+                write.heapAfter(),
                 heapSettled,
-                heapPeak);
+                write.heapPeak());
+    }
+
+    /** The write phase's throughput and the heap around it. */
+    private record WritePhase(WriteDriver.Result result, long heapBefore, long heapAfter, long heapPeak) {}
+
+    private void warmUp(ActorSystem<SpawnProtocol.Command> system, String label) {
+        System.out.printf(
+                Locale.ROOT,
+                "%s warm-up: %d actors x %d events (excluded)%n",
+                label,
+                options.warmupActors(),
+                options.warmupEvents());
+        List<ActorRef<BenchActor.Command>> warmup = spawnWriters(system, "warmup", options.warmupActors());
+        WriteDriver.Result warm = drive(system, warmup, options.warmupEvents());
+        System.out.printf(Locale.ROOT, "%s warm-up: %,.0f events/s%n", label, warm.perSecond());
+        stopAll(system, warmup);
+    }
+
+    /** Recovered writers, then the timed pipeline of single-event commands; checks every event landed. */
+    private WritePhase write(ActorSystem<SpawnProtocol.Command> system, Store store, String label) {
+        List<ActorRef<BenchActor.Command>> writers = spawnWriters(system, "writer", options.actors());
+        long heapBefore = HeapSampler.usedAfterGc();
+        System.out.printf(
+                Locale.ROOT,
+                "%s write: %d actors x %d events, one event per command, %d in flight per actor"
+                        + " (heap before %s MB)%n",
+                label,
+                options.actors(),
+                options.events(),
+                options.inFlight(),
+                HeapSampler.mb(heapBefore));
+        long transactionsBefore = transactionCounter(store);
+        HeapSampler sampler = HeapSampler.start(system);
+        CpuMeter cpu = CpuMeter.start();
+        WriteDriver.Result result = drive(system, writers, options.events());
+        String cpuUse = cpu.stop();
+        long heapPeak = sampler.stop();
+        long transactions = transactionCounter(store) - transactionsBefore;
+        long heapAfter = HeapSampler.usedAfterGc();
+        System.out.printf(
+                Locale.ROOT,
+                "%s write: %,d events in %.2f s = %,.0f events/s (heap after %s MB, peak %s MB)%n",
+                label,
+                result.events(),
+                result.nanos() / 1e9,
+                result.perSecond(),
+                HeapSampler.mb(heapAfter),
+                HeapSampler.mb(heapPeak));
+        System.out.println(label + " write: " + cpuUse);
+        if (transactions > 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s write: %,d write transactions, %.1f events per commit on average%n",
+                    label,
+                    transactions,
+                    (double) result.events() / transactions);
+        }
+        verifyWriters(system, writers, options.events());
+        long rows = await(
+                store.read(c -> {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery(
+                                    "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE 'writer-%'")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }),
+                SHORT);
+        check(rows == result.events(), "the journal holds " + rows + " writer rows, expected " + result.events());
+        stopAll(system, writers);
+        return new WritePhase(result, heapBefore, heapAfter, heapPeak);
     }
 
     /**
