@@ -12,7 +12,14 @@ cd "$root"
 
 # Packages bench and what it needs inside the reactor (nothing is installed into ~/.m2);
 # bench's package phase writes its runtime class path to bench/target/classpath.txt.
-mvn -B -q -Dstyle.color=never -pl bench -am package -DskipTests -Dspotless.check.skip=true
+# Maven's output is kept in a log and shown only if the build fails.
+mkdir -p "$root/bench/target"
+build_log="$root/bench/target/run-journal-build.log"
+if ! mvn -B -q -pl bench -am package -DskipTests -Dspotless.check.skip=true >"$build_log" 2>&1; then
+  cat "$build_log" >&2
+  echo "run-journal.sh: the build failed (log: $build_log)" >&2
+  exit 1
+fi
 
 classpath="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options

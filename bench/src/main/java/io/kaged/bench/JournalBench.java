@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.function.Function;
+import org.slf4j.LoggerFactory;
 
 /**
  * Benchmark of kaged's journal on SQLite and PostgreSQL, each on a fresh store, in one run:
@@ -77,6 +78,8 @@ public final class JournalBench {
     }
 
     public static void main(String[] args) {
+        // Starts logging before any thread logs, so SLF4J need not replay early calls with a warning.
+        LoggerFactory.getILoggerFactory();
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
