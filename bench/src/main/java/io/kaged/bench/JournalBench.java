@@ -106,6 +106,10 @@ public final class JournalBench {
             for (Engine engine : options.engines()) {
                 results.add(bench.run(engine));
             }
+        } catch (RuntimeException e) {
+            System.err.println("benchmark failed: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
         }
         printTable(options, results);
         System.out.printf(Locale.ROOT, "%nTotal run time: %.0f s%n", (System.nanoTime() - start) / 1e9);
