@@ -16,7 +16,15 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
         description = "Supervisor for long-lived terminal sessions and agent runs.",
-        subcommands = {ServeCommand.class, DbCommand.class, BackupCommand.class, RestoreCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            StatusCommand.class,
+            SessionCommand.class,
+            TokenCommand.class,
+            DbCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class
+        })
 public final class Cli {
 
     public static final int FAILED = 1;
@@ -43,6 +51,9 @@ public final class Cli {
             if (System.getenv("KAGED_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             }
+            if (e instanceof io.kaged.daemon.client.ClientException c) {
+                return c.exitCode();
+            }
             return e instanceof StorageConfigException ? MISCONFIGURED : FAILED;
         });
         return cl;
@@ -51,7 +62,8 @@ public final class Cli {
     private static String describe(Exception e) {
         if (e instanceof StorageConfigException
                 || e instanceof BackupException
-                || e instanceof io.kaged.daemon.serve.DaemonStartException) {
+                || e instanceof io.kaged.daemon.serve.DaemonStartException
+                || e instanceof io.kaged.daemon.client.ClientException) {
             return e.getMessage();
         }
         return "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()

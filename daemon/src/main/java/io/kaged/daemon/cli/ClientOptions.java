@@ -1,0 +1,19 @@
+package io.kaged.daemon.cli;
+
+import io.kaged.daemon.client.DaemonClient;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Options of every command that talks to the running daemon. */
+public final class ClientOptions {
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "The daemon's HTTP port (default: from config, 7480).")
+    Integer port;
+
+    DaemonClient client() {
+        return new DaemonClient(mode.load(), port);
+    }
+}

@@ -1,0 +1,184 @@
+package io.kaged.daemon.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.daemon.client.DaemonClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jline.terminal.Attributes;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kaged session attach ID}: puts the terminal in raw mode, shows the scrollback, then is live;
+ * forwards window size changes; {@value #DETACH_NAME} detaches and leaves the session running (like
+ * telnet's escape; tmux's prefix would collide with tmux inside the session).
+ */
+@Command(
+        name = "attach",
+        description = "Attach to a session: scrollback, then live. Ctrl-] detaches; the session keeps running.")
+public final class SessionAttachCommand implements Callable<Integer> {
+
+    static final byte DETACH = 0x1d;
+    static final String DETACH_NAME = "Ctrl-]";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions options;
+
+    @Option(
+            names = {"-r", "--read-only"},
+            description = "Watch only: see everything, type nothing.")
+    boolean readOnly;
+
+    @Parameters(paramLabel = "SESSION", description = "Id, unique id prefix, or name.")
+    String session;
+
+    @Override
+    public Integer call() throws Exception {
+        DaemonClient client = options.client();
+        return attach(spec, client, SessionCommand.resolve(client, session), readOnly);
+    }
+
+    int attach(CommandSpec spec, DaemonClient client, String id, boolean readOnly) throws IOException {
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        try (Terminal terminal = System.console() == null
+                ? TerminalBuilder.builder()
+                        .system(false)
+                        .dumb(true)
+                        .streams(System.in, System.out)
+                        .build()
+                : TerminalBuilder.builder().system(true).build()) {
+            boolean interactive = !Terminal.TYPE_DUMB.equals(terminal.getType())
+                    && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
+            OutputStream screen = terminal.output();
+            WebSocket ws = client.attach(id, readOnly, new Listener(screen, ended));
+            spec.commandLine()
+                    .getErr()
+                    .println("[kaged: attached to " + id + (readOnly ? " read-only" : "") + "; " + DETACH_NAME
+                            + " detaches]");
+            Attributes saved = interactive ? terminal.enterRawMode() : null;
+            try {
+                if (!readOnly && interactive) {
+                    sendSize(ws, terminal);
+                    terminal.handle(Terminal.Signal.WINCH, signal -> sendSize(ws, terminal));
+                }
+                Thread keys =
+                        new Thread(() -> forwardKeys(terminal.input(), ws, readOnly, interactive, ended), "kaged-keys");
+                keys.setDaemon(true);
+                keys.start();
+                String why = ended.join();
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "detach");
+                screen.flush();
+                spec.commandLine().getErr().println("\r\n[kaged: " + why + "]");
+            } finally {
+                if (saved != null) {
+                    terminal.setAttributes(saved);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static void sendSize(WebSocket ws, Terminal terminal) {
+        ws.sendText(
+                "{\"type\":\"resize\",\"cols\":" + terminal.getWidth() + ",\"rows\":" + terminal.getHeight() + "}",
+                true);
+    }
+
+    private static void forwardKeys(
+            InputStream in, WebSocket ws, boolean readOnly, boolean interactive, CompletableFuture<String> ended) {
+        byte[] buffer = new byte[4096];
+        try {
+            int n;
+            while (!ended.isDone() && (n = in.read(buffer)) >= 0) {
+                int detach = indexOf(buffer, n, DETACH);
+                int send = detach >= 0 ? detach : n;
+                if (!readOnly && send > 0) {
+                    ws.sendBinary(ByteBuffer.wrap(Arrays.copyOf(buffer, send)), true)
+                            .join();
+                }
+                if (detach >= 0) {
+                    ended.complete("detached; the session keeps running");
+                    return;
+                }
+            }
+            if (!interactive) {
+                // Input was piped: let the session answer it before leaving.
+                Thread.sleep(1000);
+            }
+            ended.complete("input ended; detached, the session keeps running");
+        } catch (IOException | InterruptedException e) {
+            ended.complete("detached (" + e.getMessage() + ")");
+        }
+    }
+
+    private static int indexOf(byte[] b, int n, byte x) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] == x) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Writes output to the screen and turns the daemon's notices into the reason the attach ended. */
+    private record Listener(OutputStream screen, CompletableFuture<String> ended) implements WebSocket.Listener {
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            try {
+                screen.write(bytes);
+                screen.flush();
+            } catch (IOException e) {
+                ended.complete("the terminal closed");
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence text, boolean last) {
+            try {
+                JsonNode notice = JSON.readTree(text.toString());
+                String type = notice.path("type").asText();
+                if (type.equals("end") || type.equals("dropped")) {
+                    ended.complete(notice.path("reason").asText(type));
+                }
+            } catch (IOException ignored) {
+                // not a notice kaged sends; nothing to show
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+            ended.complete("the daemon closed the connection" + (reason.isEmpty() ? "" : ": " + reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            ended.complete("connection lost: " + error.getMessage());
+        }
+    }
+}

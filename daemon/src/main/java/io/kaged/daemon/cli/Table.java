@@ -1,0 +1,41 @@
+package io.kaged.daemon.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Aligned plain-text columns, the way ps and systemctl print lists. */
+final class Table {
+
+    private final List<String[]> rows = new ArrayList<>();
+
+    Table(String... header) {
+        rows.add(header);
+    }
+
+    Table row(Object... cells) {
+        String[] r = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            r[i] = cells[i] == null ? "-" : String.valueOf(cells[i]);
+        }
+        rows.add(r);
+        return this;
+    }
+
+    void print(PrintWriter out) {
+        int cols = rows.get(0).length;
+        int[] width = new int[cols];
+        for (String[] r : rows) {
+            for (int i = 0; i < cols; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < cols; i++) {
+                line.append(i == cols - 1 ? r[i] : String.format("%-" + width[i] + "s  ", r[i]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+}

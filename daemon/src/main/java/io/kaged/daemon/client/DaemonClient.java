@@ -1,0 +1,140 @@
+package io.kaged.daemon.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.daemon.config.LoadedConfig;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The CLI's way to the running daemon: its URL from config ({@code kaged.http.host/port}, env, {@code
+ * --port}) and its token from the kaged home. Failures become {@link ClientException}s that say what to do.
+ */
+public final class DaemonClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String base;
+    private final Path tokenFile;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public DaemonClient(LoadedConfig loaded, Integer portOverride) {
+        String host = loaded.config().getString("kaged.http.host");
+        int port = portOverride != null ? portOverride : loaded.config().getInt("kaged.http.port");
+        this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        this.tokenFile = loaded.home().authToken();
+    }
+
+    public String base() {
+        return base;
+    }
+
+    private String token() {
+        try {
+            return Files.readString(tokenFile).trim();
+        } catch (IOException e) {
+            throw new ClientException(
+                    ClientException.NOT_RUNNING,
+                    "there is no token at " + tokenFile
+                            + ": the daemon of this home has never started (start it with kaged serve, or pick the"
+                            + " home with --mode or KAGED_HOME).");
+        }
+    }
+
+    public JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    public JsonNode post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    public JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    public static String query(Map<String, String> params) {
+        String q = params.entrySet().stream()
+                .filter(e -> e.getValue() != null)
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return q.isEmpty() ? "" : "?" + q;
+    }
+
+    private JsonNode send(String method, String path, Object body) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + token())
+                    .header("Content-Type", "application/json")
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                throw ClientException.fromProblem(response.statusCode(), json);
+            }
+            return json;
+        } catch (ConnectException e) {
+            throw notRunning();
+        } catch (IOException e) {
+            if (e.getCause() instanceof ConnectException) {
+                throw notRunning();
+            }
+            throw new ClientException(
+                    ClientException.FAILED, "talking to the daemon at " + base + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.FAILED, "interrupted");
+        }
+    }
+
+    private ClientException notRunning() {
+        return new ClientException(
+                ClientException.NOT_RUNNING,
+                "the daemon is not running at " + base + " (start it with kaged serve, or give its port with --port).");
+    }
+
+    /** Opens the attach WebSocket of a session, authenticated with the token. */
+    public WebSocket attach(String sessionId, boolean readOnly, WebSocket.Listener listener) {
+        String ws = base.replaceFirst("^http", "ws") + "/v1/sessions/" + sessionId + "/attach"
+                + (readOnly ? "?readOnly=true" : "");
+        CompletableFuture<WebSocket> open = http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token())
+                .buildAsync(URI.create(ws), listener);
+        try {
+            return open.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectException
+                    || e.getCause() != null && e.getCause().getCause() instanceof ConnectException) {
+                throw notRunning();
+            }
+            throw new ClientException(ClientException.FAILED, "cannot attach to " + sessionId + ": " + e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ClientException(ClientException.FAILED, "the daemon did not accept the attach within 10 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.FAILED, "interrupted");
+        }
+    }
+}
