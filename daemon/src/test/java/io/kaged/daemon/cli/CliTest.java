@@ -167,4 +167,49 @@ class CliTest {
         assertEquals(Cli.FAILED, r.exit());
         assertTrue(r.err().contains("nothing to back up"), r.err());
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void sessionCommandsDriveTheRunningDaemon(TestEngine engine) throws Exception {
+        Map<String, String> env = env(TestDatabases.newStoreUrl(engine, home));
+        io.kaged.daemon.serve.Daemon daemon =
+                io.kaged.daemon.serve.Daemon.start(io.kaged.daemon.config.ConfigLoader.load(env, null), 0);
+        try {
+            env.put("KAGED_HTTP_PORT", String.valueOf(daemon.port()));
+            Run created = kaged(env, "session", "new", "--name", "cli-shell", "--", "/bin/sh");
+            assertEquals(0, created.exit(), created.all());
+            String id = created.out().trim();
+            assertEquals(36, id.length(), created.out());
+
+            Run ls = kaged(env, "session", "ls");
+            assertEquals(0, ls.exit(), ls.all());
+            assertTrue(ls.out().startsWith("ID"), ls.out());
+            assertTrue(ls.out().contains(id) && ls.out().contains("cli-shell"), ls.out());
+            Run json = kaged(env, "session", "ls", "--json", "--state", "closed");
+            assertTrue(json.out().contains("\"items\" : [ ]"), json.out());
+
+            Run status = kaged(env, "status");
+            assertEquals(0, status.exit(), status.all());
+            assertTrue(
+                    status.out().contains("daemon          running at http://127.0.0.1:" + daemon.port()),
+                    status.out());
+
+            Run kill = kaged(env, "session", "kill", "cli-shell");
+            assertEquals(0, kill.exit(), kill.all());
+            assertTrue(kill.out().contains("is closed"), kill.out());
+            Run again = kaged(env, "session", "kill", id.substring(0, 13));
+            assertEquals(4, again.exit(), again.all());
+            assertTrue(again.err().contains("ended"), again.err());
+            Run missing = kaged(env, "session", "kill", "no-such-session");
+            assertEquals(5, missing.exit(), missing.all());
+            Run purge = kaged(env, "session", "kill", "--purge", id);
+            assertEquals(0, purge.exit(), purge.all());
+            assertFalse(kaged(env, "session", "ls").out().contains(id));
+        } finally {
+            daemon.stop();
+        }
+        Run down = kaged(env, "status");
+        assertEquals(3, down.exit(), down.all());
+        assertTrue(down.err().contains("the daemon is not running"), down.err());
+    }
 }
