@@ -58,41 +58,45 @@ public final class SessionAttachCommand implements Callable<Integer> {
 
     int attach(CommandSpec spec, DaemonClient client, String id, boolean readOnly) throws IOException {
         CompletableFuture<String> ended = new CompletableFuture<>();
-        try (Terminal terminal = System.console() == null
-                ? TerminalBuilder.builder()
-                        .system(false)
-                        .dumb(true)
-                        .streams(System.in, System.out)
-                        .build()
-                : TerminalBuilder.builder().system(true).build()) {
-            boolean interactive = !Terminal.TYPE_DUMB.equals(terminal.getType())
-                    && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
-            OutputStream screen = terminal.output();
-            WebSocket ws = client.attach(id, readOnly, new Listener(screen, ended));
+        if (System.console() == null) {
+            // Not a terminal (piped input, scripts): no raw mode, plain streams.
+            WebSocket ws = client.attach(id, readOnly, new Listener(System.out, ended));
+            spec.commandLine().getErr().println("[kaged: attached to " + id + (readOnly ? " read-only" : "") + "]");
+            return session(spec, ws, System.in, false, readOnly, ended);
+        }
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            WebSocket ws = client.attach(id, readOnly, new Listener(terminal.output(), ended));
             spec.commandLine()
                     .getErr()
                     .println("[kaged: attached to " + id + (readOnly ? " read-only" : "") + "; " + DETACH_NAME
                             + " detaches]");
-            Attributes saved = interactive ? terminal.enterRawMode() : null;
+            Attributes saved = terminal.enterRawMode();
             try {
-                if (!readOnly && interactive) {
+                if (!readOnly) {
                     sendSize(ws, terminal);
                     terminal.handle(Terminal.Signal.WINCH, signal -> sendSize(ws, terminal));
                 }
-                Thread keys =
-                        new Thread(() -> forwardKeys(terminal.input(), ws, readOnly, interactive, ended), "kaged-keys");
-                keys.setDaemon(true);
-                keys.start();
-                String why = ended.join();
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "detach");
-                screen.flush();
-                spec.commandLine().getErr().println("\r\n[kaged: " + why + "]");
+                return session(spec, ws, terminal.input(), true, readOnly, ended);
             } finally {
-                if (saved != null) {
-                    terminal.setAttributes(saved);
-                }
+                terminal.setAttributes(saved);
             }
         }
+    }
+
+    private static int session(
+            CommandSpec spec,
+            WebSocket ws,
+            InputStream keys,
+            boolean interactive,
+            boolean readOnly,
+            CompletableFuture<String> ended) {
+        Thread reader = new Thread(() -> forwardKeys(keys, ws, readOnly, interactive, ended), "kaged-keys");
+        reader.setDaemon(true);
+        reader.start();
+        String why = ended.join();
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "detach");
+        System.out.flush();
+        spec.commandLine().getErr().println("\r\n[kaged: " + why + "]");
         return 0;
     }
 
@@ -124,8 +128,8 @@ public final class SessionAttachCommand implements Callable<Integer> {
                 Thread.sleep(1000);
             }
             ended.complete("input ended; detached, the session keeps running");
-        } catch (IOException | InterruptedException e) {
-            ended.complete("detached (" + e.getMessage() + ")");
+        } catch (IOException | InterruptedException | java.util.concurrent.CompletionException e) {
+            ended.complete("detached (" + e + ")");
         }
     }
 
