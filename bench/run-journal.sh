@@ -23,4 +23,4 @@ fi
 
 classpath="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-exec java -Xmx1g ${JAVA_OPTS:-} -cp "$classpath" io.kaged.bench.JournalBench "$@"
+exec java -Xmx1g -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener ${JAVA_OPTS:-} -cp "$classpath" io.kaged.bench.JournalBench "$@"

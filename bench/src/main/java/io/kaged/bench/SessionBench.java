@@ -1,0 +1,336 @@
+package io.kaged.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Session numbers of a real daemon (a child JVM, as an operator runs it): start to healthy, idle RSS and
+ * RSS with 100 live shells, output throughput of {@code cat} of a big file through a session into the
+ * transcript as a ratio to a bare pty4j process in the same run, and attach latency with 1 MiB of
+ * scrollback.
+ */
+public final class SessionBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Path work;
+    private final int catMegabytes;
+    private final int sessions;
+    private Process daemon;
+    private int port;
+    private String token;
+
+    private SessionBench(Path work, int catMegabytes, int sessions) {
+        this.work = work;
+        this.catMegabytes = catMegabytes;
+        this.sessions = sessions;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int mb = 200;
+        int sessions = 100;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--cat-mb" -> mb = Integer.parseInt(args[++i]);
+                case "--sessions" -> sessions = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: SessionBench [--cat-mb 200] [--sessions 100]");
+                    System.exit(2);
+                }
+            }
+        }
+        Path work = Files.createTempDirectory("kaged-session-bench");
+        SessionBench bench = new SessionBench(work, mb, sessions);
+        try {
+            bench.run();
+        } finally {
+            bench.stopDaemon();
+        }
+    }
+
+    private void run() throws Exception {
+        List<Long> starts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            long ms = startDaemon(work.resolve("home-" + i));
+            starts.add(ms);
+            System.out.printf(
+                    Locale.ROOT,
+                    "start to healthy #%d: %d ms%s%n",
+                    i + 1,
+                    ms,
+                    i == 0 ? " (fresh store: includes migration)" : "");
+            if (i < 2) {
+                stopDaemon();
+            }
+        }
+        Thread.sleep(5000);
+        long idle = rssKb();
+        System.out.printf(Locale.ROOT, "daemon RSS idle: %.1f MiB%n", idle / 1024.0);
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            ids.add(create(List.of("/bin/sh"), "shell-" + i));
+        }
+        for (String id : ids) {
+            waitFor(id, "running");
+        }
+        Thread.sleep(5000);
+        long busy = rssKb();
+        System.out.printf(
+                Locale.ROOT,
+                "daemon RSS with %d live sessions: %.1f MiB (%.0f KiB per session)%n",
+                sessions,
+                busy / 1024.0,
+                (busy - idle) / (double) sessions);
+        for (String id : ids) {
+            call("DELETE", "/v1/sessions/" + id + "?purge=true", null);
+        }
+
+        Path big = bigFile(catMegabytes);
+        double bare = barePty(big);
+        double session = throughSession(big);
+        System.out.printf(
+                Locale.ROOT,
+                "cat %d MiB: bare pty4j %.1f MiB/s, through a session %.1f MiB/s, ratio %.2f%n",
+                catMegabytes,
+                bare,
+                session,
+                session / bare);
+
+        List<Long> attach = attachLatency(big);
+        Collections.sort(attach);
+        System.out.printf(
+                Locale.ROOT,
+                "attach to last byte of %s scrollback: median %d ms, max %d ms (%d tries)%n",
+                "1 MiB",
+                attach.get(attach.size() / 2),
+                attach.get(attach.size() - 1),
+                attach.size());
+
+        Collections.sort(starts);
+        System.out.println();
+        System.out.println(
+                "| start to healthy (ms, 3 starts) | RSS idle (MiB) | RSS " + sessions + " sessions (MiB) | cat "
+                        + catMegabytes + " MiB: session / bare pty4j | attach 1 MiB scrollback (median ms) |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %.1f | %.1f | %.2f (%.0f / %.0f MiB/s) | %d |%n",
+                starts,
+                idle / 1024.0,
+                busy / 1024.0,
+                session / bare,
+                session,
+                bare,
+                attach.get(attach.size() / 2));
+    }
+
+    private long startDaemon(Path home) throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        // The daemon as operators start it: bin/kaged serve (which execs java on the fat jar).
+        ProcessBuilder pb = new ProcessBuilder(
+                        System.getProperty("kaged.launcher", "bin/kaged"), "serve", "--port", String.valueOf(port))
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        work.resolve("daemon-" + home.getFileName() + ".log").toFile());
+        pb.environment().put("KAGED_HOME", home.toString());
+        pb.environment().remove("KAGED_DATABASE_URL");
+        long t0 = System.nanoTime();
+        daemon = pb.start();
+        while (true) {
+            try {
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (!daemon.isAlive()) {
+                throw new IllegalStateException("the daemon exited; see " + work);
+            }
+            Thread.sleep(5);
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        token = Files.readString(home.resolve("auth-token")).trim();
+        return ms;
+    }
+
+    private void stopDaemon() throws InterruptedException {
+        if (daemon != null && daemon.isAlive()) {
+            daemon.destroy();
+            daemon.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + daemon.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for the daemon");
+    }
+
+    private JsonNode call(String method, String path, Object body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token)
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
+        HttpResponse<String> resp = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " -> " + resp.statusCode() + " " + resp.body());
+        }
+        return JSON.readTree(resp.body());
+    }
+
+    private String create(List<String> command, String name) throws Exception {
+        return call("POST", "/v1/sessions", Map.of("command", command, "name", name))
+                .get("id")
+                .asText();
+    }
+
+    private JsonNode waitFor(String id, String state) throws Exception {
+        while (true) {
+            JsonNode s = call("GET", "/v1/sessions/" + id, null);
+            if (s.get("state").asText().equals(state)) {
+                return s;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private Path bigFile(int megabytes) throws IOException {
+        Path file = work.resolve("big.txt");
+        byte[] line = "kaged session throughput benchmark line 0123456789abcdefghijklmnopqrstuvwxyz\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            long target = megabytes * 1024L * 1024L;
+            byte[] block = new byte[line.length * 1024];
+            for (int i = 0; i < 1024; i++) {
+                System.arraycopy(line, 0, block, i * line.length, line.length);
+            }
+            for (long written = 0; written < target; written += block.length) {
+                out.write(block);
+            }
+        }
+        return file;
+    }
+
+    /** MiB/s of the file's bytes read through a bare pty4j process running cat. */
+    private static double barePty(Path file) throws Exception {
+        long t0 = System.nanoTime();
+        PtyProcess p = new PtyProcessBuilder(new String[] {"cat", file.toString()})
+                .setConsole(false)
+                .start();
+        byte[] buffer = new byte[16 * 1024];
+        long total = 0;
+        try (InputStream in = p.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                total += n;
+            }
+        } catch (IOException endOfPty) {
+            // EIO at the end of a pty's output
+        }
+        p.waitFor();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "bare pty4j: %d bytes out in %.2f s%n", total, seconds);
+        return Files.size(file) / 1048576.0 / seconds;
+    }
+
+    /** MiB/s of the file's bytes through a session, from creation until its exit is recorded. */
+    private double throughSession(Path file) throws Exception {
+        long t0 = System.nanoTime();
+        String id = create(List.of("cat", file.toString()), "cat");
+        JsonNode done = waitFor(id, "exited");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(
+                Locale.ROOT,
+                "session: exit %s after %.2f s, transcript kept %d bytes%n",
+                done.get("exitCode").asText(),
+                seconds,
+                done.get("transcriptBytes").asLong());
+        return Files.size(file) / 1048576.0 / seconds;
+    }
+
+    private List<Long> attachLatency(Path big) throws Exception {
+        String id = create(List.of("/bin/sh", "-c", "head -c 1048576 " + big + "; exec sleep 3600"), "scrollback");
+        // Wait until all output is recorded and the scrollback bound has settled.
+        long kept = -1;
+        long previous = -2;
+        while (kept != previous || kept < 500_000) {
+            previous = kept;
+            Thread.sleep(1000);
+            kept = call("GET", "/v1/sessions/" + id, null)
+                    .get("transcriptBytes")
+                    .asLong();
+        }
+        System.out.printf(Locale.ROOT, "scrollback of the attach test: %d bytes%n", kept);
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            AtomicLong received = new AtomicLong();
+            CompletableFuture<Long> done = new CompletableFuture<>();
+            long target = kept;
+            long t0 = System.nanoTime();
+            WebSocket ws = HTTP.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token)
+                    .buildAsync(
+                            URI.create("ws://127.0.0.1:" + port + "/v1/sessions/" + id + "/attach?readOnly=true"),
+                            new WebSocket.Listener() {
+                                @Override
+                                public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+                                    if (received.addAndGet(data.remaining()) >= target) {
+                                        done.complete(System.nanoTime());
+                                    }
+                                    w.request(1);
+                                    return null;
+                                }
+                            })
+                    .get(10, TimeUnit.SECONDS);
+            long end;
+            try {
+                end = done.get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("attach received " + received.get() + " of " + target + " bytes", e);
+            }
+            times.add(TimeUnit.NANOSECONDS.toMillis(end - t0));
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bench").join();
+        }
+        call("DELETE", "/v1/sessions/" + id + "?purge=true", null);
+        return times;
+    }
+}
