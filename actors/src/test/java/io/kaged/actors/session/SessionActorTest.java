@@ -74,13 +74,7 @@ class SessionActorTest {
     }
 
     private static void eventually(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        io.kaged.persistence.testing.Eventually.waitFor(WAIT, what, condition::get);
     }
 
     private static String transcript(Env env, String id) {

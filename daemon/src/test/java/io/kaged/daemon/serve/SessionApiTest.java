@@ -71,13 +71,7 @@ class SessionApiTest {
     }
 
     private static void eventually(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        io.kaged.persistence.testing.Eventually.waitFor(WAIT, what, condition::get);
     }
 
     private interface Check {

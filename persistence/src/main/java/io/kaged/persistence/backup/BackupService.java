@@ -14,8 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -26,9 +24,6 @@ import java.util.List;
  * outcome.
  */
 public final class BackupService {
-
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Store store;
     private final BackupSettings settings;
@@ -45,7 +40,7 @@ public final class BackupService {
     /** The file a backup goes to when no {@code --to} is given. */
     public Path defaultTarget() {
         String ext = store.engine() == Engine.SQLITE ? ".db" : ".dump";
-        return settings.dir().resolve("kaged-" + STAMP.format(clock.instant()) + ext);
+        return settings.dir().resolve("kaged-" + Stamps.of(clock.instant()) + ext);
     }
 
     public BackupResult backup(Path to, String actor) {

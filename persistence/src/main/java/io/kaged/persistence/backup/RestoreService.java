@@ -15,8 +15,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,9 +24,6 @@ import java.util.Optional;
  * store aside, then migrates the restored store to this version's schema and records the restore in it.
  */
 public final class RestoreService {
-
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /** What a restore did. */
     public record Result(Path restoredFrom, String keptAside, String verification) {}
@@ -74,7 +69,7 @@ public final class RestoreService {
 
     private String replaceSqlite(Path backup) {
         Path db = storage.target().sqliteFile();
-        Path aside = db.resolveSibling(db.getFileName() + ".before-restore-" + STAMP.format(clock.instant()));
+        Path aside = db.resolveSibling(db.getFileName() + ".before-restore-" + Stamps.of(clock.instant()));
         try {
             if (Files.exists(db)) {
                 checkpoint(db);
@@ -108,7 +103,7 @@ public final class RestoreService {
     }
 
     private String replacePostgres(Path backup) {
-        Path aside = settings.dir().resolve("kaged-before-restore-" + STAMP.format(clock.instant()) + ".dump");
+        Path aside = settings.dir().resolve("kaged-before-restore-" + Stamps.of(clock.instant()) + ".dump");
         try (Store current = Store.open(storage)) {
             progress.report("Keeping the current store aside: dumping it to " + aside);
             new BackupService(current, settings, clock, progress).backup(aside, "restore");
