@@ -214,6 +214,48 @@ class SessionApiTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aClientThatStopsReadingIsDroppedWithoutSlowingTheSessionOrOthers(TestEngine engine) throws Exception {
+        Daemon daemon = Daemon.start(ConfigLoader.load(env(TestDatabases.newStoreUrl(engine, home)), null), 0);
+        int port = daemon.port();
+        try {
+            String id = createShell(port, "never");
+            // This client takes one message and then never asks for another: TCP fills, then its queue.
+            java.util.concurrent.atomic.AtomicInteger stuckMessages = new java.util.concurrent.atomic.AtomicInteger();
+            http.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token())
+                    .buildAsync(
+                            URI.create("ws://127.0.0.1:" + port + "/v1/sessions/" + id + "/attach"),
+                            new WebSocket.Listener() {
+                                @Override
+                                public void onOpen(WebSocket ws) {
+                                    ws.request(1);
+                                }
+
+                                @Override
+                                public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                                    stuckMessages.incrementAndGet();
+                                    return null;
+                                }
+                            })
+                    .get(10, TimeUnit.SECONDS);
+            Client healthy = attach(port, id, "", true);
+            healthy.type("head -c 30000000 /dev/zero | tr '\\0' 'x'; echo; echo flood-done-$((4*4))\n");
+            eventually(() -> healthy.text().contains("flood-done-16"), "the healthy client sees the whole flood");
+            healthy.type("echo still-alive-$((9*9))\n");
+            eventually(() -> healthy.text().contains("still-alive-81"), "the session goes on");
+            assertEquals(1, stuckMessages.get(), "the stuck client asked for one message only");
+            assertEquals(
+                    "running",
+                    json(call(port, "GET", "/v1/sessions/" + id, null))
+                            .get("state")
+                            .asText());
+        } finally {
+            daemon.stop();
+        }
+    }
+
     private static String assertThrowsCompletion(Check attempt) {
         try {
             attempt.test();
