@@ -200,6 +200,11 @@ class SessionApiTest {
             var reused = assertThrowsCompletion(() -> attach(port, id, query, false) != null);
             assertTrue(reused.contains("WebSocketHandshakeException"), reused);
 
+            List<String> audited = auditKinds(daemon, id);
+            for (String kind : List.of("session.create", "session.input", "session.attach", "session.attach-ticket")) {
+                assertTrue(audited.contains(kind), kind + " not audited: " + audited);
+            }
+
             HttpResponse<String> terminated = call(port, "DELETE", "/v1/sessions/" + id, null);
             assertEquals(200, terminated.statusCode(), terminated.body());
             assertEquals("closed", json(terminated).get("state").asText());
@@ -253,6 +258,58 @@ class SessionApiTest {
                             .asText());
         } finally {
             daemon.stop();
+        }
+    }
+
+    private static List<String> auditKinds(Daemon daemon, String subject) throws Exception {
+        return io.kaged.persistence.store.StoreExtension.store(daemon.system().classicSystem())
+                .withConnection(c -> {
+                    try (var ps = c.prepareStatement("SELECT kind FROM audit WHERE subject = ? ORDER BY id")) {
+                        ps.setString(1, subject);
+                        try (var rs = ps.executeQuery()) {
+                            List<String> kinds = new java.util.ArrayList<>();
+                            while (rs.next()) {
+                                kinds.add(rs.getString(1));
+                            }
+                            return kinds;
+                        }
+                    }
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void stoppingTheDaemonClosesLiveSessionsAndRecordsIt(TestEngine engine) throws Exception {
+        Map<String, String> env = env(TestDatabases.newStoreUrl(engine, home));
+        Daemon first = Daemon.start(ConfigLoader.load(env, null), 0);
+        String id;
+        long pid;
+        try {
+            id = createShell(first.port(), "always");
+            pid = json(call(first.port(), "GET", "/v1/sessions/" + id, null))
+                    .get("pid")
+                    .asLong();
+        } finally {
+            first.stop();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the shell outlived the daemon");
+        Daemon second = Daemon.start(ConfigLoader.load(env, null), 0);
+        try {
+            JsonNode v = json(call(second.port(), "GET", "/v1/sessions/" + id, null));
+            assertEquals("closed", v.get("state").asText(), v.toString());
+            Thread.sleep(500);
+            assertEquals(
+                    "closed",
+                    json(call(second.port(), "GET", "/v1/sessions/" + id, null))
+                            .get("state")
+                            .asText(),
+                    "a deliberately stopped session is not restarted, whatever its policy");
+        } finally {
+            second.stop();
         }
     }
 
