@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             StatusCommand.class,
             SessionCommand.class,
-            AttachCommand.class,
             TokenCommand.class,
             DbCommand.class,
             BackupCommand.class,
@@ -47,6 +46,8 @@ public final class Cli {
             }
         };
         CommandLine cl = new CommandLine(new Cli(), factory);
+        // `kaged attach` is `kaged session attach`, as short as tmux's.
+        cl.addSubcommand("attach", new CommandLine(SessionAttachCommand.class, factory));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("kaged: " + StorageTarget.maskUserInfo(describe(e)));
             if (System.getenv("KAGED_DEBUG") != null) {

@@ -25,7 +25,8 @@ public final class DbSetCommand implements Callable<Integer> {
 
     @Parameters(
             paramLabel = "URL",
-            description = "sqlite:///abs/path.db, sqlite:relative.db, a path, postgres://user:pass@host:5432/db, ...")
+            description =
+                    "for example sqlite:///abs/path.db, sqlite:relative.db, a path, postgres://user:pass@host:5432/db")
     String url;
 
     @Override
