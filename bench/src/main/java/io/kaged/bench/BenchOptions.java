@@ -29,7 +29,7 @@ record BenchOptions(
               --events N               events each writer persists, one per command (default 1000)
               --in-flight N            commands outstanding per writer (default 8, at most 4096)
               --warmup-actors N        writers in the warm-up round, excluded (default 100)
-              --warmup-events N        events per warm-up writer (default 100)
+              --warmup-events N        events per warm-up writer (default 1000)
               --recovery-events N      events replayed by the recovery phase (default 100000)
               --raw-rows N             rows of the raw JDBC phase (default 100000)
               --raw-ids N              distinct persistence ids in the raw JDBC phase (default 100)
@@ -69,7 +69,7 @@ record BenchOptions(
                 positive(given, "events", 1000),
                 positive(given, "in-flight", 8),
                 positive(given, "warmup-actors", 100),
-                positive(given, "warmup-events", 100),
+                positive(given, "warmup-events", 1000),
                 positive(given, "recovery-events", 100_000),
                 positive(given, "raw-rows", 100_000),
                 positive(given, "raw-ids", 100),
