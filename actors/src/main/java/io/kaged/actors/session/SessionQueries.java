@@ -44,6 +44,10 @@ public final class SessionQueries {
                 sql.append(" AND created_at > ?");
                 args.add(f.createdAfter());
             }
+            if (f.after() != null) {
+                sql.append(" AND id > ?");
+                args.add(f.after());
+            }
             if (f.createdBefore() != null) {
                 sql.append(" AND created_at < ?");
                 args.add(f.createdBefore());

@@ -261,6 +261,40 @@ class SessionApiTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void pagesWithLimitOffsetAndCursorInCreationOrder(TestEngine engine) throws Exception {
+        Daemon daemon = Daemon.start(ConfigLoader.load(env(TestDatabases.newStoreUrl(engine, home)), null), 0);
+        int port = daemon.port();
+        try {
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = call(
+                        port, "POST", "/v1/sessions", "{\"command\":[\"/bin/true\"],\"project\":\"p" + (i % 2) + "\"}");
+                assertEquals(201, r.statusCode(), r.body());
+                ids.add(json(r).get("id").asText());
+            }
+            assertEquals(ids.subList(0, 2), idsOf(call(port, "GET", "/v1/sessions?limit=2", null)));
+            assertEquals(ids.subList(2, 3), idsOf(call(port, "GET", "/v1/sessions?limit=2&offset=2", null)));
+            assertEquals(ids.subList(2, 3), idsOf(call(port, "GET", "/v1/sessions?after=" + ids.get(1), null)));
+            assertEquals(List.of(), idsOf(call(port, "GET", "/v1/sessions?after=" + ids.get(2), null)));
+            assertEquals(List.of(), idsOf(call(port, "GET", "/v1/sessions?offset=50", null)));
+            assertEquals(List.of(ids.get(0), ids.get(2)), idsOf(call(port, "GET", "/v1/sessions?project=p0", null)));
+            assertEquals(List.of(), idsOf(call(port, "GET", "/v1/sessions?createdAfter=2999-01-01T00:00:00Z", null)));
+            assertEquals(400, call(port, "GET", "/v1/sessions?sort=up", null).statusCode());
+            assertEquals(400, call(port, "GET", "/v1/sessions?limit=0", null).statusCode());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    private List<String> idsOf(HttpResponse<String> page) throws Exception {
+        assertEquals(200, page.statusCode(), page.body());
+        List<String> ids = new java.util.ArrayList<>();
+        json(page).get("items").forEach(item -> ids.add(item.get("id").asText()));
+        return ids;
+    }
+
     private static List<String> auditKinds(Daemon daemon, String subject) throws Exception {
         return io.kaged.persistence.store.StoreExtension.store(daemon.system().classicSystem())
                 .withConnection(c -> {

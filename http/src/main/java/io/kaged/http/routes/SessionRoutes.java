@@ -200,7 +200,7 @@ public final class SessionRoutes extends AllDirectives {
     }
 
     static SessionFilter filter(Map<String, String> params) {
-        Set<String> known = Set.of("state", "project", "createdAfter", "createdBefore", "limit", "offset");
+        Set<String> known = Set.of("state", "project", "createdAfter", "createdBefore", "after", "limit", "offset");
         for (String p : params.keySet()) {
             if (!known.contains(p)) {
                 throw new JsonBodies.BadRequest("Unknown query parameter '" + p + "'. Known: "
@@ -219,6 +219,7 @@ public final class SessionRoutes extends AllDirectives {
                 params.get("project"),
                 time(params, "createdAfter"),
                 time(params, "createdBefore"),
+                params.get("after"),
                 limit,
                 offset);
     }
