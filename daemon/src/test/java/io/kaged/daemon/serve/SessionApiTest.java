@@ -288,6 +288,63 @@ class SessionApiTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void purgeLeavesNoRowOfTheSessionButTheAuditOfIt(TestEngine engine) throws Exception {
+        Daemon daemon = Daemon.start(ConfigLoader.load(env(TestDatabases.newStoreUrl(engine, home)), null), 0);
+        int port = daemon.port();
+        try {
+            String id = createShell(port, "never");
+            call(port, "POST", "/v1/sessions/" + id + "/input", "{\"data\":\"echo purge-me\\n\"}");
+            eventually(unchecked(() -> transcript(port, id).contains("purge-me")), "output recorded");
+            assertEquals(
+                    200,
+                    call(port, "POST", "/v1/sessions/" + id + "/pause", null).statusCode());
+            eventually(
+                    unchecked(() ->
+                            rows(daemon, "SELECT COUNT(*) FROM snapshot WHERE persistence_id = ?", "session|" + id)
+                                    == 1),
+                    "the pause checkpoint's snapshot");
+            assertEquals(1, rows(daemon, "SELECT COUNT(*) FROM checkpoints WHERE owner_id = ?", id));
+
+            HttpResponse<String> purged = call(port, "DELETE", "/v1/sessions/" + id + "?purge=true", null);
+            assertEquals(200, purged.statusCode(), purged.body());
+            for (String table :
+                    List.of("transcripts WHERE owner_id", "checkpoints WHERE owner_id", "sessions WHERE id")) {
+                assertEquals(0, rows(daemon, "SELECT COUNT(*) FROM " + table + " = ?", id), table);
+            }
+            for (String table : List.of("journal", "snapshot", "journal_deletions")) {
+                assertEquals(
+                        0,
+                        rows(daemon, "SELECT COUNT(*) FROM " + table + " WHERE persistence_id = ?", "session|" + id),
+                        table);
+            }
+            assertTrue(
+                    auditKinds(daemon, id).contains("session.purge"),
+                    auditKinds(daemon, id).toString());
+            assertEquals(404, call(port, "GET", "/v1/sessions/" + id, null).statusCode());
+            assertEquals(
+                    404,
+                    call(port, "DELETE", "/v1/sessions/" + id + "?purge=true", null)
+                            .statusCode());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    private static long rows(Daemon daemon, String sql, String arg) throws Exception {
+        return io.kaged.persistence.store.StoreExtension.store(daemon.system().classicSystem())
+                .withConnection(c -> {
+                    try (var ps = c.prepareStatement(sql)) {
+                        ps.setString(1, arg);
+                        try (var rs = ps.executeQuery()) {
+                            rs.next();
+                            return rs.getLong(1);
+                        }
+                    }
+                });
+    }
+
     private List<String> idsOf(HttpResponse<String> page) throws Exception {
         assertEquals(200, page.statusCode(), page.body());
         List<String> ids = new java.util.ArrayList<>();
