@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.process.PtyLauncher;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.Signals;
+import io.kaged.actors.run.RunProjection;
+import io.kaged.actors.run.RunQueries;
+import io.kaged.actors.run.RunSettings;
+import io.kaged.actors.run.RunSupervisor;
 import io.kaged.actors.session.SessionProjection;
 import io.kaged.actors.session.SessionQueries;
 import io.kaged.actors.session.SessionSettings;
@@ -15,6 +19,7 @@ import io.kaged.http.routes.AttachTickets;
 import io.kaged.http.routes.AuditTrail;
 import io.kaged.http.routes.BearerAuth;
 import io.kaged.http.routes.InfoRoutes;
+import io.kaged.http.routes.RunRoutes;
 import io.kaged.http.routes.SessionAttach;
 import io.kaged.http.routes.SessionRoutes;
 import io.kaged.persistence.audit.AuditLog;
@@ -29,7 +34,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -86,18 +90,20 @@ public final class Daemon {
             CompletableFuture<Guardian.Supervisors> supervisors = new CompletableFuture<>();
             Clock clock = Clock.systemUTC();
             system = ActorSystem.create(
-                    Guardian.create(sessionSettings, launcher, blocking, clock, supervisors),
+                    Guardian.create(sessionSettings, launcher, runSettings(loaded, http), blocking, clock, supervisors),
                     "kaged",
                     ActorSystemSetup.create(BootstrapSetup.create(loaded.config()), new StoreSetup(storage)));
             // Opening the store migrates it, before any actor persists and before HTTP takes traffic.
             Store store = StoreExtension.store(system.classicSystem());
             JournalProjections.get(system.classicSystem()).register(new SessionProjection());
+            JournalProjections.get(system.classicSystem()).register(new RunProjection());
             String schema = store.migrations().status().schemaVersion();
-            ActorRef<SessionSupervisor.Command> sessions =
-                    supervisors.get(10, TimeUnit.SECONDS).sessions();
+            Guardian.Supervisors started = supervisors.get(10, TimeUnit.SECONDS);
+            ActorRef<SessionSupervisor.Command> sessions = started.sessions();
             SessionQueries sessionQueries = new SessionQueries(store);
-            List<String> live = sessionQueries.live().get(30, TimeUnit.SECONDS);
-            sessions.tell(new SessionSupervisor.Recover(live));
+            sessions.tell(new SessionSupervisor.Recover(sessionQueries.live().get(30, TimeUnit.SECONDS)));
+            RunQueries runQueries = new RunQueries(store);
+            started.runs().tell(new RunSupervisor.Recover(runQueries.live().get(30, TimeUnit.SECONDS)));
             ActorSystem<Void> sys = system;
             CoordinatedShutdown.get(system)
                     .addTask(
@@ -143,7 +149,8 @@ public final class Daemon {
                     attach,
                     new AuditLog(clock),
                     pid -> blocking.execute(() -> Signals.sendToGroup(pid, Signal.KILL)));
-            ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info, sessionRoutes);
+            RunRoutes runRoutes = new RunRoutes(system, started.runs(), runQueries, audit, http, mapper);
+            ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info, sessionRoutes, runRoutes);
             ServerBinding binding = bind(system, http, routes);
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
             system.getWhenTerminated().thenRun(lock::close);
@@ -169,6 +176,12 @@ public final class Daemon {
             lock.close();
             throw e;
         }
+    }
+
+    /** KAGED_URL for run processes: only known up front when the port is fixed. */
+    private static RunSettings runSettings(LoadedConfig loaded, HttpSettings http) {
+        String url = http.port() == 0 ? null : "http://" + http.host() + ":" + http.port();
+        return RunSettings.fromConfig(loaded.config(), url);
     }
 
     private static void stopQuietly(ActorSystem<Void> system, StoreLock lock) {

@@ -9,11 +9,13 @@ public final class ApiRoutes extends AllDirectives {
     private final BearerAuth auth;
     private final InfoRoutes info;
     private final SessionRoutes sessions;
+    private final RunRoutes runs;
 
-    public ApiRoutes(BearerAuth auth, InfoRoutes info, SessionRoutes sessions) {
+    public ApiRoutes(BearerAuth auth, InfoRoutes info, SessionRoutes sessions, RunRoutes runs) {
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
+        this.runs = runs;
     }
 
     public Route route() {
@@ -23,6 +25,9 @@ public final class ApiRoutes extends AllDirectives {
                         ErrorHandling.rejections(),
                         () -> pathPrefix(
                                 "v1",
-                                () -> concat(info.health(), sessions.route(auth), auth.authenticated(info::info)))));
+                                () -> concat(
+                                        info.health(),
+                                        sessions.route(auth),
+                                        auth.authenticated(() -> concat(runs.route(), info.info()))))));
     }
 }

@@ -1,0 +1,501 @@
+package io.kaged.actors.run;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.kaged.actors.process.SerialExecutor;
+import io.kaged.actors.process.Signal;
+import io.kaged.persistence.serialization.KagedSerializable;
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One agent run: a command dispatched once, supervised through its attempts, with its output and exit
+ * recorded. The dispatch is persisted before anything starts. A non-zero exit (or a crash of the daemon
+ * under it) is retried with backoff while attempts remain; a timeout or a cancel sends SIGTERM to the
+ * process group, then SIGKILL after a grace, and ends the run. Never two attempts at once: the next one
+ * starts only after the previous one's exit is recorded.
+ */
+public final class RunActor
+        extends EventSourcedBehaviorWithEnforcedReplies<RunActor.Command, RunActor.Event, RunActor.State> {
+
+    public static PersistenceId persistenceId(String runId) {
+        return PersistenceId.of("run", runId);
+    }
+
+    // ---- protocol -------------------------------------------------------------------------------
+
+    public sealed interface Command {}
+
+    public record Dispatch(RunSpec spec, ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
+
+    public record Cancel(ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
+
+    public record GetSummary(ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
+
+    private record Launched(int attempt, RunLauncher.Handle handle) implements Command {}
+
+    private record LaunchFailed(int attempt, String reason) implements Command {}
+
+    private record Output(String stream, byte[] chunk) implements Command {}
+
+    private record Exited(int attempt, int exitCode) implements Command {}
+
+    private record TimedOut(int attempt) implements Command {}
+
+    private record KillIfAlive(long pid) implements Command {}
+
+    private enum Flush implements Command {
+        INSTANCE
+    }
+
+    private enum StartNext implements Command {
+        INSTANCE
+    }
+
+    private enum RecoveredLive implements Command {
+        INSTANCE
+    }
+
+    // ---- events ---------------------------------------------------------------------------------
+
+    public sealed interface Event extends KagedSerializable {}
+
+    public record Dispatched(String runId, RunSpec spec, long at) implements Event {}
+
+    public record AttemptStarted(int attempt, long osPid, long at) implements Event {}
+
+    public record AttemptFailedToStart(int attempt, String reason, boolean willRetry, long at) implements Event {}
+
+    /** A batch of one stream's output; the bytes go to the transcript table, not the journal row. */
+    public record OutputRecorded(String stream, long chunkSeq, int size, long at, @JsonIgnore byte[] data)
+            implements Event {}
+
+    public record AttemptEnded(int attempt, int exitCode, boolean timedOut, boolean willRetry, long at)
+            implements Event {}
+
+    public record Cancelled(long at) implements Event {}
+
+    public record Interrupted(boolean willRetry, long at) implements Event {}
+
+    // ---- state ----------------------------------------------------------------------------------
+
+    /** The run's facts that every phase carries. */
+    public record Run(String id, RunSpec spec, long createdAt, int attempts, long nextChunk)
+            implements KagedSerializable {
+        Run attempted() {
+            return new Run(id, spec, createdAt, attempts + 1, nextChunk);
+        }
+
+        Run chunked() {
+            return new Run(id, spec, createdAt, attempts, nextChunk + 1);
+        }
+
+        boolean mayRetry() {
+            return attempts <= spec.retries();
+        }
+    }
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = Empty.class, name = "empty"),
+        @JsonSubTypes.Type(value = Queued.class, name = "queued"),
+        @JsonSubTypes.Type(value = Running.class, name = "running"),
+        @JsonSubTypes.Type(value = Finished.class, name = "finished")
+    })
+    public sealed interface State extends KagedSerializable {
+        String label();
+    }
+
+    public record Empty() implements State {
+        public String label() {
+            return "new";
+        }
+    }
+
+    /** Recorded, waiting for its (next) attempt to start. */
+    public record Queued(Run run) implements State {
+        public String label() {
+            return "queued";
+        }
+    }
+
+    public record Running(Run run, long osPid, long startedAt) implements State {
+        public String label() {
+            return "running";
+        }
+    }
+
+    /** Done for good: {@code outcome} is succeeded, failed, cancelled or timed-out. */
+    public record Finished(Run run, String outcome, Integer exitCode, long endedAt) implements State {
+        public String label() {
+            return outcome;
+        }
+    }
+
+    // ---- runtime ----------------------------------------------------------------------------------
+
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final String runId;
+    private final RunSettings settings;
+    private final RunLauncher launcher;
+    private final Executor blocking;
+    private final SerialExecutor signals;
+    private final Clock clock;
+    private final Map<String, ByteArrayOutputStream> unrecorded = new LinkedHashMap<>();
+    private RunLauncher.Handle process;
+    private boolean timedOut;
+    private boolean flushScheduled;
+
+    private RunActor(
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            String runId,
+            RunSettings settings,
+            RunLauncher launcher,
+            Executor blocking,
+            Clock clock) {
+        super(persistenceId(runId));
+        this.context = context;
+        this.timers = timers;
+        this.runId = runId;
+        this.settings = settings;
+        this.launcher = launcher;
+        this.blocking = blocking;
+        this.signals = new SerialExecutor(blocking);
+        this.clock = clock;
+    }
+
+    public static Behavior<Command> create(
+            String runId, RunSettings settings, RunLauncher launcher, Executor blocking, Clock clock) {
+        return Behaviors.setup(ctx ->
+                Behaviors.withTimers(timers -> new RunActor(ctx, timers, runId, settings, launcher, blocking, clock)));
+    }
+
+    @Override
+    public String journalPluginId() {
+        return "kaged.persistence.journal";
+    }
+
+    @Override
+    public String snapshotPluginId() {
+        return "kaged.persistence.snapshot-store";
+    }
+
+    @Override
+    public State emptyState() {
+        return new Empty();
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), state -> {
+                    if (state instanceof Queued || state instanceof Running) {
+                        context.getSelf().tell(RecoveredLive.INSTANCE);
+                    }
+                })
+                .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> {
+                    if (process != null) {
+                        process.signal(Signal.KILL);
+                    }
+                })
+                .build();
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    // ---- command handlers -----------------------------------------------------------------------
+
+    @Override
+    public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+        CommandHandlerWithReplyBuilder<Command, Event, State> b = newCommandHandlerWithReplyBuilder();
+        b.forStateType(Empty.class)
+                .onCommand(Dispatch.class, this::dispatch)
+                .onCommand(Cancel.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
+                .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
+                .onAnyCommand((s, c) -> Effect().noReply());
+        b.forStateType(Queued.class)
+                .onCommand(StartNext.class, (s, c) -> {
+                    launch(s.run());
+                    return Effect().noReply();
+                })
+                .onCommand(Launched.class, this::launched)
+                .onCommand(LaunchFailed.class, this::launchFailed)
+                .onCommand(RecoveredLive.class, (s, c) -> interrupted(s.run()));
+        b.forStateType(Running.class)
+                .onCommand(TimedOut.class, this::timedOut)
+                .onCommand(RecoveredLive.class, (s, c) -> interrupted(s.run()));
+        b.forStateType(Finished.class)
+                .onCommand(Launched.class, (s, c) -> {
+                    signals.execute(() -> c.handle().signal(Signal.KILL));
+                    return Effect().noReply();
+                })
+                .onCommand(Cancel.class, (s, c) -> Effect()
+                        .reply(c.replyTo(), StatusReply.error("run has already finished (" + s.outcome() + ")")));
+        b.forAnyState()
+                .onCommand(
+                        Dispatch.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("run already exists")))
+                .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(summary(s))))
+                .onCommand(Cancel.class, this::cancel)
+                .onCommand(Output.class, this::output)
+                .onCommand(Flush.class, (s, c) -> flush(s))
+                .onCommand(Exited.class, this::exited)
+                .onCommand(KillIfAlive.class, (s, c) -> {
+                    if (process != null && process.pid() == c.pid()) {
+                        RunLauncher.Handle p = process;
+                        signals.execute(() -> p.signal(Signal.KILL));
+                    }
+                    return Effect().noReply();
+                })
+                .onAnyCommand((s, c) -> Effect().noReply());
+        return b.build();
+    }
+
+    private ReplyEffect<Event, State> dispatch(Empty s, Dispatch c) {
+        return Effect()
+                .persist(new Dispatched(runId, c.spec(), now()))
+                .thenRun(st -> launch(((Queued) st).run()))
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+    }
+
+    private void launch(Run run) {
+        int attempt = run.attempts() + 1;
+        ActorRef<Command> self = context.getSelf();
+        RunLauncher.Sink sink = new RunLauncher.Sink() {
+            @Override
+            public void output(String stream, byte[] chunk) {
+                self.tell(new Output(stream, chunk));
+            }
+
+            @Override
+            public void exited(int exitCode) {
+                self.tell(new Exited(attempt, exitCode));
+            }
+        };
+        context.pipeToSelf(
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return launcher.start(runId, run.spec(), settings.daemonUrl(), sink);
+                            } catch (java.io.IOException e) {
+                                throw new CompletionException(e);
+                            }
+                        },
+                        blocking),
+                (handle, failure) -> failure == null
+                        ? new Launched(attempt, handle)
+                        : new LaunchFailed(attempt, rootMessage(failure)));
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private ReplyEffect<Event, State> launched(Queued s, Launched c) {
+        process = c.handle();
+        timedOut = false;
+        Long timeout = s.run().spec().timeoutMs();
+        if (timeout != null) {
+            timers.startSingleTimer(new TimedOut(c.attempt()), java.time.Duration.ofMillis(timeout));
+        }
+        return Effect()
+                .persist(new AttemptStarted(c.attempt(), c.handle().pid(), now()))
+                .thenNoReply();
+    }
+
+    private ReplyEffect<Event, State> launchFailed(Queued s, LaunchFailed c) {
+        boolean retry = s.run().attempted().mayRetry();
+        return Effect()
+                .persist(new AttemptFailedToStart(c.attempt(), c.reason(), retry, now()))
+                .thenRun(this::scheduleNext)
+                .thenNoReply();
+    }
+
+    private void scheduleNext(State st) {
+        if (st instanceof Queued q) {
+            timers.startSingleTimer(StartNext.INSTANCE, settings.backoff(q.run().attempts()));
+        }
+    }
+
+    private ReplyEffect<Event, State> timedOut(Running s, TimedOut c) {
+        if (c.attempt() != s.run().attempts() || process == null) {
+            return Effect().noReply();
+        }
+        timedOut = true;
+        terminate(process);
+        return Effect().noReply();
+    }
+
+    private void terminate(RunLauncher.Handle p) {
+        signals.execute(() -> {
+            p.signal(Signal.CONT);
+            p.signal(Signal.TERM);
+        });
+        timers.startSingleTimer(new KillIfAlive(p.pid()), settings.killGrace());
+    }
+
+    private ReplyEffect<Event, State> cancel(State s, Cancel c) {
+        RunLauncher.Handle p = process;
+        return Effect()
+                .persist(new Cancelled(now()))
+                .thenRun(st -> {
+                    timers.cancel(StartNext.INSTANCE);
+                    if (p != null) {
+                        terminate(p);
+                    }
+                })
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+    }
+
+    private ReplyEffect<Event, State> interrupted(Run run) {
+        boolean retry = run.mayRetry();
+        return Effect()
+                .persist(new Interrupted(retry, now()))
+                .thenRun(st -> {
+                    if (st instanceof Queued q) {
+                        launch(q.run());
+                    }
+                })
+                .thenNoReply();
+    }
+
+    private ReplyEffect<Event, State> output(State s, Output c) {
+        if (s instanceof Empty) {
+            return Effect().noReply();
+        }
+        ByteArrayOutputStream buffer = unrecorded.computeIfAbsent(c.stream(), k -> new ByteArrayOutputStream());
+        buffer.writeBytes(c.chunk());
+        if (buffer.size() >= settings.flushBytes()) {
+            return flush(s);
+        }
+        if (!flushScheduled) {
+            flushScheduled = true;
+            timers.startSingleTimer(Flush.INSTANCE, settings.flushInterval());
+        }
+        return Effect().noReply();
+    }
+
+    private List<Event> batches(State s) {
+        flushScheduled = false;
+        timers.cancel(Flush.INSTANCE);
+        List<Event> events = new ArrayList<>();
+        long seq = run(s).nextChunk();
+        for (Map.Entry<String, ByteArrayOutputStream> e : unrecorded.entrySet()) {
+            if (e.getValue().size() > 0) {
+                byte[] data = e.getValue().toByteArray();
+                e.getValue().reset();
+                events.add(new OutputRecorded(e.getKey(), seq++, data.length, now(), data));
+            }
+        }
+        return events;
+    }
+
+    private ReplyEffect<Event, State> flush(State s) {
+        List<Event> events = batches(s);
+        return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
+    }
+
+    private ReplyEffect<Event, State> exited(State s, Exited c) {
+        if (s instanceof Empty || c.attempt() != run(s).attempts()) {
+            return Effect().noReply();
+        }
+        process = null;
+        timers.cancel(new TimedOut(c.attempt()));
+        List<Event> events = batches(s);
+        boolean retry = s instanceof Running r
+                && !timedOut
+                && c.exitCode() != 0
+                && r.run().mayRetry();
+        events.add(new AttemptEnded(c.attempt(), c.exitCode(), timedOut, retry, now()));
+        return Effect().persist(events).thenRun(this::scheduleNext).thenNoReply();
+    }
+
+    private static Run run(State s) {
+        if (s instanceof Queued q) {
+            return q.run();
+        } else if (s instanceof Running r) {
+            return r.run();
+        } else if (s instanceof Finished f) {
+            return f.run();
+        }
+        throw new IllegalStateException("run has no data before it is dispatched");
+    }
+
+    private static RunSummary summary(State s) {
+        Run r = run(s);
+        return new RunSummary(r.id(), s.label(), s instanceof Finished f ? f.exitCode() : null, r.attempts());
+    }
+
+    // ---- event handler --------------------------------------------------------------------------
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        var b = newEventHandlerBuilder();
+        b.forStateType(Empty.class)
+                .onEvent(Dispatched.class, (s, e) -> new Queued(new Run(e.runId(), e.spec(), e.at(), 0, 1)));
+        b.forAnyState()
+                .onEvent(
+                        AttemptStarted.class,
+                        (s, e) -> s instanceof Queued q ? new Running(q.run().attempted(), e.osPid(), e.at()) : s)
+                .onEvent(AttemptFailedToStart.class, (s, e) -> {
+                    Run r = run(s).attempted();
+                    return e.willRetry() ? new Queued(r) : new Finished(r, "failed", null, e.at());
+                })
+                .onEvent(OutputRecorded.class, (s, e) -> withRun(s, run(s).chunked()))
+                .onEvent(AttemptEnded.class, (s, e) -> {
+                    if (s instanceof Finished f) {
+                        return new Finished(f.run(), f.outcome(), e.exitCode(), f.endedAt());
+                    }
+                    if (e.willRetry()) {
+                        return new Queued(run(s));
+                    }
+                    String outcome = e.timedOut() ? "timed-out" : e.exitCode() == 0 ? "succeeded" : "failed";
+                    return new Finished(run(s), outcome, e.exitCode(), e.at());
+                })
+                .onEvent(Cancelled.class, (s, e) -> new Finished(run(s), "cancelled", null, e.at()))
+                .onEvent(
+                        Interrupted.class,
+                        (s, e) ->
+                                e.willRetry() ? new Queued(run(s)) : new Finished(run(s), "interrupted", null, e.at()));
+        return b.build();
+    }
+
+    private static State withRun(State s, Run r) {
+        if (s instanceof Queued) {
+            return new Queued(r);
+        } else if (s instanceof Running running) {
+            return new Running(r, running.osPid(), running.startedAt());
+        } else if (s instanceof Finished f) {
+            return new Finished(r, f.outcome(), f.exitCode(), f.endedAt());
+        }
+        return s;
+    }
+}

@@ -1,0 +1,95 @@
+package io.kaged.actors.run;
+
+import io.kaged.actors.process.Signal;
+import io.kaged.actors.process.Signals;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+
+/**
+ * Starts a run's process without a terminal: stdout and stderr apart, the input text on stdin (then
+ * closed). It runs under {@code setsid}, so it leads its own process group and a timeout or cancel
+ * reaches everything it started. Readers and the exit wait run on the given blocking executor; the exit
+ * is reported only after both streams are drained.
+ */
+public final class RunLauncher {
+
+    /** Receives a run's output and exit, from the reader threads. */
+    public interface Sink {
+        void output(String stream, byte[] chunk);
+
+        void exited(int exitCode);
+    }
+
+    /** A started run process. */
+    public record Handle(long pid) {
+        public void signal(Signal signal) {
+            Signals.sendToGroup(pid, signal);
+        }
+    }
+
+    private final Executor blocking;
+
+    public RunLauncher(Executor blocking) {
+        this.blocking = blocking;
+    }
+
+    public Handle start(String runId, RunSpec spec, String daemonUrl, Sink sink) throws IOException {
+        List<String> argv = new ArrayList<>();
+        argv.add("setsid");
+        argv.addAll(spec.command());
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        if (spec.cwd() != null) {
+            pb.directory(new File(spec.cwd()));
+        }
+        pb.environment().putAll(spec.env());
+        pb.environment().put("KAGED_RUN_ID", runId);
+        if (daemonUrl != null) {
+            pb.environment().put("KAGED_URL", daemonUrl);
+        }
+        Process process = pb.start();
+        CountDownLatch drained = new CountDownLatch(2);
+        blocking.execute(() -> pump(process.getInputStream(), "stdout", sink, drained));
+        blocking.execute(() -> pump(process.getErrorStream(), "stderr", sink, drained));
+        blocking.execute(() -> {
+            try (OutputStream stdin = process.getOutputStream()) {
+                if (spec.input() != null) {
+                    stdin.write(spec.input().getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // the process closed its stdin or exited: nothing more to give it
+            }
+        });
+        blocking.execute(() -> {
+            try {
+                drained.await();
+                sink.exited(process.waitFor());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return new Handle(process.pid());
+    }
+
+    private static void pump(InputStream in, String stream, Sink sink, CountDownLatch drained) {
+        byte[] buffer = new byte[16 * 1024];
+        try (in) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (n > 0) {
+                    sink.output(stream, java.util.Arrays.copyOf(buffer, n));
+                }
+            }
+        } catch (IOException ignored) {
+            // the stream closed with the process
+        } finally {
+            drained.countDown();
+        }
+    }
+}

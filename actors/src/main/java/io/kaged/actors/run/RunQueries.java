@@ -1,0 +1,154 @@
+package io.kaged.actors.run;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.persistence.store.Store;
+import java.io.ByteArrayOutputStream;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Reads of the run query tables: plain SQL on the store's read threads. */
+public final class RunQueries {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SELECT = "SELECT r.id, r.parent_id, r.session_id, r.project, r.state, r.command, r.cwd,"
+            + " r.env, r.timeout_ms, r.retries, r.attempts, r.exit_code, r.created_at, r.started_at, r.ended_at,"
+            + " (SELECT COUNT(*) FROM runs c WHERE c.parent_id = r.id) AS children FROM runs r";
+
+    private final Store store;
+
+    public RunQueries(Store store) {
+        this.store = store;
+    }
+
+    public CompletableFuture<List<RunView>> list(RunFilter f) {
+        return store.read(c -> {
+            StringBuilder sql = new StringBuilder(SELECT + " WHERE 1 = 1");
+            List<Object> args = new ArrayList<>();
+            add(sql, args, " AND r.state = ?", f.state());
+            add(sql, args, " AND r.project = ?", f.project());
+            add(sql, args, " AND r.parent_id = ?", f.parentId());
+            add(sql, args, " AND r.created_at > ?", f.createdAfter());
+            add(sql, args, " AND r.created_at < ?", f.createdBefore());
+            add(sql, args, " AND r.id > ?", f.after());
+            sql.append(" ORDER BY r.id LIMIT ? OFFSET ?");
+            args.add(f.limit());
+            args.add(f.offset());
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<RunView> views = new ArrayList<>();
+                    while (rs.next()) {
+                        views.add(view(rs));
+                    }
+                    return views;
+                }
+            }
+        });
+    }
+
+    private static void add(StringBuilder sql, List<Object> args, String clause, Object value) {
+        if (value != null) {
+            sql.append(clause);
+            args.add(value);
+        }
+    }
+
+    public CompletableFuture<Optional<RunView>> get(String id) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE r.id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(view(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Ids of runs that were queued or running: the ones to recover at start. */
+    public CompletableFuture<List<String>> live() {
+        return store.read(c -> {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT id FROM runs WHERE state IN ('queued', 'running') ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
+                List<String> ids = new ArrayList<>();
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+                return ids;
+            }
+        });
+    }
+
+    /** The recorded output, in order; one stream, or both interleaved as produced when {@code stream} is null. */
+    public CompletableFuture<byte[]> output(String id, String stream) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT data FROM transcripts WHERE owner_id = ?"
+                    + (stream == null ? "" : " AND stream = ?") + " ORDER BY chunk_seq")) {
+                ps.setString(1, id);
+                if (stream != null) {
+                    ps.setString(2, stream);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    while (rs.next()) {
+                        out.writeBytes(rs.getBytes(1));
+                    }
+                    return out.toByteArray();
+                }
+            }
+        });
+    }
+
+    private static RunView view(ResultSet rs) throws SQLException {
+        try {
+            List<String> command = JSON.readValue(rs.getString("command"), new TypeReference<List<String>>() {});
+            String env = rs.getString("env");
+            List<String> envKeys = env == null
+                    ? List.of()
+                    : List.copyOf(JSON.readValue(env, new TypeReference<Map<String, String>>() {})
+                            .keySet());
+            Long started = nullableLong(rs, "started_at");
+            Long ended = nullableLong(rs, "ended_at");
+            return new RunView(
+                    rs.getString("id"),
+                    rs.getString("parent_id"),
+                    rs.getString("session_id"),
+                    rs.getString("project"),
+                    rs.getString("state"),
+                    command,
+                    rs.getString("cwd"),
+                    envKeys,
+                    nullableLong(rs, "timeout_ms"),
+                    rs.getInt("retries"),
+                    rs.getInt("attempts"),
+                    nullableInt(rs, "exit_code"),
+                    rs.getInt("children"),
+                    Instant.ofEpochMilli(rs.getLong("created_at")).toString(),
+                    started == null ? null : Instant.ofEpochMilli(started).toString(),
+                    ended == null ? null : Instant.ofEpochMilli(ended).toString(),
+                    started != null && ended != null ? ended - started : null);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("runs row " + rs.getString("id") + " holds invalid JSON", e);
+        }
+    }
+
+    private static Long nullableLong(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer nullableInt(ResultSet rs, String col) throws SQLException {
+        int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+}

@@ -1,0 +1,31 @@
+package io.kaged.actors.run;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** {@code kaged.runs}, read once; see reference.conf. */
+public record RunSettings(
+        Duration flushInterval,
+        int flushBytes,
+        Duration minBackoff,
+        Duration maxBackoff,
+        Duration killGrace,
+        String daemonUrl) {
+
+    public static RunSettings fromConfig(Config config, String daemonUrl) {
+        Config c = config.getConfig("kaged.runs");
+        return new RunSettings(
+                c.getDuration("flush-interval"),
+                c.getBytes("flush-bytes").intValue(),
+                c.getDuration("retry.min-backoff"),
+                c.getDuration("retry.max-backoff"),
+                c.getDuration("kill-grace"),
+                daemonUrl);
+    }
+
+    /** Delay before retry number {@code retry} (1 for the first retry). */
+    public Duration backoff(int retry) {
+        long ms = minBackoff.toMillis() << Math.min(Math.max(retry - 1, 0), 20);
+        return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+    }
+}

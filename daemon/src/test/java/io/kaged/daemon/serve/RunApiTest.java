@@ -1,0 +1,188 @@
+package io.kaged.daemon.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.daemon.config.ConfigLoader;
+import io.kaged.persistence.testing.Eventually;
+import io.kaged.persistence.testing.TestDatabases;
+import io.kaged.persistence.testing.TestEngine;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Agent runs through the real daemon with real processes, on both engines. */
+class RunApiTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Daemon daemon;
+
+    private Daemon start(TestEngine engine) {
+        daemon = Daemon.start(
+                ConfigLoader.load(
+                        Map.of(
+                                "KAGED_HOME",
+                                home.toString(),
+                                "KAGED_DATABASE_URL",
+                                TestDatabases.newStoreUrl(engine, home)),
+                        null),
+                0);
+        return daemon;
+    }
+
+    private HttpResponse<String> call(String method, String path, String body) throws Exception {
+        String token = Files.readString(home.resolve("auth-token")).trim();
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + path))
+                        .header("Authorization", "Bearer " + token)
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String dispatch(String body) throws Exception {
+        HttpResponse<String> r = call("POST", "/v1/runs", body);
+        assertEquals(201, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    private JsonNode run(String id) throws Exception {
+        return JSON.readTree(call("GET", "/v1/runs/" + id, null).body());
+    }
+
+    private JsonNode awaitState(String id, String state) throws Exception {
+        Eventually.waitFor(WAIT, "run " + id + " " + state, () -> run(id).get("state")
+                .asText()
+                .equals(state));
+        return run(id);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void recordsExitCodesOutputAndInput(TestEngine engine) throws Exception {
+        start(engine);
+        try {
+            String ok = dispatch(
+                    "{\"command\":[\"/bin/sh\",\"-c\",\"cat; echo to-err >&2\"],\"input\":\"prompt text\\n\"}");
+            JsonNode done = awaitState(ok, "succeeded");
+            assertEquals(0, done.get("exitCode").asInt());
+            assertEquals(1, done.get("attempts").asInt());
+            assertEquals(
+                    "prompt text\n",
+                    call("GET", "/v1/runs/" + ok + "/output?stream=stdout", null)
+                            .body());
+            assertEquals(
+                    "to-err\n",
+                    call("GET", "/v1/runs/" + ok + "/output?stream=stderr", null)
+                            .body());
+
+            String bad = dispatch("{\"command\":[\"/bin/sh\",\"-c\",\"exit 7\"]}");
+            assertEquals(7, awaitState(bad, "failed").get("exitCode").asInt());
+
+            String missing = dispatch("{\"command\":[\"/no/such/program\"]}");
+            assertEquals(127, awaitState(missing, "failed").get("exitCode").asInt());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void retriesFailuresAndStopsATimedOutProcessGroup(TestEngine engine) throws Exception {
+        start(engine);
+        try {
+            String flaky = dispatch("{\"command\":[\"/bin/sh\",\"-c\",\"echo try; exit 1\"],\"retries\":2}");
+            JsonNode failed = awaitState(flaky, "failed");
+            assertEquals(3, failed.get("attempts").asInt());
+            assertEquals(
+                    "try\ntry\ntry\n",
+                    call("GET", "/v1/runs/" + flaky + "/output", null).body());
+
+            String slow = dispatch("{\"command\":[\"/bin/sh\",\"-c\",\"sleep 30 & sleep 30\"],\"timeoutMs\":300}");
+            JsonNode timedOut = awaitState(slow, "timed-out");
+            assertEquals(1, timedOut.get("attempts").asInt());
+            assertTrue(timedOut.get("durationMs").asLong() < 10_000, timedOut.toString());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void buildsATreeOfChildRunsAndCancels(TestEngine engine) throws Exception {
+        start(engine);
+        try {
+            String parent = dispatch("{\"command\":[\"sleep\",\"30\"],\"project\":\"tree\"}");
+            awaitState(parent, "running");
+            String child1 = dispatch("{\"command\":[\"true\"],\"parentId\":\"" + parent + "\"}");
+            String child2 = dispatch("{\"command\":[\"true\"],\"parentId\":\"" + parent + "\"}");
+            awaitState(child1, "succeeded");
+            awaitState(child2, "succeeded");
+            assertEquals(2, run(parent).get("children").asInt());
+            JsonNode page = JSON.readTree(
+                    call("GET", "/v1/runs?parentId=" + parent, null).body());
+            assertEquals(2, page.get("items").size());
+            assertEquals(child1, page.get("items").get(0).get("id").asText());
+
+            HttpResponse<String> cancelled = call("POST", "/v1/runs/" + parent + "/cancel", null);
+            assertEquals(200, cancelled.statusCode(), cancelled.body());
+            assertEquals(
+                    "cancelled", JSON.readTree(cancelled.body()).get("state").asText());
+            assertEquals(
+                    409, call("POST", "/v1/runs/" + parent + "/cancel", null).statusCode());
+            assertEquals(404, call("POST", "/v1/runs/nope/cancel", null).statusCode());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void refusesBadDispatchesAndChangesNothing(TestEngine engine) throws Exception {
+        start(engine);
+        try {
+            for (String body : new String[] {
+                "{}",
+                "{\"command\":[]}",
+                "{\"command\":[\"true\"],\"retries\":-1}",
+                "{\"command\":[\"true\"],\"timeoutMs\":0}",
+                "{\"command\":[\"true\"],\"parentId\":\"nope\"}",
+                "{\"command\":[\"true\"],\"retries\":\"2\"}",
+                "{\"command\":[\"true\"],\"tries\":2}"
+            }) {
+                HttpResponse<String> r = call("POST", "/v1/runs", body);
+                assertEquals(400, r.statusCode(), body + " -> " + r.body());
+            }
+            assertEquals(400, call("GET", "/v1/runs?state=done", null).statusCode());
+            assertEquals(
+                    400, call("GET", "/v1/runs/x/output?stream=stdin", null).statusCode());
+            assertEquals(
+                    0,
+                    JSON.readTree(call("GET", "/v1/runs", null).body())
+                            .get("items")
+                            .size());
+        } finally {
+            daemon.stop();
+        }
+    }
+}

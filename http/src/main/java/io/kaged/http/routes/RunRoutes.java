@@ -1,0 +1,261 @@
+package io.kaged.http.routes;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.run.RunActor;
+import io.kaged.actors.run.RunFilter;
+import io.kaged.actors.run.RunQueries;
+import io.kaged.actors.run.RunSpec;
+import io.kaged.actors.run.RunSummary;
+import io.kaged.actors.run.RunSupervisor;
+import io.kaged.http.HttpSettings;
+import io.kaged.persistence.store.Ids;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.pattern.StatusReply;
+
+/** {@code /v1/runs}: dispatch and cancel go to the run actors, reads come from the query tables. */
+public final class RunRoutes extends AllDirectives {
+
+    /** Body of {@code POST /v1/runs}. */
+    public record DispatchRun(
+            List<String> command,
+            String cwd,
+            Map<String, String> env,
+            String input,
+            String parentId,
+            String sessionId,
+            String project,
+            Long timeoutMs,
+            Integer retries) {}
+
+    private static final Set<String> STATES =
+            Set.of("queued", "running", "paused", "succeeded", "failed", "cancelled", "timed-out", "interrupted");
+    private static final long MAX_TIMEOUT_MS = 7L * 24 * 3600 * 1000;
+
+    private final ActorSystem<?> system;
+    private final ActorRef<RunSupervisor.Command> runs;
+    private final RunQueries queries;
+    private final AuditTrail audit;
+    private final HttpSettings settings;
+    private final ObjectMapper mapper;
+
+    public RunRoutes(
+            ActorSystem<?> system,
+            ActorRef<RunSupervisor.Command> runs,
+            RunQueries queries,
+            AuditTrail audit,
+            HttpSettings settings,
+            ObjectMapper mapper) {
+        this.system = system;
+        this.runs = runs;
+        this.queries = queries;
+        this.audit = audit;
+        this.settings = settings;
+        this.mapper = mapper;
+    }
+
+    public Route route() {
+        return pathPrefix(
+                "runs",
+                () -> concat(
+                        pathEnd(() -> concat(post(this::dispatch), get(this::list))),
+                        pathPrefix(
+                                PathMatchers.segment(),
+                                id -> concat(
+                                        pathEnd(() -> get(() -> getOne(id))),
+                                        path("output", () -> get(() -> output(id))),
+                                        path("cancel", () -> post(() -> cancel(id)))))));
+    }
+
+    private Route dispatch() {
+        return withSizeLimit(
+                settings.maxBodyBytes(),
+                () -> entity(Unmarshaller.entityToString(), raw -> {
+                    RunSpec spec = validate(JsonBodies.parse(raw, DispatchRun.class));
+                    String id = Ids.newId();
+                    CompletionStage<HttpResponse> done = parentExists(spec.parentId())
+                            .thenCompose(parentOk -> {
+                                if (!parentOk) {
+                                    return CompletableFuture.completedFuture(Problem.response(
+                                            StatusCodes.BAD_REQUEST,
+                                            "Field 'parentId' names no run: " + spec.parentId() + "."));
+                                }
+                                return ask(id, r -> new RunActor.Dispatch(spec, r))
+                                        .thenCompose(reply -> {
+                                            if (reply.isError()) {
+                                                audit.record(
+                                                        "api",
+                                                        "run.dispatch",
+                                                        id,
+                                                        "refused",
+                                                        reply.getError().getMessage());
+                                                return CompletableFuture.completedFuture(Problem.response(
+                                                        StatusCodes.CONFLICT,
+                                                        reply.getError().getMessage()));
+                                            }
+                                            audit.record(
+                                                    "api", "run.dispatch", id, "ok", String.join(" ", spec.command()));
+                                            return queries.get(id)
+                                                    .thenApply(v -> json(StatusCodes.CREATED, v.orElseThrow())
+                                                            .addHeader(Location.create("/v1/runs/" + id)));
+                                        });
+                            });
+                    return completeWithFuture(done);
+                }));
+    }
+
+    private CompletionStage<Boolean> parentExists(String parentId) {
+        return parentId == null
+                ? CompletableFuture.completedFuture(true)
+                : queries.get(parentId).thenApply(java.util.Optional::isPresent);
+    }
+
+    static RunSpec validate(DispatchRun r) {
+        if (r.command() == null
+                || r.command().isEmpty()
+                || r.command().stream().anyMatch(a -> a == null || a.isEmpty())) {
+            throw new JsonBodies.BadRequest(
+                    "Field 'command' is required: the argv to run, e.g. [\"claude\", \"-p\", \"...\"].");
+        }
+        if (r.cwd() != null && !Files.isDirectory(Path.of(r.cwd()))) {
+            throw new JsonBodies.BadRequest("Field 'cwd' names no folder on this host: " + r.cwd());
+        }
+        if (r.timeoutMs() != null && (r.timeoutMs() < 1 || r.timeoutMs() > MAX_TIMEOUT_MS)) {
+            throw new JsonBodies.BadRequest("Field 'timeoutMs' must be between 1 and " + MAX_TIMEOUT_MS + " (7 days).");
+        }
+        int retries = r.retries() == null ? 0 : r.retries();
+        if (retries < 0 || retries > 100) {
+            throw new JsonBodies.BadRequest("Field 'retries' must be between 0 and 100.");
+        }
+        if (r.env() != null
+                && r.env().keySet().stream().anyMatch(k -> k == null || !k.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
+            throw new JsonBodies.BadRequest("Field 'env' must map variable names (letters, digits, _) to strings.");
+        }
+        if (r.project() != null && r.project().length() > 200) {
+            throw new JsonBodies.BadRequest("Field 'project' holds at most 200 characters.");
+        }
+        return new RunSpec(
+                r.command(),
+                r.cwd(),
+                r.env(),
+                r.input(),
+                r.parentId(),
+                r.sessionId(),
+                r.project(),
+                r.timeoutMs(),
+                retries);
+    }
+
+    private Route list() {
+        return parameterMap(params -> {
+            Set<String> known =
+                    Set.of("state", "project", "parentId", "createdAfter", "createdBefore", "after", "limit", "offset");
+            for (String p : params.keySet()) {
+                if (!known.contains(p)) {
+                    throw new JsonBodies.BadRequest("Unknown query parameter '" + p + "'. Known: "
+                            + String.join(", ", known.stream().sorted().toList()) + ".");
+                }
+            }
+            String state = params.get("state");
+            if (state != null && !STATES.contains(state)) {
+                throw new JsonBodies.BadRequest("Parameter 'state' must be one of "
+                        + String.join(", ", STATES.stream().sorted().toList()) + ".");
+            }
+            RunFilter filter = new RunFilter(
+                    state,
+                    params.get("project"),
+                    params.get("parentId"),
+                    SessionRoutes.time(params, "createdAfter"),
+                    SessionRoutes.time(params, "createdBefore"),
+                    params.get("after"),
+                    SessionRoutes.intParam(params, "limit", 100, 1, 1000),
+                    SessionRoutes.intParam(params, "offset", 0, 0, Integer.MAX_VALUE));
+            return completeWithFuture(queries.list(filter)
+                    .thenApply(items ->
+                            json(StatusCodes.OK, new SessionRoutes.Page<>(items, filter.limit(), filter.offset()))));
+        });
+    }
+
+    private Route getOne(String id) {
+        return completeWithFuture(queries.get(id)
+                .thenApply(v -> v.map(view -> json(StatusCodes.OK, view)).orElseGet(() -> notFound(id))));
+    }
+
+    private Route output(String id) {
+        return parameterOptional("stream", stream -> {
+            if (stream.isPresent()
+                    && !stream.get().equals("stdout")
+                    && !stream.get().equals("stderr")) {
+                throw new JsonBodies.BadRequest("Parameter 'stream' must be stdout or stderr.");
+            }
+            return completeWithFuture(queries.get(id)
+                    .thenCompose(v -> v.isEmpty()
+                            ? CompletableFuture.completedFuture(notFound(id))
+                            : queries.output(id, stream.orElse(null)).thenApply(bytes -> HttpResponse.create()
+                                    .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, bytes)))));
+        });
+    }
+
+    private Route cancel(String id) {
+        return completeWithFuture(queries.get(id).thenCompose(v -> {
+            if (v.isEmpty()) {
+                return CompletableFuture.completedFuture(notFound(id));
+            }
+            return ask(id, RunActor.Cancel::new).thenCompose(reply -> {
+                if (reply.isError()) {
+                    audit.record(
+                            "api", "run.cancel", id, "refused", reply.getError().getMessage());
+                    String msg = reply.getError().getMessage();
+                    return CompletableFuture.completedFuture(Problem.response(
+                            StatusCodes.CONFLICT, Character.toUpperCase(msg.charAt(0)) + msg.substring(1) + "."));
+                }
+                audit.record("api", "run.cancel", id, "ok", null);
+                return queries.get(id).thenApply(view -> json(StatusCodes.OK, view.orElseThrow()));
+            });
+        }));
+    }
+
+    private CompletionStage<StatusReply<RunSummary>> ask(
+            String id, Function<ActorRef<StatusReply<RunSummary>>, RunActor.Command> make) {
+        return AskPattern.<RunSupervisor.Command, StatusReply<RunSummary>>ask(
+                        runs,
+                        r -> new RunSupervisor.Deliver(id, make.apply(r)),
+                        settings.askTimeout(),
+                        system.scheduler())
+                .exceptionally(
+                        e -> StatusReply.error("run " + id + " did not answer in time; the daemon may be overloaded"));
+    }
+
+    private static HttpResponse notFound(String id) {
+        return Problem.response(StatusCodes.NOT_FOUND, "No run with id '" + id + "'. GET /v1/runs lists them.");
+    }
+
+    private HttpResponse json(StatusCode status, Object body) {
+        try {
+            return HttpResponse.create()
+                    .withStatus(status)
+                    .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, mapper.writeValueAsBytes(body)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("response body does not serialize", e);
+        }
+    }
+}
