@@ -166,6 +166,9 @@ public final class RunActor
     private final Clock clock;
     private final Map<String, ByteArrayOutputStream> unrecorded = new LinkedHashMap<>();
     private RunLauncher.Handle process;
+    /** An exit that arrived before the attempt's start was recorded (a process that ends at once). */
+    private Exited earlyExit;
+
     private boolean timedOut;
     private boolean flushScheduled;
 
@@ -328,6 +331,12 @@ public final class RunActor
         }
         return Effect()
                 .persist(new AttemptStarted(c.attempt(), c.handle().pid(), now()))
+                .thenRun(st -> {
+                    if (earlyExit != null && earlyExit.attempt() == c.attempt()) {
+                        context.getSelf().tell(earlyExit);
+                    }
+                    earlyExit = null;
+                })
                 .thenNoReply();
     }
 
@@ -424,6 +433,10 @@ public final class RunActor
     }
 
     private ReplyEffect<Event, State> exited(State s, Exited c) {
+        if (s instanceof Queued q && c.attempt() == q.run().attempts() + 1) {
+            earlyExit = c;
+            return Effect().noReply();
+        }
         if (s instanceof Empty || c.attempt() != run(s).attempts()) {
             return Effect().noReply();
         }

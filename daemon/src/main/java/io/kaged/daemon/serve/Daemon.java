@@ -64,10 +64,12 @@ public final class Daemon {
 
     private final ActorSystem<Void> system;
     private final ServerBinding binding;
+    private final StoreLock lock;
 
-    private Daemon(ActorSystem<Void> system, ServerBinding binding) {
+    private Daemon(ActorSystem<Void> system, ServerBinding binding, StoreLock lock) {
         this.system = system;
         this.binding = binding;
+        this.lock = lock;
     }
 
     public static Daemon start(LoadedConfig loaded, Integer portOverride) {
@@ -161,7 +163,7 @@ public final class Daemon {
                     binding.localAddress().getPort(),
                     storage.target().masked(),
                     loaded.home().authToken());
-            return new Daemon(system, binding);
+            return new Daemon(system, binding, lock);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DaemonStartException("interrupted while starting", e);
@@ -255,6 +257,9 @@ public final class Daemon {
     public void stop() {
         system.terminate();
         awaitTermination();
+        // Released here too, not only in the termination callback, so that stop() returning means the
+        // store is free for the next daemon.
+        lock.close();
     }
 
     public CompletionStage<Done> whenTerminated() {

@@ -27,6 +27,7 @@ public final class StoreLock implements AutoCloseable {
     private static final long ADVISORY_KEY = 0x6b61676564L;
 
     private final AutoCloseable holder;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private StoreLock(AutoCloseable holder) {
         this.holder = holder;
@@ -95,8 +96,12 @@ public final class StoreLock implements AutoCloseable {
         }
     }
 
+    /** Releases the lock; later calls do nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             holder.close();
         } catch (Exception e) {
