@@ -1,18 +1,15 @@
 package io.kaged.actors.run;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.Sql;
 import io.kaged.persistence.journal.JournalProjection;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /** Keeps {@code runs} and the runs' {@code transcripts} in step with run events, in the journal's transaction. */
 public final class RunProjection implements JournalProjection {
 
     private static final String PREFIX = "run|";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void project(Connection c, String persistenceId, long sequenceNr, long timestamp, Object event)
@@ -23,7 +20,7 @@ public final class RunProjection implements JournalProjection {
         String id = persistenceId.substring(PREFIX.length());
         if (e instanceof RunActor.Dispatched d) {
             RunSpec s = d.spec();
-            update(
+            Sql.update(
                     c,
                     "INSERT INTO runs (id, parent_id, session_id, project, state, command, command_name, cwd, env,"
                             + " input, timeout_ms, retries, attempts, created_at, updated_at)"
@@ -32,17 +29,17 @@ public final class RunProjection implements JournalProjection {
                     s.parentId(),
                     s.sessionId(),
                     s.project(),
-                    json(s.command()),
+                    Sql.json(s.command()),
                     Path.of(s.command().get(0)).getFileName().toString(),
                     s.cwd(),
-                    json(s.env()),
+                    Sql.json(s.env()),
                     s.input(),
                     s.timeoutMs(),
                     s.retries(),
                     d.at(),
                     d.at());
         } else if (e instanceof RunActor.AttemptStarted a) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE runs SET state = 'running', attempts = ?, started_at = COALESCE(started_at, ?),"
                             + " updated_at = ? WHERE id = ?",
@@ -51,7 +48,7 @@ public final class RunProjection implements JournalProjection {
                     a.at(),
                     id);
         } else if (e instanceof RunActor.AttemptFailedToStart f) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE runs SET state = ?, attempts = ?, ended_at = ?, updated_at = ? WHERE id = ?",
                     f.willRetry() ? "queued" : "failed",
@@ -63,7 +60,7 @@ public final class RunProjection implements JournalProjection {
             if (o.data() == null) {
                 throw new SQLException("output batch " + o.chunkSeq() + " of run " + id + " carries no bytes");
             }
-            update(
+            Sql.update(
                     c,
                     "INSERT INTO transcripts (owner_id, chunk_seq, stream, at, data) VALUES (?, ?, ?, ?, ?)",
                     id,
@@ -75,7 +72,7 @@ public final class RunProjection implements JournalProjection {
             String outcome = end.willRetry()
                     ? "queued"
                     : end.timedOut() ? "timed-out" : end.exitCode() == 0 ? "succeeded" : "failed";
-            update(
+            Sql.update(
                     c,
                     "UPDATE runs SET exit_code = ?, state = CASE WHEN state = 'cancelled' THEN 'cancelled' ELSE ? END,"
                             + " ended_at = CASE WHEN state = 'cancelled' THEN ended_at WHEN ? THEN NULL ELSE ? END,"
@@ -87,37 +84,20 @@ public final class RunProjection implements JournalProjection {
                     end.at(),
                     id);
         } else if (e instanceof RunActor.Cancelled x) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE runs SET state = 'cancelled', ended_at = ?, updated_at = ? WHERE id = ?",
                     x.at(),
                     x.at(),
                     id);
         } else if (e instanceof RunActor.Interrupted i) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE runs SET state = ?, ended_at = ?, updated_at = ? WHERE id = ?",
                     i.willRetry() ? "queued" : "interrupted",
                     i.willRetry() ? null : i.at(),
                     i.at(),
                     id);
-        }
-    }
-
-    private static String json(Object value) throws SQLException {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException ex) {
-            throw new SQLException("cannot render run field as JSON", ex);
-        }
-    }
-
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.kaged.actors.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.Sql;
 import io.kaged.persistence.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.sql.PreparedStatement;
@@ -117,8 +118,8 @@ public final class RunQueries {
                     ? List.of()
                     : List.copyOf(JSON.readValue(env, new TypeReference<Map<String, String>>() {})
                             .keySet());
-            Long started = nullableLong(rs, "started_at");
-            Long ended = nullableLong(rs, "ended_at");
+            Long started = Sql.nullableLong(rs, "started_at");
+            Long ended = Sql.nullableLong(rs, "ended_at");
             return new RunView(
                     rs.getString("id"),
                     rs.getString("parent_id"),
@@ -128,10 +129,10 @@ public final class RunQueries {
                     command,
                     rs.getString("cwd"),
                     envKeys,
-                    nullableLong(rs, "timeout_ms"),
+                    Sql.nullableLong(rs, "timeout_ms"),
                     rs.getInt("retries"),
                     rs.getInt("attempts"),
-                    nullableInt(rs, "exit_code"),
+                    Sql.nullableInt(rs, "exit_code"),
                     rs.getInt("children"),
                     Instant.ofEpochMilli(rs.getLong("created_at")).toString(),
                     started == null ? null : Instant.ofEpochMilli(started).toString(),
@@ -140,15 +141,5 @@ public final class RunQueries {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("runs row " + rs.getString("id") + " holds invalid JSON", e);
         }
-    }
-
-    private static Long nullableLong(ResultSet rs, String col) throws SQLException {
-        long v = rs.getLong(col);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Integer nullableInt(ResultSet rs, String col) throws SQLException {
-        int v = rs.getInt(col);
-        return rs.wasNull() ? null : v;
     }
 }

@@ -1,11 +1,9 @@
 package io.kaged.actors.session;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.Sql;
 import io.kaged.persistence.journal.JournalProjection;
 import io.kaged.persistence.store.Ids;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
@@ -15,7 +13,6 @@ import java.sql.SQLException;
 public final class SessionProjection implements JournalProjection {
 
     private static final String PREFIX = "session|";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void project(Connection c, String persistenceId, long sequenceNr, long timestamp, Object event)
@@ -27,7 +24,7 @@ public final class SessionProjection implements JournalProjection {
         if (e instanceof SessionActor.Created created) {
             insert(c, id, created);
         } else if (e instanceof SessionActor.ProcessStarted started) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE sessions SET state = 'running', os_pid = ?, restarts = CASE WHEN started_at IS NULL"
                             + " THEN restarts ELSE restarts + 1 END, started_at = ?, ended_at = NULL, updated_at = ?"
@@ -37,15 +34,15 @@ public final class SessionProjection implements JournalProjection {
                     started.at(),
                     id);
         } else if (e instanceof SessionActor.StartFailed failed) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE sessions SET state = ?, updated_at = ? WHERE id = ?",
                     failed.willRestart() ? "starting" : "exited",
                     failed.at(),
                     id);
         } else if (e instanceof SessionActor.Paused paused) {
-            update(c, "UPDATE sessions SET state = 'paused', updated_at = ? WHERE id = ?", paused.at(), id);
-            update(
+            Sql.update(c, "UPDATE sessions SET state = 'paused', updated_at = ? WHERE id = ?", paused.at(), id);
+            Sql.update(
                     c,
                     "INSERT INTO checkpoints (id, owner_kind, owner_id, sequence_nr, label, reason, created_at)"
                             + " VALUES (?, 'session', ?, ?, NULL, 'pause', ?)",
@@ -54,9 +51,9 @@ public final class SessionProjection implements JournalProjection {
                     sequenceNr,
                     paused.at());
         } else if (e instanceof SessionActor.Resumed resumed) {
-            update(c, "UPDATE sessions SET state = 'running', updated_at = ? WHERE id = ?", resumed.at(), id);
+            Sql.update(c, "UPDATE sessions SET state = 'running', updated_at = ? WHERE id = ?", resumed.at(), id);
         } else if (e instanceof SessionActor.Resized resized) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE sessions SET term_cols = ?, term_rows = ?, updated_at = ? WHERE id = ?",
                     resized.cols(),
@@ -66,7 +63,7 @@ public final class SessionProjection implements JournalProjection {
         } else if (e instanceof SessionActor.OutputRecorded out) {
             transcript(c, id, out);
         } else if (e instanceof SessionActor.ProcessExited exited) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE sessions SET exit_code = ?, os_pid = NULL, state = CASE WHEN state = 'closed' THEN"
                             + " 'closed' ELSE ? END, ended_at = CASE WHEN ? THEN ended_at ELSE ? END, updated_at = ?"
@@ -78,14 +75,14 @@ public final class SessionProjection implements JournalProjection {
                     exited.at(),
                     id);
         } else if (e instanceof SessionActor.Interrupted interrupted) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE sessions SET state = ?, os_pid = NULL, updated_at = ? WHERE id = ?",
                     interrupted.willRestart() ? "starting" : "interrupted",
                     interrupted.at(),
                     id);
         } else if (e instanceof SessionActor.Closed closed) {
-            update(
+            Sql.update(
                     c,
                     "UPDATE sessions SET state = 'closed', ended_at = ?, updated_at = ? WHERE id = ?",
                     closed.at(),
@@ -96,16 +93,16 @@ public final class SessionProjection implements JournalProjection {
 
     private static void insert(Connection c, String id, SessionActor.Created e) throws SQLException {
         SessionSpec s = e.spec();
-        update(
+        Sql.update(
                 c,
                 "INSERT INTO sessions (id, name, project, state, command, cwd, env, term_cols, term_rows,"
                         + " restart_policy, created_at, updated_at) VALUES (?, ?, ?, 'starting', ?, ?, ?, ?, ?, ?, ?, ?)",
                 id,
                 s.name(),
                 s.project(),
-                json(s.command()),
+                Sql.json(s.command()),
                 s.cwd(),
-                json(s.env()),
+                Sql.json(s.env()),
                 s.cols(),
                 s.rows(),
                 s.restart().label(),
@@ -117,31 +114,14 @@ public final class SessionProjection implements JournalProjection {
         if (e.data() == null) {
             throw new SQLException("output batch " + e.chunkSeq() + " of session " + id + " carries no bytes");
         }
-        update(
+        Sql.update(
                 c,
                 "INSERT INTO transcripts (owner_id, chunk_seq, stream, at, data) VALUES (?, ?, 'pty', ?, ?)",
                 id,
                 e.chunkSeq(),
                 e.at(),
                 e.data());
-        update(c, "DELETE FROM transcripts WHERE owner_id = ? AND chunk_seq < ?", id, e.keepFrom());
-        update(c, "UPDATE sessions SET transcript_bytes = ? WHERE id = ?", e.keptBytes(), id);
-    }
-
-    private static String json(Object value) throws SQLException {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException ex) {
-            throw new SQLException("cannot render session field as JSON", ex);
-        }
-    }
-
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM transcripts WHERE owner_id = ? AND chunk_seq < ?", id, e.keepFrom());
+        Sql.update(c, "UPDATE sessions SET transcript_bytes = ? WHERE id = ?", e.keptBytes(), id);
     }
 }

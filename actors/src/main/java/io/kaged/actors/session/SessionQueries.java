@@ -2,13 +2,13 @@ package io.kaged.actors.session;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.Sql;
 import io.kaged.persistence.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -170,30 +170,15 @@ public final class SessionQueries {
                     rs.getInt("term_cols"),
                     rs.getInt("term_rows"),
                     rs.getString("restart_policy"),
-                    nullableLong(rs, "os_pid"),
-                    nullableInt(rs, "exit_code"),
+                    Sql.nullableLong(rs, "os_pid"),
+                    Sql.nullableInt(rs, "exit_code"),
                     rs.getInt("restarts"),
                     rs.getLong("transcript_bytes"),
-                    iso(rs, "created_at"),
-                    iso(rs, "started_at"),
-                    iso(rs, "ended_at"));
+                    Sql.iso(rs, "created_at"),
+                    Sql.iso(rs, "started_at"),
+                    Sql.iso(rs, "ended_at"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("sessions row " + rs.getString("id") + " holds invalid JSON", e);
         }
-    }
-
-    private static Long nullableLong(ResultSet rs, String col) throws SQLException {
-        long v = rs.getLong(col);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Integer nullableInt(ResultSet rs, String col) throws SQLException {
-        int v = rs.getInt(col);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static String iso(ResultSet rs, String col) throws SQLException {
-        Long ms = nullableLong(rs, col);
-        return ms == null ? null : Instant.ofEpochMilli(ms).toString();
     }
 }
