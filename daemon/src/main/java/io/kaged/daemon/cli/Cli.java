@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             StatusCommand.class,
             SessionCommand.class,
+            RunCommand.class,
             TokenCommand.class,
             DbCommand.class,
             BackupCommand.class,

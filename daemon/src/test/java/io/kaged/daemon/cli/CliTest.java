@@ -212,4 +212,36 @@ class CliTest {
         assertEquals(3, down.exit(), down.all());
         assertTrue(down.err().contains("the daemon is not running"), down.err());
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void runCommandsDispatchShowAndCancel(TestEngine engine) throws Exception {
+        Map<String, String> env = env(TestDatabases.newStoreUrl(engine, home));
+        io.kaged.daemon.serve.Daemon daemon =
+                io.kaged.daemon.serve.Daemon.start(io.kaged.daemon.config.ConfigLoader.load(env, null), 0);
+        try {
+            env.put("KAGED_HTTP_PORT", String.valueOf(daemon.port()));
+            Run parent = kaged(env, "run", "start", "--", "sleep", "30");
+            assertEquals(0, parent.exit(), parent.all());
+            String parentId = parent.out().trim();
+            Run child = kaged(env, "run", "start", "--parent", parentId, "--wait", "--", "/bin/sh", "-c", "exit 4");
+            assertEquals(4, child.exit(), "the exit code of the run is the command's: " + child.all());
+            assertTrue(child.err().contains("failed with exit code 4"), child.err());
+
+            Run ls = kaged(env, "run", "ls", "--parent", parentId);
+            assertEquals(0, ls.exit(), ls.all());
+            assertTrue(
+                    ls.out().startsWith("ID") && ls.out().contains(child.out().trim()), ls.out());
+            Run show = kaged(env, "run", "show", parentId);
+            assertTrue(show.out().contains("children   1"), show.out());
+
+            Run cancel = kaged(env, "run", "cancel", parentId);
+            assertEquals(0, cancel.exit(), cancel.all());
+            assertTrue(cancel.out().contains("is cancelled"), cancel.out());
+            assertEquals(4, kaged(env, "run", "cancel", parentId).exit());
+            assertEquals(5, kaged(env, "run", "show", "no-such-run").exit());
+        } finally {
+            daemon.stop();
+        }
+    }
 }

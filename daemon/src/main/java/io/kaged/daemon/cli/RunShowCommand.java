@@ -1,0 +1,63 @@
+package io.kaged.daemon.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kaged.daemon.client.DaemonClient;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kaged run show ID}: one run, its children. */
+@Command(name = "show", description = "Show one run and its children.")
+public final class RunShowCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions options;
+
+    @Parameters(paramLabel = "RUN", description = "The run id.")
+    String id;
+
+    @Override
+    public Integer call() {
+        DaemonClient client = options.client();
+        JsonNode r = client.get("/v1/runs/" + id);
+        PrintWriter out = spec.commandLine().getOut();
+        row(out, "id", r.get("id").asText());
+        row(out, "state", r.get("state").asText());
+        row(out, "command", argv(r));
+        row(out, "exit code", r.path("exitCode").asText("-"));
+        row(
+                out,
+                "attempts",
+                r.get("attempts").asText() + " (retries allowed: "
+                        + r.get("retries").asText() + ")");
+        row(out, "parent", r.path("parentId").asText("-"));
+        row(out, "project", r.path("project").asText("-"));
+        row(out, "created", r.get("createdAt").asText());
+        row(out, "started", r.path("startedAt").asText("-"));
+        row(out, "ended", r.path("endedAt").asText("-"));
+        row(out, "duration", r.has("durationMs") ? r.get("durationMs").asLong() + " ms" : "-");
+        JsonNode children = client.get("/v1/runs?limit=1000&parentId=" + id).get("items");
+        row(out, "children", String.valueOf(children.size()));
+        for (JsonNode c : children) {
+            out.printf("  %s  %-9s %s%n", c.get("id").asText(), c.get("state").asText(), argv(c));
+        }
+        return 0;
+    }
+
+    private static void row(PrintWriter out, String label, String value) {
+        out.printf("%-10s %s%n", label, value);
+    }
+
+    static String argv(JsonNode run) {
+        StringBuilder cmd = new StringBuilder();
+        run.get("command").forEach(a -> cmd.append(cmd.length() == 0 ? "" : " ").append(a.asText()));
+        return cmd.toString();
+    }
+}
