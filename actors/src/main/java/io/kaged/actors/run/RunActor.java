@@ -54,6 +54,14 @@ public final class RunActor
 
     public record GetSummary(ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
 
+    /** SIGSTOP to the process group, recorded, with a checkpoint (a snapshot) of the run. */
+    public record Pause(ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
+
+    public record Resume(ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
+
+    /** A named checkpoint (a snapshot) now; the reply is its id. */
+    public record Checkpoint(String label, ActorRef<StatusReply<String>> replyTo) implements Command {}
+
     private record Launched(int attempt, RunLauncher.Handle handle) implements Command {}
 
     private record LaunchFailed(int attempt, String reason) implements Command {}
@@ -97,6 +105,12 @@ public final class RunActor
 
     public record Cancelled(long at) implements Event {}
 
+    public record Paused(String checkpointId, long at) implements Event {}
+
+    public record Resumed(long at) implements Event {}
+
+    public record CheckpointTaken(String checkpointId, String label, long at) implements Event {}
+
     public record Interrupted(boolean willRetry, long at) implements Event {}
 
     // ---- state ----------------------------------------------------------------------------------
@@ -122,6 +136,7 @@ public final class RunActor
         @JsonSubTypes.Type(value = Empty.class, name = "empty"),
         @JsonSubTypes.Type(value = Queued.class, name = "queued"),
         @JsonSubTypes.Type(value = Running.class, name = "running"),
+        @JsonSubTypes.Type(value = PausedRun.class, name = "paused"),
         @JsonSubTypes.Type(value = Finished.class, name = "finished")
     })
     public sealed interface State extends KagedSerializable {
@@ -138,6 +153,13 @@ public final class RunActor
     public record Queued(Run run) implements State {
         public String label() {
             return "queued";
+        }
+    }
+
+    /** Its process group is stopped (SIGSTOP); reads work, the process makes no progress. */
+    public record PausedRun(Run run, long osPid, long startedAt) implements State {
+        public String label() {
+            return "paused";
         }
     }
 
@@ -216,7 +238,7 @@ public final class RunActor
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), state -> {
-                    if (state instanceof Queued || state instanceof Running) {
+                    if (state instanceof Queued || state instanceof Running || state instanceof PausedRun) {
                         context.getSelf().tell(RecoveredLive.INSTANCE);
                     }
                 })
@@ -252,6 +274,12 @@ public final class RunActor
                 .onCommand(RecoveredLive.class, (s, c) -> interrupted(s.run()));
         b.forStateType(Running.class)
                 .onCommand(TimedOut.class, this::timedOut)
+                .onCommand(Pause.class, this::pause)
+                .onCommand(RecoveredLive.class, (s, c) -> interrupted(s.run()));
+        b.forStateType(PausedRun.class)
+                .onCommand(Resume.class, this::resume)
+                .onCommand(
+                        Pause.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("run is already paused")))
                 .onCommand(RecoveredLive.class, (s, c) -> interrupted(s.run()));
         b.forStateType(Finished.class)
                 .onCommand(Launched.class, (s, c) -> {
@@ -264,6 +292,12 @@ public final class RunActor
                 .onCommand(
                         Dispatch.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("run already exists")))
                 .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(summary(s))))
+                .onCommand(Pause.class, (s, c) -> Effect()
+                        .reply(
+                                c.replyTo(),
+                                StatusReply.error("run is " + s.label() + "; only a running run can be paused")))
+                .onCommand(Resume.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("run is not paused")))
+                .onCommand(Checkpoint.class, this::checkpoint)
                 .onCommand(Cancel.class, this::cancel)
                 .onCommand(Output.class, this::output)
                 .onCommand(Flush.class, (s, c) -> flush(s))
@@ -363,6 +397,47 @@ public final class RunActor
         return Effect().noReply();
     }
 
+    private ReplyEffect<Event, State> pause(Running s, Pause c) {
+        if (process == null) {
+            return Effect().reply(c.replyTo(), StatusReply.error("run is starting; try again in a moment"));
+        }
+        RunLauncher.Handle p = process;
+        // The timeout is suspended while paused and starts afresh on resume: a debugging pause is no failure.
+        timers.cancel(new TimedOut(s.run().attempts()));
+        signals.execute(() -> p.signal(Signal.STOP));
+        return Effect()
+                .persist(new Paused(io.kaged.persistence.store.Ids.newId(), now()))
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+    }
+
+    private ReplyEffect<Event, State> resume(PausedRun s, Resume c) {
+        RunLauncher.Handle p = process;
+        if (p != null) {
+            signals.execute(() -> p.signal(Signal.CONT));
+        }
+        Long timeout = s.run().spec().timeoutMs();
+        if (timeout != null) {
+            timers.startSingleTimer(new TimedOut(s.run().attempts()), java.time.Duration.ofMillis(timeout));
+        }
+        return Effect().persist(new Resumed(now())).thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+    }
+
+    private ReplyEffect<Event, State> checkpoint(State s, Checkpoint c) {
+        if (s instanceof Empty) {
+            return Effect().reply(c.replyTo(), StatusReply.error("no such run"));
+        }
+        String id = io.kaged.persistence.store.Ids.newId();
+        return Effect()
+                .persist(new CheckpointTaken(id, c.label(), now()))
+                .thenReply(c.replyTo(), st -> StatusReply.success(id));
+    }
+
+    /** Pauses and named checkpoints keep the run's state as a snapshot at that event. */
+    @Override
+    public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+        return event instanceof Paused || event instanceof CheckpointTaken;
+    }
+
     private void terminate(RunLauncher.Handle p) {
         signals.execute(() -> {
             p.signal(Signal.CONT);
@@ -443,10 +518,8 @@ public final class RunActor
         process = null;
         timers.cancel(new TimedOut(c.attempt()));
         List<Event> events = batches(s);
-        boolean retry = s instanceof Running r
-                && !timedOut
-                && c.exitCode() != 0
-                && r.run().mayRetry();
+        boolean retry =
+                (s instanceof Running || s instanceof PausedRun) && !timedOut && c.exitCode() != 0 && run(s).mayRetry();
         events.add(new AttemptEnded(c.attempt(), c.exitCode(), timedOut, retry, now()));
         return Effect().persist(events).thenRun(this::scheduleNext).thenNoReply();
     }
@@ -456,6 +529,8 @@ public final class RunActor
             return q.run();
         } else if (s instanceof Running r) {
             return r.run();
+        } else if (s instanceof PausedRun p) {
+            return p.run();
         } else if (s instanceof Finished f) {
             return f.run();
         }
@@ -495,6 +570,13 @@ public final class RunActor
                 })
                 .onEvent(Cancelled.class, (s, e) -> new Finished(run(s), "cancelled", null, e.at()))
                 .onEvent(
+                        Paused.class,
+                        (s, e) -> s instanceof Running r ? new PausedRun(r.run(), r.osPid(), r.startedAt()) : s)
+                .onEvent(
+                        Resumed.class,
+                        (s, e) -> s instanceof PausedRun p ? new Running(p.run(), p.osPid(), p.startedAt()) : s)
+                .onEvent(CheckpointTaken.class, (s, e) -> s)
+                .onEvent(
                         Interrupted.class,
                         (s, e) ->
                                 e.willRetry() ? new Queued(run(s)) : new Finished(run(s), "interrupted", null, e.at()));
@@ -506,6 +588,8 @@ public final class RunActor
             return new Queued(r);
         } else if (s instanceof Running running) {
             return new Running(r, running.osPid(), running.startedAt());
+        } else if (s instanceof PausedRun paused) {
+            return new PausedRun(r, paused.osPid(), paused.startedAt());
         } else if (s instanceof Finished f) {
             return new Finished(r, f.outcome(), f.exitCode(), f.endedAt());
         }

@@ -83,6 +83,28 @@ public final class RunProjection implements JournalProjection {
                     end.at(),
                     end.at(),
                     id);
+        } else if (e instanceof RunActor.Paused paused) {
+            Sql.update(c, "UPDATE runs SET state = 'paused', updated_at = ? WHERE id = ?", paused.at(), id);
+            Sql.update(
+                    c,
+                    "INSERT INTO checkpoints (id, owner_kind, owner_id, sequence_nr, label, reason, created_at)"
+                            + " VALUES (?, 'run', ?, ?, NULL, 'pause', ?)",
+                    paused.checkpointId(),
+                    id,
+                    sequenceNr,
+                    paused.at());
+        } else if (e instanceof RunActor.Resumed resumed) {
+            Sql.update(c, "UPDATE runs SET state = 'running', updated_at = ? WHERE id = ?", resumed.at(), id);
+        } else if (e instanceof RunActor.CheckpointTaken cp) {
+            Sql.update(
+                    c,
+                    "INSERT INTO checkpoints (id, owner_kind, owner_id, sequence_nr, label, reason, created_at)"
+                            + " VALUES (?, 'run', ?, ?, ?, 'manual', ?)",
+                    cp.checkpointId(),
+                    id,
+                    sequenceNr,
+                    cp.label(),
+                    cp.at());
         } else if (e instanceof RunActor.Cancelled x) {
             Sql.update(
                     c,

@@ -78,14 +78,39 @@ public final class RunQueries {
     /** Ids of runs that were queued or running: the ones to recover at start. */
     public CompletableFuture<List<String>> live() {
         return store.read(c -> {
-            try (PreparedStatement ps =
-                            c.prepareStatement("SELECT id FROM runs WHERE state IN ('queued', 'running') ORDER BY id");
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT id FROM runs WHERE state IN ('queued', 'running', 'paused') ORDER BY id");
                     ResultSet rs = ps.executeQuery()) {
                 List<String> ids = new ArrayList<>();
                 while (rs.next()) {
                     ids.add(rs.getString(1));
                 }
                 return ids;
+            }
+        });
+    }
+
+    /** A checkpoint as the API lists it. */
+    public record CheckpointView(String id, long sequenceNr, String label, String reason, String createdAt) {}
+
+    /** A run's checkpoints, oldest first. */
+    public CompletableFuture<List<CheckpointView>> checkpoints(String id) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, sequence_nr, label, reason, created_at"
+                    + " FROM checkpoints WHERE owner_id = ? ORDER BY created_at, id")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<CheckpointView> list = new ArrayList<>();
+                    while (rs.next()) {
+                        list.add(new CheckpointView(
+                                rs.getString(1),
+                                rs.getLong(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                Instant.ofEpochMilli(rs.getLong(5)).toString()));
+                    }
+                    return list;
+                }
             }
         });
     }

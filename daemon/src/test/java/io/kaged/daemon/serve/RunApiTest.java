@@ -185,4 +185,49 @@ class RunApiTest {
             daemon.stop();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void pauseReallyStopsTheProcessResumeContinuesAndCheckpointsAreListed(TestEngine engine) throws Exception {
+        start(engine);
+        try {
+            String id = dispatch("{\"command\":[\"/bin/sh\",\"-c\",\"while true; do echo tick; sleep 0.05; done\"]}");
+            awaitState(id, "running");
+            Eventually.waitFor(WAIT, "output", () -> output(id).length() > 20);
+            HttpResponse<String> paused = call("POST", "/v1/runs/" + id + "/pause", null);
+            assertEquals(200, paused.statusCode(), paused.body());
+            assertEquals("paused", JSON.readTree(paused.body()).get("state").asText());
+            Thread.sleep(400);
+            int atPause = output(id).length();
+            Thread.sleep(800);
+            assertEquals(atPause, output(id).length(), "a paused process must not produce output");
+            assertEquals(409, call("POST", "/v1/runs/" + id + "/pause", null).statusCode());
+
+            HttpResponse<String> cp = call("POST", "/v1/runs/" + id + "/checkpoints", "{\"label\":\"before resume\"}");
+            assertEquals(201, cp.statusCode(), cp.body());
+            HttpResponse<String> resumed = call("POST", "/v1/runs/" + id + "/resume", null);
+            assertEquals(200, resumed.statusCode(), resumed.body());
+            Eventually.waitFor(WAIT, "output after resume", () -> output(id).length() > atPause + 20);
+            assertEquals(409, call("POST", "/v1/runs/" + id + "/resume", null).statusCode());
+
+            JsonNode checkpoints = JSON.readTree(
+                            call("GET", "/v1/runs/" + id + "/checkpoints", null).body())
+                    .get("items");
+            assertEquals(2, checkpoints.size(), checkpoints.toString());
+            assertEquals("pause", checkpoints.get(0).get("reason").asText());
+            assertEquals("before resume", checkpoints.get(1).get("label").asText());
+            assertTrue(checkpoints.get(1).get("sequenceNr").asLong()
+                    > checkpoints.get(0).get("sequenceNr").asLong());
+
+            assertEquals(200, call("POST", "/v1/runs/" + id + "/cancel", null).statusCode());
+            awaitState(id, "cancelled");
+            assertEquals(409, call("POST", "/v1/runs/" + id + "/pause", null).statusCode());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    private String output(String id) throws Exception {
+        return call("GET", "/v1/runs/" + id + "/output", null).body();
+    }
 }

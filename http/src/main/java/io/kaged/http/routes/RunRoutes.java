@@ -83,7 +83,23 @@ public final class RunRoutes extends AllDirectives {
                                 id -> concat(
                                         pathEnd(() -> get(() -> getOne(id))),
                                         path("output", () -> get(() -> output(id))),
-                                        path("cancel", () -> post(() -> cancel(id)))))));
+                                        path("cancel", () -> post(() -> cancel(id))),
+                                        path("pause", () -> post(() -> command(id, "run.pause", RunActor.Pause::new))),
+                                        path(
+                                                "resume",
+                                                () -> post(() -> command(id, "run.resume", RunActor.Resume::new))),
+                                        path(
+                                                "checkpoints",
+                                                () -> concat(
+                                                        post(() -> takeCheckpoint(id)),
+                                                        get(() -> listCheckpoints(id))))))));
+    }
+
+    private Route listCheckpoints(String id) {
+        return completeWithFuture(queries.get(id)
+                .thenCompose(v -> v.isEmpty()
+                        ? CompletableFuture.completedFuture(notFound(id))
+                        : queries.checkpoints(id).thenApply(list -> json(StatusCodes.OK, Map.of("items", list)))));
     }
 
     private Route dispatch() {
@@ -216,22 +232,71 @@ public final class RunRoutes extends AllDirectives {
     }
 
     private Route cancel(String id) {
+        return command(id, "run.cancel", RunActor.Cancel::new);
+    }
+
+    /** A command with a run-summary reply: 404 for an unknown run, 409 with the actor's reason for a refusal. */
+    private Route command(String id, String kind, Function<ActorRef<StatusReply<RunSummary>>, RunActor.Command> make) {
         return completeWithFuture(queries.get(id).thenCompose(v -> {
             if (v.isEmpty()) {
                 return CompletableFuture.completedFuture(notFound(id));
             }
-            return ask(id, RunActor.Cancel::new).thenCompose(reply -> {
+            return ask(id, make).thenCompose(reply -> {
                 if (reply.isError()) {
-                    audit.record(
-                            "api", "run.cancel", id, "refused", reply.getError().getMessage());
-                    String msg = reply.getError().getMessage();
-                    return CompletableFuture.completedFuture(Problem.response(
-                            StatusCodes.CONFLICT, Character.toUpperCase(msg.charAt(0)) + msg.substring(1) + "."));
+                    audit.record("api", kind, id, "refused", reply.getError().getMessage());
+                    return CompletableFuture.completedFuture(
+                            refused(reply.getError().getMessage()));
                 }
-                audit.record("api", "run.cancel", id, "ok", null);
+                audit.record("api", kind, id, "ok", null);
                 return queries.get(id).thenApply(view -> json(StatusCodes.OK, view.orElseThrow()));
             });
         }));
+    }
+
+    /** Body of {@code POST /v1/runs/{id}/checkpoints}. */
+    public record CheckpointBody(String label) {}
+
+    private Route takeCheckpoint(String id) {
+        return withSizeLimit(
+                settings.maxBodyBytes(),
+                () -> entity(Unmarshaller.entityToString(), raw -> {
+                    String label = raw.isBlank()
+                            ? null
+                            : JsonBodies.parse(raw, CheckpointBody.class).label();
+                    if (label != null && label.length() > 200) {
+                        throw new JsonBodies.BadRequest("Field 'label' holds at most 200 characters.");
+                    }
+                    return completeWithFuture(queries.get(id).thenCompose(v -> {
+                        if (v.isEmpty()) {
+                            return CompletableFuture.completedFuture(notFound(id));
+                        }
+                        return AskPattern.<RunSupervisor.Command, StatusReply<String>>ask(
+                                        runs,
+                                        r -> new RunSupervisor.Deliver(id, new RunActor.Checkpoint(label, r)),
+                                        settings.askTimeout(),
+                                        system.scheduler())
+                                .thenApply(reply -> {
+                                    if (reply.isError()) {
+                                        audit.record(
+                                                "api",
+                                                "run.checkpoint",
+                                                id,
+                                                "refused",
+                                                reply.getError().getMessage());
+                                        return refused(reply.getError().getMessage());
+                                    }
+                                    audit.record("api", "run.checkpoint", id, "ok", label);
+                                    return json(
+                                            StatusCodes.CREATED,
+                                            Map.of("id", reply.getValue(), "label", label == null ? "" : label));
+                                });
+                    }));
+                }));
+    }
+
+    private static HttpResponse refused(String message) {
+        return Problem.response(
+                StatusCodes.CONFLICT, Character.toUpperCase(message.charAt(0)) + message.substring(1) + ".");
     }
 
     private CompletionStage<StatusReply<RunSummary>> ask(
