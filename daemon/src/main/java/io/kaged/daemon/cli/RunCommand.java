@@ -5,6 +5,14 @@ import picocli.CommandLine.Command;
 /** {@code kaged run ...}: agent runs of the running daemon. */
 @Command(
         name = "run",
-        description = "Agent runs: start, ls, show, cancel.",
-        subcommands = {RunStartCommand.class, RunLsCommand.class, RunShowCommand.class, RunCancelCommand.class})
+        description = "Agent runs: start, ls, show, pause, resume, checkpoint, cancel.",
+        subcommands = {
+            RunStartCommand.class,
+            RunLsCommand.class,
+            RunShowCommand.class,
+            RunPauseCommand.class,
+            RunResumeCommand.class,
+            RunCheckpointCommand.class,
+            RunCancelCommand.class
+        })
 public final class RunCommand {}

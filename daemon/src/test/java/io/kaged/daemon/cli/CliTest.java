@@ -235,6 +235,17 @@ class CliTest {
             Run show = kaged(env, "run", "show", parentId);
             assertTrue(show.out().contains("children   1"), show.out());
 
+            Run pause = kaged(env, "run", "pause", parentId);
+            assertEquals(0, pause.exit(), pause.all());
+            assertTrue(pause.out().contains("is paused"), pause.out());
+            assertEquals(4, kaged(env, "run", "pause", parentId).exit());
+            Run taken = kaged(env, "run", "checkpoint", parentId, "--take", "--label", "mid-way");
+            assertEquals(0, taken.exit(), taken.all());
+            Run checkpoints = kaged(env, "run", "checkpoint", parentId);
+            assertTrue(checkpoints.out().contains("pause") && checkpoints.out().contains("mid-way"), checkpoints.out());
+            Run resume = kaged(env, "run", "resume", parentId);
+            assertTrue(resume.out().contains("is running"), resume.all());
+
             Run cancel = kaged(env, "run", "cancel", parentId);
             assertEquals(0, cancel.exit(), cancel.all());
             assertTrue(cancel.out().contains("is cancelled"), cancel.out());

@@ -1,0 +1,31 @@
+package io.kaged.daemon.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** A run command that POSTs to {@code /v1/runs/{id}/<action>} and prints the run's new state. */
+abstract class RunActionCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions options;
+
+    @Parameters(paramLabel = "RUN", description = "The run id.")
+    String id;
+
+    abstract String action();
+
+    @Override
+    public Integer call() {
+        var r = options.client().post("/v1/runs/" + id + "/" + action(), null);
+        spec.commandLine()
+                .getOut()
+                .println("Run " + id + " is " + r.get("state").asText() + ".");
+        return 0;
+    }
+}

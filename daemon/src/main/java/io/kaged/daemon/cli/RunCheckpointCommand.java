@@ -1,0 +1,56 @@
+package io.kaged.daemon.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kaged run checkpoint ID [--label L]}; without --take, lists the run's checkpoints. */
+@Command(name = "checkpoint", description = "List a run's checkpoints, or take one with --take [--label L].")
+public final class RunCheckpointCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions options;
+
+    @Parameters(paramLabel = "RUN", description = "The run id.")
+    String id;
+
+    @Option(names = "--take", description = "Take a checkpoint now.")
+    boolean take;
+
+    @Option(names = "--label", description = "A name for the checkpoint taken.")
+    String label;
+
+    @Override
+    public Integer call() {
+        var client = options.client();
+        if (take) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (label != null) {
+                body.put("label", label);
+            }
+            var cp = client.post("/v1/runs/" + id + "/checkpoints", body);
+            spec.commandLine().getOut().println(cp.get("id").asText());
+            return 0;
+        }
+        Table table = new Table("ID", "SEQ", "REASON", "LABEL", "CREATED");
+        client.get("/v1/runs/" + id + "/checkpoints")
+                .get("items")
+                .forEach(c -> table.row(
+                        c.get("id").asText(),
+                        c.get("sequenceNr").asLong(),
+                        c.get("reason").asText(),
+                        c.path("label").asText("-"),
+                        c.get("createdAt").asText()));
+        table.print(spec.commandLine().getOut());
+        return 0;
+    }
+}
