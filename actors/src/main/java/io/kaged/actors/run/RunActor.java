@@ -338,7 +338,7 @@ public final class RunActor
                 CompletableFuture.supplyAsync(
                         () -> {
                             try {
-                                return launcher.start(runId, run.spec(), settings.daemonUrl(), sink);
+                                return launcher.start(runId, run.spec(), sink);
                             } catch (java.io.IOException e) {
                                 throw new CompletionException(e);
                             }

@@ -35,12 +35,18 @@ public final class RunLauncher {
     }
 
     private final Executor blocking;
+    private final java.util.function.Function<String, java.util.Map<String, String>> kagedEnvironment;
 
-    public RunLauncher(Executor blocking) {
+    /**
+     * @param kagedEnvironment the variables a run gets from kaged (KAGED_URL, KAGED_TOKEN), by run id
+     */
+    public RunLauncher(
+            Executor blocking, java.util.function.Function<String, java.util.Map<String, String>> kagedEnvironment) {
         this.blocking = blocking;
+        this.kagedEnvironment = kagedEnvironment;
     }
 
-    public Handle start(String runId, RunSpec spec, String daemonUrl, Sink sink) throws IOException {
+    public Handle start(String runId, RunSpec spec, Sink sink) throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add("setsid");
         argv.addAll(spec.command());
@@ -49,10 +55,8 @@ public final class RunLauncher {
             pb.directory(new File(spec.cwd()));
         }
         pb.environment().putAll(spec.env());
+        pb.environment().putAll(kagedEnvironment.apply(runId));
         pb.environment().put("KAGED_RUN_ID", runId);
-        if (daemonUrl != null) {
-            pb.environment().put("KAGED_URL", daemonUrl);
-        }
         Process process = pb.start();
         CountDownLatch drained = new CountDownLatch(2);
         blocking.execute(() -> pump(process.getInputStream(), "stdout", sink, drained));

@@ -5,22 +5,16 @@ import java.time.Duration;
 
 /** {@code kaged.runs}, read once; see reference.conf. */
 public record RunSettings(
-        Duration flushInterval,
-        int flushBytes,
-        Duration minBackoff,
-        Duration maxBackoff,
-        Duration killGrace,
-        String daemonUrl) {
+        Duration flushInterval, int flushBytes, Duration minBackoff, Duration maxBackoff, Duration killGrace) {
 
-    public static RunSettings fromConfig(Config config, String daemonUrl) {
+    public static RunSettings fromConfig(Config config) {
         Config c = config.getConfig("kaged.runs");
         return new RunSettings(
                 c.getDuration("flush-interval"),
                 c.getBytes("flush-bytes").intValue(),
                 c.getDuration("retry.min-backoff"),
                 c.getDuration("retry.max-backoff"),
-                c.getDuration("kill-grace"),
-                daemonUrl);
+                c.getDuration("kill-grace"));
     }
 
     /** Delay before retry number {@code retry} (1 for the first retry). */

@@ -53,9 +53,10 @@ class RunRecoveryTest {
         kit = ActorTestKit.create("runs", TestSystems.config(url, home));
         Store store = StoreExtension.store(kit.system().classicSystem());
         JournalProjections.get(kit.system().classicSystem()).register(new RunProjection());
-        RunSettings settings = RunSettings.fromConfig(kit.system().settings().config(), null);
+        RunSettings settings = RunSettings.fromConfig(kit.system().settings().config());
         return new Env(
-                kit.spawn(RunSupervisor.create(settings, new RunLauncher(blocking), blocking, Clock.systemUTC())),
+                kit.spawn(RunSupervisor.create(
+                        settings, new RunLauncher(blocking, runId -> Map.of()), blocking, Clock.systemUTC())),
                 new RunQueries(store));
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.process.PtyLauncher;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.Signals;
+import io.kaged.actors.run.RunLauncher;
 import io.kaged.actors.run.RunProjection;
 import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSettings;
@@ -20,6 +21,7 @@ import io.kaged.http.routes.AuditTrail;
 import io.kaged.http.routes.BearerAuth;
 import io.kaged.http.routes.InfoRoutes;
 import io.kaged.http.routes.RunRoutes;
+import io.kaged.http.routes.RunTokens;
 import io.kaged.http.routes.SessionAttach;
 import io.kaged.http.routes.SessionRoutes;
 import io.kaged.persistence.audit.AuditLog;
@@ -90,9 +92,28 @@ public final class Daemon {
             PtyLauncher launcher = new PtyLauncher(sessionSettings.readBufferBytes());
             ExecutorService blocking = Executors.newCachedThreadPool(named("kaged-process-io"));
             CompletableFuture<Guardian.Supervisors> supervisors = new CompletableFuture<>();
+            // A run's process learns where the API is and gets a token scoped to its own child runs.
+            java.util.concurrent.atomic.AtomicReference<String> apiUrl =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            RunTokens runTokens = new RunTokens(token);
+            RunLauncher runLauncher = new RunLauncher(blocking, runId -> {
+                java.util.Map<String, String> env = new java.util.HashMap<>();
+                env.put("KAGED_TOKEN", runTokens.issue(runId));
+                if (apiUrl.get() != null) {
+                    env.put("KAGED_URL", apiUrl.get());
+                }
+                return env;
+            });
             Clock clock = Clock.systemUTC();
             system = ActorSystem.create(
-                    Guardian.create(sessionSettings, launcher, runSettings(loaded, http), blocking, clock, supervisors),
+                    Guardian.create(
+                            sessionSettings,
+                            launcher,
+                            RunSettings.fromConfig(loaded.config()),
+                            runLauncher,
+                            blocking,
+                            clock,
+                            supervisors),
                     "kaged",
                     ActorSystemSetup.create(BootstrapSetup.create(loaded.config()), new StoreSetup(storage)));
             // Opening the store migrates it, before any actor persists and before HTTP takes traffic.
@@ -155,6 +176,7 @@ public final class Daemon {
             ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info, sessionRoutes, runRoutes);
             ServerBinding binding = bind(system, http, routes);
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+            apiUrl.set("http://" + http.host() + ":" + binding.localAddress().getPort());
             system.getWhenTerminated().thenRun(lock::close);
             log.info(
                     "kaged {} listening on http://{}:{} (store {}, token in {})",
@@ -178,12 +200,6 @@ public final class Daemon {
             lock.close();
             throw e;
         }
-    }
-
-    /** KAGED_URL for run processes: only known up front when the port is fixed. */
-    private static RunSettings runSettings(LoadedConfig loaded, HttpSettings http) {
-        String url = http.port() == 0 ? null : "http://" + http.host() + ":" + http.port();
-        return RunSettings.fromConfig(loaded.config(), url);
     }
 
     private static void stopQuietly(ActorSystem<Void> system, StoreLock lock) {

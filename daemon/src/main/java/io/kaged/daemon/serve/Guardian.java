@@ -28,13 +28,14 @@ public final class Guardian {
             SessionSettings sessions,
             ProcessLauncher launcher,
             RunSettings runs,
+            RunLauncher runLauncher,
             Executor blocking,
             Clock clock,
             CompletableFuture<Supervisors> started) {
         return Behaviors.setup(ctx -> {
             started.complete(new Supervisors(
                     ctx.spawn(SessionSupervisor.create(sessions, launcher, blocking, clock), "sessions"),
-                    ctx.spawn(RunSupervisor.create(runs, new RunLauncher(blocking), blocking, clock), "runs")));
+                    ctx.spawn(RunSupervisor.create(runs, runLauncher, blocking, clock), "runs")));
             return Behaviors.empty();
         });
     }

@@ -230,4 +230,71 @@ class RunApiTest {
     private String output(String id) throws Exception {
         return call("GET", "/v1/runs/" + id + "/output", null).body();
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aRunStartsItsOwnSubagentsWithItsScopedTokenAndCanDoNothingElse(TestEngine engine) throws Exception {
+        start(engine);
+        try {
+            String script = "for i in 1 2; do curl -sf -H \"Authorization: Bearer $KAGED_TOKEN\" $KAGED_URL/v1/runs"
+                    + " -d \"{\\\"command\\\":[\\\"/bin/echo\\\",\\\"child-$i\\\"]}\" >/dev/null || exit 9; done;"
+                    + " echo sessions=$(curl -s -o /dev/null -w '%{http_code}' -H \"Authorization: Bearer $KAGED_TOKEN\""
+                    + " $KAGED_URL/v1/sessions)";
+            String parent =
+                    dispatch(JSON.writeValueAsString(Map.of("command", java.util.List.of("/bin/sh", "-c", script))));
+            JsonNode done = awaitState(parent, "succeeded");
+            assertEquals(2, done.get("children").asInt(), done.toString());
+            assertEquals(
+                    "sessions=403\n",
+                    call("GET", "/v1/runs/" + parent + "/output", null).body());
+            JsonNode children = JSON.readTree(
+                            call("GET", "/v1/runs?parentId=" + parent, null).body())
+                    .get("items");
+            for (JsonNode child : children) {
+                assertTrue(child.get("command").toString().contains("child-"), child.toString());
+            }
+
+            String token = Files.readString(home.resolve("auth-token")).trim();
+            String scoped = new io.kaged.http.routes.RunTokens(token).issue(parent);
+            String stranger = dispatch("{\"command\":[\"true\"]}");
+            assertEquals(200, as(scoped, "GET", "/v1/runs/" + parent, null).statusCode());
+            assertEquals(
+                    200,
+                    as(scoped, "GET", "/v1/runs/" + children.get(0).get("id").asText(), null)
+                            .statusCode());
+            assertEquals(
+                    2,
+                    JSON.readTree(as(scoped, "GET", "/v1/runs", null).body())
+                            .get("items")
+                            .size());
+            assertEquals(403, as(scoped, "GET", "/v1/runs/" + stranger, null).statusCode());
+            assertEquals(
+                    403,
+                    as(scoped, "GET", "/v1/runs?parentId=" + stranger, null).statusCode());
+            assertEquals(
+                    403,
+                    as(scoped, "POST", "/v1/runs", "{\"command\":[\"true\"],\"parentId\":\"" + stranger + "\"}")
+                            .statusCode());
+            assertEquals(
+                    403,
+                    as(scoped, "POST", "/v1/runs/" + parent + "/cancel", null).statusCode());
+            assertEquals(403, as(scoped, "GET", "/v1/info", null).statusCode());
+            assertEquals(401, as(scoped + "x", "GET", "/v1/runs", null).statusCode());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    private HttpResponse<String> as(String token, String method, String path, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + path))
+                        .header("Authorization", "Bearer " + token)
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

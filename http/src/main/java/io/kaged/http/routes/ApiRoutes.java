@@ -28,6 +28,7 @@ public final class ApiRoutes extends AllDirectives {
                                 () -> concat(
                                         info.health(),
                                         sessions.route(auth),
-                                        auth.authenticated(() -> concat(runs.route(), info.info()))))));
+                                        auth.scoped(runs::route),
+                                        auth.authenticated(info::info)))));
     }
 }

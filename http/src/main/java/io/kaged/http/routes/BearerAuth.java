@@ -3,6 +3,7 @@ package io.kaged.http.routes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
@@ -14,31 +15,70 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class BearerAuth extends AllDirectives {
 
     private final byte[] token;
+    private final RunTokens runTokens;
 
     public BearerAuth(String token) {
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.runTokens = new RunTokens(token);
     }
 
+    public RunTokens runTokens() {
+        return runTokens;
+    }
+
+    /** Routes for the daemon's token only; a run's scoped token gets 403. */
     public Route authenticated(Supplier<Route> inner) {
         return optionalHeaderValueByName("Authorization", header -> {
             if (matches(header)) {
                 return inner.get();
             }
-            return complete(Problem.response(
-                            StatusCodes.UNAUTHORIZED,
-                            header.isEmpty()
-                                    ? "This route needs 'Authorization: Bearer <token>'; the token is in the"
-                                            + " auth-token file of the kaged home (kaged token prints it)."
-                                    : "The bearer token is not valid for this daemon.")
-                    .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "kaged"))));
+            if (runOf(header).isPresent()) {
+                return complete(Problem.response(
+                        StatusCodes.FORBIDDEN,
+                        "A run's KAGED_TOKEN may only start and read that run's child runs (/v1/runs)."));
+            }
+            return unauthorized(header);
         });
     }
 
-    private boolean matches(Optional<String> header) {
+    /**
+     * Routes open to the daemon's token (scope empty) and to a run's scoped token (scope = that run's id);
+     * the routes themselves enforce what a scope may do.
+     */
+    public Route scoped(Function<Optional<String>, Route> inner) {
+        return optionalHeaderValueByName("Authorization", header -> {
+            if (matches(header)) {
+                return inner.apply(Optional.empty());
+            }
+            Optional<String> run = runOf(header);
+            return run.isPresent() ? inner.apply(run) : unauthorized(header);
+        });
+    }
+
+    private Route unauthorized(Optional<String> header) {
+        return complete(Problem.response(
+                        StatusCodes.UNAUTHORIZED,
+                        header.isEmpty()
+                                ? "This route needs 'Authorization: Bearer <token>'; the token is in the"
+                                        + " auth-token file of the kaged home (kaged token prints it)."
+                                : "The bearer token is not valid for this daemon.")
+                .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "kaged"))));
+    }
+
+    private static Optional<String> bearer(Optional<String> header) {
         if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+            return Optional.empty();
         }
-        byte[] given = header.get().substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(token, given);
+        return Optional.of(header.get().substring(7).trim());
+    }
+
+    private boolean matches(Optional<String> header) {
+        return bearer(header)
+                .map(given -> MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8)))
+                .orElse(false);
+    }
+
+    private Optional<String> runOf(Optional<String> header) {
+        return bearer(header).flatMap(runTokens::runOf);
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -73,26 +74,64 @@ public final class RunRoutes extends AllDirectives {
         this.mapper = mapper;
     }
 
-    public Route route() {
+    /**
+     * @param scope empty for the daemon's token; a run id for that run's {@code KAGED_TOKEN}, which may
+     *     start child runs of it and read it and its children, nothing else
+     */
+    public Route route(Optional<String> scope) {
         return pathPrefix(
                 "runs",
                 () -> concat(
-                        pathEnd(() -> concat(post(this::dispatch), get(this::list))),
+                        pathEnd(() -> concat(post(() -> dispatch(scope)), get(() -> list(scope)))),
                         pathPrefix(
                                 PathMatchers.segment(),
                                 id -> concat(
-                                        pathEnd(() -> get(() -> getOne(id))),
-                                        path("output", () -> get(() -> output(id))),
-                                        path("cancel", () -> post(() -> cancel(id))),
-                                        path("pause", () -> post(() -> command(id, "run.pause", RunActor.Pause::new))),
-                                        path(
-                                                "resume",
-                                                () -> post(() -> command(id, "run.resume", RunActor.Resume::new))),
-                                        path(
-                                                "checkpoints",
+                                        pathEnd(() -> get(() -> readable(scope, id, () -> getOne(id)))),
+                                        path("output", () -> get(() -> readable(scope, id, () -> output(id)))),
+                                        unscoped(
+                                                scope,
                                                 () -> concat(
-                                                        post(() -> takeCheckpoint(id)),
-                                                        get(() -> listCheckpoints(id))))))));
+                                                        path("cancel", () -> post(() -> cancel(id))),
+                                                        path(
+                                                                "pause",
+                                                                () -> post(
+                                                                        () -> command(
+                                                                                id, "run.pause", RunActor.Pause::new))),
+                                                        path(
+                                                                "resume",
+                                                                () -> post(
+                                                                        () -> command(
+                                                                                id,
+                                                                                "run.resume",
+                                                                                RunActor.Resume::new))),
+                                                        path(
+                                                                "checkpoints",
+                                                                () -> concat(
+                                                                        post(() -> takeCheckpoint(id)),
+                                                                        get(() -> listCheckpoints(id))))))))));
+    }
+
+    private static HttpResponse forbidden(String what) {
+        return Problem.response(
+                StatusCodes.FORBIDDEN,
+                "A run's KAGED_TOKEN may not " + what
+                        + "; it may only start that run's child runs and read that run and its children.");
+    }
+
+    private Route unscoped(Optional<String> scope, java.util.function.Supplier<Route> inner) {
+        return scope.isEmpty() ? inner.get() : complete(forbidden("change runs"));
+    }
+
+    /** The run itself or one of its children, for a scoped token. */
+    private Route readable(Optional<String> scope, String id, java.util.function.Supplier<Route> inner) {
+        if (scope.isEmpty() || scope.get().equals(id)) {
+            return inner.get();
+        }
+        return onSuccess(
+                queries.get(id),
+                v -> v.isPresent() && scope.get().equals(v.get().parentId())
+                        ? inner.get()
+                        : complete(forbidden("read run " + id)));
     }
 
     private Route listCheckpoints(String id) {
@@ -102,11 +141,27 @@ public final class RunRoutes extends AllDirectives {
                         : queries.checkpoints(id).thenApply(list -> json(StatusCodes.OK, Map.of("items", list)))));
     }
 
-    private Route dispatch() {
+    private Route dispatch(Optional<String> scope) {
         return withSizeLimit(
                 settings.maxBodyBytes(),
                 () -> entity(Unmarshaller.entityToString(), raw -> {
-                    RunSpec spec = validate(JsonBodies.parse(raw, DispatchRun.class));
+                    DispatchRun body = JsonBodies.parse(raw, DispatchRun.class);
+                    if (scope.isPresent()) {
+                        if (body.parentId() != null && !body.parentId().equals(scope.get())) {
+                            return complete(forbidden("start runs outside its own children"));
+                        }
+                        body = new DispatchRun(
+                                body.command(),
+                                body.cwd(),
+                                body.env(),
+                                body.input(),
+                                scope.get(),
+                                body.sessionId(),
+                                body.project(),
+                                body.timeoutMs(),
+                                body.retries());
+                    }
+                    RunSpec spec = validate(body);
                     String id = Ids.newId();
                     CompletionStage<HttpResponse> done = parentExists(spec.parentId())
                             .thenCompose(parentOk -> {
@@ -181,8 +236,11 @@ public final class RunRoutes extends AllDirectives {
                 retries);
     }
 
-    private Route list() {
+    private Route list(Optional<String> scope) {
         return parameterMap(params -> {
+            if (scope.isPresent() && !scope.get().equals(params.getOrDefault("parentId", scope.get()))) {
+                return complete(forbidden("list runs other than its own children"));
+            }
             Set<String> known =
                     Set.of("state", "project", "parentId", "createdAfter", "createdBefore", "after", "limit", "offset");
             for (String p : params.keySet()) {
@@ -199,7 +257,7 @@ public final class RunRoutes extends AllDirectives {
             RunFilter filter = new RunFilter(
                     state,
                     params.get("project"),
-                    params.get("parentId"),
+                    scope.orElse(params.get("parentId")),
                     SessionRoutes.time(params, "createdAfter"),
                     SessionRoutes.time(params, "createdBefore"),
                     params.get("after"),
