@@ -172,7 +172,15 @@ public final class Daemon {
                     attach,
                     new AuditLog(clock),
                     pid -> blocking.execute(() -> Signals.sendToGroup(pid, Signal.KILL)));
-            RunRoutes runRoutes = new RunRoutes(system, started.runs(), runQueries, audit, http, mapper);
+            RunRoutes runRoutes = new RunRoutes(
+                    system,
+                    started.runs(),
+                    runQueries,
+                    audit,
+                    http,
+                    mapper,
+                    new io.kaged.persistence.journal.JournalEvents(
+                            store, new io.kaged.persistence.serialization.PayloadCodec(system.classicSystem())));
             ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info, sessionRoutes, runRoutes);
             ServerBinding binding = bind(system, http, routes);
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);

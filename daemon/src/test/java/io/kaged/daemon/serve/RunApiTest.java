@@ -285,6 +285,37 @@ class RunApiTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void streamsARunsEventsLiveAndFromTheStartWithoutEnvironmentValues(TestEngine engine) throws Exception {
+        start(engine);
+        try {
+            String id = dispatch(
+                    "{\"command\":[\"/bin/sh\",\"-c\",\"sleep 1; echo x\"],\"env\":{\"API_KEY\":\"hunter2\"}}");
+            awaitState(id, "running");
+            // Live, from the moment of connection: the stream ends with the run.
+            String live = call("GET", "/v1/runs/" + id + "/events", null).body();
+            assertTrue(live.contains("event:AttemptEnded"), live);
+            assertTrue(!live.contains("event:Dispatched"), "events before the connection are not sent: " + live);
+
+            String all = call("GET", "/v1/runs/" + id + "/events?from=0", null).body();
+            int dispatched = all.indexOf("event:Dispatched");
+            int started = all.indexOf("event:AttemptStarted");
+            int output = all.indexOf("event:OutputRecorded");
+            int ended = all.indexOf("event:AttemptEnded");
+            assertTrue(dispatched >= 0 && dispatched < started && started < output && output < ended, all);
+            assertTrue(all.contains("\"API_KEY\":\"***\""), all);
+            assertTrue(!all.contains("hunter2"), "environment values must not leak: " + all);
+            assertTrue(all.contains("id:1"), all);
+            String tail = call("GET", "/v1/runs/" + id + "/events?from=3", null).body();
+            assertTrue(!tail.contains("event:AttemptStarted") && tail.contains("event:AttemptEnded"), tail);
+            assertEquals(
+                    400, call("GET", "/v1/runs/" + id + "/events?from=-1", null).statusCode());
+        } finally {
+            daemon.stop();
+        }
+    }
+
     private HttpResponse<String> as(String token, String method, String path, String body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + path))

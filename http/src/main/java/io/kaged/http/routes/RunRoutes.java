@@ -8,30 +8,38 @@ import io.kaged.actors.run.RunSpec;
 import io.kaged.actors.run.RunSummary;
 import io.kaged.actors.run.RunSupervisor;
 import io.kaged.http.HttpSettings;
+import io.kaged.persistence.journal.JournalEvents;
 import io.kaged.persistence.store.Ids;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.javadsl.Source;
 
 /** {@code /v1/runs}: dispatch and cancel go to the run actors, reads come from the query tables. */
 public final class RunRoutes extends AllDirectives {
@@ -58,6 +66,7 @@ public final class RunRoutes extends AllDirectives {
     private final AuditTrail audit;
     private final HttpSettings settings;
     private final ObjectMapper mapper;
+    private final JournalEvents journal;
 
     public RunRoutes(
             ActorSystem<?> system,
@@ -65,13 +74,15 @@ public final class RunRoutes extends AllDirectives {
             RunQueries queries,
             AuditTrail audit,
             HttpSettings settings,
-            ObjectMapper mapper) {
+            ObjectMapper mapper,
+            JournalEvents journal) {
         this.system = system;
         this.runs = runs;
         this.queries = queries;
         this.audit = audit;
         this.settings = settings;
         this.mapper = mapper;
+        this.journal = journal;
     }
 
     /**
@@ -88,6 +99,7 @@ public final class RunRoutes extends AllDirectives {
                                 id -> concat(
                                         pathEnd(() -> get(() -> readable(scope, id, () -> getOne(id)))),
                                         path("output", () -> get(() -> readable(scope, id, () -> output(id)))),
+                                        path("events", () -> get(() -> readable(scope, id, () -> events(id)))),
                                         unscoped(
                                                 scope,
                                                 () -> concat(
@@ -109,6 +121,80 @@ public final class RunRoutes extends AllDirectives {
                                                                 () -> concat(
                                                                         post(() -> takeCheckpoint(id)),
                                                                         get(() -> listCheckpoints(id))))))))));
+    }
+
+    private static final Set<String> FINAL = Set.of("succeeded", "failed", "cancelled", "timed-out", "interrupted");
+
+    /**
+     * {@code GET /v1/runs/{id}/events[?from=N]}: the run's journal events as server-sent events, live, from
+     * the moment of connection or, with {@code from}, from after event number N (0: the whole history).
+     * Each event: {@code id} = sequence number, {@code event} = its type, {@code data} = its JSON. The
+     * stream ends after the event that finishes the run.
+     */
+    private Route events(String id) {
+        return parameterOptional("from", from -> {
+            long fromSeq = from.map(
+                            f -> (long) SessionRoutes.intParam(Map.of("from", f), "from", 0, 0, Integer.MAX_VALUE))
+                    .orElse(-1L);
+            return onSuccess(queries.get(id), view -> {
+                if (view.isEmpty()) {
+                    return complete(notFound(id));
+                }
+                String pid = RunActor.persistenceId(id).id();
+                if (fromSeq < 0 && FINAL.contains(view.get().state())) {
+                    return completeOK(Source.<ServerSentEvent>empty(), EventStreamMarshalling.toEventStream());
+                }
+                CompletionStage<Long> start =
+                        fromSeq >= 0 ? CompletableFuture.completedFuture(fromSeq) : journal.highest(pid);
+                Source<ServerSentEvent, NotUsed> stream = Source.completionStageSource(
+                                start.thenApply(s -> live(pid, s)))
+                        .mapMaterializedValue(ignored -> NotUsed.notUsed());
+                return completeOK(stream, EventStreamMarshalling.toEventStream());
+            });
+        });
+    }
+
+    private Source<ServerSentEvent, NotUsed> live(String pid, long startAfter) {
+        AtomicLong cursor = new AtomicLong(startAfter);
+        AtomicBoolean finished = new AtomicBoolean();
+        return Source.tick(Duration.ZERO, EVENT_POLL, Boolean.TRUE)
+                .mapMaterializedValue(ignored -> NotUsed.notUsed())
+                .takeWhile(tick -> !finished.get())
+                .mapAsync(1, tick -> journal.after(pid, cursor.get(), 500))
+                .mapConcat(events -> {
+                    List<ServerSentEvent> out = new java.util.ArrayList<>();
+                    for (JournalEvents.StoredEvent e : events) {
+                        cursor.set(e.sequenceNr());
+                        out.add(ServerSentEvent.create(
+                                eventJson(e.event()),
+                                e.event().getClass().getSimpleName(),
+                                String.valueOf(e.sequenceNr())));
+                        if (ends(e.event())) {
+                            finished.set(true);
+                            break;
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    private static final Duration EVENT_POLL = Duration.ofMillis(200);
+
+    /** An event as JSON, with environment values masked: they often hold credentials. */
+    private String eventJson(Object event) throws com.fasterxml.jackson.core.JsonProcessingException {
+        com.fasterxml.jackson.databind.JsonNode tree = mapper.valueToTree(event);
+        com.fasterxml.jackson.databind.JsonNode env = tree.path("spec").path("env");
+        if (env instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.fieldNames().forEachRemaining(name -> o.put(name, "***"));
+        }
+        return mapper.writeValueAsString(tree);
+    }
+
+    private static boolean ends(Object event) {
+        return event instanceof RunActor.Cancelled
+                || event instanceof RunActor.AttemptEnded a && !a.willRetry()
+                || event instanceof RunActor.AttemptFailedToStart f && !f.willRetry()
+                || event instanceof RunActor.Interrupted i && !i.willRetry();
     }
 
     private static HttpResponse forbidden(String what) {
