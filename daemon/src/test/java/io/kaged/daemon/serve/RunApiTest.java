@@ -254,6 +254,20 @@ class RunApiTest {
                 assertTrue(child.get("command").toString().contains("child-"), child.toString());
             }
 
+            long byParent = io.kaged.persistence.store.StoreExtension.store(
+                            daemon.system().classicSystem())
+                    .withConnection(c -> {
+                        try (var ps = c.prepareStatement(
+                                "SELECT COUNT(*) FROM audit WHERE kind = 'run.dispatch' AND actor = ?")) {
+                            ps.setString(1, "run:" + parent);
+                            try (var rs = ps.executeQuery()) {
+                                rs.next();
+                                return rs.getLong(1);
+                            }
+                        }
+                    });
+            assertEquals(2, byParent, "the audit names the run that started its subagents");
+
             String token = Files.readString(home.resolve("auth-token")).trim();
             String scoped = new io.kaged.http.routes.RunTokens(token).issue(parent);
             String stranger = dispatch("{\"command\":[\"true\"]}");

@@ -228,6 +228,8 @@ public final class RunRoutes extends AllDirectives {
     }
 
     private Route dispatch(Optional<String> scope) {
+        // The audit names who asked: the operator's API token, or the run whose scoped token was used.
+        String who = scope.map(run -> "run:" + run).orElse("api");
         return withSizeLimit(
                 settings.maxBodyBytes(),
                 () -> entity(Unmarshaller.entityToString(), raw -> {
@@ -260,7 +262,7 @@ public final class RunRoutes extends AllDirectives {
                                         .thenCompose(reply -> {
                                             if (reply.isError()) {
                                                 audit.record(
-                                                        "api",
+                                                        who,
                                                         "run.dispatch",
                                                         id,
                                                         "refused",
@@ -270,7 +272,7 @@ public final class RunRoutes extends AllDirectives {
                                                         reply.getError().getMessage()));
                                             }
                                             audit.record(
-                                                    "api", "run.dispatch", id, "ok", String.join(" ", spec.command()));
+                                                    who, "run.dispatch", id, "ok", String.join(" ", spec.command()));
                                             return queries.get(id)
                                                     .thenApply(v -> json(StatusCodes.CREATED, v.orElseThrow())
                                                             .addHeader(Location.create("/v1/runs/" + id)));
