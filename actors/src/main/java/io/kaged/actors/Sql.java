@@ -25,6 +25,14 @@ public final class Sql {
         }
     }
 
+    /** Appends {@code clause} and its argument to a query being built, if the filter value is set. */
+    public static void where(StringBuilder sql, java.util.List<Object> args, String clause, Object value) {
+        if (value != null) {
+            sql.append(clause);
+            args.add(value);
+        }
+    }
+
     /** A value as the JSON text stored in a TEXT column. */
     public static String json(Object value) throws SQLException {
         try {

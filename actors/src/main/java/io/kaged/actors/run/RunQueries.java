@@ -33,12 +33,12 @@ public final class RunQueries {
         return store.read(c -> {
             StringBuilder sql = new StringBuilder(SELECT + " WHERE 1 = 1");
             List<Object> args = new ArrayList<>();
-            add(sql, args, " AND r.state = ?", f.state());
-            add(sql, args, " AND r.project = ?", f.project());
-            add(sql, args, " AND r.parent_id = ?", f.parentId());
-            add(sql, args, " AND r.created_at > ?", f.createdAfter());
-            add(sql, args, " AND r.created_at < ?", f.createdBefore());
-            add(sql, args, " AND r.id > ?", f.after());
+            Sql.where(sql, args, " AND r.state = ?", f.state());
+            Sql.where(sql, args, " AND r.project = ?", f.project());
+            Sql.where(sql, args, " AND r.parent_id = ?", f.parentId());
+            Sql.where(sql, args, " AND r.created_at > ?", f.createdAfter());
+            Sql.where(sql, args, " AND r.created_at < ?", f.createdBefore());
+            Sql.where(sql, args, " AND r.id > ?", f.after());
             sql.append(" ORDER BY r.id LIMIT ? OFFSET ?");
             args.add(f.limit());
             args.add(f.offset());
@@ -55,13 +55,6 @@ public final class RunQueries {
                 }
             }
         });
-    }
-
-    private static void add(StringBuilder sql, List<Object> args, String clause, Object value) {
-        if (value != null) {
-            sql.append(clause);
-            args.add(value);
-        }
     }
 
     public CompletableFuture<Optional<RunView>> get(String id) {

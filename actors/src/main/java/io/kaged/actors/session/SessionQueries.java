@@ -32,26 +32,11 @@ public final class SessionQueries {
         return store.read(c -> {
             StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM sessions WHERE 1 = 1");
             List<Object> args = new ArrayList<>();
-            if (f.state() != null) {
-                sql.append(" AND state = ?");
-                args.add(f.state());
-            }
-            if (f.project() != null) {
-                sql.append(" AND project = ?");
-                args.add(f.project());
-            }
-            if (f.createdAfter() != null) {
-                sql.append(" AND created_at > ?");
-                args.add(f.createdAfter());
-            }
-            if (f.after() != null) {
-                sql.append(" AND id > ?");
-                args.add(f.after());
-            }
-            if (f.createdBefore() != null) {
-                sql.append(" AND created_at < ?");
-                args.add(f.createdBefore());
-            }
+            Sql.where(sql, args, " AND state = ?", f.state());
+            Sql.where(sql, args, " AND project = ?", f.project());
+            Sql.where(sql, args, " AND created_at > ?", f.createdAfter());
+            Sql.where(sql, args, " AND id > ?", f.after());
+            Sql.where(sql, args, " AND created_at < ?", f.createdBefore());
             sql.append(" ORDER BY id LIMIT ? OFFSET ?");
             args.add(f.limit());
             args.add(f.offset());

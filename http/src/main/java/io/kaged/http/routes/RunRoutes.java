@@ -134,7 +134,7 @@ public final class RunRoutes extends AllDirectives {
     private Route events(String id) {
         return parameterOptional("from", from -> {
             long fromSeq = from.map(
-                            f -> (long) SessionRoutes.intParam(Map.of("from", f), "from", 0, 0, Integer.MAX_VALUE))
+                            f -> (long) QueryParams.intParam(Map.of("from", f), "from", 0, 0, Integer.MAX_VALUE))
                     .orElse(-1L);
             return onSuccess(queries.get(id), view -> {
                 if (view.isEmpty()) {
@@ -331,26 +331,17 @@ public final class RunRoutes extends AllDirectives {
             }
             Set<String> known =
                     Set.of("state", "project", "parentId", "createdAfter", "createdBefore", "after", "limit", "offset");
-            for (String p : params.keySet()) {
-                if (!known.contains(p)) {
-                    throw new JsonBodies.BadRequest("Unknown query parameter '" + p + "'. Known: "
-                            + String.join(", ", known.stream().sorted().toList()) + ".");
-                }
-            }
-            String state = params.get("state");
-            if (state != null && !STATES.contains(state)) {
-                throw new JsonBodies.BadRequest("Parameter 'state' must be one of "
-                        + String.join(", ", STATES.stream().sorted().toList()) + ".");
-            }
+            QueryParams.requireKnown(params, known);
+            String state = QueryParams.oneOf(params, "state", STATES);
             RunFilter filter = new RunFilter(
                     state,
                     params.get("project"),
                     scope.orElse(params.get("parentId")),
-                    SessionRoutes.time(params, "createdAfter"),
-                    SessionRoutes.time(params, "createdBefore"),
+                    QueryParams.time(params, "createdAfter"),
+                    QueryParams.time(params, "createdBefore"),
                     params.get("after"),
-                    SessionRoutes.intParam(params, "limit", 100, 1, 1000),
-                    SessionRoutes.intParam(params, "offset", 0, 0, Integer.MAX_VALUE));
+                    QueryParams.intParam(params, "limit", 100, 1, 1000),
+                    QueryParams.intParam(params, "offset", 0, 0, Integer.MAX_VALUE));
             return completeWithFuture(queries.list(filter)
                     .thenApply(items ->
                             json(StatusCodes.OK, new SessionRoutes.Page<>(items, filter.limit(), filter.offset()))));

@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -201,57 +199,18 @@ public final class SessionRoutes extends AllDirectives {
 
     static SessionFilter filter(Map<String, String> params) {
         Set<String> known = Set.of("state", "project", "createdAfter", "createdBefore", "after", "limit", "offset");
-        for (String p : params.keySet()) {
-            if (!known.contains(p)) {
-                throw new JsonBodies.BadRequest("Unknown query parameter '" + p + "'. Known: "
-                        + String.join(", ", known.stream().sorted().toList()) + ".");
-            }
-        }
-        String state = params.get("state");
-        if (state != null && !STATES.contains(state)) {
-            throw new JsonBodies.BadRequest("Parameter 'state' must be one of "
-                    + String.join(", ", STATES.stream().sorted().toList()) + ".");
-        }
-        int limit = intParam(params, "limit", 100, 1, 1000);
-        int offset = intParam(params, "offset", 0, 0, Integer.MAX_VALUE);
+        QueryParams.requireKnown(params, known);
+        String state = QueryParams.oneOf(params, "state", STATES);
+        int limit = QueryParams.intParam(params, "limit", 100, 1, 1000);
+        int offset = QueryParams.intParam(params, "offset", 0, 0, Integer.MAX_VALUE);
         return new SessionFilter(
                 state,
                 params.get("project"),
-                time(params, "createdAfter"),
-                time(params, "createdBefore"),
+                QueryParams.time(params, "createdAfter"),
+                QueryParams.time(params, "createdBefore"),
                 params.get("after"),
                 limit,
                 offset);
-    }
-
-    static int intParam(Map<String, String> params, String name, int dflt, int min, int max) {
-        String v = params.get(name);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new JsonBodies.BadRequest(
-                    "Parameter '" + name + "' must be a whole number from " + min + " to " + max + ".");
-        }
-    }
-
-    static Long time(Map<String, String> params, String name) {
-        String v = params.get(name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(v).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new JsonBodies.BadRequest(
-                    "Parameter '" + name + "' must be an ISO-8601 UTC time such as 2026-11-22T10:00:00Z.");
-        }
     }
 
     private Route getOne(String id) {
