@@ -3,6 +3,7 @@ package io.kaged.actors.run;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.kaged.actors.process.Orphans;
 import io.kaged.actors.process.SerialExecutor;
 import io.kaged.actors.process.Signal;
 import io.kaged.persistence.serialization.KagedSerializable;
@@ -62,11 +63,27 @@ public final class RunActor
     /** A named checkpoint (a snapshot) now; the reply is its id. */
     public record Checkpoint(String label, ActorRef<StatusReply<String>> replyTo) implements Command {}
 
+    /**
+     * Back to a checkpoint: the output recorded after it is set aside, and the process starts again from
+     * the run's inputs (after the current one, if any, has ended).
+     */
+    public record Rollback(String checkpointId, ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
+
+    private record CheckpointLoaded(
+            String checkpointId, long sequenceNr, State state, ActorRef<StatusReply<RunSummary>> replyTo)
+            implements Command {}
+
+    private record CheckpointUnavailable(String reason, ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
+
+    private enum OrphansReaped implements Command {
+        INSTANCE
+    }
+
     private record Launched(int attempt, RunLauncher.Handle handle) implements Command {}
 
     private record LaunchFailed(int attempt, String reason) implements Command {}
 
-    private record Output(String stream, byte[] chunk) implements Command {}
+    private record Output(int attempt, String stream, byte[] chunk) implements Command {}
 
     private record Exited(int attempt, int exitCode) implements Command {}
 
@@ -113,21 +130,48 @@ public final class RunActor
 
     public record Interrupted(boolean willRetry, long at) implements Event {}
 
+    /**
+     * The run went back to checkpoint {@code checkpointId} (event {@code checkpointSequenceNr}): output
+     * from chunk {@code outputFrom} on is set aside, and the next attempt re-does the checkpoint's.
+     */
+    public record RolledBack(
+            String checkpointId,
+            long checkpointSequenceNr,
+            String checkpointState,
+            int checkpointAttempts,
+            boolean attemptWasLive,
+            long outputFrom,
+            long at)
+            implements Event {}
+
     // ---- state ----------------------------------------------------------------------------------
 
-    /** The run's facts that every phase carries. */
-    public record Run(String id, RunSpec spec, long createdAt, int attempts, long nextChunk)
+    /**
+     * The run's facts that every phase carries. {@code attempts} counts every process start and never goes
+     * back, so an attempt number always names one process; {@code forgiven} is how many of them a rollback
+     * took off the retry budget.
+     */
+    public record Run(String id, RunSpec spec, long createdAt, int attempts, long nextChunk, int forgiven)
             implements KagedSerializable {
         Run attempted() {
-            return new Run(id, spec, createdAt, attempts + 1, nextChunk);
+            return new Run(id, spec, createdAt, attempts + 1, nextChunk, forgiven);
         }
 
         Run chunked() {
-            return new Run(id, spec, createdAt, attempts, nextChunk + 1);
+            return new Run(id, spec, createdAt, attempts, nextChunk + 1, forgiven);
         }
 
         boolean mayRetry() {
-            return attempts <= spec.retries();
+            return attempts - forgiven <= spec.retries();
+        }
+
+        /**
+         * After a rollback the next attempt counts as the checkpoint's own attempt when one was live there,
+         * else as the one after it: the retry budget is as it was at the checkpoint.
+         */
+        Run rolledBackTo(int checkpointAttempts, boolean attemptWasLive) {
+            int budgetNumber = attemptWasLive ? checkpointAttempts : checkpointAttempts + 1;
+            return new Run(id, spec, createdAt, attempts, nextChunk, attempts + 1 - budgetNumber);
         }
     }
 
@@ -193,6 +237,14 @@ public final class RunActor
 
     private boolean timedOut;
     private boolean flushScheduled;
+    /** A process start is under way; its Launched or LaunchFailed has not arrived yet. */
+    private boolean launching;
+    /** Recovered live, and the interruption is not recorded yet. */
+    private boolean recovering;
+    /** A rollback is waiting for this attempt's process to end before starting the next. */
+    private boolean relaunchOnExit;
+    /** Output of attempts up to this number arrives after a rollback set them aside: it is dropped. */
+    private int staleUpTo;
 
     private RunActor(
             ActorContext<Command> context,
@@ -239,6 +291,7 @@ public final class RunActor
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), state -> {
                     if (state instanceof Queued || state instanceof Running || state instanceof PausedRun) {
+                        recovering = true;
                         context.getSelf().tell(RecoveredLive.INSTANCE);
                     }
                 })
@@ -271,18 +324,23 @@ public final class RunActor
                 })
                 .onCommand(Launched.class, this::launched)
                 .onCommand(LaunchFailed.class, this::launchFailed)
-                .onCommand(RecoveredLive.class, (s, c) -> interrupted(s.run()));
+                // an attempt may have been starting when the daemon died: its pid was never recorded
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(-1))
+                .onCommand(OrphansReaped.class, (s, c) -> interrupted(s.run()));
         b.forStateType(Running.class)
                 .onCommand(TimedOut.class, this::timedOut)
                 .onCommand(Pause.class, this::pause)
-                .onCommand(RecoveredLive.class, (s, c) -> interrupted(s.run()));
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
+                .onCommand(OrphansReaped.class, (s, c) -> interrupted(s.run()));
         b.forStateType(PausedRun.class)
                 .onCommand(Resume.class, this::resume)
                 .onCommand(
                         Pause.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("run is already paused")))
-                .onCommand(RecoveredLive.class, (s, c) -> interrupted(s.run()));
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
+                .onCommand(OrphansReaped.class, (s, c) -> interrupted(s.run()));
         b.forStateType(Finished.class)
                 .onCommand(Launched.class, (s, c) -> {
+                    launching = false;
                     signals.execute(() -> c.handle().signal(Signal.KILL));
                     return Effect().noReply();
                 })
@@ -298,6 +356,18 @@ public final class RunActor
                                 StatusReply.error("run is " + s.label() + "; only a running run can be paused")))
                 .onCommand(Resume.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("run is not paused")))
                 .onCommand(Checkpoint.class, this::checkpoint)
+                .onCommand(Rollback.class, this::rollback)
+                .onCommand(CheckpointLoaded.class, this::rollbackTo)
+                .onCommand(CheckpointUnavailable.class, (s, c) -> Effect()
+                        .reply(c.replyTo(), StatusReply.error(c.reason())))
+                .onCommand(LaunchFailed.class, (s, c) -> {
+                    launching = false;
+                    return Effect().noReply();
+                })
+                .onCommand(RecoveredLive.class, (s, c) -> {
+                    recovering = false;
+                    return Effect().noReply();
+                })
                 .onCommand(Cancel.class, this::cancel)
                 .onCommand(Output.class, this::output)
                 .onCommand(Flush.class, (s, c) -> flush(s))
@@ -322,11 +392,12 @@ public final class RunActor
 
     private void launch(Run run) {
         int attempt = run.attempts() + 1;
+        launching = true;
         ActorRef<Command> self = context.getSelf();
         RunLauncher.Sink sink = new RunLauncher.Sink() {
             @Override
             public void output(String stream, byte[] chunk) {
-                self.tell(new Output(stream, chunk));
+                self.tell(new Output(attempt, stream, chunk));
             }
 
             @Override
@@ -357,6 +428,7 @@ public final class RunActor
     }
 
     private ReplyEffect<Event, State> launched(Queued s, Launched c) {
+        launching = false;
         process = c.handle();
         timedOut = false;
         Long timeout = s.run().spec().timeoutMs();
@@ -375,6 +447,7 @@ public final class RunActor
     }
 
     private ReplyEffect<Event, State> launchFailed(Queued s, LaunchFailed c) {
+        launching = false;
         boolean retry = s.run().attempted().mayRetry();
         return Effect()
                 .persist(new AttemptFailedToStart(c.attempt(), c.reason(), retry, now()))
@@ -451,6 +524,7 @@ public final class RunActor
         return Effect()
                 .persist(new Cancelled(now()))
                 .thenRun(st -> {
+                    relaunchOnExit = false;
                     timers.cancel(StartNext.INSTANCE);
                     if (p != null) {
                         terminate(p);
@@ -459,7 +533,24 @@ public final class RunActor
                 .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 
+    /**
+     * A daemon killed under a run leaves its process running without anyone reading it. Before the next
+     * attempt, whatever still carries this run's id is stopped: never two attempts at once.
+     */
+    private ReplyEffect<Event, State> reapOrphans(long osPid) {
+        context.pipeToSelf(
+                CompletableFuture.runAsync(() -> Orphans.reap(osPid, runId, settings.killGrace()), blocking),
+                (ok, failure) -> {
+                    if (failure != null) {
+                        context.getLog().warn("Could not look for leftover processes of run {}", runId, failure);
+                    }
+                    return OrphansReaped.INSTANCE;
+                });
+        return Effect().noReply();
+    }
+
     private ReplyEffect<Event, State> interrupted(Run run) {
+        recovering = false;
         boolean retry = run.mayRetry();
         return Effect()
                 .persist(new Interrupted(retry, now()))
@@ -472,7 +563,7 @@ public final class RunActor
     }
 
     private ReplyEffect<Event, State> output(State s, Output c) {
-        if (s instanceof Empty) {
+        if (s instanceof Empty || c.attempt() <= staleUpTo) {
             return Effect().noReply();
         }
         ByteArrayOutputStream buffer = unrecorded.computeIfAbsent(c.stream(), k -> new ByteArrayOutputStream());
@@ -512,16 +603,103 @@ public final class RunActor
             earlyExit = c;
             return Effect().noReply();
         }
+        if (s instanceof Queued q) {
+            return relaunchAfter(q, c);
+        }
         if (s instanceof Empty || c.attempt() != run(s).attempts()) {
             return Effect().noReply();
         }
         process = null;
+        relaunchOnExit = false;
         timers.cancel(new TimedOut(c.attempt()));
         List<Event> events = batches(s);
         boolean retry =
                 (s instanceof Running || s instanceof PausedRun) && !timedOut && c.exitCode() != 0 && run(s).mayRetry();
         events.add(new AttemptEnded(c.attempt(), c.exitCode(), timedOut, retry, now()));
         return Effect().persist(events).thenRun(this::scheduleNext).thenNoReply();
+    }
+
+    // ---- rollback ---------------------------------------------------------------------------------
+
+    private ReplyEffect<Event, State> rollback(State s, Rollback c) {
+        if (s instanceof Empty) {
+            return Effect().reply(c.replyTo(), StatusReply.error("no such run"));
+        }
+        if (recovering) {
+            return Effect()
+                    .reply(c.replyTo(), StatusReply.error("run is being recovered after a restart; try again shortly"));
+        }
+        context.pipeToSelf(checkpoints().load(runId, c.checkpointId()), (loaded, failure) -> {
+            if (failure != null) {
+                context.getLog().warn("Could not load checkpoint {} of run {}", c.checkpointId(), runId, failure);
+                return new CheckpointUnavailable("checkpoint could not be read: " + rootMessage(failure), c.replyTo());
+            }
+            return loaded.<Command>map(
+                            l -> new CheckpointLoaded(c.checkpointId(), l.sequenceNr(), l.state(), c.replyTo()))
+                    .orElseGet(() -> new CheckpointUnavailable(
+                            "run " + runId + " has no checkpoint " + c.checkpointId(), c.replyTo()));
+        });
+        return Effect().noReply();
+    }
+
+    private RunCheckpoints checkpointReader;
+
+    private RunCheckpoints checkpoints() {
+        if (checkpointReader == null) {
+            checkpointReader = RunCheckpoints.of(context.getSystem());
+        }
+        return checkpointReader;
+    }
+
+    private ReplyEffect<Event, State> rollbackTo(State s, CheckpointLoaded c) {
+        if (!(c.state() instanceof Queued || c.state() instanceof Running || c.state() instanceof PausedRun)) {
+            return Effect()
+                    .reply(
+                            c.replyTo(),
+                            StatusReply.error("checkpoint " + c.checkpointId() + " was taken when the run was "
+                                    + c.state().label() + "; only a checkpoint of a live run can be rolled back to"));
+        }
+        if (launching || recovering) {
+            return Effect().reply(c.replyTo(), StatusReply.error("run is starting an attempt; try again shortly"));
+        }
+        Run at = run(c.state());
+        List<Event> events = batches(s);
+        events.add(new RolledBack(
+                c.checkpointId(),
+                c.sequenceNr(),
+                c.state().label(),
+                at.attempts(),
+                !(c.state() instanceof Queued),
+                at.nextChunk(),
+                now()));
+        return Effect()
+                .persist(events)
+                .thenRun(st -> {
+                    Run now = run(st);
+                    staleUpTo = now.attempts();
+                    timers.cancel(StartNext.INSTANCE);
+                    timers.cancel(new TimedOut(now.attempts()));
+                    if (process != null) {
+                        relaunchOnExit = true;
+                        terminate(process);
+                    } else {
+                        launch(now);
+                    }
+                })
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+    }
+
+    /** The process a rollback stopped has ended: record its end, then start the attempt that re-does it. */
+    private ReplyEffect<Event, State> relaunchAfter(Queued s, Exited c) {
+        if (!relaunchOnExit || c.attempt() != s.run().attempts()) {
+            return Effect().noReply();
+        }
+        relaunchOnExit = false;
+        process = null;
+        return Effect()
+                .persist(new AttemptEnded(c.attempt(), c.exitCode(), false, true, now()))
+                .thenRun(st -> launch(run(st)))
+                .thenNoReply();
     }
 
     private static Run run(State s) {
@@ -548,7 +726,7 @@ public final class RunActor
     public EventHandler<State, Event> eventHandler() {
         var b = newEventHandlerBuilder();
         b.forStateType(Empty.class)
-                .onEvent(Dispatched.class, (s, e) -> new Queued(new Run(e.runId(), e.spec(), e.at(), 0, 1)));
+                .onEvent(Dispatched.class, (s, e) -> new Queued(new Run(e.runId(), e.spec(), e.at(), 0, 1, 0)));
         b.forAnyState()
                 .onEvent(
                         AttemptStarted.class,
@@ -576,6 +754,9 @@ public final class RunActor
                         Resumed.class,
                         (s, e) -> s instanceof PausedRun p ? new Running(p.run(), p.osPid(), p.startedAt()) : s)
                 .onEvent(CheckpointTaken.class, (s, e) -> s)
+                .onEvent(
+                        RolledBack.class,
+                        (s, e) -> new Queued(run(s).rolledBackTo(e.checkpointAttempts(), e.attemptWasLive())))
                 .onEvent(
                         Interrupted.class,
                         (s, e) ->

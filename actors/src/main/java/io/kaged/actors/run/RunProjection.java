@@ -42,7 +42,7 @@ public final class RunProjection implements JournalProjection {
             Sql.update(
                     c,
                     "UPDATE runs SET state = 'running', attempts = ?, started_at = COALESCE(started_at, ?),"
-                            + " updated_at = ? WHERE id = ?",
+                            + " exit_code = NULL, updated_at = ? WHERE id = ?",
                     a.attempt(),
                     a.at(),
                     a.at(),
@@ -111,6 +111,19 @@ public final class RunProjection implements JournalProjection {
                     "UPDATE runs SET state = 'cancelled', ended_at = ?, updated_at = ? WHERE id = ?",
                     x.at(),
                     x.at(),
+                    id);
+        } else if (e instanceof RunActor.RolledBack r) {
+            Sql.update(
+                    c,
+                    "UPDATE transcripts SET superseded_by = ? WHERE owner_id = ? AND chunk_seq >= ?"
+                            + " AND superseded_by IS NULL",
+                    r.checkpointId(),
+                    id,
+                    r.outputFrom());
+            Sql.update(
+                    c,
+                    "UPDATE runs SET state = 'queued', exit_code = NULL, ended_at = NULL, updated_at = ? WHERE id = ?",
+                    r.at(),
                     id);
         } else if (e instanceof RunActor.Interrupted i) {
             Sql.update(

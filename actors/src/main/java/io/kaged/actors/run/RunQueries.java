@@ -108,10 +108,14 @@ public final class RunQueries {
         });
     }
 
-    /** The recorded output, in order; one stream, or both interleaved as produced when {@code stream} is null. */
-    public CompletableFuture<byte[]> output(String id, String stream) {
+    /**
+     * The recorded output, in order; one stream, or both interleaved as produced when {@code stream} is null.
+     * Output a rollback set aside is left out unless {@code withSuperseded}.
+     */
+    public CompletableFuture<byte[]> output(String id, String stream, boolean withSuperseded) {
         return store.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT data FROM transcripts WHERE owner_id = ?"
+                    + (withSuperseded ? "" : " AND superseded_by IS NULL")
                     + (stream == null ? "" : " AND stream = ?") + " ORDER BY chunk_seq")) {
                 ps.setString(1, id);
                 if (stream != null) {

@@ -15,14 +15,19 @@ abstract class RunActionCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;
 
-    @Parameters(paramLabel = "RUN", description = "The run id.")
+    @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
     String id;
 
     abstract String action();
 
+    /** The request body; none by default. */
+    Object body(io.kaged.daemon.client.DaemonClient client) {
+        return null;
+    }
+
     @Override
     public Integer call() {
-        var r = options.client().post("/v1/runs/" + id + "/" + action(), null);
+        var r = options.client().post("/v1/runs/" + id + "/" + action(), body(options.client()));
         spec.commandLine()
                 .getOut()
                 .println("Run " + id + " is " + r.get("state").asText() + ".");

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             RunPauseCommand.class,
             RunResumeCommand.class,
             RunCheckpointCommand.class,
+            RunRollbackCommand.class,
             RunCancelCommand.class
         })
 public final class RunCommand {}

@@ -59,7 +59,7 @@ class CliTest {
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.out().contains("engine          sqlite"), r.out());
         assertTrue(r.out().contains(home.resolve("kaged.db") + "  (not created yet"), r.out());
-        assertTrue(r.out().matches("(?s).*pending\\s+1 migration.*"), r.out());
+        assertTrue(r.out().matches("(?s).*pending\\s+2 migration.*"), r.out());
         assertFalse(Files.exists(home.resolve("kaged.db")));
     }
 
@@ -69,10 +69,10 @@ class CliTest {
         String url = TestDatabases.newStoreUrl(engine, home);
         Run migrate = kaged(env(url), "db", "migrate");
         assertEquals(0, migrate.exit(), migrate.all());
-        assertTrue(migrate.out().contains("schema version 1 (1 migration(s) applied now)"), migrate.out());
+        assertTrue(migrate.out().contains("schema version 2 (2 migration(s) applied now)"), migrate.out());
         Run db = kaged(env(url), "db");
         assertEquals(0, db.exit(), db.all());
-        assertTrue(db.out().contains("schema version  1"), db.out());
+        assertTrue(db.out().contains("schema version  2"), db.out());
         assertTrue(db.out().contains("pending         none"), db.out());
         assertTrue(db.out().contains("from KAGED_DATABASE_URL"), db.out());
         assertFalse(db.all().contains("test-secret"), db.out());
@@ -245,6 +245,18 @@ class CliTest {
             assertTrue(checkpoints.out().contains("pause") && checkpoints.out().contains("mid-way"), checkpoints.out());
             Run resume = kaged(env, "run", "resume", parentId);
             assertTrue(resume.out().contains("is running"), resume.all());
+            Run rollback = kaged(env, "run", "rollback", parentId);
+            assertEquals(0, rollback.exit(), rollback.all());
+            String newest =
+                    checkpoints.out().lines().reduce((a, b) -> b).orElseThrow().split(" ")[0];
+            assertTrue(
+                    rollback.out().contains("back to checkpoint " + newest)
+                            && rollback.out().contains("is queued"),
+                    rollback.out());
+            assertEquals(
+                    5,
+                    kaged(env, "run", "rollback", parentId, "no-such-checkpoint")
+                            .exit());
 
             Run cancel = kaged(env, "run", "cancel", parentId);
             assertEquals(0, cancel.exit(), cancel.all());

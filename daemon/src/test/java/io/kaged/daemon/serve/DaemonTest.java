@@ -75,7 +75,7 @@ class DaemonTest {
             HttpResponse<String> info = get(daemon, "/v1/info", token);
             assertEquals(200, info.statusCode(), info.body());
             assertTrue(info.body().contains("\"storage\":\"" + engine.name().toLowerCase() + "\""), info.body());
-            assertTrue(info.body().contains("\"schemaVersion\":\"1\""), info.body());
+            assertTrue(info.body().contains("\"schemaVersion\":\"2\""), info.body());
             assertFalse(info.body().contains("test-secret"), info.body());
 
             HttpResponse<String> missing = get(daemon, "/v2/nothing", token);

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -225,6 +226,76 @@ class RunApiTest {
         } finally {
             daemon.stop();
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void rollbackRestoresTheCheckpointsOutputRestartsTheProcessAndKeepsTheHistory(TestEngine engine) throws Exception {
+        start(engine);
+        try {
+            Path go = home.resolve("go");
+            String script = "echo one; while [ ! -f " + go + " ]; do sleep 0.02; done; echo two; sleep 600";
+            String id = dispatch(JSON.writeValueAsString(Map.of("command", List.of("/bin/sh", "-c", script))));
+            Eventually.waitFor(WAIT, "one", () -> output(id).equals("one\n"));
+            HttpResponse<String> cp = call("POST", "/v1/runs/" + id + "/checkpoints", "{\"label\":\"after one\"}");
+            assertEquals(201, cp.statusCode(), cp.body());
+            String checkpoint = JSON.readTree(cp.body()).get("id").asText();
+            Files.createFile(go);
+            Eventually.waitFor(WAIT, "two", () -> output(id).equals("one\ntwo\n"));
+            Files.delete(go);
+
+            assertEquals(400, call("POST", "/v1/runs/" + id + "/rollback", "{}").statusCode());
+            assertEquals(
+                    400,
+                    call("POST", "/v1/runs/" + id + "/rollback", "{\"checkpoint\":1}")
+                            .statusCode());
+            HttpResponse<String> unknown = call("POST", "/v1/runs/" + id + "/rollback", "{\"checkpointId\":\"nope\"}");
+            assertEquals(404, unknown.statusCode(), unknown.body());
+            assertTrue(unknown.body().contains("has no checkpoint nope"), unknown.body());
+            assertEquals(
+                    404,
+                    call("POST", "/v1/runs/nope/rollback", "{\"checkpointId\":\"" + checkpoint + "\"}")
+                            .statusCode());
+
+            HttpResponse<String> back =
+                    call("POST", "/v1/runs/" + id + "/rollback", "{\"checkpointId\":\"" + checkpoint + "\"}");
+            assertEquals(200, back.statusCode(), back.body());
+            Eventually.waitFor(
+                    WAIT,
+                    "the new attempt",
+                    () -> run(id).get("attempts").asInt() == 2 && output(id).equals("one\none\n"));
+            assertEquals("running", run(id).get("state").asText());
+            assertEquals(
+                    "one\ntwo\none\n",
+                    call("GET", "/v1/runs/" + id + "/output?superseded=include", null)
+                            .body());
+
+            assertEquals(1, auditCount(id, "run.rollback"), "one successful rollback audited");
+
+            assertEquals(200, call("POST", "/v1/runs/" + id + "/cancel", null).statusCode());
+            // the whole history, which ends with the cancel
+            String history =
+                    call("GET", "/v1/runs/" + id + "/events?from=0", null).body();
+            assertTrue(history.contains("event:CheckpointTaken") && history.contains("event:RolledBack"), history);
+            assertTrue(history.indexOf("event:RolledBack") > history.indexOf("event:CheckpointTaken"), history);
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    private long auditCount(String subject, String kind) throws Exception {
+        return io.kaged.persistence.store.StoreExtension.store(daemon.system().classicSystem())
+                .withConnection(c -> {
+                    try (var ps = c.prepareStatement(
+                            "SELECT COUNT(*) FROM audit WHERE subject = ? AND kind = ? AND outcome = 'ok'")) {
+                        ps.setString(1, subject);
+                        ps.setString(2, kind);
+                        try (var rs = ps.executeQuery()) {
+                            rs.next();
+                            return rs.getLong(1);
+                        }
+                    }
+                });
     }
 
     private String output(String id) throws Exception {

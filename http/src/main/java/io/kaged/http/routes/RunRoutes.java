@@ -116,6 +116,7 @@ public final class RunRoutes extends AllDirectives {
                                                                                 id,
                                                                                 "run.resume",
                                                                                 RunActor.Resume::new))),
+                                                        path("rollback", () -> post(() -> rollback(id))),
                                                         path(
                                                                 "checkpoints",
                                                                 () -> concat(
@@ -354,17 +355,19 @@ public final class RunRoutes extends AllDirectives {
     }
 
     private Route output(String id) {
-        return parameterOptional("stream", stream -> {
-            if (stream.isPresent()
-                    && !stream.get().equals("stdout")
-                    && !stream.get().equals("stderr")) {
-                throw new JsonBodies.BadRequest("Parameter 'stream' must be stdout or stderr.");
-            }
+        return parameterMap(params -> {
+            QueryParams.requireKnown(params, Set.of("stream", "superseded"));
+            Optional<String> stream =
+                    Optional.ofNullable(QueryParams.oneOf(params, "stream", Set.of("stdout", "stderr")));
+            boolean superseded =
+                    "include".equals(QueryParams.oneOf(params, "superseded", Set.of("include", "exclude")));
             return completeWithFuture(queries.get(id)
                     .thenCompose(v -> v.isEmpty()
                             ? CompletableFuture.completedFuture(notFound(id))
-                            : queries.output(id, stream.orElse(null)).thenApply(bytes -> HttpResponse.create()
-                                    .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, bytes)))));
+                            : queries.output(id, stream.orElse(null), superseded)
+                                    .thenApply(bytes -> HttpResponse.create()
+                                            .withEntity(HttpEntities.create(
+                                                    ContentTypes.APPLICATION_OCTET_STREAM, bytes)))));
         });
     }
 
@@ -388,6 +391,56 @@ public final class RunRoutes extends AllDirectives {
                 return queries.get(id).thenApply(view -> json(StatusCodes.OK, view.orElseThrow()));
             });
         }));
+    }
+
+    /** Body of {@code POST /v1/runs/{id}/rollback}. */
+    public record RollbackBody(String checkpointId) {}
+
+    /**
+     * {@code POST /v1/runs/{id}/rollback}: 404 for an unknown run or a checkpoint not of this run, 409 when
+     * the run cannot go back now (the actor says why), else the run as it is after the rollback.
+     */
+    private Route rollback(String id) {
+        return withSizeLimit(
+                settings.maxBodyBytes(),
+                () -> entity(Unmarshaller.entityToString(), raw -> {
+                    String checkpointId =
+                            JsonBodies.parse(raw, RollbackBody.class).checkpointId();
+                    if (checkpointId == null || checkpointId.isBlank()) {
+                        throw new JsonBodies.BadRequest(
+                                "Field 'checkpointId' is required: one of GET /v1/runs/" + id + "/checkpoints.");
+                    }
+                    return completeWithFuture(queries.get(id).thenCompose(v -> {
+                        if (v.isEmpty()) {
+                            return CompletableFuture.completedFuture(notFound(id));
+                        }
+                        return queries.checkpoints(id).thenCompose(list -> {
+                            if (list.stream().noneMatch(cp -> cp.id().equals(checkpointId))) {
+                                return CompletableFuture.completedFuture(Problem.response(
+                                        StatusCodes.NOT_FOUND,
+                                        "Run " + id + " has no checkpoint " + checkpointId + "; GET /v1/runs/" + id
+                                                + "/checkpoints lists them."));
+                            }
+                            return ask(id, r -> new RunActor.Rollback(checkpointId, r))
+                                    .thenCompose(reply -> {
+                                        if (reply.isError()) {
+                                            audit.record(
+                                                    "api",
+                                                    "run.rollback",
+                                                    id,
+                                                    "refused",
+                                                    checkpointId + ": "
+                                                            + reply.getError().getMessage());
+                                            return CompletableFuture.completedFuture(
+                                                    refused(reply.getError().getMessage()));
+                                        }
+                                        audit.record("api", "run.rollback", id, "ok", "to checkpoint " + checkpointId);
+                                        return queries.get(id)
+                                                .thenApply(view -> json(StatusCodes.OK, view.orElseThrow()));
+                                    });
+                        });
+                    }));
+                }));
     }
 
     /** Body of {@code POST /v1/runs/{id}/checkpoints}. */

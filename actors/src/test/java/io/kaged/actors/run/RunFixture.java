@@ -1,0 +1,68 @@
+package io.kaged.actors.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kaged.persistence.journal.JournalProjections;
+import io.kaged.persistence.store.StoreExtension;
+import io.kaged.persistence.testing.TestSystems;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+
+/** A run supervisor in a test actor system on a real store, with the run projection registered. */
+final class RunFixture implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    final ActorTestKit kit;
+    final ActorRef<RunSupervisor.Command> runs;
+    final RunQueries queries;
+    private final ExecutorService blocking = Executors.newCachedThreadPool();
+
+    RunFixture(String url, Path home) {
+        kit = ActorTestKit.create("runs", TestSystems.config(url, home));
+        JournalProjections.get(kit.system().classicSystem()).register(new RunProjection());
+        RunSettings settings = RunSettings.fromConfig(kit.system().settings().config());
+        runs = kit.spawn(RunSupervisor.create(
+                settings, new RunLauncher(blocking, runId -> Map.of()), blocking, Clock.systemUTC()));
+        queries = new RunQueries(StoreExtension.store(kit.system().classicSystem()));
+    }
+
+    /** Dispatches {@code argv} as run {@code id} and checks it was recorded as queued. */
+    void dispatch(String id, int retries, String... argv) {
+        RunSpec spec = new RunSpec(List.of(argv), null, Map.of(), null, null, null, null, null, retries);
+        assertEquals(
+                "queued",
+                this.<RunSummary>ask(id, r -> new RunActor.Dispatch(spec, r))
+                        .getValue()
+                        .state());
+    }
+
+    <T> StatusReply<T> ask(String id, java.util.function.Function<ActorRef<StatusReply<T>>, RunActor.Command> make) {
+        TestProbe<StatusReply<T>> probe = kit.createTestProbe();
+        runs.tell(new RunSupervisor.Deliver(id, make.apply(probe.ref())));
+        return probe.receiveMessage(WAIT);
+    }
+
+    RunView view(String id) {
+        return queries.get(id).join().orElseThrow();
+    }
+
+    String output(String id, boolean withSuperseded) {
+        return new String(queries.output(id, null, withSuperseded).join(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        kit.shutdownTestKit();
+        blocking.shutdownNow();
+    }
+}
