@@ -77,7 +77,28 @@ public final class DaemonClient {
         return q.isEmpty() ? "" : "?" + q;
     }
 
+    /** One path segment, percent-encoded: names typed by the operator go into URLs. */
+    public static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A GET whose answer is text (a diff), not JSON. */
+    public String getText(String path) {
+        return exchange("GET", path, null);
+    }
+
     private JsonNode send(String method, String path, Object body) {
+        String answer = exchange(method, path, body);
+        try {
+            return answer.isBlank() ? JSON.createObjectNode() : JSON.readTree(answer);
+        } catch (IOException e) {
+            throw new ClientException(
+                    ClientException.FAILED, "the daemon at " + base + " answered something that is not JSON");
+        }
+    }
+
+    /** The body of a successful answer; a problem answer becomes a {@link ClientException}. */
+    private String exchange(String method, String path, Object body) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
                     .timeout(Duration.ofSeconds(30))
@@ -90,11 +111,11 @@ public final class DaemonClient {
                                     : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                     .build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
             if (response.statusCode() >= 400) {
-                throw ClientException.fromProblem(response.statusCode(), json);
+                JsonNode problem = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+                throw ClientException.fromProblem(response.statusCode(), problem);
             }
-            return json;
+            return response.body();
         } catch (ConnectException e) {
             throw notRunning();
         } catch (IOException e) {

@@ -20,12 +20,14 @@ import io.kaged.http.routes.AttachTickets;
 import io.kaged.http.routes.AuditTrail;
 import io.kaged.http.routes.BearerAuth;
 import io.kaged.http.routes.InfoRoutes;
+import io.kaged.http.routes.ProjectRoutes;
 import io.kaged.http.routes.RunRoutes;
 import io.kaged.http.routes.RunTokens;
 import io.kaged.http.routes.SessionAttach;
 import io.kaged.http.routes.SessionRoutes;
 import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.journal.JournalProjections;
+import io.kaged.persistence.project.ProjectStore;
 import io.kaged.persistence.store.StorageSettings;
 import io.kaged.persistence.store.Store;
 import io.kaged.persistence.store.StoreExtension;
@@ -181,7 +183,8 @@ public final class Daemon {
                     mapper,
                     new io.kaged.persistence.journal.JournalEvents(
                             store, new io.kaged.persistence.serialization.PayloadCodec(system.classicSystem())));
-            ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info, sessionRoutes, runRoutes);
+            ProjectRoutes projectRoutes = new ProjectRoutes(new ProjectStore(store, clock), http, mapper);
+            ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info, sessionRoutes, runRoutes, projectRoutes);
             ServerBinding binding = bind(system, http, routes);
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
             apiUrl.set("http://" + http.host() + ":" + binding.localAddress().getPort());

@@ -267,4 +267,97 @@ class CliTest {
             daemon.stop();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void projectAndPromptCommandsKeepEveryVersion(TestEngine engine) throws Exception {
+        Map<String, String> env = env(TestDatabases.newStoreUrl(engine, home));
+        io.kaged.daemon.serve.Daemon daemon =
+                io.kaged.daemon.serve.Daemon.start(io.kaged.daemon.config.ConfigLoader.load(env, null), 0);
+        try {
+            env.put("KAGED_HTTP_PORT", String.valueOf(daemon.port()));
+            Run created = kaged(env, "project", "new", "agents", "--config", "{\"model\":\"m1\"}");
+            assertEquals(0, created.exit(), created.all());
+            assertEquals("Project agents created.\n", created.out());
+            assertEquals(0, kaged(env, "project", "new", "beta").exit());
+            Run dup = kaged(env, "project", "new", "agents");
+            assertEquals(4, dup.exit(), dup.all());
+            assertTrue(dup.err().contains("exists already"), dup.err());
+            Run badConfig = kaged(env, "project", "new", "gamma", "--config", "[1]");
+            assertEquals(1, badConfig.exit(), badConfig.all());
+            assertTrue(badConfig.err().contains("'config' must be a JSON object"), badConfig.err());
+            assertEquals(
+                    2,
+                    kaged(env, "project", "new", "gamma", "--config", "{nope").exit());
+
+            Run ls = kaged(env, "project", "ls");
+            assertEquals(0, ls.exit(), ls.all());
+            assertTrue(ls.out().startsWith("NAME"), ls.out());
+            assertTrue(ls.out().indexOf("agents") < ls.out().indexOf("beta"), ls.out());
+            assertTrue(kaged(env, "project", "ls", "--json").out().contains("\"model\" : \"m1\""));
+
+            Path v1 = home.resolve("review-v1.txt");
+            Files.writeString(v1, "Review the code.\nBe brief.\n");
+            Run set1 = kaged(env, "prompt", "set", "agents", "review", "--file", v1.toString(), "--author", "alice");
+            assertEquals(0, set1.exit(), set1.all());
+            assertTrue(set1.out().contains("is now version 1"), set1.out());
+            Run set2 = kaged(env, "prompt", "set", "agents", "review", "--text", "Review the code.\nBe kind.\n");
+            assertTrue(set2.out().contains("is now version 2"), set2.all());
+            assertEquals(2, kaged(env, "prompt", "set", "agents", "review").exit(), "--file or --text is required");
+            assertEquals(
+                    2,
+                    kaged(env, "prompt", "set", "agents", "review", "--text", "a", "--file", v1.toString())
+                            .exit(),
+                    "--file and --text exclude each other");
+
+            assertEquals(
+                    "Review the code.\nBe kind.\n",
+                    kaged(env, "prompt", "show", "agents", "review").out());
+            assertEquals(
+                    "Review the code.\nBe brief.\n",
+                    kaged(env, "prompt", "show", "agents", "review", "--version", "1")
+                            .out());
+            Run versions = kaged(env, "prompt", "versions", "agents", "review");
+            assertEquals(0, versions.exit(), versions.all());
+            assertTrue(versions.out().startsWith("VERSION"), versions.out());
+            assertTrue(versions.out().contains("alice"), versions.out());
+            assertEquals(3, versions.out().lines().count(), versions.out());
+            assertTrue(kaged(env, "prompt", "versions", "agents", "review", "--json")
+                    .out()
+                    .contains("\"version\" : 2"));
+            Run diff = kaged(env, "prompt", "diff", "agents", "review", "1", "2");
+            assertEquals(0, diff.exit(), diff.all());
+            assertEquals(
+                    "--- agents/review@1\n+++ agents/review@2\n@@ -1,2 +1,2 @@\n Review the code.\n-Be brief.\n+Be kind.\n",
+                    diff.out());
+
+            Run show = kaged(env, "project", "show", "agents");
+            assertEquals(0, show.exit(), show.all());
+            assertTrue(show.out().contains("\"model\" : \"m1\""), show.out());
+            assertTrue(
+                    show.out().matches("(?s).*review\\s+2\\s+" + System.getProperty("user.name") + ".*"), show.out());
+
+            assertEquals(5, kaged(env, "project", "show", "nope").exit());
+            assertEquals(5, kaged(env, "prompt", "show", "agents", "nope").exit());
+            assertEquals(
+                    5,
+                    kaged(env, "prompt", "show", "agents", "review", "--version", "9")
+                            .exit());
+            assertEquals(
+                    5,
+                    kaged(env, "prompt", "set", "nope", "review", "--text", "x").exit());
+            Run missingFile = kaged(
+                    env,
+                    "prompt",
+                    "set",
+                    "agents",
+                    "review",
+                    "--file",
+                    home.resolve("none").toString());
+            assertEquals(1, missingFile.exit(), missingFile.all());
+            assertTrue(missingFile.err().contains("cannot read"), missingFile.err());
+        } finally {
+            daemon.stop();
+        }
+    }
 }

@@ -10,12 +10,14 @@ public final class ApiRoutes extends AllDirectives {
     private final InfoRoutes info;
     private final SessionRoutes sessions;
     private final RunRoutes runs;
+    private final ProjectRoutes projects;
 
-    public ApiRoutes(BearerAuth auth, InfoRoutes info, SessionRoutes sessions, RunRoutes runs) {
+    public ApiRoutes(BearerAuth auth, InfoRoutes info, SessionRoutes sessions, RunRoutes runs, ProjectRoutes projects) {
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
         this.runs = runs;
+        this.projects = projects;
     }
 
     public Route route() {
@@ -29,6 +31,7 @@ public final class ApiRoutes extends AllDirectives {
                                         info.health(),
                                         sessions.route(auth),
                                         auth.scoped(runs::route),
+                                        auth.authenticated(projects::route),
                                         auth.authenticated(info::info)))));
     }
 }
