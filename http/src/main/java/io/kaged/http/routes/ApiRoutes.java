@@ -10,12 +10,22 @@ public final class ApiRoutes extends AllDirectives {
     private final InfoRoutes info;
     private final SessionRoutes sessions;
     private final RunRoutes runs;
+    private final AuditRoutes audit;
+    private final StatsRoutes stats;
 
-    public ApiRoutes(BearerAuth auth, InfoRoutes info, SessionRoutes sessions, RunRoutes runs) {
+    public ApiRoutes(
+            BearerAuth auth,
+            InfoRoutes info,
+            SessionRoutes sessions,
+            RunRoutes runs,
+            AuditRoutes audit,
+            StatsRoutes stats) {
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
         this.runs = runs;
+        this.audit = audit;
+        this.stats = stats;
     }
 
     public Route route() {
@@ -29,6 +39,6 @@ public final class ApiRoutes extends AllDirectives {
                                         info.health(),
                                         sessions.route(auth),
                                         auth.scoped(runs::route),
-                                        auth.authenticated(info::info)))));
+                                        auth.authenticated(() -> concat(info.info(), audit.route(), stats.route()))))));
     }
 }
