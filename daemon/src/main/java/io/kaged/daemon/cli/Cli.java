@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             SessionCommand.class,
             RunCommand.class,
+            AuditCommand.class,
+            StatsCommand.class,
             TokenCommand.class,
             DbCommand.class,
             BackupCommand.class,
