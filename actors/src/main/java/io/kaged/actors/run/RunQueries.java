@@ -3,6 +3,8 @@ package io.kaged.actors.run;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.Sql;
+import io.kaged.actors.query.ListQuery;
+import io.kaged.actors.query.Page;
 import io.kaged.persistence.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.sql.PreparedStatement;
@@ -29,31 +31,19 @@ public final class RunQueries {
         this.store = store;
     }
 
-    public CompletableFuture<List<RunView>> list(RunFilter f) {
+    public CompletableFuture<Page<RunView>> list(RunFilter f) {
         return store.read(c -> {
-            StringBuilder sql = new StringBuilder(SELECT + " WHERE 1 = 1");
-            List<Object> args = new ArrayList<>();
-            Sql.where(sql, args, " AND r.state = ?", f.state());
-            Sql.where(sql, args, " AND r.project = ?", f.project());
-            Sql.where(sql, args, " AND r.parent_id = ?", f.parentId());
-            Sql.where(sql, args, " AND r.created_at > ?", f.createdAfter());
-            Sql.where(sql, args, " AND r.created_at < ?", f.createdBefore());
-            Sql.where(sql, args, " AND r.id > ?", f.after());
-            sql.append(" ORDER BY r.id LIMIT ? OFFSET ?");
-            args.add(f.limit());
-            args.add(f.offset());
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setObject(i + 1, args.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<RunView> views = new ArrayList<>();
-                    while (rs.next()) {
-                        views.add(view(rs));
-                    }
-                    return views;
-                }
-            }
+            ListQuery q = new ListQuery(SELECT, "r.id")
+                    .where(" AND r.state = ?", f.state())
+                    .where(" AND r.project = ?", f.project())
+                    .where(" AND r.parent_id = ?", f.parentId())
+                    .where(" AND r.exit_code = ?", f.exitCode())
+                    .where(" AND r.command_name = ?", f.command())
+                    .where(" AND r.created_at >= ?", f.createdAfter())
+                    .where(" AND r.created_at < ?", f.createdBefore());
+            return f.outputContains() == null
+                    ? q.page(c, f.paging(), RunQueries::view, RunView::id)
+                    : q.searchPage(c, f.paging(), RunQueries::view, RunView::id, f.outputContains());
         });
     }
 

@@ -3,6 +3,8 @@ package io.kaged.actors.session;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.Sql;
+import io.kaged.actors.query.ListQuery;
+import io.kaged.actors.query.Page;
 import io.kaged.persistence.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
@@ -28,30 +30,16 @@ public final class SessionQueries {
         this.store = store;
     }
 
-    public CompletableFuture<List<SessionView>> list(SessionFilter f) {
+    public CompletableFuture<Page<SessionView>> list(SessionFilter f) {
         return store.read(c -> {
-            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM sessions WHERE 1 = 1");
-            List<Object> args = new ArrayList<>();
-            Sql.where(sql, args, " AND state = ?", f.state());
-            Sql.where(sql, args, " AND project = ?", f.project());
-            Sql.where(sql, args, " AND created_at > ?", f.createdAfter());
-            Sql.where(sql, args, " AND id > ?", f.after());
-            Sql.where(sql, args, " AND created_at < ?", f.createdBefore());
-            sql.append(" ORDER BY id LIMIT ? OFFSET ?");
-            args.add(f.limit());
-            args.add(f.offset());
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setObject(i + 1, args.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<SessionView> views = new ArrayList<>();
-                    while (rs.next()) {
-                        views.add(view(rs));
-                    }
-                    return views;
-                }
-            }
+            ListQuery q = new ListQuery("SELECT " + COLUMNS + " FROM sessions", "id")
+                    .where(" AND state = ?", f.state())
+                    .where(" AND project = ?", f.project())
+                    .where(" AND created_at >= ?", f.createdAfter())
+                    .where(" AND created_at < ?", f.createdBefore());
+            return f.transcriptContains() == null
+                    ? q.page(c, f.paging(), SessionQueries::view, SessionView::id)
+                    : q.searchPage(c, f.paging(), SessionQueries::view, SessionView::id, f.transcriptContains());
         });
     }
 

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ProjectCommand.class,
             PromptCommand.class,
+            AuditCommand.class,
+            StatsCommand.class,
             TokenCommand.class,
             DbCommand.class,
             BackupCommand.class,

@@ -23,8 +23,7 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         DaemonClient client = options.client();
         JsonNode info = client.get("/v1/info");
-        JsonNode running = client.get("/v1/sessions?state=running&limit=1000").get("items");
-        JsonNode paused = client.get("/v1/sessions?state=paused&limit=1000").get("items");
+        JsonNode sessions = client.get("/v1/stats").get("sessions").get("byState");
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 "daemon          running at %s (kaged %s, %s mode, up %d s)%n",
@@ -37,7 +36,9 @@ public final class StatusCommand implements Callable<Integer> {
                 info.get("storageUrl").asText(),
                 info.get("storage").asText(),
                 info.get("schemaVersion").asText());
-        out.printf("sessions        %d running, %d paused%n", running.size(), paused.size());
+        out.printf(
+                "sessions        %d running, %d paused%n",
+                sessions.path("running").asLong(0), sessions.path("paused").asLong(0));
         return 0;
     }
 }

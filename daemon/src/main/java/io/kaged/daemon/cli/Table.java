@@ -22,6 +22,11 @@ final class Table {
         return this;
     }
 
+    /** An API time (2026-11-22T10:00:00.123Z) as a table shows it: 2026-11-22 10:00:00Z. */
+    static String time(String iso) {
+        return iso == null ? "-" : iso.replace('T', ' ').replaceFirst("\\.\\d+Z$", "Z");
+    }
+
     void print(PrintWriter out) {
         int cols = rows.get(0).length;
         int[] width = new int[cols];

@@ -1,6 +1,7 @@
 package io.kaged.daemon.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.audit.AuditQueries;
 import io.kaged.actors.process.PtyLauncher;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.Signals;
@@ -13,10 +14,12 @@ import io.kaged.actors.session.SessionProjection;
 import io.kaged.actors.session.SessionQueries;
 import io.kaged.actors.session.SessionSettings;
 import io.kaged.actors.session.SessionSupervisor;
+import io.kaged.actors.stats.StatsQueries;
 import io.kaged.daemon.config.LoadedConfig;
 import io.kaged.http.HttpSettings;
 import io.kaged.http.routes.ApiRoutes;
 import io.kaged.http.routes.AttachTickets;
+import io.kaged.http.routes.AuditRoutes;
 import io.kaged.http.routes.AuditTrail;
 import io.kaged.http.routes.BearerAuth;
 import io.kaged.http.routes.InfoRoutes;
@@ -25,6 +28,7 @@ import io.kaged.http.routes.RunRoutes;
 import io.kaged.http.routes.RunTokens;
 import io.kaged.http.routes.SessionAttach;
 import io.kaged.http.routes.SessionRoutes;
+import io.kaged.http.routes.StatsRoutes;
 import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.journal.JournalProjections;
 import io.kaged.persistence.project.ProjectStore;
@@ -184,7 +188,14 @@ public final class Daemon {
                     new io.kaged.persistence.journal.JournalEvents(
                             store, new io.kaged.persistence.serialization.PayloadCodec(system.classicSystem())));
             ProjectRoutes projectRoutes = new ProjectRoutes(new ProjectStore(store, clock), http, mapper);
-            ApiRoutes routes = new ApiRoutes(new BearerAuth(token), info, sessionRoutes, runRoutes, projectRoutes);
+            ApiRoutes routes = new ApiRoutes(
+                    new BearerAuth(token),
+                    info,
+                    sessionRoutes,
+                    runRoutes,
+                    projectRoutes,
+                    new AuditRoutes(new AuditQueries(store), mapper),
+                    new StatsRoutes(new StatsQueries(store), mapper));
             ServerBinding binding = bind(system, http, routes);
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
             apiUrl.set("http://" + http.host() + ":" + binding.localAddress().getPort());

@@ -24,6 +24,12 @@ import picocli.CommandLine;
 /** Runs the real {@code kaged} command line in-process against a temporary KAGED_HOME. */
 class CliTest {
 
+    /** Every migration in the jar, and the schema version they lead to. */
+    private static final java.util.List<io.kaged.persistence.store.Migrations.Step> BUNDLED =
+            io.kaged.persistence.store.Migrations.ofNewStore().pending();
+
+    private static final String LATEST = BUNDLED.get(BUNDLED.size() - 1).version();
+
     @TempDir
     Path home;
 
@@ -59,7 +65,7 @@ class CliTest {
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.out().contains("engine          sqlite"), r.out());
         assertTrue(r.out().contains(home.resolve("kaged.db") + "  (not created yet"), r.out());
-        assertTrue(r.out().matches("(?s).*pending\\s+2 migration.*"), r.out());
+        assertTrue(r.out().matches("(?s).*pending\\s+" + BUNDLED.size() + " migration.*"), r.out());
         assertFalse(Files.exists(home.resolve("kaged.db")));
     }
 
@@ -69,10 +75,13 @@ class CliTest {
         String url = TestDatabases.newStoreUrl(engine, home);
         Run migrate = kaged(env(url), "db", "migrate");
         assertEquals(0, migrate.exit(), migrate.all());
-        assertTrue(migrate.out().contains("schema version 2 (2 migration(s) applied now)"), migrate.out());
+        assertTrue(
+                migrate.out()
+                        .contains("schema version " + LATEST + " (" + BUNDLED.size() + " migration(s) applied now)"),
+                migrate.out());
         Run db = kaged(env(url), "db");
         assertEquals(0, db.exit(), db.all());
-        assertTrue(db.out().contains("schema version  2"), db.out());
+        assertTrue(db.out().contains("schema version  " + LATEST), db.out());
         assertTrue(db.out().contains("pending         none"), db.out());
         assertTrue(db.out().contains("from KAGED_DATABASE_URL"), db.out());
         assertFalse(db.all().contains("test-secret"), db.out());
@@ -356,6 +365,95 @@ class CliTest {
                     home.resolve("none").toString());
             assertEquals(1, missingFile.exit(), missingFile.all());
             assertTrue(missingFile.err().contains("cannot read"), missingFile.err());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void queryCommandsFilterPageSearchAuditAndCount(TestEngine engine) throws Exception {
+        Map<String, String> env = env(TestDatabases.newStoreUrl(engine, home));
+        io.kaged.daemon.serve.Daemon daemon =
+                io.kaged.daemon.serve.Daemon.start(io.kaged.daemon.config.ConfigLoader.load(env, null), 0);
+        try {
+            env.put("KAGED_HTTP_PORT", String.valueOf(daemon.port()));
+            Run failed = kaged(
+                    env, "run", "start", "--project", "p1", "--wait", "--", "/bin/sh", "-c", "echo cli-needle; exit 3");
+            assertEquals(3, failed.exit(), failed.all());
+            String failedId = failed.out().trim();
+            Run ok = kaged(env, "run", "start", "--wait", "--", "true");
+            assertEquals(0, ok.exit(), ok.all());
+            String okId = ok.out().trim();
+
+            Run byExit = kaged(env, "run", "ls", "--exit-code", "3");
+            assertEquals(0, byExit.exit(), byExit.all());
+            assertTrue(byExit.out().contains(failedId) && !byExit.out().contains(okId), byExit.out());
+            Run byCommand = kaged(env, "run", "ls", "--command", "true", "--json");
+            com.fasterxml.jackson.databind.JsonNode page =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(byCommand.out());
+            assertEquals(1, page.get("items").size(), byCommand.out());
+            assertEquals(okId, page.get("items").get(0).get("id").asText());
+            assertTrue(page.get("next").isNull());
+            Run search = kaged(env, "run", "ls", "--output-contains", "cli-needle");
+            assertTrue(search.out().lines().findFirst().orElse("").contains("MATCH"), search.out());
+            assertTrue(search.out().contains(failedId) && !search.out().contains(okId), search.out());
+            assertTrue(search.out().contains("cli-needle"), search.out());
+            assertTrue(kaged(env, "run", "ls", "--since", "1h").out().contains(okId));
+            Run old = kaged(env, "run", "ls", "--until", "2000-01-01");
+            assertEquals(1, old.out().lines().count(), "only the header: " + old.out());
+
+            Run firstPage = kaged(env, "run", "ls", "--limit", "1");
+            assertTrue(firstPage.out().contains(failedId) && !firstPage.out().contains(okId), firstPage.out());
+            assertTrue(firstPage.err().contains("More: add --after " + failedId), firstPage.err());
+            Run secondPage = kaged(env, "run", "ls", "--limit", "1", "--after", failedId);
+            assertTrue(secondPage.out().contains(okId), secondPage.out());
+            assertEquals("", secondPage.err(), "the last page has no next");
+            Run newest = kaged(env, "run", "ls", "--order", "desc", "--limit", "1");
+            assertTrue(newest.out().contains(okId), newest.out());
+
+            Run badTime = kaged(env, "run", "ls", "--since", "yesterday");
+            assertEquals(2, badTime.exit(), badTime.all());
+            assertTrue(badTime.err().contains("is not a time"), badTime.err());
+
+            Run audit = kaged(env, "audit", "--kind", "run.*", "--subject", failedId);
+            assertEquals(0, audit.exit(), audit.all());
+            java.util.List<String> lines = audit.out().lines().toList();
+            assertTrue(lines.get(0).matches("AT +KIND +SUBJECT +OUTCOME +ACTOR +DETAIL"), audit.out());
+            assertEquals(2, lines.size(), audit.out());
+            assertTrue(lines.get(1).contains("run.dispatch") && lines.get(1).contains(failedId), audit.out());
+            Run auditJson = kaged(env, "audit", "--json", "--limit", "1", "--since", "1h");
+            assertEquals(
+                    1,
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(auditJson.out())
+                            .get("items")
+                            .size(),
+                    auditJson.out());
+            Run badKind = kaged(env, "audit", "--kind", "Run Dispatch");
+            assertEquals(1, badKind.exit(), badKind.all());
+            assertTrue(badKind.err().contains("'kind'"), badKind.err());
+
+            Run stats = kaged(env, "stats");
+            assertEquals(0, stats.exit(), stats.all());
+            assertTrue(stats.out().matches("(?s).*runs +2 \\(failed 1, succeeded 1\\).*"), stats.out());
+            assertTrue(stats.out().matches("(?s).*exit codes +0: 1, 3: 1.*"), stats.out());
+            assertTrue(stats.out().matches("(?s).*success +50\\.0%.*"), stats.out());
+            Run p1 = kaged(env, "stats", "--project", "p1", "--json");
+            com.fasterxml.jackson.databind.JsonNode p1Stats =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(p1.out());
+            assertEquals(1, p1Stats.get("runs").get("total").asInt(), p1.out());
+            Run byProject = kaged(env, "stats", "--by-project");
+            assertTrue(
+                    byProject
+                            .out()
+                            .matches("(?s).*PROJECT +SESSIONS +RUNS +FAILED +SUCCESS +EVENTS +SNAPSHOTS\\n"
+                                    + "p1 +0 +1 +1 +0\\.0% .*"),
+                    byProject.out());
+
+            Run sessions = kaged(env, "session", "ls", "--since", "1h", "--json");
+            assertEquals(0, sessions.exit(), sessions.all());
+            assertTrue(sessions.out().contains("\"items\" : [ ]"), sessions.out());
         } finally {
             daemon.stop();
         }

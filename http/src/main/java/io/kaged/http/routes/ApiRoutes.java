@@ -11,13 +11,24 @@ public final class ApiRoutes extends AllDirectives {
     private final SessionRoutes sessions;
     private final RunRoutes runs;
     private final ProjectRoutes projects;
+    private final AuditRoutes audit;
+    private final StatsRoutes stats;
 
-    public ApiRoutes(BearerAuth auth, InfoRoutes info, SessionRoutes sessions, RunRoutes runs, ProjectRoutes projects) {
+    public ApiRoutes(
+            BearerAuth auth,
+            InfoRoutes info,
+            SessionRoutes sessions,
+            RunRoutes runs,
+            ProjectRoutes projects,
+            AuditRoutes audit,
+            StatsRoutes stats) {
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
         this.runs = runs;
         this.projects = projects;
+        this.audit = audit;
+        this.stats = stats;
     }
 
     public Route route() {
@@ -32,6 +43,6 @@ public final class ApiRoutes extends AllDirectives {
                                         sessions.route(auth),
                                         auth.scoped(runs::route),
                                         auth.authenticated(projects::route),
-                                        auth.authenticated(info::info)))));
+                                        auth.authenticated(() -> concat(info.info(), audit.route(), stats.route()))))));
     }
 }

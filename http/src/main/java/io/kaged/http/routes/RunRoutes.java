@@ -1,6 +1,7 @@
 package io.kaged.http.routes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.query.QuerySettings;
 import io.kaged.actors.run.RunActor;
 import io.kaged.actors.run.RunFilter;
 import io.kaged.actors.run.RunQueries;
@@ -56,8 +57,6 @@ public final class RunRoutes extends AllDirectives {
             Long timeoutMs,
             Integer retries) {}
 
-    private static final Set<String> STATES =
-            Set.of("queued", "running", "paused", "succeeded", "failed", "cancelled", "timed-out", "interrupted");
     private static final long MAX_TIMEOUT_MS = 7L * 24 * 3600 * 1000;
 
     private final ActorSystem<?> system;
@@ -67,6 +66,7 @@ public final class RunRoutes extends AllDirectives {
     private final HttpSettings settings;
     private final ObjectMapper mapper;
     private final JournalEvents journal;
+    private final ListFilters filters;
 
     public RunRoutes(
             ActorSystem<?> system,
@@ -83,6 +83,8 @@ public final class RunRoutes extends AllDirectives {
         this.settings = settings;
         this.mapper = mapper;
         this.journal = journal;
+        this.filters =
+                new ListFilters(QuerySettings.fromConfig(system.settings().config()));
     }
 
     /**
@@ -330,22 +332,8 @@ public final class RunRoutes extends AllDirectives {
             if (scope.isPresent() && !scope.get().equals(params.getOrDefault("parentId", scope.get()))) {
                 return complete(forbidden("list runs other than its own children"));
             }
-            Set<String> known =
-                    Set.of("state", "project", "parentId", "createdAfter", "createdBefore", "after", "limit", "offset");
-            QueryParams.requireKnown(params, known);
-            String state = QueryParams.oneOf(params, "state", STATES);
-            RunFilter filter = new RunFilter(
-                    state,
-                    params.get("project"),
-                    scope.orElse(params.get("parentId")),
-                    QueryParams.time(params, "createdAfter"),
-                    QueryParams.time(params, "createdBefore"),
-                    params.get("after"),
-                    QueryParams.intParam(params, "limit", 100, 1, 1000),
-                    QueryParams.intParam(params, "offset", 0, 0, Integer.MAX_VALUE));
-            return completeWithFuture(queries.list(filter)
-                    .thenApply(items ->
-                            json(StatusCodes.OK, new SessionRoutes.Page<>(items, filter.limit(), filter.offset()))));
+            RunFilter filter = filters.runs(params, scope);
+            return completeWithFuture(queries.list(filter).thenApply(page -> json(StatusCodes.OK, page)));
         });
     }
 

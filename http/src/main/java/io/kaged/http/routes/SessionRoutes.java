@@ -1,9 +1,9 @@
 package io.kaged.http.routes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.query.QuerySettings;
 import io.kaged.actors.session.RestartPolicy;
 import io.kaged.actors.session.SessionActor;
-import io.kaged.actors.session.SessionFilter;
 import io.kaged.actors.session.SessionQueries;
 import io.kaged.actors.session.SessionSpec;
 import io.kaged.actors.session.SessionSupervisor;
@@ -56,10 +56,6 @@ public final class SessionRoutes extends AllDirectives {
 
     public record ResizeBody(Integer cols, Integer rows) {}
 
-    public record Page<T>(List<T> items, int limit, int offset) {}
-
-    private static final Set<String> STATES =
-            Set.of("starting", "running", "paused", "exited", "closed", "interrupted");
     private static final Set<String> LIVE = Set.of("starting", "running", "paused");
     private static final String ACTOR = "api";
 
@@ -72,6 +68,7 @@ public final class SessionRoutes extends AllDirectives {
     private final SessionAttach attach;
     private final io.kaged.persistence.audit.AuditLog auditLog;
     private final java.util.function.LongConsumer killer;
+    private final ListFilters filters;
 
     public SessionRoutes(
             ActorSystem<?> system,
@@ -92,6 +89,8 @@ public final class SessionRoutes extends AllDirectives {
         this.attach = attach;
         this.auditLog = auditLog;
         this.killer = killer;
+        this.filters =
+                new ListFilters(QuerySettings.fromConfig(system.settings().config()));
     }
 
     public Route route(BearerAuth auth) {
@@ -190,27 +189,8 @@ public final class SessionRoutes extends AllDirectives {
     }
 
     private Route list() {
-        return parameterMap(params -> {
-            SessionFilter filter = filter(params);
-            return completeWithFuture(queries.list(filter)
-                    .thenApply(items -> json(StatusCodes.OK, new Page<>(items, filter.limit(), filter.offset()))));
-        });
-    }
-
-    static SessionFilter filter(Map<String, String> params) {
-        Set<String> known = Set.of("state", "project", "createdAfter", "createdBefore", "after", "limit", "offset");
-        QueryParams.requireKnown(params, known);
-        String state = QueryParams.oneOf(params, "state", STATES);
-        int limit = QueryParams.intParam(params, "limit", 100, 1, 1000);
-        int offset = QueryParams.intParam(params, "offset", 0, 0, Integer.MAX_VALUE);
-        return new SessionFilter(
-                state,
-                params.get("project"),
-                QueryParams.time(params, "createdAfter"),
-                QueryParams.time(params, "createdBefore"),
-                params.get("after"),
-                limit,
-                offset);
+        return parameterMap(params -> completeWithFuture(
+                queries.list(filters.sessions(params)).thenApply(page -> json(StatusCodes.OK, page))));
     }
 
     private Route getOne(String id) {
