@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +38,7 @@ public final class SessionBench {
     private final Path work;
     private final int catMegabytes;
     private final int sessions;
-    private Process daemon;
-    private int port;
-    private String token;
+    private BenchDaemon daemon;
 
     private SessionBench(Path work, int catMegabytes, int sessions) {
         this.work = work;
@@ -68,14 +64,17 @@ public final class SessionBench {
         try {
             bench.run();
         } finally {
-            bench.stopDaemon();
+            if (bench.daemon != null) {
+                bench.daemon.close();
+            }
         }
     }
 
     private void run() throws Exception {
         List<Long> starts = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            long ms = startDaemon(work.resolve("home-" + i));
+            daemon = BenchDaemon.start(work.resolve("home-" + i), work.resolve("daemon-home-" + i + ".log"), Map.of());
+            long ms = daemon.startMillis();
             starts.add(ms);
             System.out.printf(
                     Locale.ROOT,
@@ -84,11 +83,11 @@ public final class SessionBench {
                     ms,
                     i == 0 ? " (fresh store: includes migration)" : "");
             if (i < 2) {
-                stopDaemon();
+                daemon.close();
             }
         }
         Thread.sleep(5000);
-        long idle = rssKb();
+        long idle = daemon.rssKb();
         System.out.printf(Locale.ROOT, "daemon RSS idle: %.1f MiB%n", idle / 1024.0);
 
         List<String> ids = new ArrayList<>();
@@ -99,7 +98,7 @@ public final class SessionBench {
             waitFor(id, "running");
         }
         Thread.sleep(5000);
-        long busy = rssKb();
+        long busy = daemon.rssKb();
         System.out.printf(
                 Locale.ROOT,
                 "daemon RSS with %d live sessions: %.1f MiB (%.0f KiB per session)%n",
@@ -107,7 +106,7 @@ public final class SessionBench {
                 busy / 1024.0,
                 (busy - idle) / (double) sessions);
         for (String id : ids) {
-            call("DELETE", "/v1/sessions/" + id + "?purge=true", null);
+            daemon.call("DELETE", "/v1/sessions/" + id + "?purge=true", null);
         }
 
         Path big = bigFile(catMegabytes);
@@ -149,83 +148,15 @@ public final class SessionBench {
                 attach.get(attach.size() / 2));
     }
 
-    private long startDaemon(Path home) throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        // The daemon as operators start it: bin/kaged serve (which execs java on the fat jar).
-        ProcessBuilder pb = new ProcessBuilder(
-                        System.getProperty("kaged.launcher", "bin/kaged"), "serve", "--port", String.valueOf(port))
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        work.resolve("daemon-" + home.getFileName() + ".log").toFile());
-        pb.environment().put("KAGED_HOME", home.toString());
-        pb.environment().remove("KAGED_DATABASE_URL");
-        long t0 = System.nanoTime();
-        daemon = pb.start();
-        while (true) {
-            try {
-                HttpResponse<String> r = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/health"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (!daemon.isAlive()) {
-                throw new IllegalStateException("the daemon exited; see " + work);
-            }
-            Thread.sleep(5);
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        token = Files.readString(home.resolve("auth-token")).trim();
-        return ms;
-    }
-
-    private void stopDaemon() throws InterruptedException {
-        if (daemon != null && daemon.isAlive()) {
-            daemon.destroy();
-            daemon.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + daemon.pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS for the daemon");
-    }
-
-    private JsonNode call(String method, String path, Object body) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token)
-                .method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build();
-        HttpResponse<String> resp = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
-        if (resp.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " -> " + resp.statusCode() + " " + resp.body());
-        }
-        return JSON.readTree(resp.body());
-    }
-
     private String create(List<String> command, String name) throws Exception {
-        return call("POST", "/v1/sessions", Map.of("command", command, "name", name))
+        return daemon.call("POST", "/v1/sessions", Map.of("command", command, "name", name))
                 .get("id")
                 .asText();
     }
 
     private JsonNode waitFor(String id, String state) throws Exception {
         while (true) {
-            JsonNode s = call("GET", "/v1/sessions/" + id, null);
+            JsonNode s = daemon.call("GET", "/v1/sessions/" + id, null);
             if (s.get("state").asText().equals(state)) {
                 return s;
             }
@@ -295,7 +226,7 @@ public final class SessionBench {
         while (kept != previous || kept < 500_000) {
             previous = kept;
             Thread.sleep(1000);
-            kept = call("GET", "/v1/sessions/" + id, null)
+            kept = daemon.call("GET", "/v1/sessions/" + id, null)
                     .get("transcriptBytes")
                     .asLong();
         }
@@ -307,9 +238,10 @@ public final class SessionBench {
             long target = kept;
             long t0 = System.nanoTime();
             WebSocket ws = HTTP.newWebSocketBuilder()
-                    .header("Authorization", "Bearer " + token)
+                    .header("Authorization", "Bearer " + daemon.token())
                     .buildAsync(
-                            URI.create("ws://127.0.0.1:" + port + "/v1/sessions/" + id + "/attach?readOnly=true"),
+                            URI.create(
+                                    "ws://127.0.0.1:" + daemon.port() + "/v1/sessions/" + id + "/attach?readOnly=true"),
                             new WebSocket.Listener() {
                                 @Override
                                 public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
@@ -330,7 +262,7 @@ public final class SessionBench {
             times.add(TimeUnit.NANOSECONDS.toMillis(end - t0));
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "bench").join();
         }
-        call("DELETE", "/v1/sessions/" + id + "?purge=true", null);
+        daemon.call("DELETE", "/v1/sessions/" + id + "?purge=true", null);
         return times;
     }
 }

@@ -103,6 +103,16 @@ public final class RunActor
         INSTANCE
     }
 
+    /** Nothing arrived for {@code kaged.runs.passivate-after}. */
+    private enum Idle implements Command {
+        INSTANCE
+    }
+
+    /** From the supervisor, after this run asked to be passivated: stop now if still idle and finished. */
+    enum Stop implements Command {
+        INSTANCE
+    }
+
     // ---- events ---------------------------------------------------------------------------------
 
     public sealed interface Event extends KagedSerializable {}
@@ -230,6 +240,7 @@ public final class RunActor
     private final Executor blocking;
     private final SerialExecutor signals;
     private final Clock clock;
+    private final ActorRef<RunSupervisor.Command> supervisor;
     private final Map<String, ByteArrayOutputStream> unrecorded = new LinkedHashMap<>();
     private RunLauncher.Handle process;
     /** An exit that arrived before the attempt's start was recorded (a process that ends at once). */
@@ -245,6 +256,8 @@ public final class RunActor
     private boolean relaunchOnExit;
     /** Output of attempts up to this number arrives after a rollback set them aside: it is dropped. */
     private int staleUpTo;
+    /** A rollback is loading its checkpoint; its reply is still owed. */
+    private boolean rollbackLoading;
 
     private RunActor(
             ActorContext<Command> context,
@@ -253,7 +266,8 @@ public final class RunActor
             RunSettings settings,
             RunLauncher launcher,
             Executor blocking,
-            Clock clock) {
+            Clock clock,
+            ActorRef<RunSupervisor.Command> supervisor) {
         super(persistenceId(runId));
         this.context = context;
         this.timers = timers;
@@ -263,12 +277,20 @@ public final class RunActor
         this.blocking = blocking;
         this.signals = new SerialExecutor(blocking);
         this.clock = clock;
+        this.supervisor = supervisor;
+        context.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
     }
 
+    /** @param supervisor asked to passivate this actor once the run has finished and gone idle */
     public static Behavior<Command> create(
-            String runId, RunSettings settings, RunLauncher launcher, Executor blocking, Clock clock) {
-        return Behaviors.setup(ctx ->
-                Behaviors.withTimers(timers -> new RunActor(ctx, timers, runId, settings, launcher, blocking, clock)));
+            String runId,
+            RunSettings settings,
+            RunLauncher launcher,
+            Executor blocking,
+            Clock clock,
+            ActorRef<RunSupervisor.Command> supervisor) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(
+                timers -> new RunActor(ctx, timers, runId, settings, launcher, blocking, clock, supervisor)));
     }
 
     @Override
@@ -316,6 +338,11 @@ public final class RunActor
                 .onCommand(Dispatch.class, this::dispatch)
                 .onCommand(Cancel.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
                 .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
+                .onCommand(Idle.class, (s, c) -> {
+                    supervisor.tell(new RunSupervisor.Passivate(runId));
+                    return Effect().noReply();
+                })
+                .onCommand(Stop.class, (s, c) -> Effect().stop().thenNoReply())
                 .onAnyCommand((s, c) -> Effect().noReply());
         b.forStateType(Queued.class)
                 .onCommand(StartNext.class, (s, c) -> {
@@ -345,7 +372,14 @@ public final class RunActor
                     return Effect().noReply();
                 })
                 .onCommand(Cancel.class, (s, c) -> Effect()
-                        .reply(c.replyTo(), StatusReply.error("run has already finished (" + s.outcome() + ")")));
+                        .reply(c.replyTo(), StatusReply.error("run has already finished (" + s.outcome() + ")")))
+                .onCommand(Idle.class, (s, c) -> {
+                    if (quiescent()) {
+                        supervisor.tell(new RunSupervisor.Passivate(runId));
+                    }
+                    return Effect().noReply();
+                })
+                .onCommand(Stop.class, (s, c) -> quiescent() ? Effect().stop().thenNoReply() : declineStop());
         b.forAnyState()
                 .onCommand(
                         Dispatch.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("run already exists")))
@@ -358,8 +392,11 @@ public final class RunActor
                 .onCommand(Checkpoint.class, this::checkpoint)
                 .onCommand(Rollback.class, this::rollback)
                 .onCommand(CheckpointLoaded.class, this::rollbackTo)
-                .onCommand(CheckpointUnavailable.class, (s, c) -> Effect()
-                        .reply(c.replyTo(), StatusReply.error(c.reason())))
+                .onCommand(CheckpointUnavailable.class, (s, c) -> {
+                    rollbackLoading = false;
+                    context.getLog().info("Rollback of run {} refused: {}", runId, c.reason());
+                    return Effect().reply(c.replyTo(), StatusReply.error(c.reason()));
+                })
                 .onCommand(LaunchFailed.class, (s, c) -> {
                     launching = false;
                     return Effect().noReply();
@@ -368,6 +405,7 @@ public final class RunActor
                     recovering = false;
                     return Effect().noReply();
                 })
+                .onCommand(Stop.class, (s, c) -> declineStop())
                 .onCommand(Cancel.class, this::cancel)
                 .onCommand(Output.class, this::output)
                 .onCommand(Flush.class, (s, c) -> flush(s))
@@ -381,6 +419,21 @@ public final class RunActor
                 })
                 .onAnyCommand((s, c) -> Effect().noReply());
         return b.build();
+    }
+
+    /** Nothing of this run is under way in memory: no process, no start, no unrecorded output, no reply owed. */
+    private boolean quiescent() {
+        return process == null
+                && !launching
+                && !rollbackLoading
+                && !flushScheduled
+                && unrecorded.values().stream().allMatch(b -> b.size() == 0);
+    }
+
+    /** A command came in after this run asked to stop: it stays, and the supervisor lets the held ones through. */
+    private ReplyEffect<Event, State> declineStop() {
+        supervisor.tell(new RunSupervisor.StayAlive(runId));
+        return Effect().noReply();
     }
 
     private ReplyEffect<Event, State> dispatch(Empty s, Dispatch c) {
@@ -542,7 +595,9 @@ public final class RunActor
                 CompletableFuture.runAsync(() -> Orphans.reap(osPid, runId, settings.killGrace()), blocking),
                 (ok, failure) -> {
                     if (failure != null) {
-                        context.getLog().warn("Could not look for leftover processes of run {}", runId, failure);
+                        // not the context's logger: this runs on the future's thread
+                        org.slf4j.LoggerFactory.getLogger(RunActor.class)
+                                .warn("Could not look for leftover processes of run {}", runId, failure);
                     }
                     return OrphansReaped.INSTANCE;
                 });
@@ -629,9 +684,9 @@ public final class RunActor
             return Effect()
                     .reply(c.replyTo(), StatusReply.error("run is being recovered after a restart; try again shortly"));
         }
+        rollbackLoading = true;
         context.pipeToSelf(checkpoints().load(runId, c.checkpointId()), (loaded, failure) -> {
             if (failure != null) {
-                context.getLog().warn("Could not load checkpoint {} of run {}", c.checkpointId(), runId, failure);
                 return new CheckpointUnavailable("checkpoint could not be read: " + rootMessage(failure), c.replyTo());
             }
             return loaded.<Command>map(
@@ -652,6 +707,7 @@ public final class RunActor
     }
 
     private ReplyEffect<Event, State> rollbackTo(State s, CheckpointLoaded c) {
+        rollbackLoading = false;
         if (!(c.state() instanceof Queued || c.state() instanceof Running || c.state() instanceof PausedRun)) {
             return Effect()
                     .reply(

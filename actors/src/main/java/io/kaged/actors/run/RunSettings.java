@@ -5,7 +5,12 @@ import java.time.Duration;
 
 /** {@code kaged.runs}, read once; see reference.conf. */
 public record RunSettings(
-        Duration flushInterval, int flushBytes, Duration minBackoff, Duration maxBackoff, Duration killGrace) {
+        Duration flushInterval,
+        int flushBytes,
+        Duration minBackoff,
+        Duration maxBackoff,
+        Duration killGrace,
+        Duration passivateAfter) {
 
     public static RunSettings fromConfig(Config config) {
         Config c = config.getConfig("kaged.runs");
@@ -14,7 +19,8 @@ public record RunSettings(
                 c.getBytes("flush-bytes").intValue(),
                 c.getDuration("retry.min-backoff"),
                 c.getDuration("retry.max-backoff"),
-                c.getDuration("kill-grace"));
+                c.getDuration("kill-grace"),
+                c.getDuration("passivate-after"));
     }
 
     /** Delay before retry number {@code retry} (1 for the first retry). */

@@ -124,4 +124,35 @@ class RunActorTest {
                     .contains("was taken when the run was failed"));
         }
     }
+
+    /** A finished run's actor goes away when idle and comes back whole on the next command. */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void passivatesAnIdleFinishedRunAndRecoversItOnTheNextCommand(TestEngine engine) throws Exception {
+        try (RunFixture f =
+                new RunFixture(TestDatabases.newStoreUrl(engine, home), home, "kaged.runs.passivate-after = 300ms")) {
+            f.dispatch("done", 0, "/bin/sh", "-c", "echo hi; exit 5");
+            f.dispatch("live", 0, "sleep", "600");
+            Eventually.waitFor(
+                    RunFixture.WAIT, "done failed", () -> f.view("done").state().equals("failed"));
+            String checkpoint = f.<String>ask("done", r -> new RunActor.Checkpoint("kept", r))
+                    .getValue();
+
+            Eventually.waitFor(RunFixture.WAIT, "the finished run passivated", () -> !f.hasActor("done"));
+            Thread.sleep(600);
+            assertTrue(f.hasActor("live"), "a live run is never passivated");
+
+            RunSummary back =
+                    f.<RunSummary>ask("done", RunActor.GetSummary::new).getValue();
+            assertEquals("failed", back.state());
+            assertEquals(5, back.exitCode());
+            assertTrue(
+                    error(f.<RunSummary>ask("done", r -> new RunActor.Rollback(checkpoint, r)))
+                            .contains("was taken when the run was failed"),
+                    "a recovered run still finds its checkpoints and their states");
+            assertEquals(
+                    "cancelled",
+                    f.<RunSummary>ask("live", RunActor.Cancel::new).getValue().state());
+        }
+    }
 }

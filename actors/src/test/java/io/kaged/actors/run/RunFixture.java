@@ -28,7 +28,14 @@ final class RunFixture implements AutoCloseable {
     private final ExecutorService blocking = Executors.newCachedThreadPool();
 
     RunFixture(String url, Path home) {
-        kit = ActorTestKit.create("runs", TestSystems.config(url, home));
+        this(url, home, "");
+    }
+
+    /** @param overrides HOCON that overrides the test system's config, e.g. {@code kaged.runs.passivate-after} */
+    RunFixture(String url, Path home, String overrides) {
+        kit = ActorTestKit.create(
+                "runs",
+                com.typesafe.config.ConfigFactory.parseString(overrides).withFallback(TestSystems.config(url, home)));
         JournalProjections.get(kit.system().classicSystem()).register(new RunProjection());
         RunSettings settings = RunSettings.fromConfig(kit.system().settings().config());
         runs = kit.spawn(RunSupervisor.create(
@@ -58,6 +65,21 @@ final class RunFixture implements AutoCloseable {
 
     String output(String id, boolean withSuperseded) {
         return new String(queries.output(id, null, withSuperseded).join(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Whether run {@code id} has a live actor now. */
+    boolean hasActor(String id) {
+        try {
+            kit.system()
+                    .classicSystem()
+                    .actorSelection("/user/*/run-" + id)
+                    .resolveOne(Duration.ofSeconds(1))
+                    .toCompletableFuture()
+                    .join();
+            return true;
+        } catch (java.util.concurrent.CompletionException e) {
+            return false;
+        }
     }
 
     @Override
