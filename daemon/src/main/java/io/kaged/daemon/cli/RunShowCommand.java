@@ -7,11 +7,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code kaged run show ID}: one run, its children. */
-@Command(name = "show", description = "Show one run and its children.")
+/** {@code kaged run show ID [--history] [--output]}: one run, its children, and if asked its history and output. */
+@Command(
+        name = "show",
+        description = "Show one run and its children; --history adds every recorded event, --output the output.")
 public final class RunShowCommand implements Callable<Integer> {
 
     @Spec
@@ -22,6 +25,12 @@ public final class RunShowCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RUN", description = "The run id.")
     String id;
+
+    @Option(names = "--history", description = "Also list the run's events, oldest first (from the journal).")
+    boolean history;
+
+    @Option(names = "--output", description = "Also print the run's recorded output (stdout and stderr).")
+    boolean output;
 
     @Override
     public Integer call() {
@@ -48,6 +57,19 @@ public final class RunShowCommand implements Callable<Integer> {
         for (JsonNode c : children) {
             out.printf("  %s  %-9s %s%n", c.get("id").asText(), c.get("state").asText(), argv(c));
         }
+        if (history) {
+            out.println();
+            Table events = new Table("SEQ", "AT", "EVENT", "DETAIL");
+            for (RunHistory.Entry e : RunHistory.parse(client.getText("/v1/runs/" + id + "/events?follow=false"))) {
+                events.row(e.sequenceNr(), e.at(), e.type(), e.detail());
+            }
+            events.print(out);
+        }
+        if (output) {
+            out.println();
+            out.print(client.getText("/v1/runs/" + id + "/output"));
+        }
+        out.flush();
         return 0;
     }
 

@@ -266,6 +266,13 @@ class CliTest {
                     5,
                     kaged(env, "run", "rollback", parentId, "no-such-checkpoint")
                             .exit());
+            Run history = kaged(env, "run", "show", parentId, "--history");
+            assertEquals(0, history.exit(), history.all());
+            assertTrue(
+                    history.out()
+                            .matches("(?s).*SEQ +AT +EVENT +DETAIL.*CheckpointTaken +checkpoint " + newest
+                                    + " \"mid-way\".*RolledBack +to checkpoint " + newest + ".*"),
+                    history.out());
 
             Run cancel = kaged(env, "run", "cancel", parentId);
             assertEquals(0, cancel.exit(), cancel.all());

@@ -135,15 +135,21 @@ public final class RunRoutes extends AllDirectives {
      * stream ends after the event that finishes the run.
      */
     private Route events(String id) {
-        return parameterOptional("from", from -> {
-            long fromSeq = from.map(
-                            f -> (long) QueryParams.intParam(Map.of("from", f), "from", 0, 0, Integer.MAX_VALUE))
-                    .orElse(-1L);
+        return parameterMap(params -> {
+            QueryParams.requireKnown(params, Set.of("from", "follow"));
+            boolean follow = !"false".equals(QueryParams.oneOf(params, "follow", Set.of("true", "false")));
+            // without from: live from now, or (follow=false) the whole history so far
+            long fromSeq = params.containsKey("from")
+                    ? QueryParams.intParam(params, "from", 0, 0, Integer.MAX_VALUE)
+                    : follow ? -1 : 0;
             return onSuccess(queries.get(id), view -> {
                 if (view.isEmpty()) {
                     return complete(notFound(id));
                 }
                 String pid = RunActor.persistenceId(id).id();
+                if (!follow) {
+                    return completeOK(history(pid, fromSeq), EventStreamMarshalling.toEventStream());
+                }
                 if (fromSeq < 0 && FINAL.contains(view.get().state())) {
                     return completeOK(Source.<ServerSentEvent>empty(), EventStreamMarshalling.toEventStream());
                 }
@@ -157,6 +163,27 @@ public final class RunRoutes extends AllDirectives {
         });
     }
 
+    /** The events recorded so far after {@code startAfter}, then the end of the stream. */
+    private Source<ServerSentEvent, NotUsed> history(String pid, long startAfter) {
+        return Source.unfoldAsync(startAfter, after -> journal.after(pid, after, 500)
+                        .thenApply(events -> events.isEmpty()
+                                ? Optional.<org.apache.pekko.japi.Pair<Long, List<JournalEvents.StoredEvent>>>empty()
+                                : Optional.of(org.apache.pekko.japi.Pair.create(
+                                        events.get(events.size() - 1).sequenceNr(), events))))
+                .mapConcat(events -> {
+                    List<ServerSentEvent> out = new java.util.ArrayList<>();
+                    for (JournalEvents.StoredEvent e : events) {
+                        out.add(sse(e));
+                    }
+                    return out;
+                });
+    }
+
+    private ServerSentEvent sse(JournalEvents.StoredEvent e) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return ServerSentEvent.create(
+                eventJson(e.event()), e.event().getClass().getSimpleName(), String.valueOf(e.sequenceNr()));
+    }
+
     private Source<ServerSentEvent, NotUsed> live(String pid, long startAfter) {
         AtomicLong cursor = new AtomicLong(startAfter);
         AtomicBoolean finished = new AtomicBoolean();
@@ -168,10 +195,7 @@ public final class RunRoutes extends AllDirectives {
                     List<ServerSentEvent> out = new java.util.ArrayList<>();
                     for (JournalEvents.StoredEvent e : events) {
                         cursor.set(e.sequenceNr());
-                        out.add(ServerSentEvent.create(
-                                eventJson(e.event()),
-                                e.event().getClass().getSimpleName(),
-                                String.valueOf(e.sequenceNr())));
+                        out.add(sse(e));
                         if (ends(e.event())) {
                             finished.set(true);
                             break;

@@ -23,19 +23,32 @@ public final class AuditLog {
 
     public AuditEntry append(Connection c, String actor, String kind, String subject, String outcome, String detail)
             throws SQLException {
-        AuditEntry entry = new AuditEntry(Ids.newId(), clock.instant(), actor, kind, subject, outcome, detail);
+        AuditEntry entry = entry(actor, kind, subject, outcome, detail);
+        insert(c, List.of(entry));
+        return entry;
+    }
+
+    /** An entry stamped now, to be inserted later (see {@link #insert}). */
+    public AuditEntry entry(String actor, String kind, String subject, String outcome, String detail) {
+        return new AuditEntry(Ids.newId(), clock.instant(), actor, kind, subject, outcome, detail);
+    }
+
+    /** Inserts entries made by {@link #entry}, in one JDBC batch. */
+    public static void insert(Connection c, List<AuditEntry> entries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO audit (id, at, actor, kind, subject, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, entry.id());
-            ps.setLong(2, entry.at().toEpochMilli());
-            ps.setString(3, actor);
-            ps.setString(4, kind);
-            ps.setString(5, subject);
-            ps.setString(6, outcome);
-            ps.setString(7, detail);
-            ps.executeUpdate();
+            for (AuditEntry entry : entries) {
+                ps.setString(1, entry.id());
+                ps.setLong(2, entry.at().toEpochMilli());
+                ps.setString(3, entry.actor());
+                ps.setString(4, entry.kind());
+                ps.setString(5, entry.subject());
+                ps.setString(6, entry.outcome());
+                ps.setString(7, entry.detail());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
-        return entry;
     }
 
     /** The newest {@code limit} entries of one kind, newest first. */
