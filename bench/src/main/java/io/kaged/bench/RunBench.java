@@ -31,66 +31,77 @@ public final class RunBench {
     private final Path work;
     private final int runs;
     private final int inFlight;
-    private final Map<String, String> env;
+    private final List<io.kaged.persistence.store.Engine> engines;
 
-    private RunBench(Path work, int runs, int inFlight, Map<String, String> env) {
+    private RunBench(Path work, int runs, int inFlight, List<io.kaged.persistence.store.Engine> engines) {
         this.work = work;
         this.runs = runs;
         this.inFlight = inFlight;
-        this.env = env;
+        this.engines = engines;
     }
 
     public static void main(String[] args) throws Exception {
         int runs = 5000;
         int inFlight = 32;
+        List<io.kaged.persistence.store.Engine> engines =
+                List.of(io.kaged.persistence.store.Engine.SQLITE, io.kaged.persistence.store.Engine.POSTGRESQL);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
+                case "--engines" ->
+                    engines = java.util.Arrays.stream(args[++i].split(","))
+                            .map(e -> io.kaged.persistence.store.Engine.valueOf(e.toUpperCase(Locale.ROOT)))
+                            .toList();
                 default -> {
-                    System.err.println("usage: RunBench [--runs 5000] [--in-flight 32]");
+                    System.err.println("usage: RunBench [--runs 5000] [--in-flight 32] [--engines sqlite,postgresql]");
                     System.exit(2);
                 }
             }
         }
-        Map<String, String> env = System.getenv("KAGED_DATABASE_URL") == null
-                ? Map.of()
-                : Map.of("KAGED_DATABASE_URL", System.getenv("KAGED_DATABASE_URL"));
         Path work = Files.createTempDirectory("kaged-run-bench");
-        new RunBench(work, runs, inFlight, env).run();
+        new RunBench(work, runs, inFlight, engines).run();
     }
 
     private void run() throws Exception {
-        System.out.printf(
-                Locale.ROOT,
-                "store: %s; %d runs, %d in flight; work in %s%n",
-                env.isEmpty() ? "SQLite default" : "KAGED_DATABASE_URL",
-                runs,
-                inFlight,
-                work);
-        Result kept = measure("kept", "1h");
-        Result passivated = measure("passivated", "2s");
+        System.out.printf(Locale.ROOT, "%d runs, %d in flight; work in %s%n", runs, inFlight, work);
+        List<String> rows = new ArrayList<>();
+        try (BenchStores stores = BenchStores.create()) {
+            for (io.kaged.persistence.store.Engine engine : engines) {
+                Map<String, String> env = engine == io.kaged.persistence.store.Engine.SQLITE
+                        ? Map.of()
+                        : Map.of("KAGED_DATABASE_URL", stores.newStoreUrl(engine, "kept"));
+                Result kept = measure(engine + "-kept", "1h", env);
+                if (!env.isEmpty()) {
+                    env = Map.of("KAGED_DATABASE_URL", stores.newStoreUrl(engine, "passivated"));
+                }
+                Result passivated = measure(engine + "-passivated", "2s", env);
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %.0f / %.0f | %.0f / %.0f | %d / %d | %.0f B | %.0f B |",
+                        engine.name().toLowerCase(Locale.ROOT),
+                        runs,
+                        kept.accepted,
+                        passivated.accepted,
+                        kept.completed,
+                        passivated.completed,
+                        passivated.pauseMedian,
+                        passivated.pauseMax,
+                        kept.heapPerRun,
+                        passivated.heapPerRun));
+            }
+        }
         System.out.println();
-        System.out.println("| runs | dispatch: accepted/s | dispatch: recorded end to end/s | pause to stopped, median"
-                + " / max (ms) | heap per finished run, actors kept | heap per finished run, passivated |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|");
-        System.out.printf(
-                Locale.ROOT,
-                "| %d | %.0f / %.0f | %.0f / %.0f | %d / %d | %.0f B | %.0f B |%n",
-                runs,
-                kept.accepted,
-                passivated.accepted,
-                kept.completed,
-                passivated.completed,
-                passivated.pauseMedian,
-                passivated.pauseMax,
-                kept.heapPerRun,
-                passivated.heapPerRun);
+        System.out.println("| engine | runs | dispatch: accepted/s | dispatch: recorded end to end/s | pause to"
+                + " stopped, median / max (ms) | heap per finished run, actors kept | heap per finished run,"
+                + " passivated |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        rows.forEach(System.out::println);
     }
 
     private record Result(double accepted, double completed, long pauseMedian, long pauseMax, double heapPerRun) {}
 
-    private Result measure(String name, String passivateAfter) throws Exception {
+    private Result measure(String name, String passivateAfter, Map<String, String> env) throws Exception {
         Path home = work.resolve(name);
         Files.createDirectories(home);
         Files.writeString(home.resolve("kaged.conf"), "kaged.runs.passivate-after = " + passivateAfter + "\n");
