@@ -206,8 +206,12 @@ public final class RunBench {
             Thread.sleep(100);
             long t0 = System.nanoTime();
             CompletableFuture<JsonNode> reply = d.callAsync("POST", "/v1/runs/" + id + "/pause", null);
-            while (!stopped(pid)) {
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(10);
+            while (!stopped(pid) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new IllegalStateException("run " + id + " (pid " + pid + ") was not seen stopped within 10 s");
             }
             ms.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             reply.join();
@@ -255,8 +259,12 @@ public final class RunBench {
         return -1;
     }
 
-    private static boolean stopped(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+    private static boolean stopped(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+        } catch (java.io.IOException gone) {
+            throw new IllegalStateException("the run's process " + pid + " is gone", gone);
+        }
     }
 }
