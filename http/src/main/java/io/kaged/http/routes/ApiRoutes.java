@@ -3,7 +3,10 @@ package io.kaged.http.routes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The whole {@code /v1} API: health open, everything else behind the bearer token, errors as problems. */
+/**
+ * The whole {@code /v1} API: health open, everything else behind the bearer token, errors as problems. A
+ * route added here belongs in {@code openapi.json} too; {@code OpenApiTest} fails until it is.
+ */
 public final class ApiRoutes extends AllDirectives {
 
     private final BearerAuth auth;
@@ -13,6 +16,7 @@ public final class ApiRoutes extends AllDirectives {
     private final ProjectRoutes projects;
     private final AuditRoutes audit;
     private final StatsRoutes stats;
+    private final OpenApiRoutes openApi = new OpenApiRoutes();
 
     public ApiRoutes(
             BearerAuth auth,
@@ -43,6 +47,7 @@ public final class ApiRoutes extends AllDirectives {
                                         sessions.route(auth),
                                         auth.scoped(runs::route),
                                         auth.authenticated(projects::route),
-                                        auth.authenticated(() -> concat(info.info(), audit.route(), stats.route()))))));
+                                        auth.authenticated(() ->
+                                                concat(info.info(), openApi.route(), audit.route(), stats.route()))))));
     }
 }

@@ -74,7 +74,8 @@ public final class SessionAttach extends AllDirectives {
         return parameterOptional(
                 "ticket",
                 ticket -> parameterOptional("readOnly", readOnly -> {
-                    boolean ro = readOnly.map("true"::equals).orElse(false);
+                    boolean ro = QueryParams.bool(
+                            readOnly.map(v -> Map.of("readOnly", v)).orElse(Map.of()), "readOnly");
                     if (ticket.isPresent()) {
                         return tickets.redeem(ticket.get(), id)
                                 ? socket(id, ro)
