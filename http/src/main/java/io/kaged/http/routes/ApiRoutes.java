@@ -13,6 +13,7 @@ public final class ApiRoutes extends AllDirectives {
     private final ProjectRoutes projects;
     private final AuditRoutes audit;
     private final StatsRoutes stats;
+    private final RetentionRoutes retention;
 
     public ApiRoutes(
             BearerAuth auth,
@@ -21,7 +22,8 @@ public final class ApiRoutes extends AllDirectives {
             RunRoutes runs,
             ProjectRoutes projects,
             AuditRoutes audit,
-            StatsRoutes stats) {
+            StatsRoutes stats,
+            RetentionRoutes retention) {
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
@@ -29,6 +31,7 @@ public final class ApiRoutes extends AllDirectives {
         this.projects = projects;
         this.audit = audit;
         this.stats = stats;
+        this.retention = retention;
     }
 
     public Route route() {
@@ -43,6 +46,7 @@ public final class ApiRoutes extends AllDirectives {
                                         sessions.route(auth),
                                         auth.scoped(runs::route),
                                         auth.authenticated(projects::route),
-                                        auth.authenticated(() -> concat(info.info(), audit.route(), stats.route()))))));
+                                        auth.authenticated(() -> concat(
+                                                info.info(), audit.route(), stats.route(), retention.route()))))));
     }
 }
