@@ -72,9 +72,9 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private final Map<String, List<RunActor.Command>> stopping = new HashMap<>();
 
     private final Deque<Purge<?>> purges = new ArrayDeque<>();
-    /** The purge under way, if any, and those of its runs whose actors have not answered the stop yet. */
+    /** The purge under way, if any. */
     private Purge<?> purging;
-
+    /** Runs of the purge under way whose actors have not answered its stop yet. */
     private final Set<String> awaitingStop = new HashSet<>();
     /** A run of the purge under way whose actor declined to stop. */
     private String declined;

@@ -71,10 +71,11 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
     private final Clock clock;
 
     private final Deque<Purge<?>> purges = new ArrayDeque<>();
-    /** The purge under way, the commands held for its sessions, and the actors it still waits for. */
+    /** The purge under way, if any. */
     private Purge<?> purging;
-
+    /** Commands for the sessions of the purge under way, delivered once it has ended. */
     private final Map<String, List<SessionActor.Command>> held = new HashMap<>();
+    /** Sessions of the purge under way whose actors have not stopped yet. */
     private final Set<String> awaitingStop = new HashSet<>();
 
     private SessionSupervisor(
