@@ -141,7 +141,6 @@ class RetentionTest {
                     done.get("batches").asLong(),
                     d.count("SELECT COUNT(*) FROM audit WHERE kind = 'retention.prune' AND actor = 'api'"),
                     "one audit row per batch");
-            assertEquals(auditBefore.size() + done.get("batches").asInt(), auditAfter.size());
 
             JsonNode again = d.json("POST", "/v1/prune?dryRun=true", null, 200);
             assertEquals(

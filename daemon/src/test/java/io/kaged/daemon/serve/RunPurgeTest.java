@@ -126,7 +126,11 @@ class RunPurgeTest {
             Map<String, Long> after = SchemaScan.rowCounts(d.store());
             after.put("audit", rows.get("audit"));
             assertEquals(rows, after, "a refused purge deletes nothing");
-            assertEquals(2, d.count("SELECT COUNT(*) FROM audit WHERE kind = 'run.purge' AND outcome = 'refused'"));
+            // refusals are audited like every request, after the answer
+            Eventually.waitFor(
+                    TestDaemon.WAIT,
+                    "both refusals audited",
+                    () -> d.count("SELECT COUNT(*) FROM audit WHERE kind = 'run.purge' AND outcome = 'refused'") == 2);
             assertEquals(
                     400,
                     d.call("DELETE", "/v1/runs/" + parent + "?purge=yes", null).statusCode());
