@@ -338,6 +338,11 @@ public final class RunActor
                 .onCommand(Dispatch.class, this::dispatch)
                 .onCommand(Cancel.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
                 .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
+                // A command that raced a purge reaches a fresh actor of a run with no rows left: answer it.
+                .onCommand(Pause.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
+                .onCommand(Resume.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
+                .onCommand(Rollback.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
+                .onCommand(Checkpoint.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no such run")))
                 .onCommand(Idle.class, (s, c) -> {
                     supervisor.tell(new RunSupervisor.Passivate(runId));
                     return Effect().noReply();

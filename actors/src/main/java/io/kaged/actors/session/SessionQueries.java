@@ -2,6 +2,8 @@ package io.kaged.actors.session;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.OwnerRows;
+import io.kaged.actors.Removed;
 import io.kaged.actors.Sql;
 import io.kaged.actors.query.ListQuery;
 import io.kaged.actors.query.Page;
@@ -82,36 +84,20 @@ public final class SessionQueries {
 
     /**
      * Deletes every row of a session — journal, snapshots, transcript, checkpoints, query row — and records
-     * the deletion in the audit log, all in one transaction on the session's write lane. The session's
-     * actor must be stopped first, or it would write again.
+     * the deletion and its counts in the audit log, all in one transaction on the session's write lane. The
+     * session's actor must be stopped first ({@link SessionSupervisor.Purge}), or it would write again.
+     *
+     * @return what was removed; empty if there was no such session
      */
-    public CompletableFuture<Boolean> purge(String id, io.kaged.persistence.audit.AuditLog audit, String actor) {
-        String pid = SessionActor.persistenceId(id).id();
-        return store.write(pid, c -> {
-            boolean existed = find(c, id).isPresent();
-            if (!existed) {
-                return false;
+    public CompletableFuture<Optional<Removed>> purge(
+            String id, io.kaged.persistence.audit.AuditLog audit, String actor) {
+        return store.write(SessionActor.persistenceId(id).id(), c -> {
+            if (find(c, id).isEmpty()) {
+                return Optional.<Removed>empty();
             }
-            for (String sql : List.of(
-                    "DELETE FROM transcripts WHERE owner_id = ?",
-                    "DELETE FROM checkpoints WHERE owner_id = ?",
-                    "DELETE FROM sessions WHERE id = ?")) {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, id);
-                    ps.executeUpdate();
-                }
-            }
-            for (String sql : List.of(
-                    "DELETE FROM journal WHERE persistence_id = ?",
-                    "DELETE FROM journal_deletions WHERE persistence_id = ?",
-                    "DELETE FROM snapshot WHERE persistence_id = ?")) {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, pid);
-                    ps.executeUpdate();
-                }
-            }
-            audit.append(c, actor, "session.purge", id, "ok", "every row of the session was deleted");
-            return true;
+            Removed removed = OwnerRows.delete(c, OwnerRows.Kind.SESSION, List.of(id));
+            audit.append(c, actor, "session.purge", id, "ok", Sql.json(removed.named("sessions")));
+            return Optional.of(removed);
         });
     }
 

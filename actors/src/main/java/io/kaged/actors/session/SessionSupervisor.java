@@ -3,97 +3,227 @@ package io.kaged.actors.session;
 import io.kaged.actors.process.ProcessLauncher;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Parent of every session actor: spawns a session on first use (creation, a request, or recovery at
  * start) and restarts one that fails with backoff. Messages for a session go through here so callers
  * need only its id.
+ *
+ * <p>A purge stops the sessions' actors and holds every command for them until their rows are deleted,
+ * so no command races the deletion and no actor keeps a purged session in memory; the held commands then
+ * reach fresh actors, which find no session. Purges run one at a time, in the order asked.
  */
-public final class SessionSupervisor {
+public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.Command> {
 
     public sealed interface Command {}
 
     /** Delivers {@code command} to session {@code sessionId}, spawning (and so recovering) it if needed. */
     public record Deliver(String sessionId, SessionActor.Command command) implements Command {}
 
-    /** Stops the session's actor (before a purge); its next message would start it afresh. */
-    public record Stop(String sessionId, ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+    /**
+     * Deletes sessions' rows with none of their actors alive: {@code deletion} runs once every actor of
+     * {@code sessionIds} has stopped (a stopping actor kills what is left of its process); the reply is the
+     * deletion's result. The caller terminates live sessions first, so that their end is recorded.
+     */
+    public record Purge<T>(
+            List<String> sessionIds, Supplier<CompletionStage<T>> deletion, ActorRef<StatusReply<T>> replyTo)
+            implements Command {}
 
     /**
      * Terminates every session that has an actor (the daemon is stopping): each records that it was
      * closed and sends its process group SIGTERM; replies once all have answered or after a few seconds.
      */
-    public record TerminateAll(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+    public record TerminateAll(ActorRef<Done> replyTo) implements Command {}
 
     /** Wakes the given sessions: each recovers and, if it had a process, records the interruption. */
     public record Recover(List<String> sessionIds) implements Command {}
 
-    private SessionSupervisor() {}
+    private record Stopped(String sessionId) implements Command {}
 
-    public static Behavior<Command> create(
-            SessionSettings settings, ProcessLauncher launcher, Executor blocking, Clock clock) {
-        return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
-                .onMessage(Deliver.class, d -> {
-                    child(ctx, d.sessionId(), settings, launcher, blocking, clock)
-                            .tell(d.command());
-                    return Behaviors.same();
-                })
-                .onMessage(Stop.class, s -> {
-                    ctx.getChild("session-" + s.sessionId()).ifPresent(ctx::stop);
-                    s.replyTo().tell(org.apache.pekko.Done.getInstance());
-                    return Behaviors.same();
-                })
-                .onMessage(TerminateAll.class, t -> {
-                    var answers = new java.util.ArrayList<java.util.concurrent.CompletableFuture<?>>();
-                    ctx.getChildren()
-                            .forEach(child -> answers.add(org.apache.pekko.actor.typed.javadsl.AskPattern
-                                    .<SessionActor.Command, org.apache.pekko.pattern.StatusReply<Summary>>ask(
-                                            child.unsafeUpcast(),
-                                            SessionActor.Terminate::new,
-                                            Duration.ofSeconds(3),
-                                            ctx.getSystem().scheduler())
-                                    .toCompletableFuture()
-                                    .exceptionally(e -> null)));
-                    java.util.concurrent.CompletableFuture.allOf(
-                                    answers.toArray(java.util.concurrent.CompletableFuture[]::new))
-                            .whenComplete((ok, e) -> t.replyTo().tell(org.apache.pekko.Done.getInstance()));
-                    return Behaviors.same();
-                })
-                .onMessage(Recover.class, r -> {
-                    r.sessionIds().forEach(id -> child(ctx, id, settings, launcher, blocking, clock));
-                    if (!r.sessionIds().isEmpty()) {
-                        ctx.getLog()
-                                .info(
-                                        "Recovering {} session(s) that were live when the daemon stopped",
-                                        r.sessionIds().size());
-                    }
-                    return Behaviors.same();
-                })
-                .build());
-    }
+    private record PurgeEnded(Runnable reply) implements Command {}
 
-    @SuppressWarnings("unchecked")
-    private static ActorRef<SessionActor.Command> child(
-            ActorContext<Command> ctx,
-            String id,
+    private final SessionSettings settings;
+    private final ProcessLauncher launcher;
+    private final Executor blocking;
+    private final Clock clock;
+
+    private final Deque<Purge<?>> purges = new ArrayDeque<>();
+    /** The purge under way, if any. */
+    private Purge<?> purging;
+    /** Commands for the sessions of the purge under way, delivered once it has ended. */
+    private final Map<String, List<SessionActor.Command>> held = new HashMap<>();
+    /** Sessions of the purge under way whose actors have not stopped yet. */
+    private final Set<String> awaitingStop = new HashSet<>();
+
+    private SessionSupervisor(
+            ActorContext<Command> context,
             SessionSettings settings,
             ProcessLauncher launcher,
             Executor blocking,
             Clock clock) {
-        String name = "session-" + id;
-        return ctx.getChild(name)
-                .<ActorRef<SessionActor.Command>>map(ref -> (ActorRef<SessionActor.Command>) (ActorRef<?>) ref)
-                .orElseGet(() -> ctx.spawn(
+        super(context);
+        this.settings = settings;
+        this.launcher = launcher;
+        this.blocking = blocking;
+        this.clock = clock;
+    }
+
+    public static Behavior<Command> create(
+            SessionSettings settings, ProcessLauncher launcher, Executor blocking, Clock clock) {
+        return Behaviors.setup(ctx -> new SessionSupervisor(ctx, settings, launcher, blocking, clock));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Deliver.class, this::deliver)
+                .onMessage(Purge.class, this::purge)
+                .onMessage(Stopped.class, this::stopped)
+                .onMessage(PurgeEnded.class, this::purgeEnded)
+                .onMessage(TerminateAll.class, this::terminateAll)
+                .onMessage(Recover.class, this::recover)
+                .build();
+    }
+
+    private Behavior<Command> deliver(Deliver d) {
+        List<SessionActor.Command> waiting = held.get(d.sessionId());
+        if (waiting != null) {
+            waiting.add(d.command());
+        } else {
+            child(d.sessionId()).tell(d.command());
+        }
+        return this;
+    }
+
+    private Behavior<Command> terminateAll(TerminateAll t) {
+        List<CompletableFuture<?>> answers = new ArrayList<>();
+        getContext()
+                .getChildren()
+                .forEach(child -> answers.add(AskPattern.<SessionActor.Command, StatusReply<Summary>>ask(
+                                child.unsafeUpcast(),
+                                SessionActor.Terminate::new,
+                                Duration.ofSeconds(3),
+                                getContext().getSystem().scheduler())
+                        .toCompletableFuture()
+                        .exceptionally(e -> null)));
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .whenComplete((ok, e) -> t.replyTo().tell(Done.getInstance()));
+        return this;
+    }
+
+    private Behavior<Command> recover(Recover r) {
+        r.sessionIds().forEach(this::child);
+        if (!r.sessionIds().isEmpty()) {
+            getContext()
+                    .getLog()
+                    .info(
+                            "Recovering {} session(s) that were live when the daemon stopped",
+                            r.sessionIds().size());
+        }
+        return this;
+    }
+
+    // ---- purge ------------------------------------------------------------------------------------
+
+    private Behavior<Command> purge(Purge<?> p) {
+        purges.add(p);
+        return purging == null ? startNextPurge() : this;
+    }
+
+    private Behavior<Command> startNextPurge() {
+        purging = purges.poll();
+        if (purging == null) {
+            return this;
+        }
+        awaitingStop.clear();
+        for (String id : purging.sessionIds()) {
+            held.put(id, new ArrayList<>());
+            existing(id).ifPresent(ref -> {
+                awaitingStop.add(id);
+                getContext().watchWith(ref, new Stopped(id));
+                getContext().stop(ref);
+            });
+        }
+        return awaitingStop.isEmpty() ? startDeletion() : this;
+    }
+
+    private Behavior<Command> stopped(Stopped s) {
+        boolean last = awaitingStop.remove(s.sessionId()) && awaitingStop.isEmpty();
+        return last ? startDeletion() : this;
+    }
+
+    private Behavior<Command> startDeletion() {
+        getContext().pipeToSelf(run(purging), (reply, failure) -> new PurgeEnded(reply));
+        return this;
+    }
+
+    /** Runs the deletion; the stage never fails: it yields the reply to send, success or error. */
+    private static <T> CompletionStage<Runnable> run(Purge<T> p) {
+        CompletionStage<T> deletion;
+        try {
+            deletion = p.deletion().get();
+        } catch (RuntimeException e) {
+            deletion = CompletableFuture.failedFuture(e);
+        }
+        return deletion.handle((value, failure) -> failure == null
+                ? () -> p.replyTo().tell(StatusReply.success(value))
+                : () -> p.replyTo()
+                        .tell(StatusReply.error(
+                                failure instanceof java.util.concurrent.CompletionException
+                                                && failure.getCause() != null
+                                        ? failure.getCause()
+                                        : failure)));
+    }
+
+    private Behavior<Command> purgeEnded(PurgeEnded e) {
+        for (String id : purging.sessionIds()) {
+            List<SessionActor.Command> waiting = held.remove(id);
+            if (waiting != null && !waiting.isEmpty()) {
+                ActorRef<SessionActor.Command> fresh = child(id);
+                waiting.forEach(fresh::tell);
+            }
+        }
+        e.reply().run();
+        purging = null;
+        return startNextPurge();
+    }
+
+    // ---- children ---------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private Optional<ActorRef<SessionActor.Command>> existing(String id) {
+        return getContext().getChild("session-" + id).map(ref -> (ActorRef<SessionActor.Command>) (ActorRef<?>) ref);
+    }
+
+    private ActorRef<SessionActor.Command> child(String id) {
+        return existing(id).orElseGet(() -> getContext()
+                .spawn(
                         Behaviors.supervise(SessionActor.create(id, settings, launcher, blocking, clock))
                                 .onFailure(SupervisorStrategy.restartWithBackoff(
                                         Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
-                        name));
+                        "session-" + id));
     }
 }

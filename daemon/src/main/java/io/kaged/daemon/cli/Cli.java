@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             PromptCommand.class,
             AuditCommand.class,
             StatsCommand.class,
+            PruneCommand.class,
             TokenCommand.class,
             DbCommand.class,
             BackupCommand.class,

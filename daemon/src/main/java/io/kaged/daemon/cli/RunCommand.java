@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code kaged run ...}: agent runs of the running daemon. */
 @Command(
         name = "run",
-        description = "Agent runs: start, ls, show, pause, resume, checkpoint, cancel.",
+        description = "Agent runs: start, ls, show, pause, resume, checkpoint, rollback, cancel, purge.",
         subcommands = {
             RunStartCommand.class,
             RunLsCommand.class,
@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             RunResumeCommand.class,
             RunCheckpointCommand.class,
             RunRollbackCommand.class,
-            RunCancelCommand.class
+            RunCancelCommand.class,
+            RunPurgeCommand.class
         })
 public final class RunCommand {}

@@ -5,8 +5,11 @@ import io.kaged.actors.audit.AuditQueries;
 import io.kaged.actors.process.PtyLauncher;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.Signals;
+import io.kaged.actors.retention.RetentionService;
+import io.kaged.actors.retention.RetentionSettings;
 import io.kaged.actors.run.RunLauncher;
 import io.kaged.actors.run.RunProjection;
+import io.kaged.actors.run.RunPurge;
 import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSettings;
 import io.kaged.actors.run.RunSupervisor;
@@ -24,6 +27,7 @@ import io.kaged.http.routes.AuditTrail;
 import io.kaged.http.routes.BearerAuth;
 import io.kaged.http.routes.InfoRoutes;
 import io.kaged.http.routes.ProjectRoutes;
+import io.kaged.http.routes.RetentionRoutes;
 import io.kaged.http.routes.RunRoutes;
 import io.kaged.http.routes.RunTokens;
 import io.kaged.http.routes.SessionAttach;
@@ -81,6 +85,14 @@ public final class Daemon {
     }
 
     public static Daemon start(LoadedConfig loaded, Integer portOverride) {
+        return start(loaded, portOverride, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock the time every actor, audit row and retention cutoff is taken from; tests pass one they
+     *     can move
+     */
+    public static Daemon start(LoadedConfig loaded, Integer portOverride, Clock clock) {
         Instant startedAt = Instant.now();
         StorageSettings storage = StorageSettings.fromConfig(loaded.config(), loaded.env());
         HttpSettings http = HttpSettings.fromConfig(loaded.config());
@@ -110,7 +122,7 @@ public final class Daemon {
                 }
                 return env;
             });
-            Clock clock = Clock.systemUTC();
+            RetentionSettings retentionSettings = retentionSettings(loaded);
             system = ActorSystem.create(
                     Guardian.create(
                             sessionSettings,
@@ -186,7 +198,10 @@ public final class Daemon {
                     http,
                     mapper,
                     new io.kaged.persistence.journal.JournalEvents(
-                            store, new io.kaged.persistence.serialization.PayloadCodec(system.classicSystem())));
+                            store, new io.kaged.persistence.serialization.PayloadCodec(system.classicSystem())),
+                    new RunPurge(store, new AuditLog(clock)));
+            RetentionService retention =
+                    new RetentionService(store, started.runs(), sessions, retentionSettings, clock, system);
             ProjectRoutes projectRoutes = new ProjectRoutes(new ProjectStore(store, clock), http, mapper);
             ApiRoutes routes = new ApiRoutes(
                     new BearerAuth(token),
@@ -195,9 +210,21 @@ public final class Daemon {
                     runRoutes,
                     projectRoutes,
                     new AuditRoutes(new AuditQueries(store), mapper),
-                    new StatsRoutes(new StatsQueries(store), mapper));
+                    new StatsRoutes(new StatsQueries(store), mapper),
+                    new RetentionRoutes(retention, mapper));
             ServerBinding binding = bind(system, http, routes);
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+            if (retentionSettings.enabled()) {
+                // scheduled only now, with the API up; the scheduler's tasks end with the actor system
+                retention.schedule();
+                log.info(
+                        "Retention policy applied every {} s, first in {} s: {}",
+                        retentionSettings.interval().toSeconds(),
+                        retentionSettings.firstPassAfter().toSeconds(),
+                        retentionSettings.policy().describe());
+            } else {
+                log.info("Retention policy not applied on a schedule (kaged.retention.enabled = false)");
+            }
             apiUrl.set("http://" + http.host() + ":" + binding.localAddress().getPort());
             system.getWhenTerminated().thenRun(lock::close);
             log.info(
@@ -221,6 +248,14 @@ public final class Daemon {
             }
             lock.close();
             throw e;
+        }
+    }
+
+    private static RetentionSettings retentionSettings(LoadedConfig loaded) {
+        try {
+            return RetentionSettings.fromConfig(loaded.config());
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new DaemonStartException("bad retention setting: " + e.getMessage(), e);
         }
     }
 

@@ -336,6 +336,14 @@ class SessionApiTest {
                         rows(daemon, "SELECT COUNT(*) FROM " + table + " WHERE persistence_id = ?", "session|" + id),
                         table);
             }
+            assertEquals(
+                    Map.of(),
+                    SchemaScan.rowsMentioning(
+                            io.kaged.persistence.store.StoreExtension.store(
+                                    daemon.system().classicSystem()),
+                            List.of(id, "session|" + id),
+                            java.util.Set.of("audit")),
+                    "no table keeps a row of the purged session");
             assertTrue(
                     auditKinds(daemon, id).contains("session.purge"),
                     auditKinds(daemon, id).toString());

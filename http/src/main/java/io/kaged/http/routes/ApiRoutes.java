@@ -17,6 +17,7 @@ public final class ApiRoutes extends AllDirectives {
     private final AuditRoutes audit;
     private final StatsRoutes stats;
     private final OpenApiRoutes openApi = new OpenApiRoutes();
+    private final RetentionRoutes retention;
 
     public ApiRoutes(
             BearerAuth auth,
@@ -25,7 +26,8 @@ public final class ApiRoutes extends AllDirectives {
             RunRoutes runs,
             ProjectRoutes projects,
             AuditRoutes audit,
-            StatsRoutes stats) {
+            StatsRoutes stats,
+            RetentionRoutes retention) {
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
@@ -33,6 +35,7 @@ public final class ApiRoutes extends AllDirectives {
         this.projects = projects;
         this.audit = audit;
         this.stats = stats;
+        this.retention = retention;
     }
 
     public Route route() {
@@ -47,7 +50,11 @@ public final class ApiRoutes extends AllDirectives {
                                         sessions.route(auth),
                                         auth.scoped(runs::route),
                                         auth.authenticated(projects::route),
-                                        auth.authenticated(() ->
-                                                concat(info.info(), openApi.route(), audit.route(), stats.route()))))));
+                                        auth.authenticated(() -> concat(
+                                                info.info(),
+                                                openApi.route(),
+                                                audit.route(),
+                                                stats.route(),
+                                                retention.route()))))));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.query.QuerySettings;
 import io.kaged.actors.run.RunActor;
 import io.kaged.actors.run.RunFilter;
+import io.kaged.actors.run.RunPurge;
 import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSpec;
 import io.kaged.actors.run.RunSummary;
@@ -66,6 +67,7 @@ public final class RunRoutes extends AllDirectives {
     private final HttpSettings settings;
     private final ObjectMapper mapper;
     private final JournalEvents journal;
+    private final RunPurge purger;
     private final ListFilters filters;
 
     public RunRoutes(
@@ -75,7 +77,8 @@ public final class RunRoutes extends AllDirectives {
             AuditTrail audit,
             HttpSettings settings,
             ObjectMapper mapper,
-            JournalEvents journal) {
+            JournalEvents journal,
+            RunPurge purger) {
         this.system = system;
         this.runs = runs;
         this.queries = queries;
@@ -83,6 +86,7 @@ public final class RunRoutes extends AllDirectives {
         this.settings = settings;
         this.mapper = mapper;
         this.journal = journal;
+        this.purger = purger;
         this.filters =
                 new ListFilters(QuerySettings.fromConfig(system.settings().config()));
     }
@@ -99,7 +103,9 @@ public final class RunRoutes extends AllDirectives {
                         pathPrefix(
                                 PathMatchers.segment(),
                                 id -> concat(
-                                        pathEnd(() -> get(() -> readable(scope, id, () -> getOne(id)))),
+                                        pathEnd(() -> concat(
+                                                get(() -> readable(scope, id, () -> getOne(id))),
+                                                delete(() -> unscoped(scope, () -> delete(id))))),
                                         path("output", () -> get(() -> readable(scope, id, () -> output(id)))),
                                         path("events", () -> get(() -> readable(scope, id, () -> events(id)))),
                                         unscoped(
@@ -385,6 +391,90 @@ public final class RunRoutes extends AllDirectives {
 
     private Route cancel(String id) {
         return command(id, "run.cancel", RunActor.Cancel::new);
+    }
+
+    /**
+     * {@code DELETE /v1/runs/{id}}: like a session's, it ends the run (a cancel) and keeps its data; with
+     * {@code ?purge=true} it deletes every row of a finished run and of its whole subtree instead.
+     */
+    private Route delete(String id) {
+        return parameterMap(params -> {
+            QueryParams.requireKnown(params, Set.of("purge"));
+            if ("true".equals(QueryParams.oneOf(params, "purge", Set.of("true", "false")))) {
+                return completeWithFuture(purge(id));
+            }
+            return onSuccess(queries.get(id), v -> {
+                if (v.isPresent() && FINAL.contains(v.get().state())) {
+                    String reason =
+                            "run " + id + " has already finished (" + v.get().state() + "); DELETE /v1/runs/" + id
+                                    + "?purge=true deletes it and its child runs";
+                    audit.record("api", "run.cancel", id, "refused", reason);
+                    return complete(refused(reason));
+                }
+                return command(id, "run.cancel", RunActor.Cancel::new);
+            });
+        });
+    }
+
+    /**
+     * Refuses a tree with a live run (cancelling is the operator's decision), has the supervisor stop the
+     * tree's actors, then deletes the tree in one transaction, which writes the audit row.
+     */
+    private CompletionStage<HttpResponse> purge(String id) {
+        return purger.tree(id).thenCompose(tree -> {
+            if (tree.isEmpty()) {
+                return CompletableFuture.completedFuture(notFound(id));
+            }
+            Optional<RunPurge.TreeRun> live = RunPurge.firstLive(tree);
+            if (live.isPresent()) {
+                return CompletableFuture.completedFuture(purgeRefused(id, RunPurge.liveReason(id, live.get())));
+            }
+            List<String> ids = tree.stream().map(RunPurge.TreeRun::id).toList();
+            return AskPattern.<RunSupervisor.Command, StatusReply<RunPurge.Outcome>>ask(
+                            runs,
+                            r -> new RunSupervisor.Purge<>(ids, () -> purger.purge(id, Set.copyOf(ids), "api"), r),
+                            settings.askTimeout(),
+                            system.scheduler())
+                    .handle((reply, failure) -> {
+                        if (failure != null) {
+                            return Problem.response(
+                                    StatusCodes.SERVICE_UNAVAILABLE,
+                                    "The purge of run " + id + " did not end within "
+                                            + settings.askTimeout().toSeconds() + " s; it may still complete."
+                                            + " GET /v1/runs/" + id + " shows whether the run is gone.");
+                        }
+                        if (reply.isError()) {
+                            if (reply.getError() instanceof StatusReply.ErrorMessage) {
+                                return purgeRefused(id, reply.getError().getMessage());
+                            }
+                            throw new java.util.concurrent.CompletionException(reply.getError());
+                        }
+                        return purged(id, reply.getValue());
+                    });
+        });
+    }
+
+    private HttpResponse purged(String id, RunPurge.Outcome outcome) {
+        if (outcome instanceof RunPurge.Purged p) {
+            return json(
+                    StatusCodes.OK,
+                    Map.of(
+                            "purged",
+                            id,
+                            "runs",
+                            p.runIds(),
+                            "removed",
+                            p.removed().named("runs")));
+        }
+        if (outcome instanceof RunPurge.Refused r) {
+            return purgeRefused(id, r.reason());
+        }
+        return notFound(id);
+    }
+
+    private HttpResponse purgeRefused(String id, String reason) {
+        audit.record("api", "run.purge", id, "refused", reason);
+        return refused(reason);
     }
 
     /** A command with a run-summary reply: 404 for an unknown run, 409 with the actor's reason for a refusal. */

@@ -272,18 +272,38 @@ public final class SessionRoutes extends AllDirectives {
         });
     }
 
-    /** Terminates a live session, stops its actor, kills what is left of its process, then deletes its rows. */
+    /**
+     * Terminates a live session (so its end is recorded and its process group gets SIGTERM), then has the
+     * supervisor stop its actor and hold commands for it while the session's rows are deleted in one
+     * transaction with the audit row; whatever is left of its process is killed.
+     */
     private CompletionStage<HttpResponse> purge(String id, SessionView view) {
         CompletionStage<?> stopped = LIVE.contains(view.state()) ? ask(id, SessionActor.Terminate::new) : done(null);
-        return stopped.thenCompose(ignored -> AskPattern.<SessionSupervisor.Command, org.apache.pekko.Done>ask(
-                        sessions, r -> new SessionSupervisor.Stop(id, r), settings.askTimeout(), system.scheduler()))
-                .thenCompose(ignored -> {
-                    if (view.pid() != null) {
-                        killer.accept(view.pid());
+        return stopped.thenCompose(ignored ->
+                        AskPattern
+                                .<SessionSupervisor.Command, StatusReply<java.util.Optional<io.kaged.actors.Removed>>>
+                                        ask(
+                                                sessions,
+                                                r -> new SessionSupervisor.Purge<>(
+                                                        List.of(id),
+                                                        () -> {
+                                                            if (view.pid() != null) {
+                                                                killer.accept(view.pid());
+                                                            }
+                                                            return queries.purge(id, auditLog, ACTOR);
+                                                        },
+                                                        r),
+                                                settings.askTimeout(),
+                                                system.scheduler()))
+                .thenApply(reply -> {
+                    if (reply.isError()) {
+                        throw new java.util.concurrent.CompletionException(reply.getError());
                     }
-                    return queries.purge(id, auditLog, ACTOR);
-                })
-                .thenApply(existed -> existed ? json(StatusCodes.OK, Map.of("purged", id)) : notFound(id));
+                    return reply.getValue()
+                            .map(removed ->
+                                    json(StatusCodes.OK, Map.of("purged", id, "removed", removed.named("sessions"))))
+                            .orElseGet(() -> notFound(id));
+                });
     }
 
     /** Audits the reply; returns the response for it ({@code onOk} for success, a 409 problem for a refusal). */
