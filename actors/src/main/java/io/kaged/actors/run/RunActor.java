@@ -7,10 +7,8 @@ import io.kaged.actors.process.Orphans;
 import io.kaged.actors.process.SerialExecutor;
 import io.kaged.actors.process.Signal;
 import io.kaged.persistence.serialization.KagedSerializable;
-import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +81,8 @@ public final class RunActor
 
     private record LaunchFailed(int attempt, String reason) implements Command {}
 
-    private record Output(int attempt, String stream, byte[] chunk) implements Command {}
+    /** The attempt's {@link RunOutput} has bytes waiting (it was empty), or a batch's worth. */
+    private record OutputWaiting(int attempt) implements Command {}
 
     private record Exited(int attempt, int exitCode) implements Command {}
 
@@ -241,7 +240,9 @@ public final class RunActor
     private final SerialExecutor signals;
     private final Clock clock;
     private final ActorRef<RunSupervisor.Command> supervisor;
-    private final Map<String, ByteArrayOutputStream> unrecorded = new LinkedHashMap<>();
+    /** The current attempt's output not yet recorded; null before the first attempt. */
+    private RunOutput output;
+
     private RunLauncher.Handle process;
     /** An exit that arrived before the attempt's start was recorded (a process that ends at once). */
     private Exited earlyExit;
@@ -254,8 +255,6 @@ public final class RunActor
     private boolean recovering;
     /** A rollback is waiting for this attempt's process to end before starting the next. */
     private boolean relaunchOnExit;
-    /** Output of attempts up to this number arrives after a rollback set them aside: it is dropped. */
-    private int staleUpTo;
     /** A rollback is loading its checkpoint; its reply is still owed. */
     private boolean rollbackLoading;
 
@@ -412,7 +411,7 @@ public final class RunActor
                 })
                 .onCommand(Stop.class, (s, c) -> declineStop())
                 .onCommand(Cancel.class, this::cancel)
-                .onCommand(Output.class, this::output)
+                .onCommand(OutputWaiting.class, this::outputWaiting)
                 .onCommand(Flush.class, (s, c) -> flush(s))
                 .onCommand(Exited.class, this::exited)
                 .onCommand(KillIfAlive.class, (s, c) -> {
@@ -432,7 +431,7 @@ public final class RunActor
                 && !launching
                 && !rollbackLoading
                 && !flushScheduled
-                && unrecorded.values().stream().allMatch(b -> b.size() == 0);
+                && (output == null || output.size() == 0);
     }
 
     /** A command came in after this run asked to stop: it stays, and the supervisor lets the held ones through. */
@@ -452,10 +451,18 @@ public final class RunActor
         int attempt = run.attempts() + 1;
         launching = true;
         ActorRef<Command> self = context.getSelf();
+        RunOutput buffer = new RunOutput(settings.flushBytes(), OUTPUT_BUFFER_BATCHES * (long) settings.flushBytes());
+        output = buffer;
         RunLauncher.Sink sink = new RunLauncher.Sink() {
             @Override
             public void output(String stream, byte[] chunk) {
-                self.tell(new Output(attempt, stream, chunk));
+                try {
+                    if (buffer.append(stream, chunk)) {
+                        self.tell(new OutputWaiting(attempt));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
 
             @Override
@@ -622,13 +629,14 @@ public final class RunActor
                 .thenNoReply();
     }
 
-    private ReplyEffect<Event, State> output(State s, Output c) {
-        if (s instanceof Empty || c.attempt() <= staleUpTo) {
+    /** How many batches of output an attempt may have waiting before its readers (and so it) wait. */
+    private static final int OUTPUT_BUFFER_BATCHES = 16;
+
+    private ReplyEffect<Event, State> outputWaiting(State s, OutputWaiting c) {
+        if (s instanceof Empty || output == null) {
             return Effect().noReply();
         }
-        ByteArrayOutputStream buffer = unrecorded.computeIfAbsent(c.stream(), k -> new ByteArrayOutputStream());
-        buffer.writeBytes(c.chunk());
-        if (buffer.size() >= settings.flushBytes()) {
+        if (output.size() >= settings.flushBytes()) {
             return flush(s);
         }
         if (!flushScheduled) {
@@ -642,13 +650,12 @@ public final class RunActor
         flushScheduled = false;
         timers.cancel(Flush.INSTANCE);
         List<Event> events = new ArrayList<>();
+        if (output == null) {
+            return events;
+        }
         long seq = run(s).nextChunk();
-        for (Map.Entry<String, ByteArrayOutputStream> e : unrecorded.entrySet()) {
-            if (e.getValue().size() > 0) {
-                byte[] data = e.getValue().toByteArray();
-                e.getValue().reset();
-                events.add(new OutputRecorded(e.getKey(), seq++, data.length, now(), data));
-            }
+        for (Map.Entry<String, byte[]> e : output.drain().entrySet()) {
+            events.add(new OutputRecorded(e.getKey(), seq++, e.getValue().length, now(), e.getValue()));
         }
         return events;
     }
@@ -737,7 +744,11 @@ public final class RunActor
                 .persist(events)
                 .thenRun(st -> {
                     Run now = run(st);
-                    staleUpTo = now.attempts();
+                    if (output != null) {
+                        // what the old attempt prints from now on is set aside with the rest
+                        output.close();
+                        output = null;
+                    }
                     timers.cancel(StartNext.INSTANCE);
                     timers.cancel(new TimedOut(now.attempts()));
                     if (process != null) {

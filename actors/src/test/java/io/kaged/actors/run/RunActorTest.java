@@ -155,4 +155,19 @@ class RunActorTest {
                     f.<RunSummary>ask("live", RunActor.Cancel::new).getValue().state());
         }
     }
+
+    /** A process that writes far faster than the store records: all of it is recorded, in batches. */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void recordsAFloodOfOutputWhole(TestEngine engine) throws Exception {
+        try (RunFixture f = new RunFixture(TestDatabases.newStoreUrl(engine, home), home)) {
+            f.dispatch("flood", 0, "/bin/sh", "-c", "head -c 20000000 /dev/zero | tr '\\0' x; echo; echo done >&2");
+            Eventually.waitFor(java.time.Duration.ofSeconds(120), "flood recorded", () -> f.view("flood")
+                    .state()
+                    .equals("succeeded"));
+            String all = f.output("flood", false);
+            assertEquals(20_000_000 + "\ndone\n".length(), all.length());
+            assertEquals(20_000_000, all.chars().filter(ch -> ch == 'x').count());
+        }
+    }
 }
