@@ -23,6 +23,7 @@ import io.kaged.http.routes.AuditRoutes;
 import io.kaged.http.routes.AuditTrail;
 import io.kaged.http.routes.BearerAuth;
 import io.kaged.http.routes.InfoRoutes;
+import io.kaged.http.routes.MetricsRoutes;
 import io.kaged.http.routes.ProjectRoutes;
 import io.kaged.http.routes.RunRoutes;
 import io.kaged.http.routes.RunTokens;
@@ -188,6 +189,7 @@ public final class Daemon {
                     new io.kaged.persistence.journal.JournalEvents(
                             store, new io.kaged.persistence.serialization.PayloadCodec(system.classicSystem())));
             ProjectRoutes projectRoutes = new ProjectRoutes(new ProjectStore(store, clock), http, mapper);
+            DaemonMetrics metrics = DaemonMetrics.register(system, store);
             ApiRoutes routes = new ApiRoutes(
                     new BearerAuth(token),
                     info,
@@ -195,7 +197,9 @@ public final class Daemon {
                     runRoutes,
                     projectRoutes,
                     new AuditRoutes(new AuditQueries(store), mapper),
-                    new StatsRoutes(new StatsQueries(store), mapper));
+                    new StatsRoutes(new StatsQueries(store), mapper),
+                    new MetricsRoutes(metrics.registry(), metrics.states(), http.metricsOpen()),
+                    metrics.http());
             ServerBinding binding = bind(system, http, routes);
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
             apiUrl.set("http://" + http.host() + ":" + binding.localAddress().getPort());

@@ -1,9 +1,13 @@
 package io.kaged.http.routes;
 
+import io.kaged.http.metrics.HttpMetrics;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The whole {@code /v1} API: health open, everything else behind the bearer token, errors as problems. */
+/**
+ * The whole HTTP surface: the {@code /v1} API (health open, everything else behind the bearer token) and
+ * {@code GET /metrics}; errors as problems; every request counted and timed by {@link HttpMetrics}.
+ */
 public final class ApiRoutes extends AllDirectives {
 
     private final BearerAuth auth;
@@ -13,6 +17,8 @@ public final class ApiRoutes extends AllDirectives {
     private final ProjectRoutes projects;
     private final AuditRoutes audit;
     private final StatsRoutes stats;
+    private final MetricsRoutes metrics;
+    private final HttpMetrics httpMetrics;
 
     public ApiRoutes(
             BearerAuth auth,
@@ -21,7 +27,9 @@ public final class ApiRoutes extends AllDirectives {
             RunRoutes runs,
             ProjectRoutes projects,
             AuditRoutes audit,
-            StatsRoutes stats) {
+            StatsRoutes stats,
+            MetricsRoutes metrics,
+            HttpMetrics httpMetrics) {
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
@@ -29,20 +37,25 @@ public final class ApiRoutes extends AllDirectives {
         this.projects = projects;
         this.audit = audit;
         this.stats = stats;
+        this.metrics = metrics;
+        this.httpMetrics = httpMetrics;
     }
 
     public Route route() {
-        return handleExceptions(
+        return httpMetrics.instrument(handleExceptions(
                 ErrorHandling.exceptions(),
                 () -> handleRejections(
                         ErrorHandling.rejections(),
-                        () -> pathPrefix(
-                                "v1",
-                                () -> concat(
-                                        info.health(),
-                                        sessions.route(auth),
-                                        auth.scoped(runs::route),
-                                        auth.authenticated(projects::route),
-                                        auth.authenticated(() -> concat(info.info(), audit.route(), stats.route()))))));
+                        () -> concat(
+                                pathPrefix(
+                                        "v1",
+                                        () -> concat(
+                                                info.health(),
+                                                sessions.route(auth),
+                                                auth.scoped(runs::route),
+                                                auth.authenticated(projects::route),
+                                                auth.authenticated(
+                                                        () -> concat(info.info(), audit.route(), stats.route())))),
+                                metrics.route(auth)))));
     }
 }
