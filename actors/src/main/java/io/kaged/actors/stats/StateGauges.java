@@ -53,7 +53,7 @@ public final class StateGauges {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("kaged_sessions_live")
-                .help("Sessions whose process is supervised now (starting, running or paused).")
+                .help("Live sessions: starting, running or paused.")
                 .callback(cb -> cb.call(latest.get().liveSessions()))
                 .register(registry);
         GaugeWithCallback.builder()
