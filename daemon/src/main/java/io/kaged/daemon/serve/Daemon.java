@@ -26,6 +26,7 @@ import io.kaged.http.routes.AuditRoutes;
 import io.kaged.http.routes.AuditTrail;
 import io.kaged.http.routes.BearerAuth;
 import io.kaged.http.routes.InfoRoutes;
+import io.kaged.http.routes.MetricsRoutes;
 import io.kaged.http.routes.ProjectRoutes;
 import io.kaged.http.routes.RetentionRoutes;
 import io.kaged.http.routes.RunRoutes;
@@ -203,6 +204,7 @@ public final class Daemon {
             RetentionService retention =
                     new RetentionService(store, started.runs(), sessions, retentionSettings, clock, system);
             ProjectRoutes projectRoutes = new ProjectRoutes(new ProjectStore(store, clock), http, mapper);
+            DaemonMetrics metrics = DaemonMetrics.register(system, store);
             ApiRoutes routes = new ApiRoutes(
                     new BearerAuth(token),
                     info,
@@ -211,7 +213,9 @@ public final class Daemon {
                     projectRoutes,
                     new AuditRoutes(new AuditQueries(store), mapper),
                     new StatsRoutes(new StatsQueries(store), mapper),
-                    new RetentionRoutes(retention, mapper));
+                    new RetentionRoutes(retention, mapper),
+                    new MetricsRoutes(metrics.registry(), metrics.states(), http.metricsOpen()),
+                    metrics.http());
             ServerBinding binding = bind(system, http, routes);
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
             if (retentionSettings.enabled()) {

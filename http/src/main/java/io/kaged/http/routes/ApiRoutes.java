@@ -1,10 +1,12 @@
 package io.kaged.http.routes;
 
+import io.kaged.http.metrics.HttpMetrics;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The whole {@code /v1} API: health open, everything else behind the bearer token, errors as problems. A
+ * The whole HTTP surface: the {@code /v1} API (health open, everything else behind the bearer token) and
+ * {@code GET /metrics}; errors as problems; every request counted and timed by {@link HttpMetrics}. A
  * route added here belongs in {@code openapi.json} too; {@code OpenApiTest} fails until it is.
  */
 public final class ApiRoutes extends AllDirectives {
@@ -18,6 +20,8 @@ public final class ApiRoutes extends AllDirectives {
     private final StatsRoutes stats;
     private final OpenApiRoutes openApi = new OpenApiRoutes();
     private final RetentionRoutes retention;
+    private final MetricsRoutes metrics;
+    private final HttpMetrics httpMetrics;
 
     public ApiRoutes(
             BearerAuth auth,
@@ -27,7 +31,9 @@ public final class ApiRoutes extends AllDirectives {
             ProjectRoutes projects,
             AuditRoutes audit,
             StatsRoutes stats,
-            RetentionRoutes retention) {
+            RetentionRoutes retention,
+            MetricsRoutes metrics,
+            HttpMetrics httpMetrics) {
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
@@ -36,25 +42,30 @@ public final class ApiRoutes extends AllDirectives {
         this.audit = audit;
         this.stats = stats;
         this.retention = retention;
+        this.metrics = metrics;
+        this.httpMetrics = httpMetrics;
     }
 
     public Route route() {
-        return handleExceptions(
+        return httpMetrics.instrument(handleExceptions(
                 ErrorHandling.exceptions(),
                 () -> handleRejections(
                         ErrorHandling.rejections(),
-                        () -> pathPrefix(
-                                "v1",
-                                () -> concat(
-                                        info.health(),
-                                        sessions.route(auth),
-                                        auth.scoped(runs::route),
-                                        auth.authenticated(projects::route),
-                                        auth.authenticated(() -> concat(
-                                                info.info(),
-                                                openApi.route(),
-                                                audit.route(),
-                                                stats.route(),
-                                                retention.route()))))));
+                        () -> concat(
+                                pathPrefix(
+                                        "v1",
+                                        () -> concat(
+                                                info.health(),
+                                                sessions.route(auth),
+                                                auth.scoped(runs::route),
+                                                auth.authenticated(projects::route),
+                                                auth.authenticated(
+                                                        () -> concat(
+                                                                info.info(),
+                                                                openApi.route(),
+                                                                audit.route(),
+                                                                stats.route(),
+                                                                retention.route())))),
+                                metrics.route(auth)))));
     }
 }

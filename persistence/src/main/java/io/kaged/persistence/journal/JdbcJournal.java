@@ -51,7 +51,8 @@ public final class JdbcJournal extends AsyncWriteJournal {
         this.writer = new JournalWriter(
                 store,
                 JournalProjections.get(context().system()).all(),
-                store.settings().maxBatchRows());
+                store.settings().maxBatchRows(),
+                JournalMetrics.get(context().system()));
     }
 
     @Override

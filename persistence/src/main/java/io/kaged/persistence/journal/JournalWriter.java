@@ -34,7 +34,8 @@ final class JournalWriter {
         int rows();
     }
 
-    record Insert(List<JournalRow> events, CompletableFuture<Void> done) implements Op {
+    /** {@code enqueuedAt} is {@link System#nanoTime()} when the write entered its lane, for the latency metric. */
+    record Insert(List<JournalRow> events, long enqueuedAt, CompletableFuture<Void> done) implements Op {
         public int rows() {
             return events.size();
         }
@@ -52,33 +53,25 @@ final class JournalWriter {
         }
     }
 
-    /** Reported after every commit; used by metrics and benchmarks. */
-    interface CommitListener {
-        void committed(int ops, int rows, long nanos);
-    }
-
     private final Store store;
     private final List<JournalProjection> projections;
     private final int maxBatchRows;
     private final Lane[] lanes;
-    private volatile CommitListener listener = (ops, rows, nanos) -> {};
+    private final JournalMetrics metrics;
 
-    JournalWriter(Store store, List<JournalProjection> projections, int maxBatchRows) {
+    JournalWriter(Store store, List<JournalProjection> projections, int maxBatchRows, JournalMetrics metrics) {
         this.store = store;
         this.projections = projections;
         this.maxBatchRows = maxBatchRows;
+        this.metrics = metrics;
         this.lanes = new Lane[store.laneCount()];
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(store.lane(i));
         }
     }
 
-    void onCommit(CommitListener l) {
-        this.listener = l;
-    }
-
     CompletableFuture<Void> insert(String persistenceId, List<JournalRow> rows) {
-        var op = new Insert(rows, new CompletableFuture<>());
+        var op = new Insert(rows, System.nanoTime(), new CompletableFuture<>());
         laneOf(persistenceId).enqueue(op);
         return op.done();
     }
@@ -142,7 +135,6 @@ final class JournalWriter {
     }
 
     private void commit(List<Op> batch) {
-        long start = System.nanoTime();
         List<Runnable> completions = new ArrayList<>(batch.size());
         try {
             store.inTransaction(c -> {
@@ -151,6 +143,9 @@ final class JournalWriter {
             });
         } catch (SQLException | RuntimeException e) {
             if (batch.size() == 1) {
+                if (batch.get(0) instanceof Insert) {
+                    metrics.writeFailed();
+                }
                 batch.get(0).done().completeExceptionally(e);
                 return;
             }
@@ -160,8 +155,22 @@ final class JournalWriter {
             }
             return;
         }
-        listener.committed(batch.size(), batch.stream().mapToInt(Op::rows).sum(), System.nanoTime() - start);
+        // Recorded before the completions run, so a caller that saw its write complete also sees it counted.
+        record(batch, System.nanoTime());
         completions.forEach(Runnable::run);
+    }
+
+    private void record(List<Op> batch, long committedAt) {
+        int events = 0;
+        for (Op op : batch) {
+            if (op instanceof Insert i) {
+                events += i.events().size();
+                metrics.writeCommitted(committedAt - i.enqueuedAt());
+            }
+        }
+        if (events > 0) {
+            metrics.batchCommitted(events);
+        }
     }
 
     /** Runs the ops in queue order; inserts are sent as one JDBC batch between deletes and reads. */

@@ -10,6 +10,11 @@ import io.kaged.persistence.store.Store;
 import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
 import io.kaged.persistence.testing.TestSystems;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DistributionDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -22,16 +27,39 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Group commit and projections, on the writer itself, both engines. */
+/** Group commit, projections and the writer's metrics, on the writer itself, both engines. */
 class JournalWriterTest {
 
     @TempDir
     Path home;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    private JournalWriter writer(Store store, List<JournalProjection> projections) {
+        return new JournalWriter(store, projections, 1000, new JournalMetrics(registry));
+    }
+
+    private MetricSnapshot metric(String name) {
+        return registry.scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name));
+    }
+
+    private DistributionDataPointSnapshot histogram(String name) {
+        return ((HistogramSnapshot) metric(name)).getDataPoints().get(0);
+    }
+
+    private double failures() {
+        return ((CounterSnapshot) metric("kaged_journal_write_failures"))
+                .getDataPoints()
+                .get(0)
+                .getValue();
+    }
 
     private Store open(TestEngine engine) {
         return Store.open(StorageSettings.fromConfig(
@@ -59,13 +87,7 @@ class JournalWriterTest {
     @EnumSource(TestEngine.class)
     void groupsConcurrentWritersIntoFewTransactions(TestEngine engine) throws Exception {
         try (Store store = open(engine)) {
-            JournalWriter writer = new JournalWriter(store, List.of(), 1000);
-            AtomicInteger commits = new AtomicInteger();
-            AtomicInteger rows = new AtomicInteger();
-            writer.onCommit((ops, r, nanos) -> {
-                commits.incrementAndGet();
-                rows.addAndGet(r);
-            });
+            JournalWriter writer = writer(store, List.of());
             int writers = 200;
             CountDownLatch start = new CountDownLatch(1);
             List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -90,8 +112,12 @@ class JournalWriterTest {
             }
             start.countDown();
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            assertEquals(writers * 5, rows.get());
-            assertTrue(commits.get() < writers * 5 / 2, "expected grouped commits, got " + commits.get());
+            DistributionDataPointSnapshot batches = histogram("kaged_journal_batch_events");
+            assertEquals(writers * 5, batches.getSum(), "every event counted in its transaction");
+            assertTrue(batches.getCount() < writers * 5 / 2, "expected grouped commits, got " + batches.getCount());
+            DistributionDataPointSnapshot latency = histogram("kaged_journal_write_latency_seconds");
+            assertEquals(writers * 5, latency.getCount(), "one latency per write");
+            assertTrue(latency.getSum() > 0 && latency.getSum() < writers * 5 * 10.0, "latency " + latency.getSum());
             assertEquals(writers * 5L, count(store, "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE ?", "g-%"));
         }
     }
@@ -100,7 +126,7 @@ class JournalWriterTest {
     @EnumSource(TestEngine.class)
     void oneBadWriteInAGroupFailsAloneAndTheOthersCommit(TestEngine engine) throws Exception {
         try (Store store = open(engine)) {
-            JournalWriter writer = new JournalWriter(store, List.of(), 1000);
+            JournalWriter writer = writer(store, List.of());
             writer.insert("dup", List.of(row("dup", 1, null))).get(10, TimeUnit.SECONDS);
             // Block the lane so the next three writes are drained as one group.
             CountDownLatch release = new CountDownLatch(1);
@@ -113,6 +139,8 @@ class JournalWriterTest {
             good2.get(10, TimeUnit.SECONDS);
             assertThrows(ExecutionException.class, () -> bad.get(10, TimeUnit.SECONDS));
             assertEquals(3, count(store, "SELECT COUNT(*) FROM journal WHERE persistence_id = ?", "dup"));
+            assertEquals(1.0, failures(), "the bad write alone failed");
+            assertEquals(3, histogram("kaged_journal_batch_events").getSum(), "the three good events committed");
         }
     }
 
@@ -132,7 +160,7 @@ class JournalWriterTest {
                     ps.executeUpdate();
                 }
             };
-            JournalWriter writer = new JournalWriter(store, List.of(toAudit), 1000);
+            JournalWriter writer = writer(store, List.of(toAudit));
             writer.insert("proj", List.of(row("proj", 1, "fine"), row("proj", 2, "fine")))
                     .get(10, TimeUnit.SECONDS);
             assertEquals(2, count(store, "SELECT COUNT(*) FROM audit WHERE subject = ?", "proj"));
