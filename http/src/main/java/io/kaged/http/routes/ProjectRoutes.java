@@ -114,7 +114,7 @@ public final class ProjectRoutes extends AllDirectives {
             return completeWithFuture(projects.list(limit, offset)
                     .thenApply(items -> json(
                             StatusCodes.OK,
-                            new SessionRoutes.Page<>(
+                            new OffsetPage<>(
                                     items.stream()
                                             .map(p -> ProjectViews.of(p, mapper))
                                             .toList(),
@@ -146,7 +146,7 @@ public final class ProjectRoutes extends AllDirectives {
             return completeWithFuture(existing(project, p -> projects.prompts(p, limit, offset)
                     .thenApply(items -> json(
                             StatusCodes.OK,
-                            new SessionRoutes.Page<>(
+                            new OffsetPage<>(
                                     items.stream().map(ProjectViews::of).toList(), limit, offset)))));
         });
     }
@@ -186,7 +186,7 @@ public final class ProjectRoutes extends AllDirectives {
                     existingPrompt(project, prompt, (p, latest) -> projects.versions(p, prompt, limit, offset)
                             .thenApply(items -> json(
                                     StatusCodes.OK,
-                                    new SessionRoutes.Page<>(
+                                    new OffsetPage<>(
                                             items.stream().map(ProjectViews::of).toList(), limit, offset)))));
         });
     }
