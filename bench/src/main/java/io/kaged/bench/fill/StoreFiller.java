@@ -96,8 +96,9 @@ public final class StoreFiller implements AutoCloseable {
         }
     }
 
-    public Store store() {
-        return store;
+    /** How many runs the store holds now. */
+    public long runs() throws SQLException {
+        return count("runs");
     }
 
     public Result fill(FillOptions o, PrintStream out) throws Exception {
