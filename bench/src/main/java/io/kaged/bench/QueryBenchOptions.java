@@ -1,0 +1,62 @@
+package io.kaged.bench;
+
+import io.kaged.persistence.store.Engine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The query benchmark's command line, with the defaults of issue #5. */
+record QueryBenchOptions(
+        List<Engine> engines, int runs, int audit, int sessions, int requests, int warmup, int rounds, Path work) {
+
+    static final String USAGE =
+            """
+            Usage: bench/run-queries.sh [options]   (or java io.kaged.bench.QueryBench [options])
+              --engines LIST   sqlite,postgresql (default: both)
+              --runs N         runs in the filled store (default 100000)
+              --audit N        audit rows in the filled store (default 1000000)
+              --sessions N     sessions in the filled store (default 300)
+              --requests N     measured requests per query and round (default 200)
+              --warmup N       unmeasured requests per query before them (default 50)
+              --rounds N       daemon starts on the same store, each measured (default 2)
+              --work DIR       keep the stores in DIR and measure them again next time (default: a
+                               temporary folder, deleted at the end)
+            PostgreSQL is an embedded server the benchmark starts, or the empty (or already filled) database
+            named by KAGED_BENCH_POSTGRES_URL=postgres://user:pass@host:5432/db.
+            """;
+
+    static QueryBenchOptions parse(String[] args) {
+        Flags f = Flags.parse(args);
+        String work = f.text("work", null);
+        QueryBenchOptions o = new QueryBenchOptions(
+                engines(f.text("engines", "sqlite,postgresql")),
+                f.integer("runs", 100_000, 200),
+                f.integer("audit", 1_000_000, 200),
+                f.integer("sessions", 300, 0),
+                f.integer("requests", 200, 1),
+                f.integer("warmup", 50, 0),
+                f.integer("rounds", 2, 1),
+                work == null ? null : Path.of(work));
+        f.done();
+        return o;
+    }
+
+    private static List<Engine> engines(String raw) {
+        List<Engine> engines = new ArrayList<>();
+        for (String name : raw.split(",")) {
+            switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "sqlite" -> engines.add(Engine.SQLITE);
+                case "postgresql", "postgres", "pg" -> engines.add(Engine.POSTGRESQL);
+                case "" -> {}
+                default ->
+                    throw new Flags.UsageException("--engines takes sqlite and/or postgresql, got '" + name.trim()
+                            + "' (example: --engines sqlite)");
+            }
+        }
+        if (engines.isEmpty()) {
+            throw new Flags.UsageException("--engines names no engine (example: --engines sqlite,postgresql)");
+        }
+        return List.copyOf(engines);
+    }
+}
