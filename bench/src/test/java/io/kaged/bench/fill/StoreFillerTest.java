@@ -135,7 +135,9 @@ class StoreFillerTest {
                                 settings,
                                 new RunLauncher(blocking, id -> Map.of()),
                                 blocking,
-                                Clock.systemUTC()),
+                                Clock.systemUTC(),
+                                kit.<io.kaged.actors.run.RunSupervisor.Command>createTestProbe()
+                                        .ref()),
                         "run-" + run.index());
                 TestProbe<StatusReply<RunSummary>> probe = kit.createTestProbe();
                 actor.tell(new RunActor.GetSummary(probe.ref()));
