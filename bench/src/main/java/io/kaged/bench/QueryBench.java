@@ -120,6 +120,7 @@ public final class QueryBench {
                 if (queries == null) {
                     queries = queries(daemon);
                 }
+                warmUp(daemon, queries);
                 for (Query q : queries) {
                     Measured m = measure(engine, round, daemon, q);
                     measured.add(m);
@@ -211,6 +212,22 @@ public final class QueryBench {
             throw new IllegalStateException(list + " has no item at offset " + offset);
         }
         return items.get(0).get("id").asText();
+    }
+
+    /**
+     * Sends every query in turn for a while, so the daemon's JIT has compiled the shared paths (HTTP,
+     * JSON, JDBC) before the first query is measured: otherwise that query alone pays for it.
+     */
+    private void warmUp(BenchDaemon daemon, List<Query> queries) throws Exception {
+        long end = System.nanoTime() + options.warmupSeconds() * 1_000_000_000L;
+        int rounds = 0;
+        while (System.nanoTime() < end) {
+            for (Query q : queries) {
+                send(daemon.request("GET", q.path(), null), q);
+            }
+            rounds++;
+        }
+        System.out.printf(Locale.ROOT, "  warm-up: every query %d times in %d s%n", rounds, options.warmupSeconds());
     }
 
     private Measured measure(Engine engine, int round, BenchDaemon daemon, Query q) throws Exception {

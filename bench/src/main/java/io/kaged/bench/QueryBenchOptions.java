@@ -8,7 +8,15 @@ import java.util.Locale;
 
 /** The query benchmark's command line, with the defaults of issue #5. */
 record QueryBenchOptions(
-        List<Engine> engines, int runs, int audit, int sessions, int requests, int warmup, int rounds, Path work) {
+        List<Engine> engines,
+        int runs,
+        int audit,
+        int sessions,
+        int requests,
+        int warmup,
+        int warmupSeconds,
+        int rounds,
+        Path work) {
 
     static final String USAGE =
             """
@@ -18,7 +26,9 @@ record QueryBenchOptions(
               --audit N        audit rows in the filled store (default 1000000)
               --sessions N     sessions in the filled store (default 300)
               --requests N     measured requests per query and round (default 200)
-              --warmup N       unmeasured requests per query before them (default 50)
+              --warmup-seconds S  after each daemon start, send every query in turn for S seconds,
+                               unmeasured, so the JIT is done before measuring (default 20)
+              --warmup N       then N unmeasured requests of each query right before its own (default 20)
               --rounds N       daemon starts on the same store, each measured (default 2)
               --work DIR       keep the stores in DIR and measure them again next time (default: a
                                temporary folder, deleted at the end)
@@ -35,7 +45,8 @@ record QueryBenchOptions(
                 f.integer("audit", 1_000_000, 200),
                 f.integer("sessions", 300, 0),
                 f.integer("requests", 200, 1),
-                f.integer("warmup", 50, 0),
+                f.integer("warmup", 20, 0),
+                f.integer("warmup-seconds", 20, 0),
                 f.integer("rounds", 2, 1),
                 work == null ? null : Path.of(work));
         f.done();
