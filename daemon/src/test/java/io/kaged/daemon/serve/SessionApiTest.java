@@ -262,7 +262,7 @@ class SessionApiTest {
             healthy.type("head -c 30000000 /dev/zero | tr '\\0' 'x'; echo; echo flood-done-$((4*4))\n");
             io.kaged.persistence.testing.Eventually.waitFor(
                     // a bound for a loaded machine, not a speed target: bench/run-sessions.sh measures speed
-                    Duration.ofSeconds(150), "the healthy client sees the flood end", () -> healthy.tail()
+                    Duration.ofSeconds(300), "the healthy client sees the flood end", () -> healthy.tail()
                             .contains("flood-done-16"));
             assertTrue(healthy.output.size() > 30_000_000, "the healthy client got all of the flood");
             healthy.type("echo still-alive-$((9*9))\n");
