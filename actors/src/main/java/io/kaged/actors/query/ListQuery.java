@@ -29,6 +29,7 @@ public final class ListQuery {
     private final String idColumn;
     private final StringBuilder where = new StringBuilder(" WHERE 1 = 1");
     private final List<Object> args = new ArrayList<>();
+    private String perItem;
 
     /**
      * @param select the query up to its {@code FROM} clause, e.g. {@code SELECT ... FROM runs r}
@@ -37,6 +38,16 @@ public final class ListQuery {
     public ListQuery(String select, String idColumn) {
         this.select = select;
         this.idColumn = idColumn;
+    }
+
+    /**
+     * Adds columns computed for the page's items only, after the page is cut: a correlated count, say. In
+     * the select list itself PostgreSQL would compute them for every row an offset skips as well. They
+     * see the page's rows as {@code p} ({@code p.id}).
+     */
+    public ListQuery perItem(String columns) {
+        this.perItem = columns;
+        return this;
     }
 
     /** Adds {@code clause} (starting with {@code AND}) with its one argument, if the value is set. */
@@ -110,6 +121,13 @@ public final class ListQuery {
         sql.append(" LIMIT ? OFFSET ?");
         all.add(limit);
         all.add(offset);
+        if (perItem != null) {
+            String id = idColumn.substring(idColumn.indexOf('.') + 1);
+            sql.insert(0, "SELECT p.*, " + perItem + " FROM (")
+                    .append(") p ORDER BY p.")
+                    .append(id)
+                    .append(descending ? " DESC" : " ASC");
+        }
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < all.size(); i++) {
                 ps.setObject(i + 1, all.get(i));

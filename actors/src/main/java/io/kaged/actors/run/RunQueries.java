@@ -21,9 +21,10 @@ import java.util.concurrent.CompletableFuture;
 public final class RunQueries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SELECT = "SELECT r.id, r.parent_id, r.session_id, r.project, r.state, r.command, r.cwd,"
-            + " r.env, r.timeout_ms, r.retries, r.attempts, r.exit_code, r.created_at, r.started_at, r.ended_at,"
-            + " (SELECT COUNT(*) FROM runs c WHERE c.parent_id = r.id) AS children FROM runs r";
+    private static final String COLUMNS = "r.id, r.parent_id, r.session_id, r.project, r.state, r.command, r.cwd,"
+            + " r.env, r.timeout_ms, r.retries, r.attempts, r.exit_code, r.created_at, r.started_at, r.ended_at";
+    /** The number of children of the run {@code %s} names. */
+    private static final String CHILDREN = "(SELECT COUNT(*) FROM runs c WHERE c.parent_id = %s.id) AS children";
 
     private final Store store;
 
@@ -33,7 +34,8 @@ public final class RunQueries {
 
     public CompletableFuture<Page<RunView>> list(RunFilter f) {
         return store.read(c -> {
-            ListQuery q = new ListQuery(SELECT, "r.id")
+            ListQuery q = new ListQuery("SELECT " + COLUMNS + " FROM runs r", "r.id")
+                    .perItem(CHILDREN.formatted("p"))
                     .where(" AND r.state = ?", f.state())
                     .where(" AND r.project = ?", f.project())
                     .where(" AND r.parent_id = ?", f.parentId())
@@ -49,7 +51,8 @@ public final class RunQueries {
 
     public CompletableFuture<Optional<RunView>> get(String id) {
         return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE r.id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + COLUMNS + ", " + CHILDREN.formatted("r") + " FROM runs r WHERE r.id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(view(rs)) : Optional.empty();

@@ -15,9 +15,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The numbers of {@code GET /v1/stats}, counted in SQL with {@code GROUP BY} over the query tables' indexes,
@@ -47,55 +49,93 @@ public final class StatsQueries {
 
     public CompletableFuture<Stats> stats(Scope scope) {
         return store.read(c -> {
-            Stats.Project counted = project(c, scope.project());
-            List<Stats.Project> projects = scope.byProject() ? byProject(c) : null;
+            Groups groups = Groups.read(c, scope.project());
+            String project = scope.project();
+            long events = project == null ? single(c, "SELECT COUNT(*) FROM journal") : owned(c, "journal", project);
+            long snapshots =
+                    project == null ? single(c, "SELECT COUNT(*) FROM snapshot") : owned(c, "snapshot", project);
+            List<Stats.Project> projects = scope.byProject() ? byProject(c, groups) : null;
             return new Stats(
-                    scope.project(),
-                    counted.sessions(),
-                    counted.runs(),
-                    counted.events(),
-                    counted.snapshots(),
+                    project,
+                    groups.sessions(p -> true),
+                    groups.runs(p -> true),
+                    events,
+                    snapshots,
                     new Stats.Store(store.engine().label(), storeBytes(c)),
                     projects);
         });
     }
 
-    /** The counts of one project, or of the whole store when {@code project} is null. */
-    private static Stats.Project project(Connection c, String project) throws SQLException {
-        String where = project == null ? "" : " WHERE project = ?";
-        Object[] args = project == null ? new Object[0] : new Object[] {project};
-        Map<String, Long> sessions = pairs(c, "SELECT state, COUNT(*) FROM sessions" + where + " GROUP BY state", args);
-        Map<String, Long> runs = pairs(c, "SELECT state, COUNT(*) FROM runs" + where + " GROUP BY state", args);
-        Map<String, Long> exits = pairs(
-                c,
-                "SELECT exit_code, COUNT(*) FROM runs WHERE exit_code IS NOT NULL"
-                        + (project == null ? "" : " AND project = ?") + " GROUP BY exit_code",
-                args);
-        long events = project == null ? single(c, "SELECT COUNT(*) FROM journal") : owned(c, "journal", project);
-        long snapshots = project == null ? single(c, "SELECT COUNT(*) FROM snapshot") : owned(c, "snapshot", project);
-        return new Stats.Project(project, Stats.Sessions.of(sessions), Stats.Runs.of(runs, exits), events, snapshots);
+    /**
+     * Sessions by (project, state) and runs by (project, state, exit code), each read in one pass over its
+     * {@code *_project_state} index (V3), which holds exactly these columns: the whole store's counts, one
+     * project's and every project's come from the same few dozen groups, never from a second scan.
+     */
+    private record Groups(List<SessionGroup> sessions, List<RunGroup> runs) {
+
+        static Groups read(Connection c, String project) throws SQLException {
+            String where = project == null ? "" : " WHERE project = ?";
+            Object[] args = project == null ? new Object[0] : new Object[] {project};
+            List<SessionGroup> sessions = new ArrayList<>();
+            query(
+                    c,
+                    "SELECT project, state, COUNT(*) FROM sessions" + where + " GROUP BY project, state",
+                    args,
+                    rs -> sessions.add(new SessionGroup(rs.getString(1), rs.getString(2), rs.getLong(3))));
+            List<RunGroup> runs = new ArrayList<>();
+            query(
+                    c,
+                    "SELECT project, state, exit_code, COUNT(*) FROM runs" + where
+                            + " GROUP BY project, state, exit_code",
+                    args,
+                    rs -> runs.add(
+                            new RunGroup(rs.getString(1), rs.getString(2), text(rs.getObject(3)), rs.getLong(4))));
+            return new Groups(sessions, runs);
+        }
+
+        Stats.Sessions sessions(Predicate<String> project) {
+            Map<String, Long> byState = new HashMap<>();
+            sessions.stream()
+                    .filter(g -> project.test(g.project()))
+                    .forEach(g -> byState.merge(g.state(), g.count(), Long::sum));
+            return Stats.Sessions.of(byState);
+        }
+
+        Stats.Runs runs(Predicate<String> project) {
+            Map<String, Long> byState = new HashMap<>();
+            Map<String, Long> byExitCode = new HashMap<>();
+            runs.stream().filter(g -> project.test(g.project())).forEach(g -> {
+                byState.merge(g.state(), g.count(), Long::sum);
+                if (g.exitCode() != null) {
+                    byExitCode.merge(g.exitCode(), g.count(), Long::sum);
+                }
+            });
+            return Stats.Runs.of(byState, byExitCode);
+        }
+
+        Set<String> projects() {
+            Set<String> names = new TreeSet<>(Comparator.nullsLast(Comparator.naturalOrder()));
+            sessions.forEach(g -> names.add(g.project()));
+            runs.forEach(g -> names.add(g.project()));
+            return names;
+        }
     }
 
+    private record SessionGroup(String project, String state, long count) {}
+
+    private record RunGroup(String project, String state, String exitCode, long count) {}
+
     /** One entry per project that has a session or a run; sessions and runs without a project come last. */
-    private static List<Stats.Project> byProject(Connection c) throws SQLException {
-        Map<String, Map<String, Long>> sessions =
-                triples(c, "SELECT project, state, COUNT(*) FROM sessions GROUP BY project, state");
-        Map<String, Map<String, Long>> runs =
-                triples(c, "SELECT project, state, COUNT(*) FROM runs GROUP BY project, state");
-        Map<String, Map<String, Long>> exits = triples(
-                c,
-                "SELECT project, exit_code, COUNT(*) FROM runs WHERE exit_code IS NOT NULL GROUP BY project, exit_code");
+    private static List<Stats.Project> byProject(Connection c, Groups groups) throws SQLException {
         Map<String, Long> events = ownedByProject(c, "journal");
         Map<String, Long> snapshots = ownedByProject(c, "snapshot");
-        Set<String> names = new TreeSet<>(Comparator.nullsLast(Comparator.naturalOrder()));
-        names.addAll(sessions.keySet());
-        names.addAll(runs.keySet());
         List<Stats.Project> list = new ArrayList<>();
-        for (String name : names) {
+        for (String name : groups.projects()) {
+            Predicate<String> same = p -> Objects.equals(p, name);
             list.add(new Stats.Project(
                     name,
-                    Stats.Sessions.of(sessions.getOrDefault(name, Map.of())),
-                    Stats.Runs.of(runs.getOrDefault(name, Map.of()), exits.getOrDefault(name, Map.of())),
+                    groups.sessions(same),
+                    groups.runs(same),
                     events.getOrDefault(name, 0L),
                     snapshots.getOrDefault(name, 0L)));
         }
@@ -153,14 +193,6 @@ public final class StatsQueries {
     private static Map<String, Long> pairs(Connection c, String sql, Object... args) throws SQLException {
         Map<String, Long> out = new HashMap<>();
         query(c, sql, args, rs -> out.put(text(rs.getObject(1)), rs.getLong(2)));
-        return out;
-    }
-
-    /** (project, key, count) rows as project → key → count. */
-    private static Map<String, Map<String, Long>> triples(Connection c, String sql) throws SQLException {
-        Map<String, Map<String, Long>> out = new HashMap<>();
-        query(c, sql, new Object[0], rs -> out.computeIfAbsent(rs.getString(1), p -> new HashMap<>())
-                .put(text(rs.getObject(2)), rs.getLong(3)));
         return out;
     }
 

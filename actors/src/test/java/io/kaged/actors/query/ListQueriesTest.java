@@ -215,6 +215,31 @@ class ListQueriesTest {
 
     @ParameterizedTest
     @EnumSource(TestEngine.class)
+    void countsChildrenOfThePageItemsInEveryOrderAndOffset(TestEngine engine) throws Exception {
+        RunQueries q = seededRuns(engine);
+        for (boolean descending : new boolean[] {false, true}) {
+            for (int offset : new int[] {0, 5, 29}) {
+                Page<RunView> page = q.list(
+                                runs(null, null, null, null, null, null, null, new Paging(null, descending, 3, offset)))
+                        .join();
+                List<String> expected = new ArrayList<>(expectedRuns(r -> true));
+                if (descending) {
+                    expected.sort(Comparator.reverseOrder());
+                }
+                assertEquals(
+                        expected.subList(offset, Math.min(30, offset + 3)),
+                        runIds(page),
+                        "descending " + descending + ", offset " + offset);
+                for (RunView run : page.items()) {
+                    assertEquals(run.id().equals(id(1)) ? 10 : 0, run.children(), run.id());
+                }
+            }
+        }
+        assertEquals(10, q.get(id(1)).join().orElseThrow().children());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
     void pagingEdgesAreEmptyPagesWithoutNext(TestEngine engine) throws Exception {
         RunQueries q = seededRuns(engine);
         Page<RunView> pastTheEnd = q.list(

@@ -233,6 +233,11 @@ class StoreFillerTest {
             StoreFiller.Result result = filler.fill(more, QUIET);
             assertEquals(20, result.stats().runs().total());
             assertEquals(40, result.auditTotal());
+
+            // The same seed and end again are the same ids: their journals are refused, not extended.
+            IllegalStateException again = assertThrows(IllegalStateException.class, () -> filler.fill(more, QUIET));
+            assertTrue(again.getMessage().contains("already holds"), again.getMessage());
+            assertEquals(20, filler.runs());
         }
     }
 

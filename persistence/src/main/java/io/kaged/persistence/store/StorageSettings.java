@@ -19,6 +19,7 @@ public record StorageSettings(
         Duration connectionTimeout,
         Duration sqliteBusyTimeout,
         String sqliteSynchronous,
+        long sqliteMmapBytes,
         int postgresWriteLanes,
         int maxBatchRows) {
 
@@ -55,6 +56,11 @@ public record StorageSettings(
             throw new StorageConfigException("kaged.storage.sqlite.synchronous must be one of " + SYNC_LEVELS
                     + ", got '" + sync + "' (example: synchronous = NORMAL)");
         }
+        long mmap = c.getBytes("sqlite.mmap-size");
+        if (mmap < 0) {
+            throw new StorageConfigException("kaged.storage.sqlite.mmap-size must be 0 (off) or a size, got " + mmap
+                    + " (example: mmap-size = 1GiB)");
+        }
         int poolSize =
                 target.engine() == Engine.SQLITE ? c.getInt("sqlite.pool-size") : c.getInt("postgresql.pool-size");
         if (poolSize < 2) {
@@ -69,6 +75,7 @@ public record StorageSettings(
                 c.getDuration("connection-timeout"),
                 c.getDuration("sqlite.busy-timeout"),
                 sync,
+                mmap,
                 Math.max(1, c.getInt("postgresql.write-lanes")),
                 Math.max(1, c.getInt("max-batch-rows")));
     }

@@ -114,6 +114,9 @@ public final class Store implements AutoCloseable {
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.sqliteSynchronous()));
         cfg.setBusyTimeout((int) settings.sqliteBusyTimeout().toMillis());
         cfg.enforceForeignKeys(true);
+        // Reads map the file instead of copying pages into each connection's small private cache, which
+        // every write from another connection empties: counting a large index reads cached pages in place.
+        cfg.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(settings.sqliteMmapBytes()));
         // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on an
         // upgrade from read to write lock when another process (kaged backup) writes too.
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

@@ -70,7 +70,7 @@ class StoreTest {
     }
 
     @Test
-    void createsTheSqliteFolderAndSetsWalForeignKeysAndBusyTimeout() throws Exception {
+    void createsTheSqliteFolderAndSetsWalForeignKeysBusyTimeoutAndMmap() throws Exception {
         Path nested = home.resolve("a/b/c/kaged.db");
         StorageSettings s = StorageSettings.fromConfig(TestSystems.config("sqlite://" + nested, home), Map.of());
         try (Store store = Store.open(s)) {
@@ -86,6 +86,7 @@ class StoreTest {
             assertEquals("1", pragma(store, "foreign_keys"));
             assertEquals("10000", pragma(store, "busy_timeout"));
             assertEquals("2", pragma(store, "synchronous"));
+            assertEquals(String.valueOf(1L << 30), pragma(store, "mmap_size"));
         }
     }
 
