@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.kaged.actors.process.Orphans;
+import io.kaged.actors.process.OutputBuffer;
 import io.kaged.actors.process.SerialExecutor;
 import io.kaged.actors.process.Signal;
 import io.kaged.persistence.serialization.KagedSerializable;
@@ -81,7 +82,7 @@ public final class RunActor
 
     private record LaunchFailed(int attempt, String reason) implements Command {}
 
-    /** The attempt's {@link RunOutput} has bytes waiting (it was empty), or a batch's worth. */
+    /** The attempt's {@link OutputBuffer} has bytes waiting (it was empty), or a batch's worth. */
     private record OutputWaiting(int attempt) implements Command {}
 
     private record Exited(int attempt, int exitCode) implements Command {}
@@ -241,7 +242,7 @@ public final class RunActor
     private final Clock clock;
     private final ActorRef<RunSupervisor.Command> supervisor;
     /** The current attempt's output not yet recorded; null before the first attempt. */
-    private RunOutput output;
+    private OutputBuffer output;
 
     private RunLauncher.Handle process;
     /** An exit that arrived before the attempt's start was recorded (a process that ends at once). */
@@ -451,7 +452,8 @@ public final class RunActor
         int attempt = run.attempts() + 1;
         launching = true;
         ActorRef<Command> self = context.getSelf();
-        RunOutput buffer = new RunOutput(settings.flushBytes(), OUTPUT_BUFFER_BATCHES * (long) settings.flushBytes());
+        OutputBuffer buffer =
+                new OutputBuffer(settings.flushBytes(), OUTPUT_BUFFER_BATCHES * (long) settings.flushBytes());
         output = buffer;
         RunLauncher.Sink sink = new RunLauncher.Sink() {
             @Override

@@ -3,6 +3,7 @@ package io.kaged.actors.session;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.kaged.actors.process.OutputBuffer;
 import io.kaged.actors.process.ProcessLauncher;
 import io.kaged.actors.process.ProcessOutput;
 import io.kaged.actors.process.ProcessSpec;
@@ -13,12 +14,13 @@ import io.kaged.persistence.serialization.KagedSerializable;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -43,16 +45,20 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * in this incarnation ({@link Runtime}): after a crash the process is gone, which recovery records as
  * {@link Interrupted} before the restart policy decides.
  *
- * <p>Output flows from the pty reader thread as {@link Output} messages, is sent at once to every
- * attached client, and is recorded in batches ({@code flush-bytes} or {@code flush-interval}). The reader
- * holds a credit of {@code max-unrecorded} bytes, returned when a batch is recorded, so a fast process
- * waits for the store instead of filling memory.
+ * <p>Output flows from the pty reader thread into an {@link OutputBuffer}; the actor takes all that
+ * waits when told ({@link OutputWaiting}), sends it at once to every attached client, and records it in
+ * batches ({@code flush-bytes} or {@code flush-interval}). The buffer holds at most {@code max-unrecorded}
+ * bytes and the reader waits beyond that, so a fast process waits for the store instead of filling
+ * memory.
  */
 public final class SessionActor
         extends EventSourcedBehaviorWithEnforcedReplies<SessionActor.Command, SessionActor.Event, SessionActor.State> {
 
     public static final String JOURNAL = "kaged.persistence.journal";
     public static final String SNAPSHOTS = "kaged.persistence.snapshot-store";
+
+    /** The one stream of a pty: stdout and stderr arrive merged. */
+    private static final String PTY = "pty";
 
     public static PersistenceId persistenceId(String sessionId) {
         return PersistenceId.of("session", sessionId);
@@ -99,9 +105,11 @@ public final class SessionActor
 
     private record LaunchFailed(String reason) implements Command {}
 
-    private record Output(byte[] chunk) implements Command {}
+    /** The process's buffer has output waiting: it was empty, or has just reached a batch's worth. */
+    private record OutputWaiting(OutputBuffer buffer) implements Command {}
 
-    private record Exited(int exitCode) implements Command {}
+    /** The process ended; its buffer holds whatever output the actor has not taken yet. */
+    private record Exited(int exitCode, OutputBuffer buffer) implements Command {}
 
     private record KillIfAlive(long pid) implements Command {}
 
@@ -222,12 +230,8 @@ public final class SessionActor
         RunningProcess process;
         final ByteArrayOutputStream unrecorded = new ByteArrayOutputStream();
         final Map<ActorRef<ClientFrame>, Boolean> clients = new HashMap<>();
-        final Semaphore credit;
+        OutputBuffer output;
         boolean flushScheduled;
-
-        Runtime(int maxUnrecorded) {
-            this.credit = new Semaphore(maxUnrecorded);
-        }
     }
 
     private final ActorContext<Command> context;
@@ -257,7 +261,7 @@ public final class SessionActor
         this.blocking = blocking;
         this.processIo = new SerialExecutor(blocking);
         this.clock = clock;
-        this.runtime = new Runtime(settings.maxUnrecordedBytes());
+        this.runtime = new Runtime();
     }
 
     /**
@@ -302,6 +306,9 @@ public final class SessionActor
                     // The actor is going away (daemon stopping, purge): its process must not outlive it.
                     if (runtime.process != null) {
                         io.kaged.actors.process.Signals.sendToGroup(runtime.process.pid(), Signal.KILL);
+                    }
+                    if (runtime.output != null) {
+                        runtime.output.close(); // a reader waiting for room must not wait forever
                     }
                 })
                 .build();
@@ -376,7 +383,7 @@ public final class SessionActor
                     runtime.clients.remove(c.client());
                     return Effect().noReply();
                 })
-                .onCommand(Output.class, this::output)
+                .onCommand(OutputWaiting.class, this::outputWaiting)
                 .onCommand(Flush.class, (s, c) -> flush(s))
                 .onCommand(Exited.class, this::exited)
                 .onCommand(KillIfAlive.class, (s, c) -> {
@@ -408,17 +415,19 @@ public final class SessionActor
     private void launch(SessionSpec spec) {
         ProcessSpec ps = new ProcessSpec(spec.command(), spec.cwd(), spec.env(), spec.cols(), spec.rows());
         ActorRef<Command> self = context.getSelf();
-        Semaphore credit = runtime.credit;
+        OutputBuffer buffer = new OutputBuffer(settings.flushBytes(), settings.maxUnrecordedBytes());
+        runtime.output = buffer;
         ProcessOutput sink = new ProcessOutput() {
             @Override
             public void output(byte[] chunk) throws InterruptedException {
-                credit.acquire(chunk.length);
-                self.tell(new Output(chunk));
+                if (buffer.append(PTY, chunk)) {
+                    self.tell(new OutputWaiting(buffer));
+                }
             }
 
             @Override
             public void exited(int exitCode) {
-                self.tell(new Exited(exitCode));
+                self.tell(new Exited(exitCode, buffer));
             }
         };
         context.pipeToSelf(
@@ -550,10 +559,8 @@ public final class SessionActor
                         StatusReply.success(new Attached(recordedUpTo, runtime.unrecorded.toByteArray(), live)));
     }
 
-    private ReplyEffect<Event, State> output(State s, Output c) {
-        runtime.unrecorded.writeBytes(c.chunk());
-        OutputFrame frame = new OutputFrame(c.chunk());
-        runtime.clients.keySet().forEach(client -> client.tell(frame));
+    private ReplyEffect<Event, State> outputWaiting(State s, OutputWaiting c) {
+        take(c.buffer());
         if (runtime.unrecorded.size() >= settings.flushBytes()) {
             return flush(s);
         }
@@ -564,16 +571,49 @@ public final class SessionActor
         return Effect().noReply();
     }
 
-    private OutputRecorded nextBatch(State s) {
-        byte[] data = runtime.unrecorded.toByteArray();
+    /**
+     * Takes the output waiting in {@code buffer}: to every attached client now, in frames no larger than
+     * a read (a client's queue is bounded in frames), and to the batch being gathered for the transcript.
+     */
+    private void take(OutputBuffer buffer) {
+        byte[] chunk = buffer.drain().get(PTY);
+        if (chunk == null) {
+            return;
+        }
+        runtime.unrecorded.writeBytes(chunk);
+        if (runtime.clients.isEmpty()) {
+            return;
+        }
+        int frameBytes = settings.readBufferBytes();
+        for (int from = 0; from < chunk.length; from += frameBytes) {
+            OutputFrame frame = new OutputFrame(
+                    chunk.length <= frameBytes
+                            ? chunk
+                            : Arrays.copyOfRange(chunk, from, Math.min(chunk.length, from + frameBytes)));
+            runtime.clients.keySet().forEach(client -> client.tell(frame));
+        }
+    }
+
+    /**
+     * The gathered output as batches of at most {@code flush-bytes} each, so a large take still keeps the
+     * transcript within its scrollback bound batch by batch.
+     */
+    private List<Event> nextBatches(State s) {
+        byte[] all = runtime.unrecorded.toByteArray();
         runtime.unrecorded.reset();
         runtime.flushScheduled = false;
         timers.cancel(Flush.INSTANCE);
         Transcript t = session(s).transcript();
-        long seq = t.nextSeq();
-        long keepFrom = t.keepFrom(data.length, settings.scrollbackBytes());
-        long kept = t.append(seq, data.length, keepFrom).bytes();
-        return new OutputRecorded(seq, data.length, keepFrom, kept, now(), data);
+        List<Event> batches = new ArrayList<>();
+        int step = settings.flushBytes();
+        for (int from = 0; from < all.length; from += step) {
+            byte[] data = all.length <= step ? all : Arrays.copyOfRange(all, from, Math.min(all.length, from + step));
+            long seq = t.nextSeq();
+            long keepFrom = t.keepFrom(data.length, settings.scrollbackBytes());
+            t = t.append(seq, data.length, keepFrom);
+            batches.add(new OutputRecorded(seq, data.length, keepFrom, t.bytes(), now(), data));
+        }
+        return batches;
     }
 
     private ReplyEffect<Event, State> flush(State s) {
@@ -581,28 +621,21 @@ public final class SessionActor
             runtime.flushScheduled = false;
             return Effect().noReply();
         }
-        OutputRecorded batch = nextBatch(s);
-        return Effect()
-                .persist(batch)
-                .thenRun(st -> runtime.credit.release(batch.size()))
-                .thenNoReply();
+        return Effect().persist(nextBatches(s)).thenNoReply();
     }
 
     private ReplyEffect<Event, State> exited(State s, Exited c) {
         runtime.process = null;
-        List<Event> events = new java.util.ArrayList<>();
-        OutputRecorded batch = runtime.unrecorded.size() > 0 && !(s instanceof Empty) ? nextBatch(s) : null;
-        if (batch != null) {
-            events.add(batch);
+        take(c.buffer());
+        List<Event> events = new ArrayList<>();
+        if (runtime.unrecorded.size() > 0 && !(s instanceof Empty)) {
+            events.addAll(nextBatches(s));
         }
         boolean restart = !(s instanceof Ended) && session(s).spec().restart().restarts(c.exitCode());
         events.add(new ProcessExited(c.exitCode(), restart, now()));
         return Effect()
                 .persist(events)
                 .thenRun(st -> {
-                    if (batch != null) {
-                        runtime.credit.release(batch.size());
-                    }
                     if (st instanceof Ended ended) {
                         EndFrame end = new EndFrame("session " + ended.how() + " (exit code " + c.exitCode() + ")");
                         runtime.clients.keySet().forEach(client -> client.tell(end));

@@ -1,16 +1,19 @@
-package io.kaged.actors.run;
+package io.kaged.actors.process;
 
 import java.io.ByteArrayOutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One attempt's output that is read but not yet recorded, filled by the pipe readers and drained by the
- * run actor. A process that writes faster than the store records makes its readers wait here, so the
- * pipe fills and the process waits too: memory stays bounded, and the actor's mailbox is not flooded
- * with one message per read (which, stashed while a write is in flight, would pile up without bound).
+ * One process's output that is read but not yet taken by its actor (a run attempt's pipes, a session's
+ * pty), filled by the reader threads and drained by the actor. A process that writes faster than the
+ * store records makes its readers wait here, so the pipe fills and the process waits too: memory stays
+ * bounded. The actor is told only when the buffer was empty or has just reached a batch's worth, so it
+ * takes many reads at once instead of one message per read: at 4 KiB per pty read, per-message work in
+ * an event-sourced actor was a fifth of a session's CPU, and messages stashed while a write is in flight
+ * would pile up without bound.
  */
-final class RunOutput {
+public final class OutputBuffer {
 
     private final long maxBytes;
     private final long signalBytes;
@@ -23,7 +26,7 @@ final class RunOutput {
      *     recorded without waiting for the flush interval
      * @param maxBytes readers wait while this many bytes wait
      */
-    RunOutput(long signalBytes, long maxBytes) {
+    public OutputBuffer(long signalBytes, long maxBytes) {
         this.signalBytes = signalBytes;
         this.maxBytes = maxBytes;
     }
@@ -32,7 +35,7 @@ final class RunOutput {
      * Adds a chunk, waiting while the buffer is full. Returns whether the actor should be told: the buffer
      * was empty, or has just reached a batch's worth.
      */
-    synchronized boolean append(String stream, byte[] chunk) throws InterruptedException {
+    public synchronized boolean append(String stream, byte[] chunk) throws InterruptedException {
         while (size >= maxBytes && !closed) {
             wait();
         }
@@ -46,7 +49,7 @@ final class RunOutput {
     }
 
     /** Everything waiting, by stream in the order the streams first wrote; the buffer is empty after. */
-    synchronized Map<String, byte[]> drain() {
+    public synchronized Map<String, byte[]> drain() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, ByteArrayOutputStream> e : streams.entrySet()) {
             if (e.getValue().size() > 0) {
@@ -59,12 +62,12 @@ final class RunOutput {
         return out;
     }
 
-    synchronized long size() {
+    public synchronized long size() {
         return size;
     }
 
     /** Drops what waits and lets readers go: the attempt's output is no longer wanted (a rollback). */
-    synchronized void close() {
+    public synchronized void close() {
         closed = true;
         streams.clear();
         size = 0;

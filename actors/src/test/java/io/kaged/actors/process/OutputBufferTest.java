@@ -1,4 +1,4 @@
-package io.kaged.actors.run;
+package io.kaged.actors.process;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,11 +12,11 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** The buffer between a run's pipe readers and its actor: few signals, bounded size, nothing lost. */
-class RunOutputTest {
+class OutputBufferTest {
 
     @Test
     void signalsWhenOutputStartsWaitingAndWhenABatchIsReadyOnly() throws Exception {
-        RunOutput out = new RunOutput(10, 100);
+        OutputBuffer out = new OutputBuffer(10, 100);
         assertTrue(out.append("stdout", new byte[3]), "the first bytes after empty");
         assertFalse(out.append("stdout", new byte[3]));
         assertTrue(out.append("stderr", new byte[5]), "a batch's worth reached");
@@ -31,7 +31,7 @@ class RunOutputTest {
 
     @Test
     void aFullBufferMakesTheReaderWaitUntilDrainedAndLosesNothing() throws Exception {
-        RunOutput out = new RunOutput(4, 8);
+        OutputBuffer out = new OutputBuffer(4, 8);
         out.append("stdout", new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> {
             try {
@@ -53,7 +53,7 @@ class RunOutputTest {
 
     @Test
     void closingDropsWhatWaitsAndReleasesAWaitingReader() throws Exception {
-        RunOutput out = new RunOutput(4, 8);
+        OutputBuffer out = new OutputBuffer(4, 8);
         out.append("stdout", new byte[8]);
         CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> {
             try {
