@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "kaged",
         mixinStandardHelpOptions = true,
+        // Every subcommand answers --help (and --version), as an operator tries `kaged run purge --help`.
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Cli.Version.class,
         description = "Supervisor for long-lived terminal sessions and agent runs.",
         subcommands = {

@@ -73,6 +73,8 @@ public final class ListOptions {
             return;
         }
         table.accept(out);
+        // The notes below go to stderr; the table must reach the terminal first, not after them.
+        out.flush();
         JsonNode search = page.path("search");
         if (!search.isMissingNode() && !search.path("complete").asBoolean(true)) {
             spec.commandLine()

@@ -60,6 +60,18 @@ class CliTest {
     }
 
     @Test
+    void everySubcommandAnswersHelpWithItsOwnUsage() {
+        for (String[] command : new String[][] {{"run", "purge"}, {"session", "attach"}, {"db", "set"}, {"prune"}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            Run r = kaged(env(null), args);
+            assertEquals(0, r.exit(), r.all());
+            assertTrue(r.out().startsWith("Usage: kaged " + String.join(" ", command) + " "), r.out());
+            assertTrue(r.out().contains("--help"), r.out());
+        }
+    }
+
+    @Test
     void dbReportsTheDefaultSqliteStoreWithoutCreatingIt() {
         Run r = kaged(env(null), "db");
         assertEquals(0, r.exit(), r.all());
