@@ -20,8 +20,18 @@ public record StorageSettings(
         Duration sqliteBusyTimeout,
         String sqliteSynchronous,
         long sqliteMmapBytes,
+        WalCheckpoints sqliteCheckpoints,
         int postgresWriteLanes,
         int maxBatchRows) {
+
+    /**
+     * Where SQLite's write-ahead log is copied into the database: on a background thread of its own
+     * ({@link WalCheckpointer}) from {@code passiveAfterBytes} of log, with writers waiting only from
+     * {@code restartAfterBytes}; or, when {@code background} is off, inside the commit that crosses
+     * SQLite's default 1,000 pages.
+     */
+    public record WalCheckpoints(
+            boolean background, long passiveAfterBytes, long restartAfterBytes, Duration interval) {}
 
     public static final String ENV_URL = "KAGED_DATABASE_URL";
     public static final String ENV_MODE = "KAGED_MODE";
@@ -61,6 +71,20 @@ public record StorageSettings(
             throw new StorageConfigException("kaged.storage.sqlite.mmap-size must be 0 (off) or a size, got " + mmap
                     + " (example: mmap-size = 1GiB)");
         }
+        WalCheckpoints checkpoints = new WalCheckpoints(
+                c.getBoolean("sqlite.checkpoint.background"),
+                c.getBytes("sqlite.checkpoint.passive-after"),
+                c.getBytes("sqlite.checkpoint.restart-after"),
+                c.getDuration("sqlite.checkpoint.interval"));
+        if (checkpoints.passiveAfterBytes() <= 0
+                || checkpoints.restartAfterBytes() < checkpoints.passiveAfterBytes()
+                || checkpoints.interval().isNegative()
+                || checkpoints.interval().isZero()) {
+            throw new StorageConfigException("kaged.storage.sqlite.checkpoint needs 0 < passive-after <= restart-after"
+                    + " and a positive interval, got passive-after " + checkpoints.passiveAfterBytes()
+                    + ", restart-after " + checkpoints.restartAfterBytes() + ", interval " + checkpoints.interval()
+                    + " (example: passive-after = 4MiB, restart-after = 64MiB, interval = 100ms)");
+        }
         int poolSize =
                 target.engine() == Engine.SQLITE ? c.getInt("sqlite.pool-size") : c.getInt("postgresql.pool-size");
         if (poolSize < 2) {
@@ -76,6 +100,7 @@ public record StorageSettings(
                 c.getDuration("sqlite.busy-timeout"),
                 sync,
                 mmap,
+                checkpoints,
                 Math.max(1, c.getInt("postgresql.write-lanes")),
                 Math.max(1, c.getInt("max-batch-rows")));
     }

@@ -40,8 +40,14 @@ public final class Store implements AutoCloseable {
     private final ExecutorService readers;
     private final List<ExecutorService> lanes;
     private final Migrations migrations;
+    private final WalCheckpointer checkpointer;
 
-    private Store(StorageSettings settings, HikariDataSource pool) {
+    /** @param checkpoints where SQLite's log is copied by a {@link WalCheckpointer}; null: no checkpointer */
+    private Store(
+            StorageSettings settings,
+            HikariDataSource pool,
+            DataSource sqlite,
+            StorageSettings.WalCheckpoints checkpoints) {
         this.settings = settings;
         this.pool = pool;
         int lanesCount = settings.writeLanes();
@@ -52,6 +58,10 @@ public final class Store implements AutoCloseable {
             ls.add(Executors.newSingleThreadExecutor(named("kaged-jdbc-write-" + i)));
         }
         this.lanes = List.copyOf(ls);
+        this.checkpointer = checkpoints == null
+                ? null
+                : new WalCheckpointer(
+                        sqlite, pool, lanes.get(0), settings.target().sqliteFile(), checkpoints);
         this.migrations = new Migrations(pool, settings.target().engine());
     }
 
@@ -78,6 +88,7 @@ public final class Store implements AutoCloseable {
     public static Store openUnmigrated(StorageSettings settings) {
         StorageTarget target = settings.target();
         target.file().ifPresent(Store::createFile);
+        DataSource sqlite = target.engine() == Engine.SQLITE ? sqliteDataSource(settings) : null;
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("kaged-store");
         hc.setMaximumPoolSize(settings.poolSize());
@@ -85,7 +96,11 @@ public final class Store implements AutoCloseable {
         hc.setConnectionTimeout(settings.connectionTimeout().toMillis());
         hc.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
         if (target.engine() == Engine.SQLITE) {
-            hc.setDataSource(sqliteDataSource(settings));
+            hc.setDataSource(sqlite);
+            if (settings.sqliteCheckpoints().background()) {
+                // The WalCheckpointer does it; a commit must not (see there why).
+                hc.setConnectionInitSql("PRAGMA wal_autocheckpoint = 0");
+            }
         } else {
             hc.setJdbcUrl(target.jdbcUrl());
             if (target.username() != null) {
@@ -99,7 +114,13 @@ public final class Store implements AutoCloseable {
             hc.addDataSourceProperty("ApplicationName", "kaged");
         }
         try {
-            return new Store(settings, new HikariDataSource(hc));
+            HikariDataSource pool = new HikariDataSource(hc);
+            StorageSettings.WalCheckpoints checkpoints = sqlite != null
+                            && target.sqliteFile() != null
+                            && settings.sqliteCheckpoints().background()
+                    ? settings.sqliteCheckpoints()
+                    : null;
+            return new Store(settings, pool, sqlite, checkpoints);
         } catch (RuntimeException e) {
             throw new StorageConfigException(
                     "cannot open the store at " + target.masked() + " (" + settings.targetSource() + "): "
@@ -117,6 +138,10 @@ public final class Store implements AutoCloseable {
         // Reads map the file instead of copying pages into each connection's small private cache, which
         // every write from another connection empties: counting a large index reads cached pages in place.
         cfg.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(settings.sqliteMmapBytes()));
+        // Once the log starts over, its file is cut back to this size instead of staying at its peak.
+        cfg.setPragma(
+                SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT,
+                Long.toString(settings.sqliteCheckpoints().passiveAfterBytes()));
         // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on an
         // upgrade from read to write lock when another process (kaged backup) writes too.
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -253,6 +278,9 @@ public final class Store implements AutoCloseable {
     /** Finishes queued writes, then closes the pool. */
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close(); // first: it hands work to the lanes
+        }
         for (ExecutorService lane : lanes) {
             lane.shutdown();
         }

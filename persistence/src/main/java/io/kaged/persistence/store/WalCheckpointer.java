@@ -1,0 +1,138 @@
+package io.kaged.persistence.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies committed pages from SQLite's write-ahead log into the database file on a thread of its own, so
+ * the write lane only appends to the log. Left to SQLite, the commit that crosses 1,000 pages of log runs
+ * the checkpoint itself, and every writer waiting behind it waits too: on the journal benchmark that cost
+ * a third of the write rate (docs/benchmarks.md).
+ *
+ * <p>Every {@code interval} it looks at the log file. From {@code passive-after} bytes it runs a passive
+ * checkpoint, which never blocks writers or readers. A passive checkpoint under a steady stream of
+ * commits may never catch up with the log, and the log only starts over once it has; so from {@code
+ * restart-after} bytes of log a restart checkpoint runs <em>on the write lane</em>, between two
+ * transactions: run from this thread it would wait for the file lock, which the lane takes again as soon
+ * as it lets go, and starve. The passive copies have done most of its work by then, so the lane waits
+ * briefly. {@code journal_size_limit} (set on every connection) then shrinks the file back.
+ */
+final class WalCheckpointer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
+
+    private final DataSource sqlite;
+    private final DataSource pool;
+    private final Executor lane;
+    private final AtomicBoolean restartQueued = new AtomicBoolean();
+    private final Path wal;
+    private final StorageSettings.WalCheckpoints limits;
+    private final ScheduledExecutorService thread;
+    private Connection connection;
+    private String lastFailure;
+
+    /**
+     * @param sqlite opens this thread's own connection
+     * @param pool and {@code lane}: where the restart checkpoint runs, between the lane's transactions
+     */
+    WalCheckpointer(
+            DataSource sqlite, DataSource pool, Executor lane, Path database, StorageSettings.WalCheckpoints limits) {
+        this.sqlite = sqlite;
+        this.pool = pool;
+        this.lane = lane;
+        this.wal = Path.of(database + "-wal");
+        this.limits = limits;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kaged-sqlite-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = limits.interval().toMillis();
+        thread.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            long bytes = walBytes();
+            if (bytes >= limits.passiveAfterBytes()) {
+                checkpoint("PASSIVE");
+            }
+            if (bytes >= limits.restartAfterBytes() && restartQueued.compareAndSet(false, true)) {
+                lane.execute(this::restartOnLane);
+            }
+            lastFailure = null;
+        } catch (SQLException | IOException | RuntimeException e) {
+            // Never fatal: the log only grows until the next tick succeeds. Said once, not every tick.
+            String message = e.getMessage();
+            if (!java.util.Objects.equals(message, lastFailure)) {
+                log.warn("SQLite checkpoint of {} failed, will retry: {}", wal, message);
+                lastFailure = message;
+            }
+            closeConnection();
+        }
+    }
+
+    private void restartOnLane() {
+        try (Connection c = pool.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
+            rs.next();
+        } catch (SQLException e) {
+            log.warn("SQLite restart checkpoint of {} failed, will retry: {}", wal, e.getMessage());
+        } finally {
+            restartQueued.set(false);
+        }
+    }
+
+    private long walBytes() throws IOException {
+        return Files.exists(wal) ? Files.size(wal) : 0;
+    }
+
+    private void checkpoint(String mode) throws SQLException {
+        if (connection == null) {
+            connection = sqlite.getConnection();
+        }
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+            rs.next();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // a broken connection is replaced at the next tick
+            }
+            connection = null;
+        }
+    }
+
+    /** Stops the thread; the last connection to close checkpoints what is left, as SQLite always does. */
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("SQLite checkpoint still running after 30 s at close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeConnection();
+    }
+}

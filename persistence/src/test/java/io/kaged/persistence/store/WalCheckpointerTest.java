@@ -1,0 +1,107 @@
+package io.kaged.persistence.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.kaged.persistence.testing.TestSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The background checkpoint of SQLite's write-ahead log. SQLite only: PostgreSQL has no such log for
+ * kaged to copy, and its store never starts a checkpointer (the engine-independent store tests cover it).
+ */
+class WalCheckpointerTest {
+
+    private static final int ROW_BYTES = 64 * 1024;
+    private static final int ROWS = 256; // 16 MiB in all
+
+    @TempDir
+    Path home;
+
+    private StorageSettings settings(String checkpoint) {
+        return StorageSettings.fromConfig(
+                ConfigFactory.parseString(checkpoint)
+                        .withFallback(TestSystems.config("sqlite://" + home.resolve("kaged.db"), home)),
+                Map.of());
+    }
+
+    @Test
+    void theLogStaysBoundedWhileCommitsNeverCheckpointThemselves() throws Exception {
+        StorageSettings s = settings("kaged.storage.sqlite.checkpoint {"
+                + " background = on, passive-after = 64KiB, restart-after = 512KiB, interval = 10ms }");
+        Path wal = Path.of(home.resolve("kaged.db") + "-wal");
+        long largest = 0;
+        try (Store store = Store.open(s)) {
+            assertEquals("0", store.withConnection(c -> single(c.createStatement(), "PRAGMA wal_autocheckpoint")));
+            store.inTransaction(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
+                }
+                return null;
+            });
+            byte[] data = new byte[ROW_BYTES];
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < ROWS; i++) {
+                int id = i;
+                data[0] = (byte) i;
+                byte[] row = data.clone();
+                writes.add(store.write("probe", c -> {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO wal_probe VALUES (?, ?)")) {
+                        ps.setInt(1, id);
+                        ps.setBytes(2, row);
+                        ps.executeUpdate();
+                    }
+                    return null;
+                }));
+                if (i % 8 == 7) {
+                    writes.get(i).join();
+                    largest = Math.max(largest, Files.exists(wal) ? Files.size(wal) : 0);
+                }
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        }
+        // Without the checkpointer the log would hold all 16 MiB; SQLite's own checkpoint lets it reach
+        // 4 MiB. The restart bound is 512 KiB: a little more passes while the writer waits for it.
+        assertTrue(largest < 2 * 1024 * 1024, "largest log: " + largest + " bytes");
+        try (Store reopened = Store.open(s)) {
+            assertEquals(
+                    String.valueOf(ROWS),
+                    reopened.withConnection(c -> single(c.createStatement(), "SELECT COUNT(*) FROM wal_probe")));
+        }
+    }
+
+    @Test
+    void offLeavesTheCheckpointToSqlite() throws Exception {
+        try (Store store = Store.open(settings("kaged.storage.sqlite.checkpoint.background = off"))) {
+            assertEquals("1000", store.withConnection(c -> single(c.createStatement(), "PRAGMA wal_autocheckpoint")));
+        }
+    }
+
+    @Test
+    void refusesLimitsThatCannotWork() {
+        var e = assertThrows(
+                StorageConfigException.class,
+                () -> settings("kaged.storage.sqlite.checkpoint { passive-after = 8MiB, restart-after = 4MiB }"));
+        assertTrue(e.getMessage().contains("passive-after"), e.getMessage());
+    }
+
+    private static String single(Statement st, String sql) throws java.sql.SQLException {
+        try (st;
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
