@@ -52,7 +52,8 @@ public final class JdbcJournal extends AsyncWriteJournal {
                 store,
                 JournalProjections.get(context().system()).all(),
                 store.settings().maxBatchRows(),
-                JournalMetrics.get(context().system()));
+                JournalMetrics.get(context().system()),
+                context().dispatcher());
     }
 
     @Override

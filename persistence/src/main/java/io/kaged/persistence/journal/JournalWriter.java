@@ -58,12 +58,25 @@ final class JournalWriter {
     private final int maxBatchRows;
     private final Lane[] lanes;
     private final JournalMetrics metrics;
+    private final Executor completions;
 
-    JournalWriter(Store store, List<JournalProjection> projections, int maxBatchRows, JournalMetrics metrics) {
+    /**
+     * @param completions where callers' futures are completed after a commit, in commit order per lane:
+     *     completing them runs the callers' callbacks (Pekko hands each to its dispatcher, waking a thread),
+     *     which on the lane's own thread would delay the next commit, and on SQLite the one lane is the
+     *     limit
+     */
+    JournalWriter(
+            Store store,
+            List<JournalProjection> projections,
+            int maxBatchRows,
+            JournalMetrics metrics,
+            Executor completions) {
         this.store = store;
         this.projections = projections;
         this.maxBatchRows = maxBatchRows;
         this.metrics = metrics;
+        this.completions = completions;
         this.lanes = new Lane[store.laneCount()];
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(store.lane(i));
@@ -96,6 +109,8 @@ final class JournalWriter {
         private final Executor thread;
         private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
+        /** The last batch's completions; the next batch's run after them. */
+        private CompletableFuture<Void> completed = CompletableFuture.completedFuture(null);
 
         Lane(Executor thread) {
             this.thread = thread;
@@ -112,7 +127,9 @@ final class JournalWriter {
             try {
                 List<Op> batch = take();
                 if (!batch.isEmpty()) {
-                    commit(batch);
+                    List<Runnable> done = new ArrayList<>(batch.size());
+                    commit(batch, done);
+                    completed = completed.thenRunAsync(() -> done.forEach(Runnable::run), completions);
                 }
             } finally {
                 scheduled.set(false);
@@ -134,11 +151,12 @@ final class JournalWriter {
         }
     }
 
-    private void commit(List<Op> batch) {
-        List<Runnable> completions = new ArrayList<>(batch.size());
+    /** Commits the batch, adding what completes each op's future (after the commit) to {@code completions}. */
+    private void commit(List<Op> batch, List<Runnable> completions) {
+        List<Runnable> applied = new ArrayList<>(batch.size());
         try {
             store.inTransaction(c -> {
-                apply(c, batch, completions);
+                apply(c, batch, applied);
                 return null;
             });
         } catch (SQLException | RuntimeException e) {
@@ -146,18 +164,19 @@ final class JournalWriter {
                 if (batch.get(0) instanceof Insert) {
                     metrics.writeFailed();
                 }
-                batch.get(0).done().completeExceptionally(e);
+                Op failed = batch.get(0);
+                completions.add(() -> failed.done().completeExceptionally(e));
                 return;
             }
             log.debug("Grouped journal transaction of {} operations failed, retrying one by one", batch.size(), e);
             for (Op op : batch) {
-                commit(List.of(op));
+                commit(List.of(op), completions);
             }
             return;
         }
         // Recorded before the completions run, so a caller that saw its write complete also sees it counted.
         record(batch, System.nanoTime());
-        completions.forEach(Runnable::run);
+        completions.addAll(applied);
     }
 
     private void record(List<Op> batch, long committedAt) {

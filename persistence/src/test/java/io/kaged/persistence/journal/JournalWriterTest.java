@@ -40,7 +40,7 @@ class JournalWriterTest {
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
     private JournalWriter writer(Store store, List<JournalProjection> projections) {
-        return new JournalWriter(store, projections, 1000, new JournalMetrics(registry));
+        return new JournalWriter(store, projections, 1000, new JournalMetrics(registry), Runnable::run);
     }
 
     private MetricSnapshot metric(String name) {
