@@ -3,9 +3,11 @@ package io.kaged.actors.process;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
+import com.pty4j.unix.UnixPtyProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -59,10 +61,18 @@ public final class PtyLauncher implements ProcessLauncher, AutoCloseable {
     private void pump(PtyProcess process, ProcessOutput sink) {
         byte[] buffer = new byte[readBufferBytes];
         try (InputStream in = process.getInputStream()) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                if (n > 0) {
-                    sink.output(java.util.Arrays.copyOf(buffer, n));
+            if (process instanceof UnixPtyProcess unix) {
+                PtyMasterReader master = new PtyMasterReader(unix.getPty().getMasterFD());
+                int n;
+                while ((n = master.read(buffer)) >= 0) {
+                    sink.output(Arrays.copyOf(buffer, n));
+                }
+            } else {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (n > 0) {
+                        sink.output(Arrays.copyOf(buffer, n));
+                    }
                 }
             }
         } catch (IOException e) {
