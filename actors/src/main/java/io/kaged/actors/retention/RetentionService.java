@@ -5,6 +5,8 @@ import io.kaged.actors.run.RunSupervisor;
 import io.kaged.actors.session.SessionSupervisor;
 import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.store.Store;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -13,7 +15,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -205,67 +209,60 @@ public final class RetentionService {
         }
 
         private CompletableFuture<Void> runsPhase() {
-            Long cutoff = k.runsEndedBefore();
-            int n = cutoff == null ? 0 : nextBatch();
-            if (n == 0) {
-                return done();
-            }
-            return store.read(c -> RetentionQueries.runLeaves(c, cutoff, n + skipped.size()))
-                    .thenComposeAsync(
-                            found -> {
-                                List<String> ids = fresh(found, n);
-                                if (ids.isEmpty()) {
-                                    return done();
-                                }
-                                return AskPattern.<RunSupervisor.Command, StatusReply<RetentionQueries.Batch>>ask(
-                                                runs,
-                                                r -> new RunSupervisor.Purge<>(
-                                                        ids,
-                                                        () -> store.write(
-                                                                LANE,
-                                                                c -> RetentionQueries.deleteRuns(
-                                                                        c, ids, cutoff, audit, actor)),
-                                                        r),
-                                                settings.batchTimeout(),
-                                                system.scheduler())
-                                        .thenComposeAsync(
-                                                reply -> {
-                                                    record(reply, ids, runTotals);
-                                                    return runsPhase();
-                                                },
-                                                executor);
-                            },
-                            executor);
+            return ownersPhase(
+                    k.runsEndedBefore(),
+                    RetentionQueries::runLeaves,
+                    runs,
+                    RunSupervisor.Purge::new,
+                    (c, ids, cutoff) -> RetentionQueries.deleteRuns(c, ids, cutoff, audit, actor),
+                    runTotals);
         }
 
         private CompletableFuture<Void> sessionsPhase() {
-            Long cutoff = k.sessionsEndedBefore();
+            return ownersPhase(
+                    k.sessionsEndedBefore(),
+                    RetentionQueries::endedSessions,
+                    sessions,
+                    SessionSupervisor.Purge::new,
+                    (c, ids, cutoff) -> RetentionQueries.deleteSessions(c, ids, cutoff, audit, actor),
+                    sessionTotals);
+        }
+
+        /**
+         * One batch of owners (runs or sessions) ended before {@code cutoff}: found, purged through their
+         * supervisor (which stops their actors around the deletion), counted; then the next batch.
+         */
+        private <C> CompletableFuture<Void> ownersPhase(
+                Long cutoff,
+                Finder finder,
+                ActorRef<C> supervisor,
+                PurgeCommand<C> purge,
+                Deleter deleter,
+                Totals totals) {
             int n = cutoff == null ? 0 : nextBatch();
             if (n == 0) {
                 return done();
             }
-            return store.read(c -> RetentionQueries.endedSessions(c, cutoff, n + skipped.size()))
+            return store.read(c -> finder.find(c, cutoff, n + skipped.size()))
                     .thenComposeAsync(
                             found -> {
                                 List<String> ids = fresh(found, n);
                                 if (ids.isEmpty()) {
                                     return done();
                                 }
-                                return AskPattern.<SessionSupervisor.Command, StatusReply<RetentionQueries.Batch>>ask(
-                                                sessions,
-                                                r -> new SessionSupervisor.Purge<>(
+                                return AskPattern.<C, StatusReply<RetentionQueries.Batch>>ask(
+                                                supervisor,
+                                                r -> purge.of(
                                                         ids,
-                                                        () -> store.write(
-                                                                LANE,
-                                                                c -> RetentionQueries.deleteSessions(
-                                                                        c, ids, cutoff, audit, actor)),
+                                                        () -> store.write(LANE, c -> deleter.delete(c, ids, cutoff)),
                                                         r),
                                                 settings.batchTimeout(),
                                                 system.scheduler())
                                         .thenComposeAsync(
                                                 reply -> {
-                                                    record(reply, ids, sessionTotals);
-                                                    return sessionsPhase();
+                                                    record(reply, ids, totals);
+                                                    return ownersPhase(
+                                                            cutoff, finder, supervisor, purge, deleter, totals);
                                                 },
                                                 executor);
                             },
@@ -359,5 +356,23 @@ public final class RetentionService {
 
     private static CompletableFuture<Void> done() {
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Finds owners ended before a cutoff, at most {@code limit}. */
+    private interface Finder {
+        List<String> find(Connection c, long cutoff, int limit) throws SQLException;
+    }
+
+    /** Deletes the owners' rows in one transaction. */
+    private interface Deleter {
+        RetentionQueries.Batch delete(Connection c, List<String> ids, long cutoff) throws SQLException;
+    }
+
+    /** A supervisor's purge message ({@code RunSupervisor.Purge}, {@code SessionSupervisor.Purge}). */
+    private interface PurgeCommand<C> {
+        C of(
+                List<String> ids,
+                Supplier<CompletionStage<RetentionQueries.Batch>> deletion,
+                ActorRef<StatusReply<RetentionQueries.Batch>> replyTo);
     }
 }
