@@ -105,6 +105,19 @@ public final class Daemon {
                         + storage.target().masked() + "; stop it first (kaged status shows it), or start this one"
                         + " on another store with KAGED_HOME or KAGED_DATABASE_URL."));
         ActorSystem<Void> system = null;
+        // Opening and migrating the store takes about as long as starting the actor system: both at once.
+        CompletableFuture<Store> opening = new CompletableFuture<>();
+        Thread opener = new Thread(
+                () -> {
+                    try {
+                        opening.complete(Store.open(storage));
+                    } catch (RuntimeException e) {
+                        opening.completeExceptionally(e);
+                    }
+                },
+                "kaged-store-open");
+        opener.setDaemon(true);
+        opener.start();
         try {
             String token = prepareHome(loaded);
             SessionSettings sessionSettings = SessionSettings.fromConfig(loaded.config());
@@ -134,7 +147,7 @@ public final class Daemon {
                             clock,
                             supervisors),
                     "kaged",
-                    ActorSystemSetup.create(BootstrapSetup.create(loaded.config()), new StoreSetup(storage)));
+                    ActorSystemSetup.create(BootstrapSetup.create(loaded.config()), new StoreSetup(storage, opening)));
             // Opening the store migrates it, before any actor persists and before HTTP takes traffic.
             Store store = StoreExtension.store(system.classicSystem());
             JournalProjections.get(system.classicSystem()).register(new SessionProjection());
@@ -249,6 +262,8 @@ public final class Daemon {
             if (system != null) {
                 system.terminate();
                 awaitQuietly(system.getWhenTerminated());
+            } else {
+                opening.thenAccept(Store::close); // no actor system took it over
             }
             lock.close();
             throw e;

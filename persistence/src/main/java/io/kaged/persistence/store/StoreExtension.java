@@ -1,5 +1,8 @@
 package io.kaged.persistence.store;
 
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -18,13 +21,27 @@ public final class StoreExtension implements Extension {
     private final Store store;
 
     private StoreExtension(ExtendedActorSystem system) {
-        StorageSettings settings = system.settings()
-                .setup()
-                .get(StoreSetup.class)
-                .map(StoreSetup::settings)
-                .orElseGet(() -> StorageSettings.fromConfig(system.settings().config()));
-        this.store = Store.open(settings);
+        Optional<StoreSetup> setup = system.settings().setup().get(StoreSetup.class);
+        Optional<CompletableFuture<Store>> opening = setup.flatMap(StoreSetup::opening);
+        if (opening.isPresent()) {
+            this.store = opened(opening.get());
+        } else {
+            this.store = Store.open(setup.map(StoreSetup::settings)
+                    .orElseGet(
+                            () -> StorageSettings.fromConfig(system.settings().config())));
+        }
         system.registerOnTermination(store::close);
+    }
+
+    private static Store opened(CompletableFuture<Store> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure; // as Store.open would have thrown it here
+            }
+            throw e;
+        }
     }
 
     public static Store store(ActorSystem system) {

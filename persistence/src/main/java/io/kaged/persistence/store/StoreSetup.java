@@ -1,5 +1,7 @@
 package io.kaged.persistence.store;
 
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.setup.Setup;
 
 /**
@@ -10,12 +12,27 @@ import org.apache.pekko.actor.setup.Setup;
 public final class StoreSetup extends Setup {
 
     private final StorageSettings settings;
+    private final CompletableFuture<Store> opening;
 
     public StoreSetup(StorageSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param opening the store being opened (and migrated) on another thread while the actor system starts:
+     *     the two take about as long, and a daemon's start waits for both
+     */
+    public StoreSetup(StorageSettings settings, CompletableFuture<Store> opening) {
         this.settings = settings;
+        this.opening = opening;
     }
 
     public StorageSettings settings() {
         return settings;
+    }
+
+    /** The store opened ahead of the extension, if the program opened it. */
+    public Optional<CompletableFuture<Store>> opening() {
+        return Optional.ofNullable(opening);
     }
 }
