@@ -17,6 +17,7 @@ public final class Main {
             // per start (bench/run-runs.sh: 200 → 240 runs/s). Read once, at the first process start.
             System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
         }
-        System.exit(Cli.commandLine().execute(args));
+        boolean serve = args.length > 0 && args[0].equals("serve");
+        System.exit((serve ? Cli.serveCommandLine(System.getenv()) : Cli.commandLine()).execute(args));
     }
 }

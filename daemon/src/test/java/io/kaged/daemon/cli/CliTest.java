@@ -69,6 +69,14 @@ class CliTest {
             assertTrue(r.out().startsWith("Usage: kaged " + String.join(" ", command) + " "), r.out());
             assertTrue(r.out().contains("--help"), r.out());
         }
+        // `kaged serve` is parsed by a command line of its own (Main): same usage, same options.
+        StringWriter out = new StringWriter();
+        CommandLine serve = Cli.serveCommandLine(env(null));
+        serve.setOut(new PrintWriter(out, true));
+        assertEquals(0, serve.execute("serve", "--help"));
+        String full = kaged(env(null), "serve", "--help").out();
+        assertEquals(full, out.toString());
+        assertTrue(full.startsWith("Usage: kaged serve "), full);
     }
 
     @Test
