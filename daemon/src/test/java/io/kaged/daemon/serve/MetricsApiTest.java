@@ -6,16 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kaged.daemon.config.ConfigLoader;
 import io.kaged.http.routes.RunTokens;
 import io.kaged.persistence.testing.Eventually;
-import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,34 +29,18 @@ class MetricsApiTest {
     @TempDir
     Path home;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private Daemon daemon;
+    private TestDaemon kaged;
 
-    private void start(TestEngine engine) {
-        daemon = Daemon.start(
-                ConfigLoader.load(
-                        Map.of(
-                                "KAGED_HOME",
-                                home.toString(),
-                                "KAGED_DATABASE_URL",
-                                TestDatabases.newStoreUrl(engine, home)),
-                        null),
-                0);
+    private void start(TestEngine engine, String config) throws Exception {
+        kaged = new TestDaemon(engine, home, config);
     }
 
     private String token() throws Exception {
-        return Files.readString(home.resolve("auth-token")).trim();
+        return kaged.token();
     }
 
     private HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + path))
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return kaged.as(token, method, path, body);
     }
 
     private PrometheusText scrape() throws Exception {
@@ -96,7 +74,7 @@ class MetricsApiTest {
 
     @Test
     void needsTheDaemonTokenAndRefusesARunToken() throws Exception {
-        start(TestEngine.SQLITE);
+        start(TestEngine.SQLITE, "");
         try {
             HttpResponse<String> none = send(null, "GET", "/metrics", null);
             assertEquals(401, none.statusCode());
@@ -115,14 +93,13 @@ class MetricsApiTest {
                     "refused scrapes are counted too");
             assertEquals(1.0, metrics.value("kaged_http_requests_total", request("GET", "/metrics", 403)));
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
     @Test
     void isOpenWhenConfiguredOpenWhileTheApiStaysClosed() throws Exception {
-        Files.writeString(home.resolve("kaged.conf"), "kaged.http.metrics.open = true\n");
-        start(TestEngine.SQLITE);
+        start(TestEngine.SQLITE, "kaged.http.metrics.open = true\n");
         try {
             HttpResponse<String> open = send(null, "GET", "/metrics", null);
             assertEquals(200, open.statusCode(), open.body());
@@ -135,14 +112,14 @@ class MetricsApiTest {
                             .statusCode(),
                     "open means open to any caller");
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void numbersFollowRunsSessionsRequestsAndJournalWrites(TestEngine engine) throws Exception {
-        start(engine);
+        start(engine, "");
         try {
             PrometheusText before = scrape();
             for (String s : List.of(
@@ -226,7 +203,7 @@ class MetricsApiTest {
             assertTrue(batches >= 1 && batches <= events, "transactions: " + batches);
             assertTrue(writes >= 3 * 3 && writes <= events, "writes timed: " + writes);
             long journalRows = io.kaged.persistence.store.StoreExtension.store(
-                            daemon.system().classicSystem())
+                            kaged.daemon.system().classicSystem())
                     .withConnection(c -> {
                         try (var st = c.createStatement();
                                 var rs = st.executeQuery("SELECT COUNT(*) FROM journal")) {
@@ -239,7 +216,7 @@ class MetricsApiTest {
                     after.value("kaged_journal_batch_events_sum"),
                     "every journal row was counted in exactly one committed transaction");
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 }

@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kaged.daemon.config.ConfigLoader;
 import io.kaged.persistence.testing.Eventually;
-import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,36 +31,18 @@ class QueryApiTest {
     @TempDir
     Path home;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private Daemon daemon;
+    private TestDaemon kaged;
 
-    private void start(TestEngine engine) {
-        daemon = Daemon.start(
-                ConfigLoader.load(
-                        Map.of(
-                                "KAGED_HOME",
-                                home.toString(),
-                                "KAGED_DATABASE_URL",
-                                TestDatabases.newStoreUrl(engine, home)),
-                        null),
-                0);
+    private void start(TestEngine engine) throws Exception {
+        kaged = new TestDaemon(engine, home, "");
     }
 
     private HttpResponse<String> call(String method, String path) throws Exception {
-        return as(Files.readString(home.resolve("auth-token")).trim(), method, path, null);
+        return kaged.call(method, path, null);
     }
 
     private HttpResponse<String> as(String token, String method, String path, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + path))
-                        .header("Authorization", "Bearer " + token)
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return kaged.as(token, method, path, body);
     }
 
     private JsonNode get(String path) throws Exception {
@@ -231,7 +208,7 @@ class QueryApiTest {
                     1, get("/v1/stats?project=web").get("sessions").get("total").asInt());
             assertEquals(200, call("DELETE", "/v1/sessions/" + s).statusCode());
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
@@ -290,7 +267,7 @@ class QueryApiTest {
             }
             assertEquals(before, call("GET", "/v1/audit").body(), "the audit log is unchanged");
             long rows = io.kaged.persistence.store.StoreExtension.store(
-                            daemon.system().classicSystem())
+                            kaged.daemon.system().classicSystem())
                     .withConnection(c -> {
                         try (var st = c.createStatement();
                                 var rs = st.executeQuery("SELECT COUNT(*) FROM audit")) {
@@ -306,7 +283,7 @@ class QueryApiTest {
             assertEquals(403, as(scoped, "GET", "/v1/audit", null).statusCode());
             assertEquals(403, as(scoped, "GET", "/v1/stats", null).statusCode());
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 }

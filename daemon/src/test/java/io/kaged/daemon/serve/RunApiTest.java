@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kaged.daemon.config.ConfigLoader;
 import io.kaged.persistence.testing.Eventually;
-import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,34 +26,14 @@ class RunApiTest {
     @TempDir
     Path home;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private Daemon daemon;
+    private TestDaemon kaged;
 
-    private Daemon start(TestEngine engine) {
-        daemon = Daemon.start(
-                ConfigLoader.load(
-                        Map.of(
-                                "KAGED_HOME",
-                                home.toString(),
-                                "KAGED_DATABASE_URL",
-                                TestDatabases.newStoreUrl(engine, home)),
-                        null),
-                0);
-        return daemon;
+    private void start(TestEngine engine) throws Exception {
+        kaged = new TestDaemon(engine, home, "");
     }
 
     private HttpResponse<String> call(String method, String path, String body) throws Exception {
-        String token = Files.readString(home.resolve("auth-token")).trim();
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + path))
-                        .header("Authorization", "Bearer " + token)
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return kaged.call(method, path, body);
     }
 
     private String dispatch(String body) throws Exception {
@@ -103,7 +78,7 @@ class RunApiTest {
             String missing = dispatch("{\"command\":[\"/no/such/program\"]}");
             assertEquals(127, awaitState(missing, "failed").get("exitCode").asInt());
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
@@ -124,7 +99,7 @@ class RunApiTest {
             assertEquals(1, timedOut.get("attempts").asInt());
             assertTrue(timedOut.get("durationMs").asLong() < 10_000, timedOut.toString());
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
@@ -153,7 +128,7 @@ class RunApiTest {
                     409, call("POST", "/v1/runs/" + parent + "/cancel", null).statusCode());
             assertEquals(404, call("POST", "/v1/runs/nope/cancel", null).statusCode());
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
@@ -183,7 +158,7 @@ class RunApiTest {
                             .get("items")
                             .size());
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
@@ -224,7 +199,7 @@ class RunApiTest {
             awaitState(id, "cancelled");
             assertEquals(409, call("POST", "/v1/runs/" + id + "/pause", null).statusCode());
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
@@ -279,12 +254,13 @@ class RunApiTest {
             assertTrue(history.contains("event:CheckpointTaken") && history.contains("event:RolledBack"), history);
             assertTrue(history.indexOf("event:RolledBack") > history.indexOf("event:CheckpointTaken"), history);
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
     private long auditCount(String subject, String kind) throws Exception {
-        return io.kaged.persistence.store.StoreExtension.store(daemon.system().classicSystem())
+        return io.kaged.persistence.store.StoreExtension.store(
+                        kaged.daemon.system().classicSystem())
                 .withConnection(c -> {
                     try (var ps = c.prepareStatement(
                             "SELECT COUNT(*) FROM audit WHERE subject = ? AND kind = ? AND outcome = 'ok'")) {
@@ -326,7 +302,7 @@ class RunApiTest {
             }
 
             long byParent = io.kaged.persistence.store.StoreExtension.store(
-                            daemon.system().classicSystem())
+                            kaged.daemon.system().classicSystem())
                     .withConnection(c -> {
                         try (var ps = c.prepareStatement(
                                 "SELECT COUNT(*) FROM audit WHERE kind = 'run.dispatch' AND actor = ?")) {
@@ -366,7 +342,7 @@ class RunApiTest {
             assertEquals(403, as(scoped, "GET", "/v1/info", null).statusCode());
             assertEquals(401, as(scoped + "x", "GET", "/v1/runs", null).statusCode());
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
@@ -397,20 +373,11 @@ class RunApiTest {
             assertEquals(
                     400, call("GET", "/v1/runs/" + id + "/events?from=-1", null).statusCode());
         } finally {
-            daemon.stop();
+            kaged.close();
         }
     }
 
     private HttpResponse<String> as(String token, String method, String path, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + path))
-                        .header("Authorization", "Bearer " + token)
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return kaged.as(token, method, path, body);
     }
 }
