@@ -118,6 +118,20 @@ public final class Daemon {
                 "kaged-store-open");
         opener.setDaemon(true);
         opener.start();
+        // Pekko HTTP's bind initialises TLSPlacebo, whose static initialiser builds the JVM's default
+        // SSLContext (trust store, JSSE provider) even for plain HTTP: done here, beside the actor system.
+        Thread tls = new Thread(
+                () -> {
+                    try {
+                        Class.forName(
+                                "org.apache.pekko.stream.scaladsl.TLSPlacebo$", true, Daemon.class.getClassLoader());
+                    } catch (ClassNotFoundException | LinkageError ignored) {
+                        // the bind then does it itself, as it would without this thread
+                    }
+                },
+                "kaged-tls-init");
+        tls.setDaemon(true);
+        tls.start();
         try {
             String token = prepareHome(loaded);
             SessionSettings sessionSettings = SessionSettings.fromConfig(loaded.config());
