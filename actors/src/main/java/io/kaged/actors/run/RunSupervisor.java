@@ -1,5 +1,6 @@
 package io.kaged.actors.run;
 
+import io.kaged.actors.PurgeDeletion;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -10,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -219,25 +219,12 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         return this;
     }
 
-    /** Runs the deletion; the stage never fails: it yields the reply to send, success or error. */
     private static <T> CompletionStage<Runnable> start(Purge<T> p) {
-        CompletionStage<T> deletion;
-        try {
-            deletion = p.deletion().get();
-        } catch (RuntimeException e) {
-            deletion = CompletableFuture.failedFuture(e);
-        }
-        return deletion.handle((value, failure) -> failure == null
-                ? () -> p.replyTo().tell(StatusReply.success(value))
-                : () -> p.replyTo().tell(StatusReply.error(unwrap(failure))));
+        return PurgeDeletion.run(p.deletion(), p.replyTo());
     }
 
     private static <T> Runnable refusal(Purge<T> p, String reason) {
         return () -> p.replyTo().tell(StatusReply.error(reason));
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     /** Lets the held commands through (to the actor that stayed, or to a fresh one), answers, goes on. */

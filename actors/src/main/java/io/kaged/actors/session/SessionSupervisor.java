@@ -1,5 +1,6 @@
 package io.kaged.actors.session;
 
+import io.kaged.actors.PurgeDeletion;
 import io.kaged.actors.process.ProcessLauncher;
 import java.time.Clock;
 import java.time.Duration;
@@ -180,22 +181,8 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
         return this;
     }
 
-    /** Runs the deletion; the stage never fails: it yields the reply to send, success or error. */
     private static <T> CompletionStage<Runnable> run(Purge<T> p) {
-        CompletionStage<T> deletion;
-        try {
-            deletion = p.deletion().get();
-        } catch (RuntimeException e) {
-            deletion = CompletableFuture.failedFuture(e);
-        }
-        return deletion.handle((value, failure) -> failure == null
-                ? () -> p.replyTo().tell(StatusReply.success(value))
-                : () -> p.replyTo()
-                        .tell(StatusReply.error(
-                                failure instanceof java.util.concurrent.CompletionException
-                                                && failure.getCause() != null
-                                        ? failure.getCause()
-                                        : failure)));
+        return PurgeDeletion.run(p.deletion(), p.replyTo());
     }
 
     private Behavior<Command> purgeEnded(PurgeEnded e) {
