@@ -1,11 +1,7 @@
 package io.kaged.bench;
 
 import io.kaged.persistence.store.Engine;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /** The benchmark's command line: sizes of every phase and the engines to run, with the defaults below. */
 record BenchOptions(
@@ -40,89 +36,24 @@ record BenchOptions(
             """;
 
     static BenchOptions parse(String[] args) {
-        Map<String, String> given = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-h") || arg.equals("--help")) {
-                throw new UsageException(null);
-            }
-            if (!arg.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + arg + "'");
-            }
-            String key;
-            String value;
-            int eq = arg.indexOf('=');
-            if (eq >= 0) {
-                key = arg.substring(2, eq);
-                value = arg.substring(eq + 1);
-            } else if (i + 1 < args.length) {
-                key = arg.substring(2);
-                value = args[++i];
-            } else {
-                throw new UsageException("option " + arg + " needs a value");
-            }
-            given.put(key, value);
-        }
+        Flags f = Flags.parse(args);
         BenchOptions options = new BenchOptions(
-                engines(given.containsKey("engines") ? given.remove("engines") : "sqlite,postgresql"),
-                positive(given, "actors", 100),
-                positive(given, "events", 1000),
-                positive(given, "in-flight", 8),
-                positive(given, "warmup-actors", 100),
-                positive(given, "warmup-events", 1000),
-                positive(given, "recovery-events", 100_000),
-                positive(given, "raw-rows", 100_000),
-                positive(given, "raw-ids", 100),
-                positive(given, "raw-rows-per-commit", 100),
-                positive(given, "payload-chars", 100));
-        if (!given.isEmpty()) {
-            throw new UsageException("unknown option(s) " + given.keySet());
-        }
+                f.engines("sqlite,postgresql"),
+                f.integer("actors", 100, 1),
+                f.integer("events", 1000, 1),
+                f.integer("in-flight", 8, 1),
+                f.integer("warmup-actors", 100, 1),
+                f.integer("warmup-events", 1000, 1),
+                f.integer("recovery-events", 100_000, 1),
+                f.integer("raw-rows", 100_000, 1),
+                f.integer("raw-ids", 100, 1),
+                f.integer("raw-rows-per-commit", 100, 1),
+                f.integer("payload-chars", 100, 1));
+        f.done();
         if (options.inFlight() > 4096) {
-            throw new UsageException(
+            throw new Flags.UsageException(
                     "--in-flight must be at most 4096 (Pekko's persistence stash capacity), got " + options.inFlight());
         }
         return options;
-    }
-
-    private static int positive(Map<String, String> given, String key, int defaultValue) {
-        String raw = given.remove(key);
-        if (raw == null) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(raw.replace("_", ""));
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("--" + key + " must be a positive whole number, got '" + raw + "'");
-    }
-
-    private static List<Engine> engines(String raw) {
-        List<Engine> engines = new ArrayList<>();
-        for (String name : raw.split(",")) {
-            switch (name.trim().toLowerCase(Locale.ROOT)) {
-                case "sqlite" -> engines.add(Engine.SQLITE);
-                case "postgresql", "postgres", "pg" -> engines.add(Engine.POSTGRESQL);
-                case "" -> {}
-                default ->
-                    throw new UsageException("--engines takes sqlite and/or postgresql, got '" + name.trim()
-                            + "' (example: --engines sqlite)");
-            }
-        }
-        if (engines.isEmpty()) {
-            throw new UsageException("--engines names no engine (example: --engines sqlite,postgresql)");
-        }
-        return List.copyOf(engines);
-    }
-
-    /** A mistake on the command line; a null message means "print the usage only". */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
-        }
     }
 }

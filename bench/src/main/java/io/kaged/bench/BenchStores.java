@@ -69,17 +69,26 @@ final class BenchStores implements AutoCloseable {
         return "postgres://postgres@localhost:" + pg.getPort() + "/" + name;
     }
 
+    /**
+     * An embedded PostgreSQL with {@code fsync} and {@code synchronous_commit} back on (the embedded
+     * default turns them off), so the benchmarks pay what a real server pays per commit.
+     */
+    static EmbeddedPostgres durablePostgres(Path dataDirectory, boolean clean) {
+        try {
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(clean)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
     private EmbeddedPostgres postgres() {
         if (postgres == null) {
-            try {
-                postgres = EmbeddedPostgres.builder()
-                        .setDataDirectory(dir.resolve("postgres-data"))
-                        .setServerConfig("fsync", "on")
-                        .setServerConfig("synchronous_commit", "on")
-                        .start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
-            }
+            postgres = durablePostgres(dir.resolve("postgres-data"), true);
         }
         return postgres;
     }

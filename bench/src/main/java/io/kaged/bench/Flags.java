@@ -1,8 +1,12 @@
 package io.kaged.bench;
 
+import io.kaged.persistence.store.Engine;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -102,6 +106,25 @@ public final class Flags {
             throw new UsageException(
                     "--" + key + " must be an ISO-8601 time such as 2026-11-22T00:00:00Z, got '" + raw + "'");
         }
+    }
+
+    /** {@code --engines}: a comma-separated list of sqlite and postgresql (also postgres, pg). */
+    public List<Engine> engines(String defaultValue) {
+        List<Engine> engines = new ArrayList<>();
+        for (String name : text("engines", defaultValue).split(",")) {
+            switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "sqlite" -> engines.add(Engine.SQLITE);
+                case "postgresql", "postgres", "pg" -> engines.add(Engine.POSTGRESQL);
+                case "" -> {}
+                default ->
+                    throw new UsageException("--engines takes sqlite and/or postgresql, got '" + name.trim()
+                            + "' (example: --engines sqlite)");
+            }
+        }
+        if (engines.isEmpty()) {
+            throw new UsageException("--engines names no engine (example: --engines sqlite,postgresql)");
+        }
+        return List.copyOf(engines);
     }
 
     /** Refuses options nobody asked for. */

@@ -83,7 +83,7 @@ public final class JournalBench {
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
-        } catch (BenchOptions.UsageException e) {
+        } catch (Flags.UsageException e) {
             if (e.getMessage() == null) {
                 System.out.print(BenchOptions.USAGE);
                 System.exit(0);

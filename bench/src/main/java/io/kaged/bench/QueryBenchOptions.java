@@ -2,9 +2,7 @@ package io.kaged.bench;
 
 import io.kaged.persistence.store.Engine;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** The query benchmark's command line, with the defaults of issue #5. */
 record QueryBenchOptions(
@@ -40,7 +38,7 @@ record QueryBenchOptions(
         Flags f = Flags.parse(args);
         String work = f.text("work", null);
         QueryBenchOptions o = new QueryBenchOptions(
-                engines(f.text("engines", "sqlite,postgresql")),
+                f.engines("sqlite,postgresql"),
                 f.integer("runs", 100_000, 200),
                 f.integer("audit", 1_000_000, 200),
                 f.integer("sessions", 300, 0),
@@ -51,23 +49,5 @@ record QueryBenchOptions(
                 work == null ? null : Path.of(work));
         f.done();
         return o;
-    }
-
-    private static List<Engine> engines(String raw) {
-        List<Engine> engines = new ArrayList<>();
-        for (String name : raw.split(",")) {
-            switch (name.trim().toLowerCase(Locale.ROOT)) {
-                case "sqlite" -> engines.add(Engine.SQLITE);
-                case "postgresql", "postgres", "pg" -> engines.add(Engine.POSTGRESQL);
-                case "" -> {}
-                default ->
-                    throw new Flags.UsageException("--engines takes sqlite and/or postgresql, got '" + name.trim()
-                            + "' (example: --engines sqlite)");
-            }
-        }
-        if (engines.isEmpty()) {
-            throw new Flags.UsageException("--engines names no engine (example: --engines sqlite,postgresql)");
-        }
-        return List.copyOf(engines);
     }
 }

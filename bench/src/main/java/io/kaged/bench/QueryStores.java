@@ -84,16 +84,7 @@ final class QueryStores implements AutoCloseable {
 
     private EmbeddedPostgres postgres() {
         if (postgres == null) {
-            try {
-                postgres = EmbeddedPostgres.builder()
-                        .setDataDirectory(dir.resolve("postgres-data"))
-                        .setCleanDataDirectory(!keep)
-                        .setServerConfig("fsync", "on")
-                        .setServerConfig("synchronous_commit", "on")
-                        .start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
-            }
+            postgres = BenchStores.durablePostgres(dir.resolve("postgres-data"), !keep);
         }
         return postgres;
     }
