@@ -61,7 +61,12 @@ public final class Store implements AutoCloseable {
         this.checkpointer = checkpoints == null
                 ? null
                 : new WalCheckpointer(
-                        sqlite, pool, lanes.get(0), settings.target().sqliteFile(), checkpoints);
+                        sqlite,
+                        pool,
+                        lanes.get(0),
+                        settings.target().sqliteFile(),
+                        checkpoints,
+                        settings.sqliteBusyTimeout());
         this.migrations = new Migrations(pool, settings.target().engine());
     }
 
@@ -241,7 +246,7 @@ public final class Store implements AutoCloseable {
     /** Runs {@code work} in one transaction on the calling thread; rolls back on any failure. */
     public <T> T inTransaction(SqlWork<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
+            begin(c);
             try {
                 T result = work.apply(c);
                 c.commit();
@@ -252,6 +257,21 @@ public final class Store implements AutoCloseable {
             } finally {
                 c.setAutoCommit(true);
             }
+        }
+    }
+
+    /**
+     * sqlite-jdbc records a connection as transactional before its {@code BEGIN} runs (xerial/sqlite-jdbc#683):
+     * after a {@code BEGIN IMMEDIATE} that timed out on the file lock, the connection would run the next
+     * "transaction" statement by statement, committing half of it if it failed. Such a connection is
+     * evicted from the pool instead of being reused.
+     */
+    private void begin(Connection c) throws SQLException {
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            pool.evictConnection(c);
+            throw e;
         }
     }
 

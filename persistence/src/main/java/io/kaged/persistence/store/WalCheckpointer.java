@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,12 +35,16 @@ final class WalCheckpointer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
+    /** How long a restart checkpoint waits for readers before giving up until the next tick. */
+    private static final long RESTART_WAIT_MILLIS = 100;
+
     private final DataSource sqlite;
     private final DataSource pool;
     private final Executor lane;
     private final AtomicBoolean restartQueued = new AtomicBoolean();
     private final Path wal;
     private final StorageSettings.WalCheckpoints limits;
+    private final Duration busyTimeout;
     private final ScheduledExecutorService thread;
     private Connection connection;
     private String lastFailure;
@@ -47,14 +52,21 @@ final class WalCheckpointer implements AutoCloseable {
     /**
      * @param sqlite opens this thread's own connection
      * @param pool and {@code lane}: where the restart checkpoint runs, between the lane's transactions
+     * @param busyTimeout the pool's connections' own, given back after a restart
      */
     WalCheckpointer(
-            DataSource sqlite, DataSource pool, Executor lane, Path database, StorageSettings.WalCheckpoints limits) {
+            DataSource sqlite,
+            DataSource pool,
+            Executor lane,
+            Path database,
+            StorageSettings.WalCheckpoints limits,
+            Duration busyTimeout) {
         this.sqlite = sqlite;
         this.pool = pool;
         this.lane = lane;
         this.wal = Path.of(database + "-wal");
         this.limits = limits;
+        this.busyTimeout = busyTimeout;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kaged-sqlite-checkpoint");
             t.setDaemon(true);
@@ -87,9 +99,16 @@ final class WalCheckpointer implements AutoCloseable {
 
     private void restartOnLane() {
         try (Connection c = pool.getConnection();
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
-            rs.next();
+                Statement st = c.createStatement()) {
+            // While a restart waits for readers, no one else can write: a long read (a backup's VACUUM INTO)
+            // would hold every other writer for the whole busy timeout and fail them. It gives up instead, and
+            // a later tick tries again.
+            st.execute("PRAGMA busy_timeout = " + RESTART_WAIT_MILLIS);
+            try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
+                rs.next();
+            } finally {
+                st.execute("PRAGMA busy_timeout = " + busyTimeout.toMillis());
+            }
         } catch (SQLException e) {
             log.warn("SQLite restart checkpoint of {} failed, will retry: {}", wal, e.getMessage());
         } finally {

@@ -1,15 +1,21 @@
 package io.kaged.persistence.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
 import io.kaged.persistence.testing.TestSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -109,5 +115,90 @@ class StoreTest {
                 return rs.getString(1);
             }
         });
+    }
+
+    /**
+     * A transaction that cannot get the write lock in time fails, and the next one on the same pooled
+     * connection is still all or nothing. sqlite-jdbc marks a connection transactional before its BEGIN
+     * runs, so a BEGIN that timed out used to leave the connection running later "transactions" statement
+     * by statement: their first rows committed even when the transaction failed after them.
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aTransactionThatCouldNotLockLeavesTheNextOneAtomic(TestEngine engine) throws Exception {
+        StorageSettings s = StorageSettings.fromConfig(
+                TestSystems.config(TestDatabases.newStoreUrl(engine, home), home)
+                        // the fewest connections; HikariCP hands a thread the connection it returned last
+                        .withValue("kaged.storage.sqlite.pool-size", ConfigValueFactory.fromAnyRef(2))
+                        .withValue("kaged.storage.postgresql.pool-size", ConfigValueFactory.fromAnyRef(2))
+                        .withValue("kaged.storage.sqlite.busy-timeout", ConfigValueFactory.fromAnyRef("100ms")),
+                Map.of());
+        try (Store store = Store.open(s)) {
+            try (Connection holder = rawConnection(store.target())) {
+                holdWriteLock(engine, holder);
+                assertThrows(
+                        SQLException.class,
+                        () -> store.inTransaction(c -> {
+                            if (engine == TestEngine.POSTGRESQL) {
+                                execute(c, "SET LOCAL lock_timeout = '100ms'");
+                            }
+                            insertAudit(c, "blocked");
+                            return null;
+                        }));
+                holder.rollback();
+            }
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> store.inTransaction(c -> {
+                        insertAudit(c, "half");
+                        throw new IllegalStateException("fails after its first row");
+                    }));
+            store.inTransaction(c -> insertAudit(c, "whole"));
+            assertEquals(List.of("whole"), store.withConnection(c -> {
+                List<String> ids = new java.util.ArrayList<>();
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT id FROM audit WHERE actor = 'store-test'")) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                return ids;
+            }));
+        }
+    }
+
+    private static Connection rawConnection(StorageTarget target) throws SQLException {
+        Connection c = target.engine() == Engine.SQLITE
+                ? DriverManager.getConnection("jdbc:sqlite:" + target.sqliteFile())
+                : DriverManager.getConnection(target.jdbcUrl(), target.username(), target.password());
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    private static void holdWriteLock(TestEngine engine, Connection c) throws SQLException {
+        if (engine == TestEngine.SQLITE) {
+            // sqlite-jdbc has begun a deferred transaction; a write takes the file's write lock
+            execute(
+                    c,
+                    "INSERT INTO audit (id, at, actor, kind, subject, outcome) VALUES"
+                            + " ('holder', 0, 'holder', 'test', 'x', 'ok')");
+        } else {
+            execute(c, "LOCK TABLE audit IN ACCESS EXCLUSIVE MODE");
+        }
+    }
+
+    private static Object insertAudit(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit (id, at, actor, kind, subject, outcome)"
+                + " VALUES (?, 0, 'store-test', 'test', 'x', 'ok')")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+        return null;
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 }
