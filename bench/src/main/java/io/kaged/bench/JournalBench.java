@@ -159,9 +159,8 @@ public final class JournalBench {
             System.out.println(label + " journal store " + store.target().masked());
             warmUp(system, label);
             write = write(system, store, label);
-            long writeEnded = System.nanoTime();
             recoveryNanos = recover(system, label);
-            heapSettled = settledHeap(config, writeEnded, label);
+            heapSettled = settledHeap(label);
             sample = new PayloadCodec(system.classicSystem())
                     .encode(new BenchActor.Appended(options.events() / 2, data));
         } catch (NotSerializableException e) {
@@ -254,31 +253,8 @@ public final class JournalBench {
         return new WritePhase(result, heapBefore, heapAfter, heapPeak);
     }
 
-    /**
-     * The heap after full collections once every write's circuit-breaker timeout has expired: Pekko keeps a
-     * cancelled timeout in its scheduler until its deadline, so right after the write phase the heap still
-     * holds about (writes per second x call-timeout) of them. Called after the recovery phase, which
-     * usually covers most of the wait.
-     */
-    private static long settledHeap(Config config, long writeEnded, String label) {
-        String key = "kaged.persistence.journal.circuit-breaker.call-timeout";
-        Duration callTimeout = config.hasPath(key)
-                ? config.getDuration(key)
-                : config.getDuration("pekko.persistence.journal-plugin-fallback.circuit-breaker.call-timeout");
-        long waitMillis = callTimeout.plusSeconds(1).toMillis() - (System.nanoTime() - writeEnded) / 1_000_000;
-        if (waitMillis > 0) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "%s heap: waiting %.1f s for the write phase's circuit-breaker timeouts (%s) to expire%n",
-                    label,
-                    waitMillis / 1e3,
-                    callTimeout);
-            try {
-                Thread.sleep(waitMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** The heap after full collections, once the write and recovery phases are over. */
+    private static long settledHeap(String label) {
         long settled = HeapSampler.usedAfterGc();
         System.out.printf(
                 Locale.ROOT, "%s heap: %s MB settled after the write phase%n", label, HeapSampler.mb(settled));

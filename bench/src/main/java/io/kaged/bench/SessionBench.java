@@ -147,10 +147,10 @@ public final class SessionBench {
                 attach.size());
 
         System.out.println();
-        System.out.println(
-                "| start to healthy: new store, restarts (ms) | RSS idle (MiB) | RSS " + sessions + " sessions (MiB) | cat "
-                        + catMegabytes + " MiB: session / bare pty4j, cold | same, round " + rounds.size()
-                        + " | attach 1 MiB scrollback (median ms) |");
+        System.out.println("| start to healthy: new store, restarts (ms) | RSS idle (MiB) | RSS " + sessions
+                + " sessions (MiB) | cat "
+                + catMegabytes + " MiB: session / bare pty4j, cold | same, round " + rounds.size()
+                + " | attach 1 MiB scrollback (median ms) |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
         System.out.printf(
                 Locale.ROOT,

@@ -247,6 +247,40 @@ abstract class JournalContractTest {
                 List.of(1L, 4L), replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
     }
 
+    /**
+     * Deferred messages ({@code NonPersistentRepr}) come back in their place among the writes, and every
+     * reply carries the sender of its event: a classic persistent actor answers {@code sender()} there.
+     */
+    @Test
+    void answersEachEnvelopeInOrderWithItsOwnSender() {
+        String pid = newId();
+        TestProbe<Object> first = testKit.createTestProbe();
+        TestProbe<Object> looped = testKit.createTestProbe();
+        PersistentRepr one = PersistentRepr.apply(
+                TestEvent.of("one"), 1, pid, "", false, Adapter.toClassic(first.ref()), writerUuid);
+        List<PersistentEnvelope> envelopes = List.of(
+                AtomicWrite.apply(CollectionConverters.asScala(List.of(one)).toList()),
+                org.apache.pekko.persistence.NonPersistentRepr.apply("deferred", Adapter.toClassic(looped.ref())),
+                atomic(pid, 2, 1));
+        journal.tell(
+                new JournalProtocol.WriteMessages(
+                        CollectionConverters.asScala(envelopes).toList(), Adapter.toClassic(probe.ref()), 7),
+                ActorRef.noSender());
+        probe.expectMessage(WAIT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+        var s1 = probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT);
+        assertEquals(1, s1.persistent().sequenceNr());
+        assertEquals(7, s1.actorInstanceId());
+        assertEquals(Adapter.toClassic(first.ref()), s1.persistent().sender());
+        var loop = probe.expectMessageClass(JournalProtocol.LoopMessageSuccess.class, WAIT);
+        assertEquals("deferred", loop.message());
+        assertEquals(
+                2,
+                probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT)
+                        .persistent()
+                        .sequenceNr());
+        assertEquals(range(1, 2), replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).seqs());
+    }
+
     @Test
     void failsTheWholeWriteWhenTheDatabaseRefusesIt() {
         String pid = newId();
