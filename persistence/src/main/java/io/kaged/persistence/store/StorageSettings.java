@@ -31,7 +31,11 @@ public record StorageSettings(
      * SQLite's default 1,000 pages.
      */
     public record WalCheckpoints(
-            boolean background, long passiveAfterBytes, long restartAfterBytes, Duration interval) {}
+            boolean background,
+            long passiveAfterBytes,
+            long restartAfterBytes,
+            Duration interval,
+            Duration syncEvery) {}
 
     public static final String ENV_URL = "KAGED_DATABASE_URL";
     public static final String ENV_MODE = "KAGED_MODE";
@@ -75,15 +79,19 @@ public record StorageSettings(
                 c.getBoolean("sqlite.checkpoint.background"),
                 c.getBytes("sqlite.checkpoint.passive-after"),
                 c.getBytes("sqlite.checkpoint.restart-after"),
-                c.getDuration("sqlite.checkpoint.interval"));
+                c.getDuration("sqlite.checkpoint.interval"),
+                c.getDuration("sqlite.checkpoint.sync-every"));
         if (checkpoints.passiveAfterBytes() <= 0
                 || checkpoints.restartAfterBytes() < checkpoints.passiveAfterBytes()
                 || checkpoints.interval().isNegative()
-                || checkpoints.interval().isZero()) {
+                || checkpoints.interval().isZero()
+                || checkpoints.syncEvery().isNegative()
+                || checkpoints.syncEvery().isZero()) {
             throw new StorageConfigException("kaged.storage.sqlite.checkpoint needs 0 < passive-after <= restart-after"
-                    + " and a positive interval, got passive-after " + checkpoints.passiveAfterBytes()
+                    + " and a positive interval and sync-every, got passive-after " + checkpoints.passiveAfterBytes()
                     + ", restart-after " + checkpoints.restartAfterBytes() + ", interval " + checkpoints.interval()
-                    + " (example: passive-after = 4MiB, restart-after = 64MiB, interval = 100ms)");
+                    + ", sync-every " + checkpoints.syncEvery()
+                    + " (example: passive-after = 4MiB, restart-after = 64MiB, interval = 100ms, sync-every = 1s)");
         }
         int poolSize =
                 target.engine() == Engine.SQLITE ? c.getInt("sqlite.pool-size") : c.getInt("postgresql.pool-size");

@@ -66,7 +66,8 @@ public final class Store implements AutoCloseable {
                         lanes.get(0),
                         settings.target().sqliteFile(),
                         checkpoints,
-                        settings.sqliteBusyTimeout());
+                        settings.sqliteBusyTimeout(),
+                        List.of("NORMAL", "OFF").contains(settings.sqliteSynchronous()));
         this.migrations = new Migrations(pool, settings.target().engine());
     }
 

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * transactions: run from this thread it would wait for the file lock, which the lane takes again as soon
  * as it lets go, and starve. The passive copies have done most of its work by then, so the lane waits
  * briefly. {@code journal_size_limit} (set on every connection) then shrinks the file back.
+ *
+ * <p>With {@code synchronous = NORMAL} SQLite syncs the log only when it checkpoints, so this thread also
+ * runs a passive checkpoint every {@code sync-every} while anything was written: that bounds what a power
+ * loss can take. A crash of the process loses nothing either way; the commits are in the OS's hands.
  */
 final class WalCheckpointer implements AutoCloseable {
 
@@ -45,6 +49,9 @@ final class WalCheckpointer implements AutoCloseable {
     private final Path wal;
     private final StorageSettings.WalCheckpoints limits;
     private final Duration busyTimeout;
+    private final boolean periodicSync;
+    private long lastPassive = System.nanoTime();
+    private long lastDataVersion = -1;
     private final ScheduledExecutorService thread;
     private Connection connection;
     private String lastFailure;
@@ -53,6 +60,7 @@ final class WalCheckpointer implements AutoCloseable {
      * @param sqlite opens this thread's own connection
      * @param pool and {@code lane}: where the restart checkpoint runs, between the lane's transactions
      * @param busyTimeout the pool's connections' own, given back after a restart
+     * @param periodicSync whether commits wait for a checkpoint to be synced (synchronous below FULL)
      */
     WalCheckpointer(
             DataSource sqlite,
@@ -60,13 +68,15 @@ final class WalCheckpointer implements AutoCloseable {
             Executor lane,
             Path database,
             StorageSettings.WalCheckpoints limits,
-            Duration busyTimeout) {
+            Duration busyTimeout,
+            boolean periodicSync) {
         this.sqlite = sqlite;
         this.pool = pool;
         this.lane = lane;
         this.wal = Path.of(database + "-wal");
         this.limits = limits;
         this.busyTimeout = busyTimeout;
+        this.periodicSync = periodicSync;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kaged-sqlite-checkpoint");
             t.setDaemon(true);
@@ -79,11 +89,15 @@ final class WalCheckpointer implements AutoCloseable {
     private void tick() {
         try {
             long bytes = walBytes();
-            if (bytes >= limits.passiveAfterBytes()) {
+            long now = System.nanoTime();
+            if (bytes >= limits.restartAfterBytes()) {
+                // Not a passive copy meanwhile: one checkpoint runs at a time, and the restart would wait.
+                if (restartQueued.compareAndSet(false, true)) {
+                    lane.execute(this::restartOnLane);
+                }
+            } else if (!restartQueued.get() && (bytes >= limits.passiveAfterBytes() || syncDue(now))) {
                 checkpoint("PASSIVE");
-            }
-            if (bytes >= limits.restartAfterBytes() && restartQueued.compareAndSet(false, true)) {
-                lane.execute(this::restartOnLane);
+                lastPassive = now;
             }
             lastFailure = null;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -116,15 +130,40 @@ final class WalCheckpointer implements AutoCloseable {
         }
     }
 
+    /**
+     * With synchronous = NORMAL a commit is not synced until a checkpoint, and under passive-after bytes of
+     * log none would come: a passive one, which syncs the log before copying it, is due once sync-every
+     * has passed and something was written since the last.
+     */
+    private boolean syncDue(long now) throws SQLException {
+        if (!periodicSync || now - lastPassive < limits.syncEvery().toNanos()) {
+            return false;
+        }
+        // data_version changes when another connection commits: nothing new means nothing to sync.
+        long version;
+        try (Statement st = connection().createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA data_version")) {
+            rs.next();
+            version = rs.getLong(1);
+        }
+        boolean written = version != lastDataVersion;
+        lastDataVersion = version;
+        return written;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = sqlite.getConnection();
+        }
+        return connection;
+    }
+
     private long walBytes() throws IOException {
         return Files.exists(wal) ? Files.size(wal) : 0;
     }
 
     private void checkpoint(String mode) throws SQLException {
-        if (connection == null) {
-            connection = sqlite.getConnection();
-        }
-        try (Statement st = connection.createStatement();
+        try (Statement st = connection().createStatement();
                 ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
             rs.next();
         }

@@ -91,7 +91,7 @@ class StoreTest {
             assertEquals("wal", pragma(store, "journal_mode"));
             assertEquals("1", pragma(store, "foreign_keys"));
             assertEquals("10000", pragma(store, "busy_timeout"));
-            assertEquals("2", pragma(store, "synchronous"));
+            assertEquals("1", pragma(store, "synchronous")); // NORMAL
             assertEquals(String.valueOf(1L << 30), pragma(store, "mmap_size"));
         }
     }

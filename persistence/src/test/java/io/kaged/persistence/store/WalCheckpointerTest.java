@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.kaged.persistence.testing.Eventually;
 import io.kaged.persistence.testing.TestSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,33 @@ class WalCheckpointerTest {
             assertEquals(
                     String.valueOf(ROWS),
                     reopened.withConnection(c -> single(c.createStatement(), "SELECT COUNT(*) FROM wal_probe")));
+        }
+    }
+
+    /**
+     * With synchronous = NORMAL a commit is only synced by a checkpoint. A small one, far below
+     * passive-after, still reaches the database file itself within sync-every: read with {@code
+     * immutable=1}, SQLite looks at that file alone, never at the log.
+     */
+    @Test
+    void aSmallCommitIsCheckpointedWithinSyncEvery() throws Exception {
+        StorageSettings s = settings("kaged.storage.sqlite.synchronous = NORMAL\n"
+                + "kaged.storage.sqlite.checkpoint { background = on, interval = 10ms, sync-every = 200ms }");
+        try (Store store = Store.open(s)) {
+            store.inTransaction(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE sync_probe (id INTEGER PRIMARY KEY)");
+                    st.execute("INSERT INTO sync_probe (id) VALUES (42)");
+                }
+                return null;
+            });
+            Eventually.waitFor(
+                    java.time.Duration.ofSeconds(10), "the commit to be copied into the database file", () -> {
+                        try (var c = java.sql.DriverManager.getConnection(
+                                "jdbc:sqlite:file:" + home.resolve("kaged.db") + "?immutable=1")) {
+                            return "42".equals(single(c.createStatement(), "SELECT id FROM sync_probe"));
+                        }
+                    });
         }
     }
 
