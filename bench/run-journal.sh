@@ -3,5 +3,5 @@
 # itself; arguments go to the benchmark (--help lists them):
 #   bench/run-journal.sh
 #   bench/run-journal.sh --engines sqlite --events 100 --recovery-events 10000
-#   JAVA_OPTS=-Dkaged.storage.sqlite.synchronous=NORMAL bench/run-journal.sh
+#   JAVA_OPTS=-Dkaged.storage.sqlite.synchronous=FULL bench/run-journal.sh
 exec "$(dirname "${BASH_SOURCE[0]}")/run.sh" JournalBench "$@"

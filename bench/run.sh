@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bench module (and what it needs, inside the reactor; nothing is installed into ~/.m2)
 # and runs one benchmark class with the module's runtime class path. Used by run-journal.sh and
-# run-sessions.sh; JAVA_OPTS adds JVM options or kaged settings (-Dkaged.storage.sqlite.synchronous=NORMAL).
+# run-sessions.sh; JAVA_OPTS adds JVM options or kaged settings (-Dkaged.storage.sqlite.synchronous=FULL).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
