@@ -115,55 +115,43 @@ public final class JdbcJournal extends AbstractActor {
         int instance = w.actorInstanceId();
         int count = atomicWrites;
         if (rows.isEmpty()) {
-            answerWritten(parts, to, instance);
+            answer(parts, null, count, to, instance);
             return;
         }
         // A persistent actor writes only its own id; one lane per id keeps its writes in order.
-        CompletableFuture<Void> done = writer.insert(persistenceId, rows);
-        done.whenComplete((ok, failure) -> {
-            if (failure == null) {
-                answerWritten(parts, to, instance);
-            } else {
-                answerFailed(parts, failure, count, to, instance);
-            }
-        });
+        writer.insert(persistenceId, rows)
+                .whenComplete(
+                        (ok, failure) -> answer(parts, failure == null ? null : unwrap(failure), count, to, instance));
     }
 
-    private void answerWritten(List<Part> parts, ActorRef to, int instance) {
-        to.tell(JournalProtocol.WriteMessagesSuccessful$.MODULE$, journal);
+    /**
+     * Pekko's order: the batch's outcome first, then one reply per event (and per deferred message) in the
+     * order they were sent. After a failure every event fails, the rejected ones too: nothing was stored.
+     */
+    private void answer(List<Part> parts, Throwable failure, int atomicWrites, ActorRef to, int instance) {
+        to.tell(
+                failure == null
+                        ? JournalProtocol.WriteMessagesSuccessful$.MODULE$
+                        : new JournalProtocol.WriteMessagesFailed(failure, atomicWrites),
+                journal);
         for (Part part : parts) {
-            if (part instanceof Accepted a) {
-                for (PersistentRepr p : reprs(a.write())) {
-                    to.tell(new JournalProtocol.WriteMessageSuccess(p, instance), p.sender());
-                }
-            } else if (part instanceof Rejected r) {
-                for (PersistentRepr p : reprs(r.write())) {
-                    to.tell(new JournalProtocol.WriteMessageRejected(p, r.cause(), instance), p.sender());
-                }
-            } else if (part instanceof Loop l) {
+            if (part instanceof Loop l) {
                 to.tell(
                         new JournalProtocol.LoopMessageSuccess(l.message().payload(), instance),
                         l.message().sender());
+                continue;
             }
-        }
-    }
-
-    private void answerFailed(List<Part> parts, Throwable failure, int atomicWrites, ActorRef to, int instance) {
-        Throwable cause = unwrap(failure);
-        to.tell(new JournalProtocol.WriteMessagesFailed(cause, atomicWrites), journal);
-        for (Part part : parts) {
-            if (part instanceof Accepted a) {
-                for (PersistentRepr p : reprs(a.write())) {
-                    to.tell(new JournalProtocol.WriteMessageFailure(p, cause, instance), p.sender());
+            AtomicWrite write = part instanceof Accepted a ? a.write() : ((Rejected) part).write();
+            for (PersistentRepr p : reprs(write)) {
+                Object reply;
+                if (failure != null) {
+                    reply = new JournalProtocol.WriteMessageFailure(p, failure, instance);
+                } else if (part instanceof Rejected r) {
+                    reply = new JournalProtocol.WriteMessageRejected(p, r.cause(), instance);
+                } else {
+                    reply = new JournalProtocol.WriteMessageSuccess(p, instance);
                 }
-            } else if (part instanceof Rejected r) {
-                for (PersistentRepr p : reprs(r.write())) {
-                    to.tell(new JournalProtocol.WriteMessageFailure(p, cause, instance), p.sender());
-                }
-            } else if (part instanceof Loop l) {
-                to.tell(
-                        new JournalProtocol.LoopMessageSuccess(l.message().payload(), instance),
-                        l.message().sender());
+                to.tell(reply, p.sender());
             }
         }
     }
