@@ -49,28 +49,38 @@ public final class SessionBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int mb = 200;
-        int sessions = 100;
-        int catRounds = 3;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--cat-mb" -> mb = Integer.parseInt(args[++i]);
-                case "--sessions" -> sessions = Integer.parseInt(args[++i]);
-                case "--cat-rounds" -> catRounds = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("usage: SessionBench [--cat-mb 200] [--sessions 100] [--cat-rounds 3]");
-                    System.exit(2);
-                }
+        int mb;
+        int sessions;
+        int catRounds;
+        try {
+            Flags f = Flags.parse(args);
+            mb = f.integer("cat-mb", 200, 1);
+            sessions = f.integer("sessions", 100, 1);
+            catRounds = f.integer("cat-rounds", 3, 1);
+            f.done();
+        } catch (Flags.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println("error: " + e.getMessage());
             }
+            System.err.println("usage: SessionBench [--cat-mb 200] [--sessions 100] [--cat-rounds 3]");
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
         }
         Path work = Files.createTempDirectory("kaged-session-bench");
-        SessionBench bench = new SessionBench(work, mb, sessions, Math.max(1, catRounds));
+        SessionBench bench = new SessionBench(work, mb, sessions, catRounds);
         try {
             bench.run();
         } finally {
             if (bench.daemon != null) {
                 bench.daemon.close();
             }
+        }
+    }
+
+    /** One round of cat: MiB/s through a session and through bare pty4j. */
+    private record CatRound(double session, double bare) {
+        double ratio() {
+            return session / bare;
         }
     }
 
@@ -118,11 +128,11 @@ public final class SessionBench {
         // Round 1 is cold: the daemon's JIT compiles the output path while it runs (seconds of a core).
         // Later rounds show the long-running daemon an operator has; both sides run every round.
         Path big = bigFile(catMegabytes);
-        List<double[]> rounds = new ArrayList<>();
+        List<CatRound> rounds = new ArrayList<>();
         for (int r = 1; r <= catRounds; r++) {
             double bare = barePty(big);
             double session = throughSession(big, r);
-            rounds.add(new double[] {session, bare});
+            rounds.add(new CatRound(session, bare));
             System.out.printf(
                     Locale.ROOT,
                     "cat %d MiB, round %d%s: bare pty4j %.1f MiB/s, through a session %.1f MiB/s, ratio %.2f%n",
@@ -133,8 +143,8 @@ public final class SessionBench {
                     session,
                     session / bare);
         }
-        double[] cold = rounds.get(0);
-        double[] warm = rounds.get(rounds.size() - 1);
+        CatRound cold = rounds.get(0);
+        CatRound warm = rounds.get(rounds.size() - 1);
 
         List<Long> attach = attachLatency(big);
         Collections.sort(attach);
@@ -160,12 +170,12 @@ public final class SessionBench {
                 starts.get(2),
                 idle / 1024.0,
                 busy / 1024.0,
-                cold[0] / cold[1],
-                cold[0],
-                cold[1],
-                warm[0] / warm[1],
-                warm[0],
-                warm[1],
+                cold.ratio(),
+                cold.session(),
+                cold.bare(),
+                warm.ratio(),
+                warm.session(),
+                warm.bare(),
                 attach.get(attach.size() / 2));
     }
 

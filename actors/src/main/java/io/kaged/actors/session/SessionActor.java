@@ -584,14 +584,22 @@ public final class SessionActor
         if (runtime.clients.isEmpty()) {
             return;
         }
-        int frameBytes = settings.readBufferBytes();
-        for (int from = 0; from < chunk.length; from += frameBytes) {
-            OutputFrame frame = new OutputFrame(
-                    chunk.length <= frameBytes
-                            ? chunk
-                            : Arrays.copyOfRange(chunk, from, Math.min(chunk.length, from + frameBytes)));
+        for (byte[] part : slices(chunk, settings.readBufferBytes())) {
+            OutputFrame frame = new OutputFrame(part);
             runtime.clients.keySet().forEach(client -> client.tell(frame));
         }
+    }
+
+    /** {@code bytes} in order, in pieces of at most {@code size}; itself when it fits. */
+    private static List<byte[]> slices(byte[] bytes, int size) {
+        if (bytes.length <= size) {
+            return List.of(bytes);
+        }
+        List<byte[]> slices = new ArrayList<>(bytes.length / size + 1);
+        for (int from = 0; from < bytes.length; from += size) {
+            slices.add(Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + size)));
+        }
+        return slices;
     }
 
     /**
@@ -605,9 +613,7 @@ public final class SessionActor
         timers.cancel(Flush.INSTANCE);
         Transcript t = session(s).transcript();
         List<Event> batches = new ArrayList<>();
-        int step = settings.flushBytes();
-        for (int from = 0; from < all.length; from += step) {
-            byte[] data = all.length <= step ? all : Arrays.copyOfRange(all, from, Math.min(all.length, from + step));
+        for (byte[] data : slices(all, settings.flushBytes())) {
             long seq = t.nextSeq();
             long keepFrom = t.keepFrom(data.length, settings.scrollbackBytes());
             t = t.append(seq, data.length, keepFrom);

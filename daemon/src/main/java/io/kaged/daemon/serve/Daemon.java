@@ -107,31 +107,22 @@ public final class Daemon {
         ActorSystem<Void> system = null;
         // Opening and migrating the store takes about as long as starting the actor system: both at once.
         CompletableFuture<Store> opening = new CompletableFuture<>();
-        Thread opener = new Thread(
-                () -> {
-                    try {
-                        opening.complete(Store.open(storage));
-                    } catch (RuntimeException e) {
-                        opening.completeExceptionally(e);
-                    }
-                },
-                "kaged-store-open");
-        opener.setDaemon(true);
-        opener.start();
+        startAside("kaged-store-open", () -> {
+            try {
+                opening.complete(Store.open(storage));
+            } catch (RuntimeException e) {
+                opening.completeExceptionally(e);
+            }
+        });
         // Pekko HTTP's bind initialises TLSPlacebo, whose static initialiser builds the JVM's default
         // SSLContext (trust store, JSSE provider) even for plain HTTP: done here, beside the actor system.
-        Thread tls = new Thread(
-                () -> {
-                    try {
-                        Class.forName(
-                                "org.apache.pekko.stream.scaladsl.TLSPlacebo$", true, Daemon.class.getClassLoader());
-                    } catch (ClassNotFoundException | LinkageError ignored) {
-                        // the bind then does it itself, as it would without this thread
-                    }
-                },
-                "kaged-tls-init");
-        tls.setDaemon(true);
-        tls.start();
+        startAside("kaged-tls-init", () -> {
+            try {
+                Class.forName("org.apache.pekko.stream.scaladsl.TLSPlacebo$", true, Daemon.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError ignored) {
+                // the bind then does it itself, as it would without this thread
+            }
+        });
         try {
             String token = prepareHome(loaded);
             SessionSettings sessionSettings = SessionSettings.fromConfig(loaded.config());
@@ -298,6 +289,11 @@ public final class Daemon {
             awaitQuietly(system.getWhenTerminated());
         }
         lock.close();
+    }
+
+    /** Runs {@code task} on a daemon thread of its own, beside the start-up. */
+    private static void startAside(String name, Runnable task) {
+        named(name).newThread(task).start();
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {

@@ -42,12 +42,8 @@ public final class Store implements AutoCloseable {
     private final Migrations migrations;
     private final WalCheckpointer checkpointer;
 
-    /** @param checkpoints where SQLite's log is copied by a {@link WalCheckpointer}; null: no checkpointer */
-    private Store(
-            StorageSettings settings,
-            HikariDataSource pool,
-            DataSource sqlite,
-            StorageSettings.WalCheckpoints checkpoints) {
+    /** @param sqlite the SQLite data source under the pool; null on PostgreSQL */
+    private Store(StorageSettings settings, HikariDataSource pool, DataSource sqlite) {
         this.settings = settings;
         this.pool = pool;
         int lanesCount = settings.writeLanes();
@@ -58,16 +54,9 @@ public final class Store implements AutoCloseable {
             ls.add(Executors.newSingleThreadExecutor(named("kaged-jdbc-write-" + i)));
         }
         this.lanes = List.copyOf(ls);
-        this.checkpointer = checkpoints == null
-                ? null
-                : new WalCheckpointer(
-                        sqlite,
-                        pool,
-                        lanes.get(0),
-                        settings.target().sqliteFile(),
-                        checkpoints,
-                        settings.sqliteBusyTimeout(),
-                        List.of("NORMAL", "OFF").contains(settings.sqliteSynchronous()));
+        this.checkpointer = backgroundCheckpoints(settings, sqlite)
+                ? new WalCheckpointer(sqlite, pool, lanes.get(0), settings)
+                : null;
         this.migrations = new Migrations(pool, settings.target().engine());
     }
 
@@ -103,7 +92,7 @@ public final class Store implements AutoCloseable {
         hc.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
         if (target.engine() == Engine.SQLITE) {
             hc.setDataSource(sqlite);
-            if (settings.sqliteCheckpoints().background()) {
+            if (backgroundCheckpoints(settings, sqlite)) {
                 // The WalCheckpointer does it; a commit must not (see there why).
                 hc.setConnectionInitSql("PRAGMA wal_autocheckpoint = 0");
             }
@@ -120,19 +109,20 @@ public final class Store implements AutoCloseable {
             hc.addDataSourceProperty("ApplicationName", "kaged");
         }
         try {
-            HikariDataSource pool = new HikariDataSource(hc);
-            StorageSettings.WalCheckpoints checkpoints = sqlite != null
-                            && target.sqliteFile() != null
-                            && settings.sqliteCheckpoints().background()
-                    ? settings.sqliteCheckpoints()
-                    : null;
-            return new Store(settings, pool, sqlite, checkpoints);
+            return new Store(settings, new HikariDataSource(hc), sqlite);
         } catch (RuntimeException e) {
             throw new StorageConfigException(
                     "cannot open the store at " + target.masked() + " (" + settings.targetSource() + "): "
                             + rootMessage(e),
                     e);
         }
+    }
+
+    /** A SQLite file (not an in-memory store) whose log a thread of kaged's checkpoints. */
+    private static boolean backgroundCheckpoints(StorageSettings settings, DataSource sqlite) {
+        return sqlite != null
+                && settings.target().sqliteFile() != null
+                && settings.sqliteCheckpoints().background();
     }
 
     private static DataSource sqliteDataSource(StorageSettings settings) {

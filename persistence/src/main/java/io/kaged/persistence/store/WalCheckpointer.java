@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,24 +60,17 @@ final class WalCheckpointer implements AutoCloseable {
     /**
      * @param sqlite opens this thread's own connection
      * @param pool and {@code lane}: where the restart checkpoint runs, between the lane's transactions
-     * @param busyTimeout the pool's connections' own, given back after a restart
-     * @param periodicSync whether commits wait for a checkpoint to be synced (synchronous below FULL)
+     * @param settings the store's: its file, checkpoint limits, busy timeout and synchronous level
      */
-    WalCheckpointer(
-            DataSource sqlite,
-            DataSource pool,
-            Executor lane,
-            Path database,
-            StorageSettings.WalCheckpoints limits,
-            Duration busyTimeout,
-            boolean periodicSync) {
+    WalCheckpointer(DataSource sqlite, DataSource pool, Executor lane, StorageSettings settings) {
         this.sqlite = sqlite;
         this.pool = pool;
         this.lane = lane;
-        this.wal = Path.of(database + "-wal");
-        this.limits = limits;
-        this.busyTimeout = busyTimeout;
-        this.periodicSync = periodicSync;
+        this.wal = Path.of(settings.target().sqliteFile() + "-wal");
+        this.limits = settings.sqliteCheckpoints();
+        this.busyTimeout = settings.sqliteBusyTimeout();
+        // Below FULL, a commit is synced only when a checkpoint runs.
+        this.periodicSync = List.of("NORMAL", "OFF").contains(settings.sqliteSynchronous());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kaged-sqlite-checkpoint");
             t.setDaemon(true);
