@@ -2,6 +2,7 @@ package io.kaged.bench;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.kaged.persistence.journal.JournalMetrics;
 import io.kaged.persistence.serialization.PayloadCodec;
 import io.kaged.persistence.store.Engine;
 import io.kaged.persistence.store.StorageSettings;
@@ -211,13 +212,13 @@ public final class JournalBench {
                 options.events(),
                 options.inFlight(),
                 HeapSampler.mb(heapBefore));
-        long transactionsBefore = transactionCounter(store);
+        long transactionsBefore = transactionCounter(system);
         HeapSampler sampler = HeapSampler.start(system);
         CpuMeter cpu = CpuMeter.start();
         WriteDriver.Result result = drive(system, writers, options.events());
         String cpuUse = cpu.stop();
         long heapPeak = sampler.stop();
-        long transactions = transactionCounter(store) - transactionsBefore;
+        long transactions = transactionCounter(system) - transactionsBefore;
         long heapAfter = HeapSampler.usedAfterGc();
         System.out.printf(
                 Locale.ROOT,
@@ -373,24 +374,9 @@ public final class JournalBench {
         }
     }
 
-    /**
-     * PostgreSQL's next transaction id: every write transaction takes one, so the difference over a phase
-     * counts the journal's commits. Zero on SQLite, which keeps no such counter.
-     */
-    private static long transactionCounter(Store store) {
-        if (store.engine() != Engine.POSTGRESQL) {
-            return 0;
-        }
-        return await(
-                store.read(c -> {
-                    try (Statement s = c.createStatement();
-                            ResultSet rs =
-                                    s.executeQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                }),
-                SHORT);
+    /** The journal's own count of transactions that committed events, on either engine. */
+    private static long transactionCounter(ActorSystem<?> system) {
+        return JournalMetrics.get(system.classicSystem()).transactionsWithEvents();
     }
 
     private List<ActorRef<BenchActor.Command>> spawnWriters(

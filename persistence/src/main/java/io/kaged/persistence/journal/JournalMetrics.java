@@ -56,6 +56,11 @@ public final class JournalMetrics implements Extension {
         return ID.get(system);
     }
 
+    /** Journal transactions that committed events since start: benchmarks divide events by it. */
+    public long transactionsWithEvents() {
+        return batchEvents.collect().getDataPoints().get(0).getCount();
+    }
+
     void writeCommitted(long waitedNanos) {
         writeLatency.observe(waitedNanos / NANOS_PER_SECOND);
     }
