@@ -20,6 +20,7 @@ public record StorageSettings(
         Duration sqliteBusyTimeout,
         String sqliteSynchronous,
         long sqliteMmapBytes,
+        int sqlitePageSize,
         WalCheckpoints sqliteCheckpoints,
         int postgresWriteLanes,
         int maxBatchRows) {
@@ -75,6 +76,11 @@ public record StorageSettings(
             throw new StorageConfigException("kaged.storage.sqlite.mmap-size must be 0 (off) or a size, got " + mmap
                     + " (example: mmap-size = 1GiB)");
         }
+        long pageSize = c.getBytes("sqlite.page-size");
+        if (pageSize < 512 || pageSize > 65536 || Long.bitCount(pageSize) != 1) {
+            throw new StorageConfigException("kaged.storage.sqlite.page-size must be a power of two from 512 to 65536"
+                    + " bytes, got " + pageSize + " (example: page-size = 1KiB)");
+        }
         WalCheckpoints checkpoints = new WalCheckpoints(
                 c.getBoolean("sqlite.checkpoint.background"),
                 c.getBytes("sqlite.checkpoint.passive-after"),
@@ -108,6 +114,7 @@ public record StorageSettings(
                 c.getDuration("sqlite.busy-timeout"),
                 sync,
                 mmap,
+                (int) pageSize,
                 checkpoints,
                 Math.max(1, c.getInt("postgresql.write-lanes")),
                 Math.max(1, c.getInt("max-batch-rows")));

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -82,7 +84,10 @@ public final class Store implements AutoCloseable {
     /** Opens the pool without migrating, for commands that only report ({@code kaged db}). */
     public static Store openUnmigrated(StorageSettings settings) {
         StorageTarget target = settings.target();
-        target.file().ifPresent(Store::createFile);
+        target.file().ifPresent(file -> {
+            createFile(file);
+            formatIfEmpty(file, settings);
+        });
         DataSource sqlite = target.engine() == Engine.SQLITE ? sqliteDataSource(settings) : null;
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("kaged-store");
@@ -144,6 +149,28 @@ public final class Store implements AutoCloseable {
         SQLiteDataSource ds = new SQLiteDataSource(cfg);
         ds.setUrl(settings.target().jdbcUrl());
         return ds;
+    }
+
+    /**
+     * Gives a new, still empty database file its page size. SQLite fixes the page size with the first
+     * write, and switching to WAL is one, so this runs before the pool's connections (which switch at
+     * open, in an order sqlite-jdbc does not promise) ever touch the file. An existing store keeps its size.
+     */
+    private static void formatIfEmpty(Path file, StorageSettings settings) {
+        try {
+            if (Files.size(file) > 0) {
+                return;
+            }
+        } catch (IOException e) {
+            throw new StorageConfigException("cannot read the store file " + file + ": " + e, e);
+        }
+        try (Connection c = DriverManager.getConnection(settings.target().jdbcUrl());
+                Statement st = c.createStatement()) {
+            st.execute("PRAGMA page_size = " + settings.sqlitePageSize());
+            st.execute("PRAGMA journal_mode = WAL");
+        } catch (SQLException e) {
+            throw new StorageConfigException("cannot create the store file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

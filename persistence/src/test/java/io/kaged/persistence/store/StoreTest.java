@@ -93,7 +93,32 @@ class StoreTest {
             assertEquals("10000", pragma(store, "busy_timeout"));
             assertEquals("1", pragma(store, "synchronous")); // NORMAL
             assertEquals(String.valueOf(1L << 30), pragma(store, "mmap_size"));
+            assertEquals("1024", pragma(store, "page_size"));
         }
+    }
+
+    @Test
+    void theConfiguredPageSizeShapesNewStoresOnly() throws Exception {
+        Path file = home.resolve("pages.db");
+        var config = ConfigFactory.parseString("kaged.storage.sqlite.page-size = 8KiB")
+                .withFallback(TestSystems.config("sqlite://" + file, home));
+        try (Store store = Store.open(StorageSettings.fromConfig(config, Map.of()))) {
+            assertEquals("8192", pragma(store, "page_size"));
+            assertEquals("wal", pragma(store, "journal_mode"));
+        }
+        // Reopened with another size (the default, 1 KiB), the store keeps the one it was created with.
+        try (Store store =
+                Store.open(StorageSettings.fromConfig(TestSystems.config("sqlite://" + file, home), Map.of()))) {
+            assertEquals("8192", pragma(store, "page_size"));
+        }
+    }
+
+    @Test
+    void refusesAPageSizeSqliteCannotUse() {
+        var config = ConfigFactory.parseString("kaged.storage.sqlite.page-size = 3000")
+                .withFallback(TestSystems.config("sqlite://" + home.resolve("x.db"), home));
+        var e = assertThrows(StorageConfigException.class, () -> StorageSettings.fromConfig(config, Map.of()));
+        assertTrue(e.getMessage().contains("page-size must be a power of two"), e.getMessage());
     }
 
     @Test
