@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.persistence.AtomicWrite;
@@ -54,6 +55,8 @@ public final class JdbcJournal extends AbstractActor {
     private final Clock clock = Clock.systemUTC();
     /** The sender of write replies, kept for the lane's threads, which must not touch the actor's context. */
     private final ActorRef journal;
+    /** The journal's dispatcher, kept for callbacks on other threads, like {@link #journal}. */
+    private final Executor dispatcher;
 
     public JdbcJournal(Config config, String configPath) {
         if (config.hasPath("event-adapters")
@@ -62,6 +65,7 @@ public final class JdbcJournal extends AbstractActor {
                     + " give the EventSourcedBehavior an eventAdapter instead");
         }
         this.journal = self();
+        this.dispatcher = context().dispatcher();
         this.store = StoreExtension.store(context().system());
         this.codec = new PayloadCodec(context().system());
         this.writer = new JournalWriter(
@@ -69,7 +73,7 @@ public final class JdbcJournal extends AbstractActor {
                 JournalProjections.get(context().system()).all(),
                 store.settings().maxBatchRows(),
                 JournalMetrics.get(context().system()),
-                context().dispatcher());
+                dispatcher);
     }
 
     @Override
@@ -185,7 +189,8 @@ public final class JdbcJournal extends AbstractActor {
 
     /**
      * The highest sequence number is read on the id's write lane, so every write queued before it has
-     * committed; the events are then read on a reader thread and told to the actor as they are decoded.
+     * committed; the events are then read on a reader thread and decoded and told to the actor, in order,
+     * on the journal's dispatcher ({@link ReplayStage}).
      */
     private void replay(JournalProtocol.ReplayMessages r) {
         String id = r.persistenceId();
@@ -196,17 +201,15 @@ public final class JdbcJournal extends AbstractActor {
                     if (upTo <= 0 || r.fromSequenceNr() > upTo) {
                         return CompletableFuture.completedFuture(highest);
                     }
+                    ReplayStage decode = new ReplayStage(
+                            dispatcher,
+                            stored -> to.tell(
+                                    new JournalProtocol.ReplayedMessage(repr(id, stored)), ActorRef.noSender()));
                     return store.read(c -> {
-                        JournalDao.replay(
-                                c,
-                                id,
-                                r.fromSequenceNr(),
-                                upTo,
-                                r.max(),
-                                stored -> to.tell(
-                                        new JournalProtocol.ReplayedMessage(repr(id, stored)), ActorRef.noSender()));
-                        return highest;
-                    });
+                                JournalDao.replay(c, id, r.fromSequenceNr(), upTo, r.max(), decode::accept);
+                                return decode.finish();
+                            })
+                            .thenCompose(delivered -> delivered.thenApply(done -> highest));
                 })
                 .whenComplete((highest, failure) -> to.tell(
                         failure == null

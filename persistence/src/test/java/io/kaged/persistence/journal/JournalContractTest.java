@@ -3,6 +3,8 @@ package io.kaged.persistence.journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kaged.persistence.store.Store;
+import io.kaged.persistence.store.StoreExtension;
 import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
 import io.kaged.persistence.testing.TestEvent;
@@ -142,6 +144,55 @@ abstract class JournalContractTest {
         assertEquals(range(1, 5), r.seqs());
         assertEquals(TestEvent.of("e-3"), r.payloads().get(2));
         assertEquals(5, r.highest());
+    }
+
+    /** More events than the replay's decoding stage holds at once, so the reader waits for it. */
+    @Test
+    void replaysALongJournalWholeAndInOrder() {
+        String pid = newId();
+        int count = ReplayStage.CHUNK * (ReplayStage.MAX_PENDING + 3) + 7;
+        writeEvents(pid, 1, count);
+        Replayed r = replay(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertEquals(range(1, count), r.seqs());
+        assertEquals(TestEvent.of("e-" + count), r.payloads().get(count - 1));
+        assertEquals(count, r.highest());
+    }
+
+    /** A row that no longer decodes fails the replay: no success, and nothing after it is delivered. */
+    @Test
+    void aRowThatCannotBeDecodedFailsTheReplay() throws Exception {
+        String pid = newId();
+        int good = ReplayStage.CHUNK + 10;
+        writeEvents(pid, 1, good);
+        writeEvents(pid, good + 1, good + 20);
+        Store store = StoreExtension.store(Adapter.toClassic(testKit.system()));
+        store.write(pid, c -> {
+                    try (var ps = c.prepareStatement(
+                            "UPDATE journal SET payload = ? WHERE persistence_id = ? AND sequence_nr = ?")) {
+                        ps.setBytes(1, "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        ps.setString(2, pid);
+                        ps.setLong(3, good + 1);
+                        return ps.executeUpdate();
+                    }
+                })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        journal.tell(
+                new JournalProtocol.ReplayMessages(
+                        1, Long.MAX_VALUE, Long.MAX_VALUE, pid, Adapter.toClassic(probe.ref())),
+                ActorRef.noSender());
+        List<Long> seqs = new ArrayList<>();
+        while (true) {
+            Object msg = probe.receiveMessage(WAIT);
+            if (msg instanceof JournalProtocol.ReplayedMessage m) {
+                seqs.add(m.persistent().sequenceNr());
+            } else {
+                assertTrue(msg instanceof JournalProtocol.ReplayMessagesFailure, "expected a failure, got " + msg);
+                break;
+            }
+        }
+        assertTrue(seqs.size() <= good, "events after the bad row were delivered: " + seqs.size());
+        assertEquals(range(1, seqs.size()), seqs);
+        probe.expectNoMessage(Duration.ofMillis(200));
     }
 
     @Test
