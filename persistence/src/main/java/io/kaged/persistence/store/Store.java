@@ -139,10 +139,12 @@ public final class Store implements AutoCloseable {
         // Reads map the file instead of copying pages into each connection's small private cache, which
         // every write from another connection empties: counting a large index reads cached pages in place.
         cfg.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(settings.sqliteMmapBytes()));
-        // Once the log starts over, its file is cut back to this size instead of staying at its peak.
+        // Once the log starts over, its file is cut back to the size at which the checkpointer restarts it,
+        // not below: a file cut shorter grows again at once, and on ext4 every sync then also flushes the
+        // newly allocated blocks (a fifth of the journal's write rate, docs/benchmarks.md).
         cfg.setPragma(
                 SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT,
-                Long.toString(settings.sqliteCheckpoints().passiveAfterBytes()));
+                Long.toString(settings.sqliteCheckpoints().restartAfterBytes()));
         // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on an
         // upgrade from read to write lock when another process (kaged backup) writes too.
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

@@ -43,6 +43,11 @@ final class WalCheckpointer implements AutoCloseable {
     /** How long a restart checkpoint waits for readers before giving up until the next tick. */
     private static final long RESTART_WAIT_MILLIS = 100;
 
+    /** Passive rounds before a restart: enough for the copy to converge, bounded if it never does. */
+    private static final int MAX_COPY_ROUNDS = 4;
+
+    private static final long QUICK_ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private final DataSource sqlite;
     private final DataSource pool;
     private final Executor lane;
@@ -86,7 +91,10 @@ final class WalCheckpointer implements AutoCloseable {
             long now = System.nanoTime();
             if (bytes >= limits.restartAfterBytes()) {
                 // Not a passive copy meanwhile: one checkpoint runs at a time, and the restart would wait.
-                if (restartQueued.compareAndSet(false, true)) {
+                if (!restartQueued.get()) {
+                    copyAhead();
+                    lastPassive = now;
+                    restartQueued.set(true);
                     lane.execute(this::restartOnLane);
                 }
             } else if (!restartQueued.get() && (bytes >= limits.passiveAfterBytes() || syncDue(now))) {
@@ -102,6 +110,22 @@ final class WalCheckpointer implements AutoCloseable {
                 lastFailure = message;
             }
             closeConnection();
+        }
+    }
+
+    /**
+     * Copies the log in passive rounds until one is quick, so that the restart, which every writer waits
+     * for, finds only the last few commits left to copy and sync. Each round copies what was committed
+     * during the round before it; a round under {@link #QUICK_ROUND_NANOS} means little is left. The
+     * rounds stop once the log has doubled past restart-after: the bound on the log comes first.
+     */
+    private void copyAhead() throws SQLException, IOException {
+        for (int round = 0; round < MAX_COPY_ROUNDS && walBytes() < 2 * limits.restartAfterBytes(); round++) {
+            long start = System.nanoTime();
+            checkpoint("PASSIVE");
+            if (System.nanoTime() - start < QUICK_ROUND_NANOS) {
+                return;
+            }
         }
     }
 

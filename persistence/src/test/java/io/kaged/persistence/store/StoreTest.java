@@ -94,6 +94,8 @@ class StoreTest {
             assertEquals("1", pragma(store, "synchronous")); // NORMAL
             assertEquals(String.valueOf(1L << 30), pragma(store, "mmap_size"));
             assertEquals("1024", pragma(store, "page_size"));
+            // The log file is cut back to where the checkpointer restarts it (64 MiB), not further.
+            assertEquals(String.valueOf(64L << 20), pragma(store, "journal_size_limit"));
         }
     }
 
