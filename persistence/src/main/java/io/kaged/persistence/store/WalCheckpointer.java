@@ -29,8 +29,14 @@ import org.slf4j.LoggerFactory;
  * commits may never catch up with the log, and the log only starts over once it has; so from {@code
  * restart-after} bytes of log a restart checkpoint runs <em>on the write lane</em>, between two
  * transactions: run from this thread it would wait for the file lock, which the lane takes again as soon
- * as it lets go, and starve. The passive copies have done most of its work by then, so the lane waits
- * briefly. {@code journal_size_limit} (set on every connection) then shrinks the file back.
+ * as it lets go, and starve. Before queueing it, this thread copies ahead in passive rounds until one is
+ * quick, so the lane waits only for the last few commits. {@code journal_size_limit} (set on every
+ * connection to restart-after) then cuts the file back to that size and no further: a file cut shorter
+ * grows again at once, and every sync then flushes its newly allocated blocks too.
+ *
+ * <p>Why the restart is needed at all: SQLite starts the log over only when a write transaction
+ * <em>begins</em> with every frame copied, and the busy lane always begins its next one while a passive
+ * copy runs, so without it the log would grow for as long as writes keep coming.
  *
  * <p>With {@code synchronous = NORMAL} SQLite syncs the log only when it checkpoints, so this thread also
  * runs a passive checkpoint every {@code sync-every} while anything was written: that bounds what a power
