@@ -12,6 +12,7 @@ record BenchOptions(
         int warmupActors,
         int warmupEvents,
         int recoveryEvents,
+        int recoveryWarmupEvents,
         int rawRows,
         int rawIds,
         int rawRowsPerCommit,
@@ -27,6 +28,7 @@ record BenchOptions(
               --warmup-actors N        writers in the warm-up round, excluded (default 100)
               --warmup-events N        events per warm-up writer (default 1000)
               --recovery-events N      events replayed by the recovery phase (default 100000)
+              --recovery-warmup N      events of the excluded warm-up replay before it (default 10000)
               --raw-rows N             rows of the raw JDBC phase (default 100000)
               --raw-ids N              distinct persistence ids in the raw JDBC phase (default 100)
               --raw-rows-per-commit N  rows per raw JDBC transaction (default 100)
@@ -45,6 +47,7 @@ record BenchOptions(
                 f.integer("warmup-actors", 100, 1),
                 f.integer("warmup-events", 1000, 1),
                 f.integer("recovery-events", 100_000, 1),
+                f.integer("recovery-warmup", 10_000, 1),
                 f.integer("raw-rows", 100_000, 1),
                 f.integer("raw-ids", 100, 1),
                 f.integer("raw-rows-per-commit", 100, 1),

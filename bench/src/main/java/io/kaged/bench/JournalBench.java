@@ -267,7 +267,7 @@ public final class JournalBench {
      * after an excluded warm-up replay of a smaller journal.
      */
     private long recover(ActorSystem<SpawnProtocol.Command> system, String label) {
-        int warmup = Math.min(10_000, options.recoveryEvents());
+        int warmup = options.recoveryWarmupEvents();
         fill(system, "recovery-warmup", warmup);
         long warmNanos = replay(system, "recovery-warmup", warmup);
         System.out.printf(
