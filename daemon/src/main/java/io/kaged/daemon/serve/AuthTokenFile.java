@@ -1,5 +1,6 @@
 package io.kaged.daemon.serve;
 
+import io.kaged.persistence.store.PrivateFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class AuthTokenFile {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Files.createDirectories(file.getParent());
+        PrivateFolders.create(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".new");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));

@@ -37,13 +37,13 @@ import io.kaged.http.routes.StatsRoutes;
 import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.journal.JournalProjections;
 import io.kaged.persistence.project.ProjectStore;
+import io.kaged.persistence.store.PrivateFolders;
 import io.kaged.persistence.store.StorageSettings;
 import io.kaged.persistence.store.Store;
 import io.kaged.persistence.store.StoreExtension;
 import io.kaged.persistence.store.StoreLock;
 import io.kaged.persistence.store.StoreSetup;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -307,7 +307,7 @@ public final class Daemon {
 
     private static String prepareHome(LoadedConfig loaded) {
         try {
-            Files.createDirectories(loaded.home().dir());
+            PrivateFolders.create(loaded.home().dir());
             return AuthTokenFile.loadOrCreate(loaded.home().authToken());
         } catch (IOException e) {
             throw new DaemonStartException(

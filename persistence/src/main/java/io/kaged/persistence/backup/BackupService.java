@@ -2,6 +2,7 @@ package io.kaged.persistence.backup;
 
 import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.store.Engine;
+import io.kaged.persistence.store.PrivateFolders;
 import io.kaged.persistence.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ public final class BackupService {
     /** Creates the empty 0600 file the copy goes into, so the copy is never readable by others. */
     private static void create(Path target) {
         try {
-            Files.createDirectories(target.getParent());
+            PrivateFolders.create(target.getParent());
             Files.createFile(
                     target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.kaged.persistence.backup;
 
 import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.store.Engine;
+import io.kaged.persistence.store.PrivateFolders;
 import io.kaged.persistence.store.StorageSettings;
 import io.kaged.persistence.store.Store;
 import io.kaged.persistence.store.StoreLock;
@@ -79,7 +80,7 @@ public final class RestoreService {
                     Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
                 }
             }
-            Files.createDirectories(db.getParent());
+            PrivateFolders.create(db.getParent());
             progress.report("Copying " + backup + " to " + db);
             Files.copy(backup, db, StandardCopyOption.REPLACE_EXISTING);
             Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-------"));

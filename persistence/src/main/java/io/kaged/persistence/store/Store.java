@@ -183,8 +183,7 @@ public final class Store implements AutoCloseable {
         Path parent = file.getParent();
         try {
             if (parent != null && !Files.isDirectory(parent)) {
-                Files.createDirectories(
-                        parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                PrivateFolders.create(parent);
                 log.info("Created folder {} for the store", parent);
             }
             if (!Files.exists(file)) {

@@ -46,7 +46,7 @@ public final class StoreLock implements AutoCloseable {
     private static Optional<StoreLock> fileLock(Path database) {
         Path lockFile = lockFile(database);
         try {
-            java.nio.file.Files.createDirectories(lockFile.getParent());
+            PrivateFolders.create(lockFile.getParent());
             FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {

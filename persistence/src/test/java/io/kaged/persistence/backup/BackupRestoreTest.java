@@ -118,6 +118,8 @@ class BackupRestoreTest {
             assertEquals(file, result.file());
             assertEquals(Files.size(file), result.bytes());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            // The backup made the folder it writes into: only kaged's user may list it.
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
             AuditEntry audit = store.withConnection(c -> AuditLog.latest(c, "backup.create", 1))
                     .get(0);
             assertEquals("ok", audit.outcome());
