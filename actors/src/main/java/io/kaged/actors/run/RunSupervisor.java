@@ -1,15 +1,13 @@
 package io.kaged.actors.run;
 
+import io.kaged.actors.HeldCommands;
 import io.kaged.actors.PurgeDeletion;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -69,7 +67,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     private final Executor blocking;
     private final Clock clock;
     /** Runs being stopped or purged, with the commands that arrived for them meanwhile. */
-    private final Map<String, List<RunActor.Command>> stopping = new HashMap<>();
+    private final HeldCommands<RunActor.Command> stopping = new HeldCommands<>();
 
     private final Deque<Purge<?>> purges = new ArrayDeque<>();
     /** The purge under way, if any. */
@@ -108,12 +106,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     private Behavior<Command> deliver(Deliver d) {
-        List<RunActor.Command> held = stopping.get(d.runId());
-        if (held != null) {
-            held.add(d.command());
-        } else {
-            child(d.runId()).tell(d.command());
-        }
+        stopping.deliver(d.runId(), d.command(), () -> child(d.runId()));
         return this;
     }
 
@@ -130,9 +123,9 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     private Behavior<Command> passivate(Passivate p) {
-        if (!stopping.containsKey(p.runId())) {
+        if (!stopping.isHolding(p.runId())) {
             existing(p.runId()).ifPresent(ref -> {
-                stopping.put(p.runId(), new ArrayList<>());
+                stopping.hold(p.runId());
                 getContext().watchWith(ref, new Stopped(p.runId()));
                 ref.tell(RunActor.Stop.INSTANCE);
             });
@@ -147,12 +140,10 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             declined = declined == null ? s.runId() : declined;
             return proceedWithPurge();
         }
-        List<RunActor.Command> held = stopping.remove(s.runId());
+        List<RunActor.Command> held = stopping.release(s.runId());
         existing(s.runId()).ifPresent(ref -> {
             getContext().unwatch(ref);
-            if (held != null) {
-                held.forEach(ref::tell);
-            }
+            held.forEach(ref::tell);
         });
         return this;
     }
@@ -162,11 +153,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
             awaitingStop.remove(s.runId());
             return proceedWithPurge();
         }
-        List<RunActor.Command> held = stopping.remove(s.runId());
-        if (held != null && !held.isEmpty()) {
-            ActorRef<RunActor.Command> fresh = child(s.runId());
-            held.forEach(fresh::tell);
-        }
+        stopping.releaseTo(s.runId(), () -> child(s.runId()));
         return this;
     }
 
@@ -185,12 +172,12 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
         declined = null;
         awaitingStop.clear();
         for (String id : purging.runIds()) {
-            if (stopping.containsKey(id)) {
+            if (stopping.isHolding(id)) {
                 // already asked to stop (passivation): its Stopped or StayAlive is on the way
                 awaitingStop.add(id);
                 continue;
             }
-            stopping.put(id, new ArrayList<>());
+            stopping.hold(id);
             existing(id).ifPresent(ref -> {
                 awaitingStop.add(id);
                 getContext().watchWith(ref, new Stopped(id));
@@ -230,11 +217,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     /** Lets the held commands through (to the actor that stayed, or to a fresh one), answers, goes on. */
     private Behavior<Command> purgeEnded(PurgeEnded e) {
         for (String id : purging.runIds()) {
-            List<RunActor.Command> held = stopping.remove(id);
-            if (held != null && !held.isEmpty()) {
-                ActorRef<RunActor.Command> ref = child(id);
-                held.forEach(ref::tell);
-            }
+            stopping.releaseTo(id, () -> child(id));
         }
         e.reply().run();
         purging = null;

@@ -1,5 +1,6 @@
 package io.kaged.actors.session;
 
+import io.kaged.actors.HeldCommands;
 import io.kaged.actors.PurgeDeletion;
 import io.kaged.actors.process.ProcessLauncher;
 import java.time.Clock;
@@ -7,10 +8,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +74,7 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
     /** The purge under way, if any. */
     private Purge<?> purging;
     /** Commands for the sessions of the purge under way, delivered once it has ended. */
-    private final Map<String, List<SessionActor.Command>> held = new HashMap<>();
+    private final HeldCommands<SessionActor.Command> held = new HeldCommands<>();
     /** Sessions of the purge under way whose actors have not stopped yet. */
     private final Set<String> awaitingStop = new HashSet<>();
 
@@ -110,12 +109,7 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
     }
 
     private Behavior<Command> deliver(Deliver d) {
-        List<SessionActor.Command> waiting = held.get(d.sessionId());
-        if (waiting != null) {
-            waiting.add(d.command());
-        } else {
-            child(d.sessionId()).tell(d.command());
-        }
+        held.deliver(d.sessionId(), d.command(), () -> child(d.sessionId()));
         return this;
     }
 
@@ -161,7 +155,7 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
         }
         awaitingStop.clear();
         for (String id : purging.sessionIds()) {
-            held.put(id, new ArrayList<>());
+            held.hold(id);
             existing(id).ifPresent(ref -> {
                 awaitingStop.add(id);
                 getContext().watchWith(ref, new Stopped(id));
@@ -187,11 +181,7 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
 
     private Behavior<Command> purgeEnded(PurgeEnded e) {
         for (String id : purging.sessionIds()) {
-            List<SessionActor.Command> waiting = held.remove(id);
-            if (waiting != null && !waiting.isEmpty()) {
-                ActorRef<SessionActor.Command> fresh = child(id);
-                waiting.forEach(fresh::tell);
-            }
+            held.releaseTo(id, () -> child(id));
         }
         e.reply().run();
         purging = null;
