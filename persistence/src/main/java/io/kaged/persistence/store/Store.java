@@ -232,6 +232,11 @@ public final class Store implements AutoCloseable {
         return migrations;
     }
 
+    /** The SQLite log's checkpointer, if this store runs one: for tests of this package. */
+    WalCheckpointer checkpointer() {
+        return checkpointer;
+    }
+
     public int laneCount() {
         return lanes.size();
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,11 +60,16 @@ final class WalCheckpointer implements AutoCloseable {
     private final DataSource pool;
     private final Executor lane;
     private final AtomicBoolean restartQueued = new AtomicBoolean();
+    private final AtomicLong restarts = new AtomicLong();
     private final Path wal;
     private final StorageSettings.WalCheckpoints limits;
     private final Duration busyTimeout;
     private final boolean periodicSync;
     private long lastPassive = System.nanoTime();
+    private long frameBytes;
+    /** The log's size at the last passive checkpoint. */
+    private long lastLogged;
+
     private long lastDataVersion = -1;
     private final ScheduledExecutorService thread;
     private Connection connection;
@@ -94,19 +100,21 @@ final class WalCheckpointer implements AutoCloseable {
 
     private void tick() {
         try {
-            long bytes = walBytes();
             long now = System.nanoTime();
-            if (bytes >= limits.restartAfterBytes()) {
-                // Not a passive copy meanwhile: one checkpoint runs at a time, and the restart would wait.
-                if (!restartQueued.get()) {
+            // Nothing while a restart is queued: one checkpoint runs at a time, and the restart would wait.
+            // The file's size only says whether a copy may be due: it stays at its peak between restarts.
+            if (!restartQueued.get() && (walBytes() >= limits.passiveAfterBytes() || syncDue(now))) {
+                long logged = checkpoint("PASSIVE");
+                lastPassive = now;
+                // A log that has not grown since the last look is idle: the next writer starts it over
+                // itself, since every frame is copied. A restart is for a log that writers keep growing.
+                boolean growing = logged != lastLogged;
+                lastLogged = logged;
+                if (growing && logged >= limits.restartAfterBytes()) {
                     copyAhead();
-                    lastPassive = now;
                     restartQueued.set(true);
                     lane.execute(this::restartOnLane);
                 }
-            } else if (!restartQueued.get() && (bytes >= limits.passiveAfterBytes() || syncDue(now))) {
-                checkpoint("PASSIVE");
-                lastPassive = now;
             }
             lastFailure = null;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -126,11 +134,11 @@ final class WalCheckpointer implements AutoCloseable {
      * during the round before it; a round under {@link #QUICK_ROUND_NANOS} means little is left. The
      * rounds stop once the log has doubled past restart-after: the bound on the log comes first.
      */
-    private void copyAhead() throws SQLException, IOException {
-        for (int round = 0; round < MAX_COPY_ROUNDS && walBytes() < 2 * limits.restartAfterBytes(); round++) {
+    private void copyAhead() throws SQLException {
+        for (int round = 0; round < MAX_COPY_ROUNDS; round++) {
             long start = System.nanoTime();
-            checkpoint("PASSIVE");
-            if (System.nanoTime() - start < QUICK_ROUND_NANOS) {
+            long logged = checkpoint("PASSIVE");
+            if (System.nanoTime() - start < QUICK_ROUND_NANOS || logged >= 2 * limits.restartAfterBytes()) {
                 return;
             }
         }
@@ -145,6 +153,7 @@ final class WalCheckpointer implements AutoCloseable {
             st.execute("PRAGMA busy_timeout = " + RESTART_WAIT_MILLIS);
             try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
                 rs.next();
+                restarts.incrementAndGet();
             } finally {
                 st.execute("PRAGMA busy_timeout = " + busyTimeout.toMillis());
             }
@@ -176,6 +185,23 @@ final class WalCheckpointer implements AutoCloseable {
         return written;
     }
 
+    /** Restart checkpoints run so far, for tests: each one holds every writer for a moment. */
+    long restarts() {
+        return restarts.get();
+    }
+
+    /** A log frame: a whole page and its 24-byte header. The page size is the store's, fixed at creation. */
+    private long frameBytes() throws SQLException {
+        if (frameBytes == 0) {
+            try (Statement st = connection().createStatement();
+                    ResultSet rs = st.executeQuery("PRAGMA page_size")) {
+                rs.next();
+                frameBytes = rs.getLong(1) + 24;
+            }
+        }
+        return frameBytes;
+    }
+
     private Connection connection() throws SQLException {
         if (connection == null) {
             connection = sqlite.getConnection();
@@ -187,10 +213,12 @@ final class WalCheckpointer implements AutoCloseable {
         return Files.exists(wal) ? Files.size(wal) : 0;
     }
 
-    private void checkpoint(String mode) throws SQLException {
+    /** Runs a checkpoint; returns the bytes the log holds, all of it copied or not. */
+    private long checkpoint(String mode) throws SQLException {
         try (Statement st = connection().createStatement();
                 ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
             rs.next();
+            return rs.getLong(2) * frameBytes();
         }
     }
 

@@ -85,6 +85,41 @@ class WalCheckpointerTest {
     }
 
     /**
+     * After a burst of writes has made the log start over, an idle store runs no more restarts: each one
+     * would hold every writer, and the log file, kept at its size on disk, is not the log's content.
+     */
+    @Test
+    void anIdleStoreRunsNoRestartCheckpoints() throws Exception {
+        StorageSettings s = settings("kaged.storage.sqlite.checkpoint {"
+                + " background = on, passive-after = 64KiB, restart-after = 512KiB, interval = 10ms }");
+        try (Store store = Store.open(s)) {
+            store.inTransaction(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE idle_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
+                }
+                return null;
+            });
+            for (int i = 0; i < 64; i++) { // 4 MiB: several restarts
+                int id = i;
+                store.write("probe", c -> {
+                            try (PreparedStatement ps = c.prepareStatement("INSERT INTO idle_probe VALUES (?, ?)")) {
+                                ps.setInt(1, id);
+                                ps.setBytes(2, new byte[ROW_BYTES]);
+                                return ps.executeUpdate();
+                            }
+                        })
+                        .join();
+            }
+            WalCheckpointer checkpointer = store.checkpointer();
+            Eventually.waitFor(java.time.Duration.ofSeconds(10), "a restart", () -> checkpointer.restarts() > 0);
+            Thread.sleep(200); // whatever was under way settles
+            long settled = checkpointer.restarts();
+            Thread.sleep(500); // 50 ticks with nothing written
+            assertEquals(settled, checkpointer.restarts(), "restart checkpoints while idle");
+        }
+    }
+
+    /**
      * With synchronous = NORMAL a commit is only synced by a checkpoint. A small one, far below
      * passive-after, still reaches the database file itself within sync-every: read with {@code
      * immutable=1}, SQLite looks at that file alone, never at the log.
