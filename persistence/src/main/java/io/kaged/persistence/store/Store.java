@@ -140,7 +140,7 @@ public final class Store implements AutoCloseable {
         // every write from another connection empties: counting a large index reads cached pages in place.
         cfg.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(settings.sqliteMmapBytes()));
         // Once the log starts over, its file is cut back to the size at which the checkpointer restarts it,
-        // not below: a file cut shorter grows again at once, which cost a fifth of the journal's write rate
+        // not below: a file cut shorter grows again at once, which slowed the journal's writes
         // (docs/benchmarks.md; ext4 flushing newly allocated blocks at every sync is our reading of why).
         cfg.setPragma(
                 SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT,

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * as it lets go, and starve. Before queueing it, this thread copies ahead in passive rounds until one is
  * quick, so the lane waits only for the last few commits. {@code journal_size_limit} (set on every
  * connection to restart-after) then cuts the file back to that size and no further: a file cut shorter
- * grows again at once, which cost a fifth of the write rate (measured; ext4 flushing the newly allocated
+ * grows again at once, which slowed writes (measured, docs/benchmarks.md; ext4 flushing the newly allocated
  * blocks at every sync is our reading of why).
  *
  * <p>Why the restart is needed at all: SQLite starts the log over only when a write transaction
