@@ -35,6 +35,7 @@ public record StorageSettings(
             boolean background,
             long passiveAfterBytes,
             long restartAfterBytes,
+            long holdWritesAfterBytes,
             Duration interval,
             Duration syncEvery) {}
 
@@ -85,19 +86,23 @@ public record StorageSettings(
                 c.getBoolean("sqlite.checkpoint.background"),
                 c.getBytes("sqlite.checkpoint.passive-after"),
                 c.getBytes("sqlite.checkpoint.restart-after"),
+                c.getBytes("sqlite.checkpoint.hold-writes-after"),
                 c.getDuration("sqlite.checkpoint.interval"),
                 c.getDuration("sqlite.checkpoint.sync-every"));
         if (checkpoints.passiveAfterBytes() <= 0
                 || checkpoints.restartAfterBytes() < checkpoints.passiveAfterBytes()
+                || checkpoints.holdWritesAfterBytes() <= checkpoints.restartAfterBytes()
                 || checkpoints.interval().isNegative()
                 || checkpoints.interval().isZero()
                 || checkpoints.syncEvery().isNegative()
                 || checkpoints.syncEvery().isZero()) {
             throw new StorageConfigException("kaged.storage.sqlite.checkpoint needs 0 < passive-after <= restart-after"
-                    + " and a positive interval and sync-every, got passive-after " + checkpoints.passiveAfterBytes()
-                    + ", restart-after " + checkpoints.restartAfterBytes() + ", interval " + checkpoints.interval()
-                    + ", sync-every " + checkpoints.syncEvery()
-                    + " (example: passive-after = 4MiB, restart-after = 64MiB, interval = 100ms, sync-every = 1s)");
+                    + " < hold-writes-after and a positive interval and sync-every, got passive-after "
+                    + checkpoints.passiveAfterBytes() + ", restart-after " + checkpoints.restartAfterBytes()
+                    + ", hold-writes-after " + checkpoints.holdWritesAfterBytes() + ", interval "
+                    + checkpoints.interval() + ", sync-every " + checkpoints.syncEvery()
+                    + " (example: passive-after = 4MiB, restart-after = 64MiB, hold-writes-after = 256MiB,"
+                    + " interval = 100ms, sync-every = 1s)");
         }
         int poolSize =
                 target.engine() == Engine.SQLITE ? c.getInt("sqlite.pool-size") : c.getInt("postgresql.pool-size");

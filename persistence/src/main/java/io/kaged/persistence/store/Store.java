@@ -53,13 +53,20 @@ public final class Store implements AutoCloseable {
                 Executors.newFixedThreadPool(Math.max(1, settings.poolSize() - lanesCount), named("kaged-jdbc-read"));
         List<ExecutorService> ls = new ArrayList<>();
         for (int i = 0; i < lanesCount; i++) {
-            ls.add(Executors.newSingleThreadExecutor(named("kaged-jdbc-write-" + i)));
+            ls.add(new WriteLane(named("kaged-jdbc-write-" + i), this::betweenWrites));
         }
         this.lanes = List.copyOf(ls);
         this.checkpointer = backgroundCheckpoints(settings, sqlite)
                 ? new WalCheckpointer(sqlite, pool, lanes.get(0), settings)
                 : null;
         this.migrations = new Migrations(pool, settings.target().engine());
+    }
+
+    /** Runs on a write lane before each of its tasks. */
+    private void betweenWrites() {
+        if (checkpointer != null) {
+            checkpointer.holdWhileLogTooLong();
+        }
     }
 
     /** Opens the pool and brings the schema up to date: the one migration run of this process. */

@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * grows again at once, which slowed writes (measured, docs/benchmarks.md; ext4 flushing the newly allocated
  * blocks at every sync is our reading of why).
  *
+ * <p>This thread may fall behind: on a slow or busy disk a passive copy and its syncs take longer than the
+ * writers need to log as much again. So the lane also checks the log file before each task, and from
+ * {@code hold-writes-after} bytes runs the restart itself, holding that write until the log starts over
+ * ({@link #holdWhileLogTooLong}): a bound that does not depend on this thread keeping up.
+ *
  * <p>Why the restart is needed at all: SQLite starts the log over only when a write transaction
  * <em>begins</em> with every frame copied, and the busy lane always begins its next one while a passive
  * copy runs, so without it the log would grow for as long as writes keep coming.
@@ -61,6 +66,7 @@ final class WalCheckpointer implements AutoCloseable {
     private final Executor lane;
     private final AtomicBoolean restartQueued = new AtomicBoolean();
     private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong held = new AtomicLong();
     private final Path wal;
     private final StorageSettings.WalCheckpoints limits;
     private final Duration busyTimeout;
@@ -71,6 +77,10 @@ final class WalCheckpointer implements AutoCloseable {
     private long lastLogged;
 
     private long lastDataVersion = -1;
+    /** The lane's own: from this size of log file a write waits for a restart. */
+    private long holdFrom;
+
+    private boolean justHeld;
     private final ScheduledExecutorService thread;
     private Connection connection;
     private String lastFailure;
@@ -86,6 +96,7 @@ final class WalCheckpointer implements AutoCloseable {
         this.lane = lane;
         this.wal = Path.of(settings.target().sqliteFile() + "-wal");
         this.limits = settings.sqliteCheckpoints();
+        this.holdFrom = limits.holdWritesAfterBytes();
         this.busyTimeout = settings.sqliteBusyTimeout();
         // Below FULL, a commit is synced only when a checkpoint runs.
         this.periodicSync = List.of("NORMAL", "OFF").contains(settings.sqliteSynchronous());
@@ -145,6 +156,75 @@ final class WalCheckpointer implements AutoCloseable {
     }
 
     private void restartOnLane() {
+        try {
+            if (restart()) {
+                restarts.incrementAndGet();
+            }
+        } catch (SQLException e) {
+            log.warn("SQLite restart checkpoint of {} failed, will retry: {}", wal, e.getMessage());
+        } finally {
+            restartQueued.set(false);
+        }
+    }
+
+    /**
+     * The hard bound, run by the write lane before each of its tasks: a log file past {@code
+     * hold-writes-after} holds this write until the log is copied and starts over. The file is cut back to
+     * restart-after at every restart, so a file this large means the log itself is: a stat per write tells.
+     * Retries for up to the busy timeout while another checkpoint (this thread's passive copy) or a reader
+     * is in the way; if a reader still holds an old snapshot then (a long backup), the write goes on, and
+     * the next hold comes only after another hold-writes-after of log: a backup must not stall every write.
+     */
+    void holdWhileLogTooLong() {
+        long bytes;
+        try {
+            bytes = walBytes();
+        } catch (IOException e) {
+            return; // the background ticks say why
+        }
+        if (bytes < holdFrom || justHeld) {
+            // Right after a restart the file keeps its size until the next commit cuts it: one task's grace.
+            justHeld = false;
+            return;
+        }
+        long deadline = System.nanoTime() + busyTimeout.toNanos();
+        long started = System.nanoTime();
+        try {
+            while (!restart()) {
+                if (System.nanoTime() > deadline) {
+                    holdFrom = bytes + limits.holdWritesAfterBytes();
+                    log.warn(
+                            "SQLite log {} is {} bytes and a reader keeps it from starting over; writes go on,"
+                                    + " held again from {} bytes",
+                            wal,
+                            bytes,
+                            holdFrom);
+                    return;
+                }
+                Thread.sleep(1);
+            }
+            held.incrementAndGet();
+            justHeld = true;
+            holdFrom = limits.holdWritesAfterBytes();
+            log.info(
+                    "SQLite log {} reached {} bytes, faster than the background copy: writes held {} ms while"
+                            + " it was copied and started over",
+                    wal,
+                    bytes,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } catch (SQLException e) {
+            log.warn("SQLite restart checkpoint of {} failed, writes go on: {}", wal, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * One restart checkpoint on a connection of the pool, on the calling thread (the write lane). Returns
+     * whether the log was copied whole with no reader left on it, so that the next writer starts it over;
+     * false when another checkpoint ran or a reader stayed past the short wait.
+     */
+    private boolean restart() throws SQLException {
         try (Connection c = pool.getConnection();
                 Statement st = c.createStatement()) {
             // While a restart waits for readers, no one else can write: a long read (a backup's VACUUM INTO)
@@ -153,14 +233,10 @@ final class WalCheckpointer implements AutoCloseable {
             st.execute("PRAGMA busy_timeout = " + RESTART_WAIT_MILLIS);
             try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
                 rs.next();
-                restarts.incrementAndGet();
+                return rs.getInt(1) == 0;
             } finally {
                 st.execute("PRAGMA busy_timeout = " + busyTimeout.toMillis());
             }
-        } catch (SQLException e) {
-            log.warn("SQLite restart checkpoint of {} failed, will retry: {}", wal, e.getMessage());
-        } finally {
-            restartQueued.set(false);
         }
     }
 
@@ -185,9 +261,14 @@ final class WalCheckpointer implements AutoCloseable {
         return written;
     }
 
-    /** Restart checkpoints run so far, for tests: each one holds every writer for a moment. */
+    /** Background restart checkpoints completed so far, for tests: each one holds every writer for a moment. */
     long restarts() {
         return restarts.get();
+    }
+
+    /** Writes held at the hard bound so far, for tests. */
+    long holds() {
+        return held.get();
     }
 
     /** A log frame: a whole page and its 24-byte header. The page size is the store's, fixed at creation. */
