@@ -11,6 +11,7 @@ record BenchOptions(
         int inFlight,
         int warmupActors,
         int warmupEvents,
+        int warmupRounds,
         int recoveryEvents,
         int recoveryWarmupEvents,
         int rawRows,
@@ -27,8 +28,9 @@ record BenchOptions(
               --in-flight N            commands outstanding per writer (default 8, at most 4096)
               --warmup-actors N        writers in the warm-up round, excluded (default 100)
               --warmup-events N        events per warm-up writer (default 1000)
+              --warmup-rounds N        excluded warm-up rounds of writes, and of replays (default 3; 1 = cold)
               --recovery-events N      events replayed by the recovery phase (default 100000)
-              --recovery-warmup N      events of the excluded warm-up replay before it (default 10000)
+              --recovery-warmup N      events of each excluded warm-up replay round before it (default 100000)
               --raw-rows N             rows of the raw JDBC phase (default 100000)
               --raw-ids N              distinct persistence ids in the raw JDBC phase (default 100)
               --raw-rows-per-commit N  rows per raw JDBC transaction (default 100)
@@ -46,8 +48,9 @@ record BenchOptions(
                 f.integer("in-flight", 8, 1),
                 f.integer("warmup-actors", 100, 1),
                 f.integer("warmup-events", 1000, 1),
+                f.integer("warmup-rounds", 3, 1),
                 f.integer("recovery-events", 100_000, 1),
-                f.integer("recovery-warmup", 10_000, 1),
+                f.integer("recovery-warmup", 100_000, 1),
                 f.integer("raw-rows", 100_000, 1),
                 f.integer("raw-ids", 100, 1),
                 f.integer("raw-rows-per-commit", 100, 1),

@@ -30,6 +30,7 @@ final class CpuMeter {
     private final long[] startMachine = machineTicks();
     private final Map<Long, Long> startThreads = threadCpu();
     private final long[] startGc = gc();
+    private final Map<String, Long> startVm = vmThreadTicks();
 
     static CpuMeter start() {
         return new CpuMeter();
@@ -51,10 +52,13 @@ final class CpuMeter {
             long used = cpu - startThreads.getOrDefault(ids[i], 0L);
             byGroup.merge(group(infos[i].getThreadName()), used, Long::sum);
         }
+        vmThreadTicks()
+                .forEach((name, ticks) ->
+                        byGroup.merge(name, (ticks - startVm.getOrDefault(name, 0L)) * NANOS_PER_TICK, Long::sum));
         String groups = byGroup.entrySet().stream()
                 .filter(e -> e.getValue() / wall >= 0.02)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .limit(6)
+                .limit(8)
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / wall))
                 .collect(Collectors.joining(", "));
         String machine = "n/a";
@@ -65,7 +69,7 @@ final class CpuMeter {
         long[] endGc = gc();
         return String.format(
                 Locale.ROOT,
-                "CPU: process %.2f of %d cores (%s; GC and JIT not in groups), %d GCs taking %d ms, machine busy %s",
+                "CPU: process %.2f of %d cores (%s), %d GCs taking %d ms, machine busy %s",
                 process,
                 Runtime.getRuntime().availableProcessors(),
                 groups,
@@ -104,6 +108,47 @@ final class CpuMeter {
             name = name.replaceFirst("-\\d+$", "");
         } while (!name.equals(previous));
         return name;
+    }
+
+    /** Clock ticks of /proc's counters: 100 per second on Linux. */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+
+    /**
+     * CPU ticks of the JVM's own threads (the JIT compilers, the collector's), which the thread bean does
+     * not list, summed by kind from /proc/self/task: without them a phase's JIT work looks like nothing.
+     */
+    private static Map<String, Long> vmThreadTicks() {
+        Map<String, Long> ticks = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String kind = vmThreadKind(comm);
+                if (kind != null) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // utime and stime: fields 14 and 15 of stat, 12 and 13 after the name and state
+                    ticks.merge(kind, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of(); // not Linux: the groups above still tell the Java side
+        }
+        return ticks;
+    }
+
+    private static String vmThreadKind(String comm) {
+        if (comm.startsWith("C2 Compiler") || comm.startsWith("C1 Compiler")) {
+            return "JIT " + comm.substring(0, 2);
+        }
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.equals("VM Thread")) {
+            return "GC and VM";
+        }
+        return null;
     }
 
     /** Busy and total jiffies of all CPUs from /proc/stat, or an empty array off Linux. */

@@ -10,8 +10,8 @@ import io.kaged.persistence.store.Store;
 import io.kaged.persistence.store.StoreExtension;
 import java.io.NotSerializableException;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,8 +158,8 @@ public final class JournalBench {
         try {
             Store store = StoreExtension.store(system.classicSystem());
             System.out.println(label + " journal store " + store.target().masked());
-            warmUp(system, label);
-            write = write(system, store, label);
+            warmUp(system, store, label);
+            write = write(system, store, label, "writer", options.actors(), options.events());
             recoveryNanos = recover(system, label);
             heapSettled = settledHeap(label);
             sample = new PayloadCodec(system.classicSystem())
@@ -186,36 +186,47 @@ public final class JournalBench {
     /** The write phase's throughput and the heap around it. */
     private record WritePhase(WriteDriver.Result result, long heapBefore, long heapAfter, long heapPeak) {}
 
-    private void warmUp(ActorSystem<SpawnProtocol.Command> system, String label) {
-        System.out.printf(
-                Locale.ROOT,
-                "%s warm-up: %d actors x %d events (excluded)%n",
-                label,
-                options.warmupActors(),
-                options.warmupEvents());
-        List<ActorRef<BenchActor.Command>> warmup = spawnWriters(system, "warmup", options.warmupActors());
-        WriteDriver.Result warm = drive(system, warmup, options.warmupEvents());
-        System.out.printf(Locale.ROOT, "%s warm-up: %,.0f events/s%n", label, warm.perSecond());
-        stopAll(system, warmup);
+    /**
+     * Whole rounds exactly like the timed one (spawn and recovery, full collections, samplers, stop): the
+     * JIT compiles the write path for the profile it has seen, and a spawn, a stop or a full collection it
+     * had not seen yet made it throw that code away and recompile it during the timed phase (C2 busy 0.6-0.7
+     * of 2 cores there, docs/benchmarks.md). A daemon that has run a while has seen all of it.
+     */
+    private void warmUp(ActorSystem<SpawnProtocol.Command> system, Store store, String label) {
+        for (int round = 1; round <= options.warmupRounds(); round++) {
+            write(
+                    system,
+                    store,
+                    label + " warm-up " + round + "/" + options.warmupRounds() + " (excluded)",
+                    "warmup-" + round,
+                    options.warmupActors(),
+                    options.warmupEvents());
+        }
     }
 
     /** Recovered writers, then the timed pipeline of single-event commands; checks every event landed. */
-    private WritePhase write(ActorSystem<SpawnProtocol.Command> system, Store store, String label) {
-        List<ActorRef<BenchActor.Command>> writers = spawnWriters(system, "writer", options.actors());
+    private WritePhase write(
+            ActorSystem<SpawnProtocol.Command> system,
+            Store store,
+            String label,
+            String prefix,
+            int actors,
+            int events) {
+        List<ActorRef<BenchActor.Command>> writers = spawnWriters(system, prefix, actors);
         long heapBefore = HeapSampler.usedAfterGc();
         System.out.printf(
                 Locale.ROOT,
                 "%s write: %d actors x %d events, one event per command, %d in flight per actor"
                         + " (heap before %s MB)%n",
                 label,
-                options.actors(),
-                options.events(),
+                actors,
+                events,
                 options.inFlight(),
                 HeapSampler.mb(heapBefore));
         long transactionsBefore = transactionCounter(system);
         HeapSampler sampler = HeapSampler.start(system);
         CpuMeter cpu = CpuMeter.start();
-        WriteDriver.Result result = drive(system, writers, options.events());
+        WriteDriver.Result result = drive(system, writers, events);
         String cpuUse = cpu.stop();
         long heapPeak = sampler.stop();
         long transactions = transactionCounter(system) - transactionsBefore;
@@ -238,18 +249,22 @@ public final class JournalBench {
                     transactions,
                     (double) result.events() / transactions);
         }
-        verifyWriters(system, writers, options.events());
+        verifyWriters(system, writers, events);
         long rows = await(
                 store.read(c -> {
-                    try (Statement s = c.createStatement();
-                            ResultSet rs = s.executeQuery(
-                                    "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE 'writer-%'")) {
-                        rs.next();
-                        return rs.getLong(1);
+                    try (PreparedStatement s =
+                            c.prepareStatement("SELECT COUNT(*) FROM journal WHERE persistence_id LIKE ?")) {
+                        s.setString(1, prefix + "-%");
+                        try (ResultSet rs = s.executeQuery()) {
+                            rs.next();
+                            return rs.getLong(1);
+                        }
                     }
                 }),
                 SHORT);
-        check(rows == result.events(), "the journal holds " + rows + " writer rows, expected " + result.events());
+        check(
+                rows == result.events(),
+                "the journal holds " + rows + " " + prefix + " rows, expected " + result.events());
         stopAll(system, writers);
         return new WritePhase(result, heapBefore, heapAfter, heapPeak);
     }
@@ -267,20 +282,21 @@ public final class JournalBench {
      * after an excluded warm-up replay of a smaller journal.
      */
     private long recover(ActorSystem<SpawnProtocol.Command> system, String label) {
-        int warmup = options.recoveryWarmupEvents();
-        fill(system, "recovery-warmup", warmup);
-        long warmNanos = replay(system, "recovery-warmup", warmup);
-        System.out.printf(
-                Locale.ROOT,
-                "%s recovery warm-up: %,d events replayed at %,.0f events/s (excluded)%n",
-                label,
-                warmup,
-                warmup / (warmNanos / 1e9));
+        for (int round = 1; round <= options.warmupRounds(); round++) {
+            recoveryRound(
+                    system,
+                    label + " warm-up " + round + "/" + options.warmupRounds() + " (excluded)",
+                    "recovery-warmup-" + round,
+                    options.recoveryWarmupEvents());
+        }
+        return recoveryRound(system, label, "recovery-1", options.recoveryEvents());
+    }
 
-        int total = options.recoveryEvents();
+    /** One recovery round, the same for warm-up and timed: fill an id, collect, time a fresh replay. */
+    private long recoveryRound(ActorSystem<SpawnProtocol.Command> system, String label, String id, int total) {
         System.out.printf(Locale.ROOT, "%s recovery: writing %,d events for one persistence id%n", label, total);
         long fillStart = System.nanoTime();
-        fill(system, "recovery-1", total);
+        fill(system, id, total);
         System.out.printf(
                 Locale.ROOT,
                 "%s recovery: written in %.2f s (atomic writes of %d events), actor stopped; replaying%n",
@@ -289,7 +305,7 @@ public final class JournalBench {
                 RECOVERY_BATCH);
         HeapSampler.usedAfterGc();
         CpuMeter cpu = CpuMeter.start();
-        long nanos = replay(system, "recovery-1", total);
+        long nanos = replay(system, id, total);
         System.out.printf(
                 Locale.ROOT,
                 "%s recovery: %,d events replayed in %.2f s = %,.0f events/s%n",
