@@ -120,7 +120,7 @@ public final class JournalBench {
 
     private static void printSetup(BenchOptions o, BenchStores stores) {
         Runtime rt = Runtime.getRuntime();
-        Config reference = ConfigFactory.load();
+        Config reference = config("sqlite::memory:", stores.home());
         System.out.printf(
                 Locale.ROOT,
                 "kaged journal benchmark: Java %s, %d cores, max heap %s MB, work folder %s%n",
@@ -131,12 +131,13 @@ public final class JournalBench {
         System.out.printf(
                 Locale.ROOT,
                 "settings: sqlite synchronous=%s, postgresql write-lanes=%d, pool-size sqlite/postgresql=%d/%d,"
-                        + " max-batch-rows=%d%n",
+                        + " max-batch-rows=%d, default-dispatcher throughput=%d%n",
                 reference.getString("kaged.storage.sqlite.synchronous"),
                 reference.getInt("kaged.storage.postgresql.write-lanes"),
                 reference.getInt("kaged.storage.sqlite.pool-size"),
                 reference.getInt("kaged.storage.postgresql.pool-size"),
-                reference.getInt("kaged.storage.max-batch-rows"));
+                reference.getInt("kaged.storage.max-batch-rows"),
+                reference.getInt("pekko.actor.default-dispatcher.throughput"));
         System.out.printf(Locale.ROOT, "options: %s%n%n", o);
     }
 
@@ -489,9 +490,20 @@ public final class JournalBench {
         }
     }
 
+    /**
+     * The daemon's Pekko settings (kaged-daemon.conf, as its ConfigLoader layers them) under the bench's
+     * quieter logging, so that the journal runs with the dispatchers the daemon gives it; system
+     * properties on top, as JAVA_OPTS sets them.
+     */
     private static Config config(String storeUrl, Path home) {
-        return ConfigFactory.parseMap(Map.of("kaged.storage.url", storeUrl, "kaged.home", home.toString()))
-                .withFallback(ConfigFactory.load());
+        ClassLoader loader = JournalBench.class.getClassLoader();
+        return ConfigFactory.defaultOverrides()
+                .withFallback(
+                        ConfigFactory.parseMap(Map.of("kaged.storage.url", storeUrl, "kaged.home", home.toString())))
+                .withFallback(ConfigFactory.parseResources(loader, "application.conf"))
+                .withFallback(ConfigFactory.parseResources(loader, "kaged-daemon.conf"))
+                .withFallback(ConfigFactory.defaultReference(loader))
+                .resolve();
     }
 
     private static void printTable(BenchOptions o, List<EngineResult> results) {

@@ -159,6 +159,74 @@ abstract class JournalContractTest {
     }
 
     /** A row that no longer decodes fails the replay: no success, and nothing after it is delivered. */
+    /**
+     * The replay reads in queries of {@link JournalDao#REPLAY_CHUNK} rows and leaves out strings equal to
+     * those of the row before: every event still comes back with its own writer, manifest and payload when
+     * they change inside a query, right at its first row, and between two payload serializers.
+     */
+    @Test
+    void replaysEachEventWithItsOwnWriterAndManifestsAcrossReadChunks() {
+        String pid = newId();
+        int first = JournalDao.FIRST_REPLAY_CHUNK;
+        int count = first + JournalDao.REPLAY_CHUNK + 40;
+        List<PersistentEnvelope> writes = new ArrayList<>();
+        for (long seq = 1; seq <= count; seq++) {
+            writes.add(AtomicWrite.apply(CollectionConverters.asScala(List.of(PersistentRepr.apply(
+                            chunkPayload(seq),
+                            seq,
+                            pid,
+                            chunkManifest(seq),
+                            false,
+                            ActorRef.noSender(),
+                            chunkWriter(seq, first))))
+                    .toList()));
+        }
+        journal.tell(
+                new JournalProtocol.WriteMessages(
+                        CollectionConverters.asScala(writes).toList(), Adapter.toClassic(probe.ref()), 1),
+                ActorRef.noSender());
+        probe.expectMessage(WAIT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+        for (int i = 0; i < count; i++) {
+            probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT);
+        }
+        for (long[] bounds : new long[][] {{1, count}, {first + 1, count - 3}, {2, first + 5}}) {
+            long from = bounds[0];
+            long max = bounds[1];
+            journal.tell(
+                    new JournalProtocol.ReplayMessages(from, Long.MAX_VALUE, max, pid, Adapter.toClassic(probe.ref())),
+                    ActorRef.noSender());
+            long expected = from;
+            while (true) {
+                Object msg = probe.receiveMessage(WAIT);
+                if (msg instanceof JournalProtocol.RecoverySuccess done) {
+                    assertEquals(count, done.highestSequenceNr());
+                    break;
+                }
+                PersistentRepr p = ((JournalProtocol.ReplayedMessage) msg).persistent();
+                assertEquals(expected, p.sequenceNr());
+                assertEquals(chunkWriter(expected, first), p.writerUuid(), "writer of " + expected);
+                assertEquals(chunkManifest(expected), p.manifest(), "manifest of " + expected);
+                assertEquals(chunkPayload(expected), p.payload(), "payload of " + expected);
+                expected++;
+            }
+            assertEquals(Math.min(count, from + max - 1), expected - 1, "last event replayed from " + from);
+        }
+    }
+
+    /** Changes at the first row of the second query, in the middle of the long one, and at its end. */
+    private static String chunkWriter(long seq, int first) {
+        return seq <= first ? "writer-a" : seq < 3000 ? "writer-b" : seq % 7 == 0 ? "writer-c" : "writer-b";
+    }
+
+    private static String chunkManifest(long seq) {
+        return seq % 5 == 0 ? "v2" : "";
+    }
+
+    /** Two serializers, each with its own manifest: Jackson's names the class, Pekko's strings have none. */
+    private static Object chunkPayload(long seq) {
+        return seq % 3 == 0 ? "plain-" + seq : TestEvent.of("e-" + seq);
+    }
+
     @Test
     void aRowThatCannotBeDecodedFailsTheReplay() throws Exception {
         String pid = newId();
