@@ -491,15 +491,15 @@ public final class JournalBench {
     }
 
     /**
-     * The daemon's Pekko settings (kaged-daemon.conf, as its ConfigLoader layers them) under the bench's
-     * quieter logging, so that the journal runs with the dispatchers the daemon gives it; system
-     * properties on top, as JAVA_OPTS sets them.
+     * The daemon's Pekko settings (kaged-daemon.conf, which its ConfigLoader layers under the operator's
+     * file) under the bench's quieter logging, so that the journal runs with the dispatchers the daemon gives
+     * it. System properties go above those, so that an experiment can change any setting from JAVA_OPTS
+     * (the daemon itself takes them from kaged.conf); the run's own store and home above everything.
      */
     private static Config config(String storeUrl, Path home) {
         ClassLoader loader = JournalBench.class.getClassLoader();
-        return ConfigFactory.defaultOverrides()
-                .withFallback(
-                        ConfigFactory.parseMap(Map.of("kaged.storage.url", storeUrl, "kaged.home", home.toString())))
+        return ConfigFactory.parseMap(Map.of("kaged.storage.url", storeUrl, "kaged.home", home.toString()))
+                .withFallback(ConfigFactory.defaultOverrides())
                 .withFallback(ConfigFactory.parseResources(loader, "application.conf"))
                 .withFallback(ConfigFactory.parseResources(loader, "kaged-daemon.conf"))
                 .withFallback(ConfigFactory.defaultReference(loader))

@@ -61,12 +61,18 @@ final class WalCheckpointer implements AutoCloseable {
 
     private static final long QUICK_ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** Restarts a held write tries while readers are in the way, each waiting {@link #RESTART_WAIT_MILLIS}. */
+    private static final int HOLD_READER_TRIES = 5;
+
+    private static final long HOLD_READER_PAUSE_MILLIS = 50;
+
     private final DataSource sqlite;
     private final DataSource pool;
     private final Executor lane;
     private final AtomicBoolean restartQueued = new AtomicBoolean();
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong held = new AtomicLong();
+    private final AtomicLong holdsGivenUp = new AtomicLong();
     private final Path wal;
     private final StorageSettings.WalCheckpoints limits;
     private final Duration busyTimeout;
@@ -80,7 +86,12 @@ final class WalCheckpointer implements AutoCloseable {
     /** The lane's own: from this size of log file a write waits for a restart. */
     private long holdFrom;
 
-    private boolean justHeld;
+    /** This thread is inside a checkpoint call, holding SQLite's checkpoint lock. */
+    private volatile boolean copying;
+
+    /** The lane is holding writes for a restart: the ticks leave the checkpoint lock to it. */
+    private volatile boolean holding;
+
     private final ScheduledExecutorService thread;
     private Connection connection;
     private String lastFailure;
@@ -114,7 +125,7 @@ final class WalCheckpointer implements AutoCloseable {
             long now = System.nanoTime();
             // Nothing while a restart is queued: one checkpoint runs at a time, and the restart would wait.
             // The file's size only says whether a copy may be due: it stays at its peak between restarts.
-            if (!restartQueued.get() && (walBytes() >= limits.passiveAfterBytes() || syncDue(now))) {
+            if (!holding && !restartQueued.get() && (walBytes() >= limits.passiveAfterBytes() || syncDue(now))) {
                 long logged = checkpoint("PASSIVE");
                 lastPassive = now;
                 // A log that has not grown since the last look is idle: the next writer starts it over
@@ -171,28 +182,45 @@ final class WalCheckpointer implements AutoCloseable {
      * The hard bound, run by the write lane before each of its tasks: a log file past {@code
      * hold-writes-after} holds this write until the log is copied and starts over. The file is cut back to
      * restart-after at every restart, so a file this large means the log itself is: a stat per write tells.
-     * Retries for up to the busy timeout while another checkpoint (this thread's passive copy) or a reader
-     * is in the way; if a reader still holds an old snapshot then (a long backup), the write goes on, and
-     * the next hold comes only after another hold-writes-after of log: a backup must not stall every write.
+     *
+     * <p>While this thread's passive copy holds SQLite's checkpoint lock the restart cannot start, and the
+     * write waits as long as the copy takes: the copy is the work the bound waits for. A reader in the way
+     * is tried a few times ({@link #HOLD_READER_TRIES}), with pauses in which another process's writer gets
+     * its turn; one that still holds an old snapshot then (a long backup) lets the write go on, and the next
+     * hold comes only after another hold-writes-after of log: a backup must not stall every write.
      */
     void holdWhileLogTooLong() {
-        long bytes;
         try {
-            bytes = walBytes();
-        } catch (IOException e) {
-            return; // the background ticks say why
+            long bytes = walBytes();
+            if (bytes < limits.holdWritesAfterBytes()) {
+                holdFrom = limits.holdWritesAfterBytes(); // the file was cut back: the log started over
+                return;
+            }
+            if (bytes < holdFrom) {
+                return;
+            }
+            hold(bytes);
+        } catch (IOException | SQLException | RuntimeException e) {
+            // Never fatal to the write: a task dropped here would leave its caller waiting forever.
+            log.warn("SQLite restart checkpoint of {} failed, writes go on: {}", wal, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (bytes < holdFrom || justHeld) {
-            // Right after a restart the file keeps its size until the next commit cuts it: one task's grace.
-            justHeld = false;
-            return;
-        }
-        long deadline = System.nanoTime() + busyTimeout.toNanos();
+    }
+
+    private void hold(long bytes) throws SQLException, InterruptedException {
         long started = System.nanoTime();
+        holding = true;
         try {
+            int readerTries = 0;
             while (!restart()) {
-                if (System.nanoTime() > deadline) {
+                if (copying) {
+                    Thread.sleep(1);
+                } else if (++readerTries < HOLD_READER_TRIES) {
+                    Thread.sleep(HOLD_READER_PAUSE_MILLIS);
+                } else {
                     holdFrom = bytes + limits.holdWritesAfterBytes();
+                    holdsGivenUp.incrementAndGet();
                     log.warn(
                             "SQLite log {} is {} bytes and a reader keeps it from starting over; writes go on,"
                                     + " held again from {} bytes",
@@ -201,22 +229,19 @@ final class WalCheckpointer implements AutoCloseable {
                             holdFrom);
                     return;
                 }
-                Thread.sleep(1);
             }
-            held.incrementAndGet();
-            justHeld = true;
-            holdFrom = limits.holdWritesAfterBytes();
-            log.info(
-                    "SQLite log {} reached {} bytes, faster than the background copy: writes held {} ms while"
-                            + " it was copied and started over",
-                    wal,
-                    bytes,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        } catch (SQLException e) {
-            log.warn("SQLite restart checkpoint of {} failed, writes go on: {}", wal, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            holding = false;
         }
+        held.incrementAndGet();
+        // Until the next commit starts the log over and cuts the file, the file keeps this size.
+        holdFrom = bytes + 1;
+        log.info(
+                "SQLite log {} reached {} bytes, faster than the background copy: writes held {} ms while it was"
+                        + " copied and started over",
+                wal,
+                bytes,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /**
@@ -266,9 +291,14 @@ final class WalCheckpointer implements AutoCloseable {
         return restarts.get();
     }
 
-    /** Writes held at the hard bound so far, for tests. */
+    /** Writes held at the hard bound until the log started over, for tests. */
     long holds() {
         return held.get();
+    }
+
+    /** Holds that let the write go on because a reader kept the log from starting over, for tests. */
+    long holdsGivenUp() {
+        return holdsGivenUp.get();
     }
 
     /** A log frame: a whole page and its 24-byte header. The page size is the store's, fixed at creation. */
@@ -296,10 +326,13 @@ final class WalCheckpointer implements AutoCloseable {
 
     /** Runs a checkpoint; returns the bytes the log holds, all of it copied or not. */
     private long checkpoint(String mode) throws SQLException {
+        copying = true;
         try (Statement st = connection().createStatement();
                 ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
             rs.next();
             return rs.getLong(2) * frameBytes();
+        } finally {
+            copying = false;
         }
     }
 

@@ -87,6 +87,62 @@ class WalCheckpointerTest {
     }
 
     /**
+     * A reader that keeps an old snapshot (a backup's long read) keeps the log from starting over: writes
+     * past the bound are held only briefly and go on, each further hold coming another hold-writes-after
+     * later; once the reader is gone the log starts over and is bounded again.
+     */
+    @Test
+    void aReaderThatKeepsTheLogDoesNotStallWrites() throws Exception {
+        StorageSettings s = settings("kaged.storage.sqlite.checkpoint { background = on, passive-after = 64KiB,"
+                + " restart-after = 512KiB, hold-writes-after = 1MiB, interval = 10ms }");
+        Path wal = Path.of(home.resolve("kaged.db") + "-wal");
+        try (Store store = Store.open(s)) {
+            store.inTransaction(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE read_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
+                }
+                return null;
+            });
+            insertRows(store, "read_probe", 0, 1);
+            WalCheckpointer checkpointer = store.checkpointer();
+            try (var reader = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("kaged.db"))) {
+                reader.setAutoCommit(false);
+                assertEquals("1", single(reader.createStatement(), "SELECT COUNT(*) FROM read_probe"));
+                insertRows(store, "read_probe", 1, 48); // 3 MiB while the reader keeps its snapshot
+                assertTrue(checkpointer.holdsGivenUp() >= 1, "holds given up: " + checkpointer.holdsGivenUp());
+                // One hold per further MiB at most, not one per write.
+                assertTrue(checkpointer.holdsGivenUp() <= 3, "holds given up: " + checkpointer.holdsGivenUp());
+                assertEquals(0, checkpointer.holds());
+                reader.rollback();
+            }
+            long largest = 0;
+            for (int i = 48; i < 112; i++) {
+                insertRows(store, "read_probe", i, i + 1);
+                if (i >= 64) { // by then a restart has cut the file back, and the bound is armed again
+                    largest = Math.max(largest, Files.size(wal));
+                }
+            }
+            assertTrue(largest < 1024 * 1024 + 2 * ROW_BYTES, "largest log after the reader left: " + largest);
+            assertEquals(
+                    "112", store.withConnection(c -> single(c.createStatement(), "SELECT COUNT(*) FROM read_probe")));
+        }
+    }
+
+    private static void insertRows(Store store, String table, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int id = i;
+            store.write("probe", c -> {
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?)")) {
+                            ps.setInt(1, id);
+                            ps.setBytes(2, new byte[ROW_BYTES]);
+                            return ps.executeUpdate();
+                        }
+                    })
+                    .join();
+        }
+    }
+
+    /**
      * After a burst of writes has made the log start over, an idle store runs no more restarts: each one
      * would hold every writer, and the log file, kept at its size on disk, is not the log's content.
      */
