@@ -61,7 +61,9 @@ public final class JournalBench {
             long heapBefore,
             long heapAfter,
             long heapSettled,
-            long heapPeak) {
+            long heapPeak,
+            double coldWritePerSecond,
+            double coldRecoveryPerSecond) {
 
         double recoveryPerSecond() {
             return recoveryEvents / (recoveryNanos / 1e9);
@@ -155,13 +157,16 @@ public final class JournalBench {
         WritePhase write;
         long recoveryNanos;
         long heapSettled;
+        double coldWrite;
+        double coldRecovery;
         PayloadCodec.Encoded sample;
         try {
             Store store = StoreExtension.store(system.classicSystem());
             System.out.println(label + " journal store " + store.target().masked());
-            warmUp(system, store, label);
+            coldWrite = warmUp(system, store, label);
             write = write(system, store, label, "writer", options.actors(), options.events());
-            recoveryNanos = recover(system, label);
+            coldRecovery = options.recoveryWarmupEvents() / (recoveryWarmUp(system, label) / 1e9);
+            recoveryNanos = recoveryRound(system, label, "recovery-1", options.recoveryEvents());
             heapSettled = settledHeap(label);
             sample = new PayloadCodec(system.classicSystem())
                     .encode(new BenchActor.Appended(options.events() / 2, data));
@@ -181,7 +186,9 @@ public final class JournalBench {
                 write.heapBefore(),
                 write.heapAfter(),
                 heapSettled,
-                write.heapPeak());
+                write.heapPeak(),
+                coldWrite,
+                coldRecovery);
     }
 
     /** The write phase's throughput and the heap around it. */
@@ -193,16 +200,22 @@ public final class JournalBench {
      * had not seen yet made it throw that code away and recompile it during the timed phase (C2 busy 0.6-0.7
      * of 2 cores there, docs/benchmarks.md). A daemon that has run a while has seen all of it.
      */
-    private void warmUp(ActorSystem<SpawnProtocol.Command> system, Store store, String label) {
+    /** Returns the first round's events/s: the cold figure of a process that has just started. */
+    private double warmUp(ActorSystem<SpawnProtocol.Command> system, Store store, String label) {
+        double first = 0;
         for (int round = 1; round <= options.warmupRounds(); round++) {
-            write(
+            WritePhase phase = write(
                     system,
                     store,
                     label + " warm-up " + round + "/" + options.warmupRounds() + " (excluded)",
                     "warmup-" + round,
                     options.warmupActors(),
                     options.warmupEvents());
+            if (round == 1) {
+                first = phase.result().perSecond();
+            }
         }
+        return first;
     }
 
     /** Recovered writers, then the timed pipeline of single-event commands; checks every event landed. */
@@ -282,15 +295,20 @@ public final class JournalBench {
      * Fills one journal through an actor in large atomic writes, then times a fresh actor's full replay,
      * after an excluded warm-up replay of a smaller journal.
      */
-    private long recover(ActorSystem<SpawnProtocol.Command> system, String label) {
+    /** The excluded replay rounds; returns the first one's nanoseconds, the cold figure. */
+    private long recoveryWarmUp(ActorSystem<SpawnProtocol.Command> system, String label) {
+        long first = 0;
         for (int round = 1; round <= options.warmupRounds(); round++) {
-            recoveryRound(
+            long nanos = recoveryRound(
                     system,
                     label + " warm-up " + round + "/" + options.warmupRounds() + " (excluded)",
                     "recovery-warmup-" + round,
                     options.recoveryWarmupEvents());
+            if (round == 1) {
+                first = nanos;
+            }
         }
-        return recoveryRound(system, label, "recovery-1", options.recoveryEvents());
+        return first;
     }
 
     /** One recovery round, the same for warm-up and timed: fill an id, collect, time a fresh replay. */
@@ -531,9 +549,12 @@ public final class JournalBench {
         for (EngineResult r : results) {
             System.out.printf(
                     Locale.ROOT,
-                    "%s: the journal reaches %.0f%% of raw JDBC%n",
+                    "%s: the journal reaches %.0f%% of raw JDBC; cold (first round of the process, excluded):"
+                            + " %,.0f events/s written, %,.0f replayed%n",
                     r.engine().label(),
-                    100 * r.write().perSecond() / r.raw().perSecond());
+                    100 * r.write().perSecond() / r.raw().perSecond(),
+                    r.coldWritePerSecond(),
+                    r.coldRecoveryPerSecond());
         }
     }
 }
