@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntToDoubleFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -163,9 +164,19 @@ public final class JournalBench {
         try {
             Store store = StoreExtension.store(system.classicSystem());
             System.out.println(label + " journal store " + store.target().masked());
-            coldWrite = warmUp(system, store, label);
+            coldWrite = warmUpRounds(r -> write(
+                            system,
+                            store,
+                            warmUpLabel(label, r),
+                            "warmup-" + r,
+                            options.warmupActors(),
+                            options.warmupEvents())
+                    .result()
+                    .perSecond());
             write = write(system, store, label, "writer", options.actors(), options.events());
-            coldRecovery = options.recoveryWarmupEvents() / (recoveryWarmUp(system, label) / 1e9);
+            int warmReplay = options.recoveryWarmupEvents();
+            coldRecovery = warmUpRounds(r -> warmReplay
+                    / (recoveryRound(system, warmUpLabel(label, r), "recovery-warmup-" + r, warmReplay) / 1e9));
             recoveryNanos = recoveryRound(system, label, "recovery-1", options.recoveryEvents());
             heapSettled = settledHeap(label);
             sample = new PayloadCodec(system.classicSystem())
@@ -198,24 +209,22 @@ public final class JournalBench {
      * Whole rounds exactly like the timed one (spawn and recovery, full collections, samplers, stop): the
      * JIT compiles the write path for the profile it has seen, and a spawn, a stop or a full collection it
      * had not seen yet made it throw that code away and recompile it during the timed phase (C2 busy 0.6-0.7
-     * of 2 cores there, docs/benchmarks.md). A daemon that has run a while has seen all of it.
+     * of 2 cores there, docs/benchmarks.md). A daemon that has run a while has seen all of it. Returns what
+     * the first round measured: the cold figure of a process that has just started.
      */
-    /** Returns the first round's events/s: the cold figure of a process that has just started. */
-    private double warmUp(ActorSystem<SpawnProtocol.Command> system, Store store, String label) {
+    private double warmUpRounds(IntToDoubleFunction round) {
         double first = 0;
-        for (int round = 1; round <= options.warmupRounds(); round++) {
-            WritePhase phase = write(
-                    system,
-                    store,
-                    label + " warm-up " + round + "/" + options.warmupRounds() + " (excluded)",
-                    "warmup-" + round,
-                    options.warmupActors(),
-                    options.warmupEvents());
-            if (round == 1) {
-                first = phase.result().perSecond();
+        for (int r = 1; r <= options.warmupRounds(); r++) {
+            double measured = round.applyAsDouble(r);
+            if (r == 1) {
+                first = measured;
             }
         }
         return first;
+    }
+
+    private String warmUpLabel(String label, int round) {
+        return label + " warm-up " + round + "/" + options.warmupRounds() + " (excluded)";
     }
 
     /** Recovered writers, then the timed pipeline of single-event commands; checks every event landed. */
@@ -295,22 +304,6 @@ public final class JournalBench {
      * Fills one journal through an actor in large atomic writes, then times a fresh actor's full replay,
      * after an excluded warm-up replay of a smaller journal.
      */
-    /** The excluded replay rounds; returns the first one's nanoseconds, the cold figure. */
-    private long recoveryWarmUp(ActorSystem<SpawnProtocol.Command> system, String label) {
-        long first = 0;
-        for (int round = 1; round <= options.warmupRounds(); round++) {
-            long nanos = recoveryRound(
-                    system,
-                    label + " warm-up " + round + "/" + options.warmupRounds() + " (excluded)",
-                    "recovery-warmup-" + round,
-                    options.recoveryWarmupEvents());
-            if (round == 1) {
-                first = nanos;
-            }
-        }
-        return first;
-    }
-
     /** One recovery round, the same for warm-up and timed: fill an id, collect, time a fresh replay. */
     private long recoveryRound(ActorSystem<SpawnProtocol.Command> system, String label, String id, int total) {
         System.out.printf(Locale.ROOT, "%s recovery: writing %,d events for one persistence id%n", label, total);

@@ -213,12 +213,11 @@ final class WalCheckpointer implements AutoCloseable {
         holding = true;
         try {
             int readerTries = 0;
-            while (!restart()) {
+            while (!restartOnceCopied()) {
                 if (copying) {
-                    Thread.sleep(1);
-                } else if (++readerTries < HOLD_READER_TRIES) {
-                    Thread.sleep(HOLD_READER_PAUSE_MILLIS);
-                } else {
+                    continue; // a tick began its copy in between: not a reader
+                }
+                if (++readerTries == HOLD_READER_TRIES) {
                     holdFrom = bytes + limits.holdWritesAfterBytes();
                     holdsGivenUp.incrementAndGet();
                     log.warn(
@@ -229,6 +228,7 @@ final class WalCheckpointer implements AutoCloseable {
                             holdFrom);
                     return;
                 }
+                Thread.sleep(HOLD_READER_PAUSE_MILLIS);
             }
         } finally {
             holding = false;
@@ -242,6 +242,14 @@ final class WalCheckpointer implements AutoCloseable {
                 wal,
                 bytes,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** Waits while this thread's copy holds the checkpoint lock, where a restart would only be refused. */
+    private boolean restartOnceCopied() throws SQLException, InterruptedException {
+        while (copying) {
+            Thread.sleep(1);
+        }
+        return restart();
     }
 
     /**

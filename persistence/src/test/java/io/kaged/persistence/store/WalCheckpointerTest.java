@@ -48,26 +48,9 @@ class WalCheckpointerTest {
         long largest = 0;
         try (Store store = Store.open(s)) {
             assertEquals("0", store.withConnection(c -> single(c.createStatement(), "PRAGMA wal_autocheckpoint")));
-            store.inTransaction(c -> {
-                try (Statement st = c.createStatement()) {
-                    st.execute("CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
-                }
-                return null;
-            });
-            byte[] data = new byte[ROW_BYTES];
+            createProbe(store, "wal_probe");
             for (int i = 0; i < ROWS; i++) {
-                int id = i;
-                data[0] = (byte) i;
-                byte[] row = data.clone();
-                store.write("probe", c -> {
-                            try (PreparedStatement ps = c.prepareStatement("INSERT INTO wal_probe VALUES (?, ?)")) {
-                                ps.setInt(1, id);
-                                ps.setBytes(2, row);
-                                ps.executeUpdate();
-                            }
-                            return null;
-                        })
-                        .join();
+                insertRows(store, "wal_probe", i, i + 1);
                 largest = Math.max(largest, Files.exists(wal) ? Files.size(wal) : 0);
             }
             WalCheckpointer checkpointer = store.checkpointer();
@@ -97,12 +80,7 @@ class WalCheckpointerTest {
                 + " restart-after = 512KiB, hold-writes-after = 1MiB, interval = 10ms }");
         Path wal = Path.of(home.resolve("kaged.db") + "-wal");
         try (Store store = Store.open(s)) {
-            store.inTransaction(c -> {
-                try (Statement st = c.createStatement()) {
-                    st.execute("CREATE TABLE read_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
-                }
-                return null;
-            });
+            createProbe(store, "read_probe");
             insertRows(store, "read_probe", 0, 1);
             WalCheckpointer checkpointer = store.checkpointer();
             try (var reader = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("kaged.db"))) {
@@ -128,6 +106,16 @@ class WalCheckpointerTest {
         }
     }
 
+    private static void createProbe(Store store, String table) throws Exception {
+        store.inTransaction(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
+            }
+            return null;
+        });
+    }
+
+    /** Rows {@code from} to {@code to - 1} of 64 KiB each, one write and one commit at a time, as the lane does. */
     private static void insertRows(Store store, String table, int from, int to) {
         for (int i = from; i < to; i++) {
             int id = i;
@@ -151,23 +139,8 @@ class WalCheckpointerTest {
         StorageSettings s = settings("kaged.storage.sqlite.checkpoint {"
                 + " background = on, passive-after = 64KiB, restart-after = 512KiB, interval = 10ms }");
         try (Store store = Store.open(s)) {
-            store.inTransaction(c -> {
-                try (Statement st = c.createStatement()) {
-                    st.execute("CREATE TABLE idle_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
-                }
-                return null;
-            });
-            for (int i = 0; i < 64; i++) { // 4 MiB: several restarts
-                int id = i;
-                store.write("probe", c -> {
-                            try (PreparedStatement ps = c.prepareStatement("INSERT INTO idle_probe VALUES (?, ?)")) {
-                                ps.setInt(1, id);
-                                ps.setBytes(2, new byte[ROW_BYTES]);
-                                return ps.executeUpdate();
-                            }
-                        })
-                        .join();
-            }
+            createProbe(store, "idle_probe");
+            insertRows(store, "idle_probe", 0, 64); // 4 MiB: several restarts
             WalCheckpointer checkpointer = store.checkpointer();
             Eventually.waitFor(java.time.Duration.ofSeconds(10), "a restart", () -> checkpointer.restarts() > 0);
             Thread.sleep(200); // whatever was under way settles
