@@ -13,8 +13,11 @@ import java.sql.SQLException;
  */
 final class JournalDao {
 
-    static final String INSERT = "INSERT INTO journal (persistence_id, sequence_nr, writer_uuid, write_timestamp,"
-            + " event_manifest, ser_id, ser_manifest, payload, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The columns an insert fills, in the order of {@link #bindInsert} and of {@link CopyInserts}. */
+    static final String COLUMNS = "persistence_id, sequence_nr, writer_uuid, write_timestamp, event_manifest,"
+            + " ser_id, ser_manifest, payload, tags";
+
+    static final String INSERT = "INSERT INTO journal (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * A replay reads its rows in queries of at most this many; the first query is short, so that the

@@ -2,7 +2,6 @@ package io.kaged.persistence.journal;
 
 import io.kaged.persistence.store.Store;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,40 +191,30 @@ final class JournalWriter {
         }
     }
 
-    /** Runs the ops in queue order; inserts are sent as one JDBC batch between deletes and reads. */
+    /** Runs the ops in queue order; inserts are sent together between deletes and reads. */
     private void apply(Connection c, List<Op> batch, List<Runnable> completions) throws SQLException {
         completions.clear();
-        try (PreparedStatement insert = c.prepareStatement(JournalDao.INSERT)) {
-            boolean pending = false;
+        try (JournalInserts inserts = JournalInserts.open(store.engine(), c)) {
             for (Op op : batch) {
                 if (op instanceof Insert i) {
                     for (JournalRow row : i.events()) {
-                        JournalDao.bindInsert(insert, row);
-                        insert.addBatch();
+                        inserts.add(row);
                         for (JournalProjection p : projections) {
                             p.project(c, row.persistenceId(), row.sequenceNr(), row.writeTimestamp(), row.event());
                         }
                     }
-                    pending = true;
                     completions.add(() -> i.done().complete(null));
                 } else if (op instanceof DeleteTo d) {
-                    pending = flush(insert, pending);
+                    inserts.flush();
                     JournalDao.deleteTo(c, d.persistenceId(), d.toSequenceNr());
                     completions.add(() -> d.done().complete(null));
                 } else if (op instanceof ReadHighest r) {
-                    pending = flush(insert, pending);
+                    inserts.flush();
                     long highest = JournalDao.highestSequenceNr(c, r.persistenceId());
                     completions.add(() -> r.done().complete(highest));
                 }
             }
-            flush(insert, pending);
+            inserts.flush();
         }
-    }
-
-    private static boolean flush(PreparedStatement insert, boolean pending) throws SQLException {
-        if (pending) {
-            insert.executeBatch();
-        }
-        return false;
     }
 }

@@ -21,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -119,6 +120,62 @@ class JournalWriterTest {
             assertEquals(writers * 5, latency.getCount(), "one latency per write");
             assertTrue(latency.getSum() > 0 && latency.getSum() < writers * 5 * 10.0, "latency " + latency.getSum());
             assertEquals(writers * 5L, count(store, "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE ?", "g-%"));
+        }
+    }
+
+    /**
+     * Every column comes back exactly as written, through whichever way the engine's inserts take
+     * ({@link JournalInserts}): multi-byte text, a null and a set tag, numbers beyond 32 bits, a payload
+     * larger than the first buffer, and a read in the middle of one group, which sends the rows before it.
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void storesEveryColumnExactlyAsWrittenAroundAReadInTheSameGroup(TestEngine engine) throws Exception {
+        try (Store store = open(engine)) {
+            JournalWriter writer = writer(store, List.of());
+            String pid = "größe-π-\uD83D\uDE00";
+            byte[] big = new byte[100_000];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31);
+            }
+            JournalRow first = new JournalRow(
+                    pid, 1L << 40, "wrïter-ü", Long.MAX_VALUE, "ev-é", new Encoded(-7, "ser-ñ", big), null, null);
+            JournalRow second = new JournalRow(
+                    pid, (1L << 40) + 1, "w2", -1L, "", new Encoded(Integer.MAX_VALUE, "", new byte[0]), "a,ß", null);
+            // Block the lane so the insert, the read and the insert are drained as one group.
+            CountDownLatch release = new CountDownLatch(1);
+            store.lane(store.laneFor(pid)).execute(() -> awaitQuietly(release));
+            var wrote1 = writer.insert(pid, List.of(first));
+            var highest = writer.highestSequenceNr(pid);
+            var wrote2 = writer.insert(pid, List.of(second));
+            release.countDown();
+            wrote1.get(10, TimeUnit.SECONDS);
+            wrote2.get(10, TimeUnit.SECONDS);
+            assertEquals(1L << 40, highest.get(10, TimeUnit.SECONDS), "the read saw the insert queued before it");
+            assertEquals(1, histogram("kaged_journal_batch_events").getCount(), "one transaction for the group");
+            List<String> stored = store.withConnection(c -> {
+                List<String> rows = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + JournalDao.COLUMNS
+                        + " FROM journal WHERE persistence_id = ? ORDER BY sequence_nr")) {
+                    ps.setString(1, pid);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getString(3) + "|" + rs.getLong(4)
+                                    + "|" + rs.getString(5) + "|" + rs.getInt(6) + "|" + rs.getString(7) + "|"
+                                    + Arrays.hashCode(rs.getBytes(8)) + "/" + rs.getBytes(8).length + "|"
+                                    + rs.getString(9));
+                        }
+                    }
+                }
+                return rows;
+            });
+            assertEquals(
+                    List.of(
+                            pid + "|" + (1L << 40) + "|wrïter-ü|" + Long.MAX_VALUE + "|ev-é|-7|ser-ñ|"
+                                    + Arrays.hashCode(big) + "/100000|null",
+                            pid + "|" + ((1L << 40) + 1) + "|w2|-1||" + Integer.MAX_VALUE + "||"
+                                    + Arrays.hashCode(new byte[0]) + "/0|a,ß"),
+                    stored);
         }
     }
 
