@@ -201,10 +201,10 @@ public final class JdbcJournal extends AbstractActor {
                     if (upTo <= 0 || r.fromSequenceNr() > upTo) {
                         return CompletableFuture.completedFuture(highest);
                     }
-                    ReplayStage decode = new ReplayStage(
+                    ReplayStage<JournalProtocol.ReplayedMessage> decode = new ReplayStage<>(
                             dispatcher,
-                            stored -> to.tell(
-                                    new JournalProtocol.ReplayedMessage(repr(id, stored)), ActorRef.noSender()));
+                            stored -> new JournalProtocol.ReplayedMessage(repr(id, stored)),
+                            replayed -> to.tell(replayed, ActorRef.noSender()));
                     return store.read(c -> {
                                 JournalDao.replay(c, id, r.fromSequenceNr(), upTo, r.max(), decode::accept);
                                 return decode.finish();

@@ -7,28 +7,40 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The second stage of a replay: the reader thread only reads rows and hands them over in chunks; the
  * chunks are decoded and delivered here, one after another in read order, on {@code executor}. Reading
  * and decoding then use both cores instead of one thread doing both. At most {@link #MAX_PENDING} chunks
  * wait at a time, so a long journal never piles up in memory ahead of its decoding: the reader waits.
+ *
+ * <p>A chunk is decoded whole before any of it is sent. Sent one by one as decoded, each event reached a
+ * recovering actor that had already handled the one before and gone idle, so nearly every event
+ * scheduled the actor afresh, waking a pool thread; sent together, a chunk wakes it once.
+ *
+ * @param <T> what an event is decoded into
  */
-final class ReplayStage {
+final class ReplayStage<T> {
 
     static final int CHUNK = 256;
     static final int MAX_PENDING = 8;
 
     private final Executor executor;
-    private final Consumer<JournalDao.StoredEvent> deliver;
+    private final Function<JournalDao.StoredEvent, T> decode;
+    private final Consumer<T> send;
     private final Semaphore pending = new Semaphore(MAX_PENDING);
     private List<JournalDao.StoredEvent> chunk = new ArrayList<>(CHUNK);
     private CompletableFuture<Void> delivered = CompletableFuture.completedFuture(null);
 
-    /** @param deliver decodes one event and sends it on; it may throw, which fails the replay */
-    ReplayStage(Executor executor, Consumer<JournalDao.StoredEvent> deliver) {
+    /**
+     * @param decode decodes one event; it may throw, which fails the replay
+     * @param send sends a decoded event on
+     */
+    ReplayStage(Executor executor, Function<JournalDao.StoredEvent, T> decode, Consumer<T> send) {
         this.executor = executor;
-        this.deliver = deliver;
+        this.decode = decode;
+        this.send = send;
     }
 
     /** Called by the reader thread for each row, in order. */
@@ -59,7 +71,11 @@ final class ReplayStage {
                         if (failure != null) {
                             throw failure instanceof CompletionException c ? c : new CompletionException(failure);
                         }
-                        events.forEach(deliver);
+                        List<T> decoded = new ArrayList<>(events.size());
+                        for (JournalDao.StoredEvent event : events) {
+                            decoded.add(decode.apply(event));
+                        }
+                        decoded.forEach(send);
                         return null;
                     } finally {
                         pending.release();
