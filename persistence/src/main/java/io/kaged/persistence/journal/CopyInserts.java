@@ -3,15 +3,17 @@ package io.kaged.persistence.journal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Journal rows as one PostgreSQL {@code COPY ... FROM STDIN (FORMAT binary)}. The rows are encoded into a
- * buffer as they are added and sent at the flush, because no other statement may run on the connection
- * while a COPY is open.
+ * Journal rows as one PostgreSQL {@code COPY ... FROM STDIN (FORMAT binary)}. Rows are only collected as
+ * they are added, because no other statement (a projection) may run on the connection while a COPY is
+ * open; the flush then streams them through a small buffer, so a group of large payloads (output
+ * batches of 256 KiB) is never copied whole in memory.
  *
  * <p>The binary format carries each value in the column's own binary form, so the encoding below must
  * follow the column types of {@code journal} (V1__storage.sql): text as UTF-8, BIGINT as 8 bytes, INTEGER
@@ -22,34 +24,19 @@ final class CopyInserts implements JournalInserts {
 
     static final String COPY = "COPY journal (" + JournalDao.COLUMNS + ") FROM STDIN (FORMAT binary)";
 
-    private static final byte[] HEADER = {
-        'P',
-        'G',
-        'C',
-        'O',
-        'P',
-        'Y',
-        '\n',
-        (byte) 0xff,
-        '\r',
-        '\n',
-        0, // signature
-        0,
-        0,
-        0,
-        0, // flags: no OIDs
-        0,
-        0,
-        0,
-        0 // no header extension
-    };
+    /** The binary format's fixed signature, which starts every COPY. */
+    private static final byte[] SIGNATURE = "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
 
     private static final int FIELDS = 9;
 
+    /** What is sent to the server at a time; a value larger than a quarter of it goes out on its own. */
+    private static final int BUFFER = 64 * 1024;
+
     private final CopyManager copies;
-    private byte[] buffer = new byte[16 * 1024];
+    private final List<JournalRow> pending = new ArrayList<>();
+    private final byte[] buffer = new byte[BUFFER];
     private int length;
-    private int rows;
+    private CopyIn copy;
 
     CopyInserts(Connection c) throws SQLException {
         this.copies = c.unwrap(PGConnection.class).getCopyAPI();
@@ -57,9 +44,55 @@ final class CopyInserts implements JournalInserts {
 
     @Override
     public void add(JournalRow row) {
-        if (rows == 0) {
-            put(HEADER);
+        pending.add(row);
+    }
+
+    @Override
+    public void flush() throws SQLException {
+        if (pending.isEmpty()) {
+            return;
         }
+        copy = copies.copyIn(COPY);
+        try {
+            put(SIGNATURE);
+            putInt(0); // flags: no OIDs
+            putInt(0); // no header extension
+            for (JournalRow row : pending) {
+                encode(row);
+            }
+            putShort(-1); // the trailer
+            send();
+            long copied = copy.endCopy();
+            if (copied != pending.size()) {
+                throw new SQLException("COPY into journal stored " + copied + " rows of " + pending.size());
+            }
+        } catch (SQLException | RuntimeException e) {
+            cancel(e);
+            throw e;
+        } finally {
+            copy = null;
+            length = 0;
+        }
+        pending.clear();
+    }
+
+    @Override
+    public void close() {
+        pending.clear();
+    }
+
+    /** Leaves the connection usable for the rollback; a failure to cancel is kept beside the cause. */
+    private void cancel(Exception cause) {
+        try {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        } catch (SQLException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void encode(JournalRow row) throws SQLException {
         putShort(FIELDS);
         putText(row.persistenceId());
         putLong(row.sequenceNr());
@@ -71,37 +104,9 @@ final class CopyInserts implements JournalInserts {
         putText(row.encoded().manifest());
         putBytes(row.encoded().bytes());
         putText(row.tags());
-        rows++;
     }
 
-    @Override
-    public void flush() throws SQLException {
-        if (rows == 0) {
-            return;
-        }
-        putShort(-1); // the trailer
-        CopyIn copy = copies.copyIn(COPY);
-        try {
-            copy.writeToCopy(buffer, 0, length);
-            long copied = copy.endCopy();
-            if (copied != rows) {
-                throw new SQLException("COPY into journal stored " + copied + " rows of " + rows);
-            }
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy(); // leaves the connection usable for the rollback
-            }
-        }
-        length = 0;
-        rows = 0;
-    }
-
-    @Override
-    public void close() {
-        buffer = null;
-    }
-
-    private void putText(String value) {
+    private void putText(String value) throws SQLException {
         if (value == null) {
             putInt(-1);
         } else {
@@ -109,18 +114,18 @@ final class CopyInserts implements JournalInserts {
         }
     }
 
-    private void putBytes(byte[] value) {
+    private void putBytes(byte[] value) throws SQLException {
         putInt(value.length);
         put(value);
     }
 
-    private void putLong(long value) {
+    private void putLong(long value) throws SQLException {
         putInt(Long.BYTES);
         putInt((int) (value >>> 32));
         putInt((int) value);
     }
 
-    private void putInt(int value) {
+    private void putInt(int value) throws SQLException {
         room(4);
         buffer[length++] = (byte) (value >>> 24);
         buffer[length++] = (byte) (value >>> 16);
@@ -128,21 +133,33 @@ final class CopyInserts implements JournalInserts {
         buffer[length++] = (byte) value;
     }
 
-    private void putShort(int value) {
+    private void putShort(int value) throws SQLException {
         room(2);
         buffer[length++] = (byte) (value >>> 8);
         buffer[length++] = (byte) value;
     }
 
-    private void put(byte[] bytes) {
+    private void put(byte[] bytes) throws SQLException {
+        if (bytes.length > BUFFER / 4) {
+            send();
+            copy.writeToCopy(bytes, 0, bytes.length);
+            return;
+        }
         room(bytes.length);
         System.arraycopy(bytes, 0, buffer, length, bytes.length);
         length += bytes.length;
     }
 
-    private void room(int more) {
+    private void room(int more) throws SQLException {
         if (length + more > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+            send();
+        }
+    }
+
+    private void send() throws SQLException {
+        if (length > 0) {
+            copy.writeToCopy(buffer, 0, length);
+            length = 0;
         }
     }
 }

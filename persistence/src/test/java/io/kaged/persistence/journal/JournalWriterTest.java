@@ -179,6 +179,42 @@ class JournalWriterTest {
         }
     }
 
+    /** Many rows of one write, more than PostgreSQL's COPY sends at a time, all arrive in order. */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aWriteOfManyRowsArrivesWholeAndInOrder(TestEngine engine) throws Exception {
+        try (Store store = open(engine)) {
+            JournalWriter writer = writer(store, List.of());
+            List<JournalRow> rows = new ArrayList<>();
+            for (int seq = 1; seq <= 1000; seq++) {
+                byte[] payload = ("payload-" + seq + "-" + "x".repeat(200)).getBytes(StandardCharsets.UTF_8);
+                rows.add(new JournalRow("many", seq, "w", seq, "m", new Encoded(1, "", payload), null, null));
+            }
+            writer.insert("many", rows).get(10, TimeUnit.SECONDS);
+            List<String> stored = store.withConnection(c -> {
+                List<String> read = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT sequence_nr, write_timestamp, payload FROM journal WHERE persistence_id = ?"
+                                + " ORDER BY sequence_nr")) {
+                    ps.setString(1, "many");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            read.add(rs.getLong(1) + ":" + rs.getLong(2) + ":"
+                                    + new String(rs.getBytes(3), StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                return read;
+            });
+            List<String> expected = new ArrayList<>();
+            for (JournalRow row : rows) {
+                expected.add(row.sequenceNr() + ":" + row.writeTimestamp() + ":"
+                        + new String(row.encoded().bytes(), StandardCharsets.UTF_8));
+            }
+            assertEquals(expected, stored);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void oneBadWriteInAGroupFailsAloneAndTheOthersCommit(TestEngine engine) throws Exception {
