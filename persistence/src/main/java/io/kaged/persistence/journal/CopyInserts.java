@@ -34,7 +34,9 @@ final class CopyInserts implements JournalInserts {
 
     private final CopyManager copies;
     private final List<JournalRow> pending = new ArrayList<>();
-    private final byte[] buffer = new byte[BUFFER];
+    /** Made at the first flush: a group may be only a read or a delete. */
+    private byte[] buffer;
+
     private int length;
     private CopyIn copy;
 
@@ -52,6 +54,9 @@ final class CopyInserts implements JournalInserts {
         if (pending.isEmpty()) {
             return;
         }
+        if (buffer == null) {
+            buffer = new byte[BUFFER];
+        }
         copy = copies.copyIn(COPY);
         try {
             put(SIGNATURE);
@@ -66,7 +71,8 @@ final class CopyInserts implements JournalInserts {
             if (copied != pending.size()) {
                 throw new SQLException("COPY into journal stored " + copied + " rows of " + pending.size());
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Also on an Error: an open COPY holds the driver's lock, and the rollback would wait for it forever.
             cancel(e);
             throw e;
         } finally {
@@ -82,7 +88,7 @@ final class CopyInserts implements JournalInserts {
     }
 
     /** Leaves the connection usable for the rollback; a failure to cancel is kept beside the cause. */
-    private void cancel(Exception cause) {
+    private void cancel(Throwable cause) {
         try {
             if (copy.isActive()) {
                 copy.cancelCopy();

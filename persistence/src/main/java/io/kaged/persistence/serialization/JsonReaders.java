@@ -10,9 +10,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.Serialization$;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
+import org.apache.pekko.serialization.jackson.JacksonSerializer;
 
 /**
  * A shortcut for reading Pekko {@code jackson-json} payloads of a class that Pekko's serializer has
@@ -33,18 +36,24 @@ final class JsonReaders {
     private static final String BINDING = "jackson-json";
     private static final String SERIALIZER = "org.apache.pekko.serialization.jackson.JacksonJsonSerializer";
 
+    private final ExtendedActorSystem system;
     private final int serializerId;
     private final ObjectMapper mapper;
     private final Set<String> migrated;
     private final ConcurrentHashMap<String, ObjectReader> readers = new ConcurrentHashMap<>();
 
-    private JsonReaders(int serializerId, ObjectMapper mapper, Set<String> migrated) {
+    private JsonReaders(ExtendedActorSystem system, int serializerId, ObjectMapper mapper, Set<String> migrated) {
+        this.system = system;
         this.serializerId = serializerId;
         this.mapper = mapper;
         this.migrated = migrated;
     }
 
-    /** Empty if kaged's payloads are not bound to Pekko's JSON serializer with its usual settings. */
+    /**
+     * Empty if kaged's payloads are not bound to Pekko's JSON serializer under its usual name and
+     * settings. The mapper and settings are the bound serializer's own (an internal Pekko type, read
+     * here because a second binding of the same class would have settings of its own).
+     */
     static Optional<JsonReaders> of(ActorSystem system, Serialization serialization) {
         Serializer bound;
         try {
@@ -52,18 +61,20 @@ final class JsonReaders {
         } catch (NotSerializableException unbound) {
             return Optional.empty();
         }
-        if (!bound.getClass().getName().equals(SERIALIZER)) {
+        if (!bound.getClass().getName().equals(SERIALIZER)
+                || !(bound instanceof JacksonSerializer jackson)
+                || !jackson.bindingName().equals(BINDING)) {
             return Optional.empty();
         }
         Config conf = JacksonObjectMapperProvider.configForBinding(
-                BINDING, system.settings().config());
+                jackson.bindingName(), system.settings().config());
         if (!conf.getBoolean("type-in-manifest")
                 || !conf.getString("deserialization-type").isEmpty()) {
             return Optional.empty();
         }
-        ObjectMapper mapper = JacksonObjectMapperProvider.get(system).getOrCreate(BINDING, Optional.empty());
         Set<String> migrated = Set.copyOf(conf.getConfig("migrations").root().keySet());
-        return Optional.of(new JsonReaders(bound.identifier(), mapper, migrated));
+        return Optional.of(
+                new JsonReaders((ExtendedActorSystem) system, bound.identifier(), jackson.objectMapper(), migrated));
     }
 
     /** The payload read directly, or null when it must go through Pekko. */
@@ -75,11 +86,14 @@ final class JsonReaders {
         if (reader == null) {
             return null;
         }
-        try {
-            return reader.readValue(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + manifest + " from its JSON: " + e.getMessage(), e);
-        }
+        // As Pekko does around every read: its deserializers of actor and stream references need the system.
+        return Serialization$.MODULE$.withTransportInformation(system, () -> {
+            try {
+                return reader.readValue(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** Whether payloads of {@code manifest} are read directly now: for tests. */

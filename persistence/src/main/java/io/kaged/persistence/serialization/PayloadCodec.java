@@ -2,7 +2,9 @@ package io.kaged.persistence.serialization;
 
 import java.io.NotSerializableException;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.Serialization$;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
@@ -17,10 +19,12 @@ public final class PayloadCodec {
     /** A payload as stored. */
     public record Encoded(int serializerId, String manifest, byte[] bytes) {}
 
+    private final ExtendedActorSystem system;
     private final Serialization serialization;
     private final JsonReaders json;
 
     public PayloadCodec(ActorSystem system) {
+        this.system = (ExtendedActorSystem) system;
         this.serialization = SerializationExtension.get(system);
         this.json = JsonReaders.of(system, serialization).orElse(null);
     }
@@ -29,7 +33,9 @@ public final class PayloadCodec {
         try {
             Serializer serializer = serialization.findSerializerFor(payload);
             String manifest = Serializers.manifestFor(serializer, payload);
-            return new Encoded(serializer.identifier(), manifest, serializer.toBinary(payload));
+            // As Serialization.serialize does: serializers of actor and stream references need the system.
+            byte[] bytes = Serialization$.MODULE$.withTransportInformation(system, () -> serializer.toBinary(payload));
+            return new Encoded(serializer.identifier(), manifest, bytes);
         } catch (RuntimeException e) {
             NotSerializableException n = new NotSerializableException(
                     "cannot serialize " + payload.getClass().getName() + ": " + e.getMessage());
@@ -38,18 +44,27 @@ public final class PayloadCodec {
         }
     }
 
+    /**
+     * @throws UndecodablePayloadException whatever the serializer threw, also the checked exceptions that
+     *     Pekko's {@code Try.get} passes on undeclared, so callers (the snapshot store's fallback to an
+     *     older snapshot) can rely on one runtime type
+     */
     public Object decode(int serializerId, String manifest, byte[] bytes) {
-        if (json == null) {
-            return serialization.deserialize(bytes, serializerId, manifest).get();
+        try {
+            if (json == null) {
+                return serialization.deserialize(bytes, serializerId, manifest).get();
+            }
+            Object read = json.read(serializerId, manifest, bytes);
+            if (read != null) {
+                return read;
+            }
+            Object decoded =
+                    serialization.deserialize(bytes, serializerId, manifest).get();
+            json.learn(serializerId, manifest, decoded);
+            return decoded;
+        } catch (Exception e) {
+            throw new UndecodablePayloadException(serializerId, manifest, e);
         }
-        Object read = json.read(serializerId, manifest, bytes);
-        if (read != null) {
-            return read;
-        }
-        Object decoded =
-                serialization.deserialize(bytes, serializerId, manifest).get();
-        json.learn(serializerId, manifest, decoded);
-        return decoded;
     }
 
     /** Whether payloads of {@code manifest} skip Pekko's checks now ({@link JsonReaders}): for tests. */

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.jackson.JacksonMigration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,13 +101,59 @@ class PayloadCodecTest {
         assertEquals(big, decode(encoded));
     }
 
+    public record Unseen(String text) implements KagedSerializable {}
+
     @Test
-    void badJsonOfAKnownClassFailsTheRead() throws Exception {
+    void badJsonFailsWithOneExceptionTypeWhetherTheClassIsKnownOrNot() throws Exception {
         PayloadCodec.Encoded good = codec.encode(new Note("good", 1));
         decode(good);
         assertTrue(codec.readsDirectly(good.manifest()));
         byte[] bad = "{\"text\": oops".getBytes(StandardCharsets.UTF_8);
-        assertThrows(RuntimeException.class, () -> codec.decode(good.serializerId(), good.manifest(), bad));
+        // Pekko's own read throws Jackson's checked exception undeclared; both must come out the same.
+        assertThrows(UndecodablePayloadException.class, () -> codec.decode(good.serializerId(), good.manifest(), bad));
+        assertThrows(
+                UndecodablePayloadException.class,
+                () -> codec.decode(good.serializerId(), Unseen.class.getName(), bad));
+    }
+
+    public record WithRef(ActorRef<String> ref) implements KagedSerializable {}
+
+    @Test
+    void actorReferencesAreWrittenAndReadWithTheSystemAtHandEitherWay() throws Exception {
+        ActorRef<String> ref = Adapter.toTyped(system.deadLetters());
+        PayloadCodec.Encoded encoded = codec.encode(new WithRef(ref));
+        assertEquals(ref.path(), ((WithRef) decode(encoded)).ref().path(), "through Pekko");
+        assertTrue(codec.readsDirectly(encoded.manifest()));
+        assertEquals(ref.path(), ((WithRef) decode(encoded)).ref().path(), "directly");
+    }
+
+    /**
+     * The same serializer class under another binding name has settings of its own: its migrations must
+     * not be missed by looking at {@code jackson-json}'s, so no shortcut is taken at all.
+     */
+    @Test
+    void aBindingUnderAnotherNameIsAlwaysReadThroughPekko() {
+        ActorSystem other = ActorSystem.create(
+                "other",
+                ConfigFactory.parseString("pekko.actor.serializers.kaged-json ="
+                                + " \"org.apache.pekko.serialization.jackson.JacksonJsonSerializer\"\n"
+                                + "pekko.actor.serialization-identifiers.kaged-json = 9901\n"
+                                + "pekko.actor.serialization-bindings {\n"
+                                + "  \"" + KagedSerializable.class.getName() + "\" = kaged-json\n}\n"
+                                + "pekko.serialization.jackson.kaged-json.migrations {\n"
+                                + "  \"" + Renamed.class.getName() + "\" = \"" + RenamedMigration.class.getName()
+                                + "\"\n}")
+                        .withFallback(ConfigFactory.load()));
+        try {
+            PayloadCodec own = new PayloadCodec(other);
+            byte[] old = "{\"name\":\"kept\"}".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(new Renamed("kept"), own.decode(9901, Renamed.class.getName(), old), "read " + i);
+            }
+            assertFalse(own.readsDirectly(Renamed.class.getName()));
+        } finally {
+            other.terminate();
+        }
     }
 
     @Test
