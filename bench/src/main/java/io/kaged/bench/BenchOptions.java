@@ -12,6 +12,7 @@ record BenchOptions(
         int warmupActors,
         int warmupEvents,
         int warmupRounds,
+        int timedRounds,
         int recoveryEvents,
         int recoveryWarmupEvents,
         int rawRows,
@@ -29,6 +30,7 @@ record BenchOptions(
               --warmup-actors N        writers in the warm-up round, excluded (default 100)
               --warmup-events N        events per warm-up writer (default 1000)
               --warmup-rounds N        excluded warm-up rounds of writes, and of replays (default 3; 1 = cold)
+  --timed-rounds N         timed rounds after them; the table shows their median and range (default 3)
               --recovery-events N      events replayed by the recovery phase (default 100000)
               --recovery-warmup N      events of each excluded warm-up replay round before it (default 100000)
               --raw-rows N             rows of the raw JDBC phase (default 100000)
@@ -49,6 +51,7 @@ record BenchOptions(
                 f.integer("warmup-actors", 100, 1),
                 f.integer("warmup-events", 1000, 1),
                 f.integer("warmup-rounds", 3, 1),
+                f.integer("timed-rounds", 3, 1),
                 f.integer("recovery-events", 100_000, 1),
                 f.integer("recovery-warmup", 100_000, 1),
                 f.integer("raw-rows", 100_000, 1),

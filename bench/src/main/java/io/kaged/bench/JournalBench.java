@@ -55,21 +55,15 @@ public final class JournalBench {
     /** What one engine measured. */
     record EngineResult(
             Engine engine,
-            WriteDriver.Result write,
-            long recoveryEvents,
-            long recoveryNanos,
+            Spread write,
+            Spread recovery,
             RawJdbcInsert.Result raw,
             long heapBefore,
             long heapAfter,
             long heapSettled,
             long heapPeak,
             double coldWritePerSecond,
-            double coldRecoveryPerSecond) {
-
-        double recoveryPerSecond() {
-            return recoveryEvents / (recoveryNanos / 1e9);
-        }
-    }
+            double coldRecoveryPerSecond) {}
 
     private final BenchOptions options;
     private final BenchStores stores;
@@ -155,8 +149,8 @@ public final class JournalBench {
         }
         Config config = config(url, stores.home());
         ActorSystem<SpawnProtocol.Command> system = ActorSystem.create(SpawnProtocol.create(), "kaged-bench", config);
-        WritePhase write;
-        long recoveryNanos;
+        List<WritePhase> writes = new ArrayList<>();
+        List<Double> recoveries = new ArrayList<>();
         long heapSettled;
         double coldWrite;
         double coldRecovery;
@@ -173,11 +167,18 @@ public final class JournalBench {
                             options.warmupEvents())
                     .result()
                     .perSecond());
-            write = write(system, store, label, "writer", options.actors(), options.events());
+            for (int r = 1; r <= options.timedRounds(); r++) {
+                writes.add(
+                        write(system, store, timedLabel(label, r), "timed-" + r, options.actors(), options.events()));
+            }
             int warmReplay = options.recoveryWarmupEvents();
             coldRecovery = warmUpRounds(r -> warmReplay
                     / (recoveryRound(system, warmUpLabel(label, r), "recovery-warmup-" + r, warmReplay) / 1e9));
-            recoveryNanos = recoveryRound(system, label, "recovery-1", options.recoveryEvents());
+            int replayed = options.recoveryEvents();
+            for (int r = 1; r <= options.timedRounds(); r++) {
+                recoveries.add(
+                        replayed / (recoveryRound(system, timedLabel(label, r), "recovery-" + r, replayed) / 1e9));
+            }
             heapSettled = settledHeap(label);
             sample = new PayloadCodec(system.classicSystem())
                     .encode(new BenchActor.Appended(options.events() / 2, data));
@@ -190,14 +191,13 @@ public final class JournalBench {
         RawJdbcInsert.Result raw = rawInsert(engine, label, sample);
         return new EngineResult(
                 engine,
-                write.result(),
-                options.recoveryEvents(),
-                recoveryNanos,
+                Spread.of(writes.stream().map(w -> w.result().perSecond()).toList()),
+                Spread.of(recoveries),
                 raw,
-                write.heapBefore(),
-                write.heapAfter(),
+                writes.get(0).heapBefore(),
+                writes.get(writes.size() - 1).heapAfter(),
                 heapSettled,
-                write.heapPeak(),
+                writes.stream().mapToLong(WritePhase::heapPeak).max().orElseThrow(),
                 coldWrite,
                 coldRecovery);
     }
@@ -225,6 +225,10 @@ public final class JournalBench {
 
     private String warmUpLabel(String label, int round) {
         return label + " warm-up " + round + "/" + options.warmupRounds() + " (excluded)";
+    }
+
+    private String timedLabel(String label, int round) {
+        return options.timedRounds() == 1 ? label : label + " timed " + round + "/" + options.timedRounds();
     }
 
     /** Recovered writers, then the timed pipeline of single-event commands; checks every event landed. */
@@ -300,10 +304,6 @@ public final class JournalBench {
         return settled;
     }
 
-    /**
-     * Fills one journal through an actor in large atomic writes, then times a fresh actor's full replay,
-     * after an excluded warm-up replay of a smaller journal.
-     */
     /** One recovery round, the same for warm-up and timed: fill an id, collect, time a fresh replay. */
     private long recoveryRound(ActorSystem<SpawnProtocol.Command> system, String label, String id, int total) {
         System.out.printf(Locale.ROOT, "%s recovery: writing %,d events for one persistence id%n", label, total);
@@ -518,20 +518,23 @@ public final class JournalBench {
     }
 
     private static void printTable(BenchOptions o, List<EngineResult> results) {
+        String rounds = o.timedRounds() == 1 ? "" : "; median (range) of " + o.timedRounds() + " rounds";
         System.out.printf(
                 Locale.ROOT,
-                "%n| engine | write events/s (%d actors) | recovery events/s (%,d events) | raw JDBC rows/s"
+                "%n| engine | write events/s (%d actors%s) | recovery events/s (%,d events%s) | raw JDBC rows/s"
                         + " | heap MB before / after / settled (peak) |%n",
                 o.actors(),
-                o.recoveryEvents());
+                rounds,
+                o.recoveryEvents(),
+                rounds);
         System.out.println("|---|---:|---:|---:|---:|");
         for (EngineResult r : results) {
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %,.0f | %,.0f | %,.0f | %s / %s / %s (%s) |%n",
+                    "| %s | %s | %s | %,.0f | %s / %s / %s (%s) |%n",
                     r.engine().label(),
-                    r.write().perSecond(),
-                    r.recoveryPerSecond(),
+                    r.write().format(),
+                    r.recovery().format(),
                     r.raw().perSecond(),
                     HeapSampler.mb(r.heapBefore()),
                     HeapSampler.mb(r.heapAfter()),
@@ -545,7 +548,7 @@ public final class JournalBench {
                     "%s: the journal reaches %.0f%% of raw JDBC%s; cold (first round of the process, excluded):"
                             + " %,.0f events/s written, %,.0f replayed%n",
                     r.engine().label(),
-                    100 * r.write().perSecond() / r.raw().perSecond(),
+                    100 * r.write().median() / r.raw().perSecond(),
                     // The raw phase keeps the yardstick, batched INSERTs, which the journal no longer sends.
                     r.engine() == Engine.POSTGRESQL ? " (batched INSERTs; the journal itself sends binary COPY)" : "",
                     r.coldWritePerSecond(),

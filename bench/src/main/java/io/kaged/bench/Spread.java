@@ -1,0 +1,30 @@
+package io.kaged.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The median and range of a phase's timed rounds. On a shared 2-core VM one round's figure moves by half
+ * from one minute to the next (docs/benchmarks.md), so a single round says little about a target.
+ */
+record Spread(double median, double min, double max, int rounds) {
+
+    static Spread of(List<Double> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no rounds");
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return new Spread(median, sorted.get(0), sorted.get(n - 1), n);
+    }
+
+    /** "50,082" for one round, "50,082 (46,922–53,100)" for several. */
+    String format() {
+        String middle = String.format(Locale.ROOT, "%,.0f", median);
+        return rounds == 1 ? middle : String.format(Locale.ROOT, "%s (%,.0f–%,.0f)", middle, min, max);
+    }
+}
