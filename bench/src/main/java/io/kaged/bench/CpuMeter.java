@@ -62,9 +62,15 @@ final class CpuMeter {
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / wall))
                 .collect(Collectors.joining(", "));
         String machine = "n/a";
-        if (startMachine.length == 2 && endMachine.length == 2 && endMachine[1] > startMachine[1]) {
-            double busy = (double) (endMachine[0] - startMachine[0]) / (endMachine[1] - startMachine[1]);
-            machine = String.format(Locale.ROOT, "%.0f%%", 100 * busy);
+        if (startMachine.length == 3 && endMachine.length == 3 && endMachine[1] > startMachine[1]) {
+            double total = endMachine[1] - startMachine[1];
+            double busy = (endMachine[0] - startMachine[0]) / total;
+            double stolen = (endMachine[2] - startMachine[2]) / total;
+            machine = String.format(Locale.ROOT, "%.0f%%", 100 * busy)
+                    // Time the hypervisor gave another guest: busy for this machine, but nobody's work here.
+                    + (stolen >= 0.005
+                            ? String.format(Locale.ROOT, " (%.0f%% stolen by the hypervisor)", 100 * stolen)
+                            : "");
         }
         long[] endGc = gc();
         return String.format(
@@ -151,7 +157,7 @@ final class CpuMeter {
         return null;
     }
 
-    /** Busy and total jiffies of all CPUs from /proc/stat, or an empty array off Linux. */
+    /** Busy, total and stolen jiffies of all CPUs from /proc/stat, or an empty array off Linux. */
     private static long[] machineTicks() {
         try {
             String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
@@ -161,7 +167,7 @@ final class CpuMeter {
                     .toArray();
             long total = Arrays.stream(v).limit(8).sum();
             long idle = v[3] + v[4];
-            return new long[] {total - idle, total};
+            return new long[] {total - idle, total, v[7]};
         } catch (IOException | RuntimeException e) {
             return new long[0];
         }
