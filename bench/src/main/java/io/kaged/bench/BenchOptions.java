@@ -30,7 +30,7 @@ record BenchOptions(
               --warmup-actors N        writers in the warm-up round, excluded (default 100)
               --warmup-events N        events per warm-up writer (default 1000)
               --warmup-rounds N        excluded warm-up rounds of writes, and of replays (default 3; 1 = cold)
-  --timed-rounds N         timed rounds after them; the table shows their median and range (default 3)
+              --timed-rounds N         timed rounds after them; the table shows their median and range (default 3)
               --recovery-events N      events replayed by the recovery phase (default 100000)
               --recovery-warmup N      events of each excluded warm-up replay round before it (default 100000)
               --raw-rows N             rows of the raw JDBC phase (default 100000)

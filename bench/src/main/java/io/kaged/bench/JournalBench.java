@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import java.util.function.IntToDoubleFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -149,8 +150,8 @@ public final class JournalBench {
         }
         Config config = config(url, stores.home());
         ActorSystem<SpawnProtocol.Command> system = ActorSystem.create(SpawnProtocol.create(), "kaged-bench", config);
-        List<WritePhase> writes = new ArrayList<>();
-        List<Double> recoveries = new ArrayList<>();
+        List<WritePhase> writes;
+        List<Double> recoveries;
         long heapSettled;
         double coldWrite;
         double coldRecovery;
@@ -167,18 +168,14 @@ public final class JournalBench {
                             options.warmupEvents())
                     .result()
                     .perSecond());
-            for (int r = 1; r <= options.timedRounds(); r++) {
-                writes.add(
-                        write(system, store, timedLabel(label, r), "timed-" + r, options.actors(), options.events()));
-            }
+            writes = timedRounds(
+                    r -> write(system, store, timedLabel(label, r), "timed-" + r, options.actors(), options.events()));
             int warmReplay = options.recoveryWarmupEvents();
             coldRecovery = warmUpRounds(r -> warmReplay
                     / (recoveryRound(system, warmUpLabel(label, r), "recovery-warmup-" + r, warmReplay) / 1e9));
             int replayed = options.recoveryEvents();
-            for (int r = 1; r <= options.timedRounds(); r++) {
-                recoveries.add(
-                        replayed / (recoveryRound(system, timedLabel(label, r), "recovery-" + r, replayed) / 1e9));
-            }
+            recoveries = timedRounds(
+                    r -> replayed / (recoveryRound(system, timedLabel(label, r), "recovery-" + r, replayed) / 1e9));
             heapSettled = settledHeap(label);
             sample = new PayloadCodec(system.classicSystem())
                     .encode(new BenchActor.Appended(options.events() / 2, data));
@@ -221,6 +218,15 @@ public final class JournalBench {
             }
         }
         return first;
+    }
+
+    /** The timed rounds after the warm-ups, each measuring what {@code round} returns. */
+    private <T> List<T> timedRounds(IntFunction<T> round) {
+        List<T> measured = new ArrayList<>();
+        for (int r = 1; r <= options.timedRounds(); r++) {
+            measured.add(round.apply(r));
+        }
+        return measured;
     }
 
     private String warmUpLabel(String label, int round) {

@@ -16,7 +16,7 @@ final class BatchInserts implements JournalInserts {
 
     @Override
     public void add(JournalRow row) throws SQLException {
-        JournalDao.bindInsert(insert, row);
+        bind(row);
         insert.addBatch();
         pending = true;
     }
@@ -32,5 +32,17 @@ final class BatchInserts implements JournalInserts {
     @Override
     public void close() throws SQLException {
         insert.close();
+    }
+
+    private void bind(JournalRow row) throws SQLException {
+        insert.setString(1, row.persistenceId());
+        insert.setLong(2, row.sequenceNr());
+        insert.setString(3, row.writerUuid());
+        insert.setLong(4, row.writeTimestamp());
+        insert.setString(5, row.eventManifest());
+        insert.setInt(6, row.encoded().serializerId());
+        insert.setString(7, row.encoded().manifest());
+        insert.setBytes(8, row.encoded().bytes());
+        insert.setString(9, row.tags());
     }
 }

@@ -13,7 +13,7 @@ import java.sql.SQLException;
  */
 final class JournalDao {
 
-    /** The columns an insert fills, in the order of {@link #bindInsert} and of {@link CopyInserts}. */
+    /** The columns an insert fills, in this order in {@link BatchInserts} and {@link CopyInserts}. */
     static final String COLUMNS = "persistence_id, sequence_nr, writer_uuid, write_timestamp, event_manifest,"
             + " ser_id, ser_manifest, payload, tags";
 
@@ -46,18 +46,6 @@ final class JournalDao {
     }
 
     private JournalDao() {}
-
-    static void bindInsert(PreparedStatement ps, JournalRow row) throws SQLException {
-        ps.setString(1, row.persistenceId());
-        ps.setLong(2, row.sequenceNr());
-        ps.setString(3, row.writerUuid());
-        ps.setLong(4, row.writeTimestamp());
-        ps.setString(5, row.eventManifest());
-        ps.setInt(6, row.encoded().serializerId());
-        ps.setString(7, row.encoded().manifest());
-        ps.setBytes(8, row.encoded().bytes());
-        ps.setString(9, row.tags());
-    }
 
     static long highestSequenceNr(Connection c, String persistenceId) throws SQLException {
         long stored = singleLong(c, "SELECT MAX(sequence_nr) FROM journal WHERE persistence_id = ?", persistenceId);
