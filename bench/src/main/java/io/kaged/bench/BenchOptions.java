@@ -29,7 +29,7 @@ record BenchOptions(
               --in-flight N            commands outstanding per writer (default 8, at most 4096)
               --warmup-actors N        writers in the warm-up round, excluded (default 100)
               --warmup-events N        events per warm-up writer (default 1000)
-              --warmup-rounds N        excluded warm-up rounds of writes, and of replays (default 3; 1 = cold)
+              --warmup-rounds N        excluded warm-up rounds of writes, and of replays (default 6; 1 = cold)
               --timed-rounds N         timed rounds after them; the table shows their median and range (default 3)
               --recovery-events N      events replayed by the recovery phase (default 100000)
               --recovery-warmup N      events of each excluded warm-up replay round before it (default 100000)
@@ -50,7 +50,7 @@ record BenchOptions(
                 f.integer("in-flight", 8, 1),
                 f.integer("warmup-actors", 100, 1),
                 f.integer("warmup-events", 1000, 1),
-                f.integer("warmup-rounds", 3, 1),
+                f.integer("warmup-rounds", 6, 1),
                 f.integer("timed-rounds", 3, 1),
                 f.integer("recovery-events", 100_000, 1),
                 f.integer("recovery-warmup", 100_000, 1),

@@ -36,10 +36,18 @@ final class CpuMeter {
         return new CpuMeter();
     }
 
-    /** One line: cores used by the process, by its busiest thread groups, and machine load. */
-    String stop() {
+    /**
+     * What a phase used: {@code line} tells the cores used by the process, by its busiest thread groups,
+     * and machine load; {@code microsPerItem} is the process's CPU time per item of work (an event, a row),
+     * the figure to compare two builds by on a machine whose hypervisor takes a varying share of the CPU:
+     * the time it takes is counted to no thread here, while throughput drops with it.
+     */
+    record Reading(String line, double microsPerItem) {}
+
+    Reading stop(long items, String item) {
         double wall = System.nanoTime() - startNanos;
-        double process = (OS.getProcessCpuTime() - startProcess) / wall;
+        long processNanos = OS.getProcessCpuTime() - startProcess;
+        double process = processNanos / wall;
         long[] endMachine = machineTicks();
         Map<String, Long> byGroup = new HashMap<>();
         long[] ids = THREADS.getAllThreadIds();
@@ -73,15 +81,19 @@ final class CpuMeter {
                             : "");
         }
         long[] endGc = gc();
-        return String.format(
+        double micros = processNanos / 1e3 / items;
+        String line = String.format(
                 Locale.ROOT,
-                "CPU: process %.2f of %d cores (%s), %d GCs taking %d ms, machine busy %s",
+                "CPU: process %.2f of %d cores, %.1f µs per %s (%s), %d GCs taking %d ms, machine busy %s",
                 process,
                 Runtime.getRuntime().availableProcessors(),
+                micros,
+                item,
                 groups,
                 endGc[0] - startGc[0],
                 endGc[1] - startGc[1],
                 machine);
+        return new Reading(line, micros);
     }
 
     /** Collections and milliseconds spent collecting, summed over every collector. */

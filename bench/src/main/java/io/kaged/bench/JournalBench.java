@@ -58,6 +58,8 @@ public final class JournalBench {
             Engine engine,
             Spread write,
             Spread recovery,
+            Spread writeCpuMicros,
+            Spread recoveryCpuMicros,
             RawJdbcInsert.Result raw,
             long heapBefore,
             long heapAfter,
@@ -151,7 +153,7 @@ public final class JournalBench {
         Config config = config(url, stores.home());
         ActorSystem<SpawnProtocol.Command> system = ActorSystem.create(SpawnProtocol.create(), "kaged-bench", config);
         List<WritePhase> writes;
-        List<Double> recoveries;
+        List<Replay> recoveries;
         long heapSettled;
         double coldWrite;
         double coldRecovery;
@@ -171,11 +173,11 @@ public final class JournalBench {
             writes = timedRounds(
                     r -> write(system, store, timedLabel(label, r), "timed-" + r, options.actors(), options.events()));
             int warmReplay = options.recoveryWarmupEvents();
-            coldRecovery = warmUpRounds(r -> warmReplay
-                    / (recoveryRound(system, warmUpLabel(label, r), "recovery-warmup-" + r, warmReplay) / 1e9));
+            coldRecovery =
+                    warmUpRounds(r -> recoveryRound(system, warmUpLabel(label, r), "recovery-warmup-" + r, warmReplay)
+                            .perSecond());
             int replayed = options.recoveryEvents();
-            recoveries = timedRounds(
-                    r -> replayed / (recoveryRound(system, timedLabel(label, r), "recovery-" + r, replayed) / 1e9));
+            recoveries = timedRounds(r -> recoveryRound(system, timedLabel(label, r), "recovery-" + r, replayed));
             heapSettled = settledHeap(label);
             sample = new PayloadCodec(system.classicSystem())
                     .encode(new BenchActor.Appended(options.events() / 2, data));
@@ -189,7 +191,9 @@ public final class JournalBench {
         return new EngineResult(
                 engine,
                 Spread.of(writes.stream().map(w -> w.result().perSecond()).toList()),
-                Spread.of(recoveries),
+                Spread.of(recoveries.stream().map(Replay::perSecond).toList()),
+                Spread.of(writes.stream().map(WritePhase::cpuMicros).toList()),
+                Spread.of(recoveries.stream().map(Replay::cpuMicros).toList()),
                 raw,
                 writes.get(0).heapBefore(),
                 writes.get(writes.size() - 1).heapAfter(),
@@ -199,8 +203,12 @@ public final class JournalBench {
                 coldRecovery);
     }
 
-    /** The write phase's throughput and the heap around it. */
-    private record WritePhase(WriteDriver.Result result, long heapBefore, long heapAfter, long heapPeak) {}
+    /** The write phase's throughput, the process's CPU time per event, and the heap around it. */
+    private record WritePhase(
+            WriteDriver.Result result, double cpuMicros, long heapBefore, long heapAfter, long heapPeak) {}
+
+    /** One recovery round: events replayed per second and the process's CPU time per event. */
+    private record Replay(double perSecond, double cpuMicros) {}
 
     /**
      * Whole rounds exactly like the timed one (spawn and recovery, full collections, samplers, stop): the
@@ -260,7 +268,7 @@ public final class JournalBench {
         HeapSampler sampler = HeapSampler.start(system);
         CpuMeter cpu = CpuMeter.start();
         WriteDriver.Result result = drive(system, writers, events);
-        String cpuUse = cpu.stop();
+        CpuMeter.Reading cpuUse = cpu.stop(result.events(), "event");
         long heapPeak = sampler.stop();
         long transactions = transactionCounter(system) - transactionsBefore;
         long heapAfter = HeapSampler.usedAfterGc();
@@ -273,7 +281,7 @@ public final class JournalBench {
                 result.perSecond(),
                 HeapSampler.mb(heapAfter),
                 HeapSampler.mb(heapPeak));
-        System.out.println(label + " write: " + cpuUse);
+        System.out.println(label + " write: " + cpuUse.line());
         if (transactions > 0) {
             System.out.printf(
                     Locale.ROOT,
@@ -299,7 +307,7 @@ public final class JournalBench {
                 rows == result.events(),
                 "the journal holds " + rows + " " + prefix + " rows, expected " + result.events());
         stopAll(system, writers);
-        return new WritePhase(result, heapBefore, heapAfter, heapPeak);
+        return new WritePhase(result, cpuUse.microsPerItem(), heapBefore, heapAfter, heapPeak);
     }
 
     /** The heap after full collections, once the write and recovery phases are over. */
@@ -311,7 +319,7 @@ public final class JournalBench {
     }
 
     /** One recovery round, the same for warm-up and timed: fill an id, collect, time a fresh replay. */
-    private long recoveryRound(ActorSystem<SpawnProtocol.Command> system, String label, String id, int total) {
+    private Replay recoveryRound(ActorSystem<SpawnProtocol.Command> system, String label, String id, int total) {
         System.out.printf(Locale.ROOT, "%s recovery: writing %,d events for one persistence id%n", label, total);
         long fillStart = System.nanoTime();
         fill(system, id, total);
@@ -331,8 +339,9 @@ public final class JournalBench {
                 total,
                 nanos / 1e9,
                 total / (nanos / 1e9));
-        System.out.println(label + " recovery: " + cpu.stop());
-        return nanos;
+        CpuMeter.Reading cpuUse = cpu.stop(total, "event");
+        System.out.println(label + " recovery: " + cpuUse.line());
+        return new Replay(total / (nanos / 1e9), cpuUse.microsPerItem());
     }
 
     /** Persists {@code total} events for one id through an actor, then stops that actor. */
@@ -394,7 +403,7 @@ public final class JournalBench {
             CpuMeter cpu = CpuMeter.start();
             RawJdbcInsert.Result raw = RawJdbcInsert.run(
                     store, sample, "raw-", options.rawIds(), options.rawRows(), options.rawRowsPerCommit());
-            String cpuUse = cpu.stop();
+            String cpuUse = cpu.stop(raw.rows(), "row").line();
             System.out.printf(
                     Locale.ROOT,
                     "%s raw JDBC: %,d rows in %,d commits in %.2f s = %,.0f rows/s%n",
@@ -559,6 +568,13 @@ public final class JournalBench {
                     r.engine() == Engine.POSTGRESQL ? " (batched INSERTs; the journal itself sends binary COPY)" : "",
                     r.coldWritePerSecond(),
                     r.coldRecoveryPerSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: process CPU per event%s: %s µs written, %s µs replayed%n",
+                    r.engine().label(),
+                    o.timedRounds() == 1 ? "" : " (median and range)",
+                    r.writeCpuMicros().format("%.1f"),
+                    r.recoveryCpuMicros().format("%.1f"));
         }
     }
 }

@@ -24,7 +24,19 @@ record Spread(double median, double min, double max, int rounds) {
 
     /** "50,082" for one round, "50,082 (46,922–53,100)" for several. */
     String format() {
-        String middle = String.format(Locale.ROOT, "%,.0f", median);
-        return rounds == 1 ? middle : String.format(Locale.ROOT, "%s (%,.0f–%,.0f)", middle, min, max);
+        return format("%,.0f");
+    }
+
+    /** {@link #format()} with each figure in {@code number}'s format, such as "%.1f" for "31.4 (30.2–33.0)". */
+    String format(String number) {
+        String middle = String.format(Locale.ROOT, number, median);
+        return rounds == 1
+                ? middle
+                : String.format(
+                        Locale.ROOT,
+                        "%s (%s–%s)",
+                        middle,
+                        String.format(Locale.ROOT, number, min),
+                        String.format(Locale.ROOT, number, max));
     }
 }

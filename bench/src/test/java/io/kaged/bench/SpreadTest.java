@@ -21,6 +21,12 @@ class SpreadTest {
     }
 
     @Test
+    void figuresCanBeShownInAnotherFormat() {
+        assertEquals("31.4 (30.2–33.0)", Spread.of(List.of(33.04, 31.44, 30.17)).format("%.1f"));
+        assertEquals("4.25", Spread.of(List.of(4.249)).format("%.2f"));
+    }
+
+    @Test
     void oneRoundIsShownAsItsValueAlone() {
         assertEquals("421,395", Spread.of(List.of(421_395.0)).format());
     }
