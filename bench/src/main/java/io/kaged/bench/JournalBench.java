@@ -118,6 +118,13 @@ public final class JournalBench {
         System.exit(0);
     }
 
+    /** Pekko's rule for a fork-join pool's size: cores times the factor, rounded up, within min and max. */
+    private static int dispatcherThreads(Config forkJoin) {
+        int wanted =
+                (int) Math.ceil(Runtime.getRuntime().availableProcessors() * forkJoin.getDouble("parallelism-factor"));
+        return Math.min(forkJoin.getInt("parallelism-max"), Math.max(forkJoin.getInt("parallelism-min"), wanted));
+    }
+
     private static void printSetup(BenchOptions o, BenchStores stores) {
         Runtime rt = Runtime.getRuntime();
         Config reference = config("sqlite::memory:", stores.home());
@@ -131,13 +138,14 @@ public final class JournalBench {
         System.out.printf(
                 Locale.ROOT,
                 "settings: sqlite synchronous=%s, postgresql write-lanes=%d, pool-size sqlite/postgresql=%d/%d,"
-                        + " max-batch-rows=%d, default-dispatcher throughput=%d%n",
+                        + " max-batch-rows=%d, default-dispatcher throughput=%d and %d threads%n",
                 reference.getString("kaged.storage.sqlite.synchronous"),
                 reference.getInt("kaged.storage.postgresql.write-lanes"),
                 reference.getInt("kaged.storage.sqlite.pool-size"),
                 reference.getInt("kaged.storage.postgresql.pool-size"),
                 reference.getInt("kaged.storage.max-batch-rows"),
-                reference.getInt("pekko.actor.default-dispatcher.throughput"));
+                reference.getInt("pekko.actor.default-dispatcher.throughput"),
+                dispatcherThreads(reference.getConfig("pekko.actor.default-dispatcher.fork-join-executor")));
         System.out.printf(Locale.ROOT, "options: %s%n%n", o);
     }
 
