@@ -40,9 +40,11 @@ final class CpuMeter {
      * What a phase used: {@code line} tells the cores used by the process, by its busiest thread groups,
      * and machine load; {@code microsPerItem} is the process's CPU time per item of work (an event, a row),
      * the figure to compare two builds by on a machine whose hypervisor takes a varying share of the CPU:
-     * the time it takes is counted to no thread here, while throughput drops with it.
+     * the time it takes is counted to no thread here, while throughput drops with it. {@code stolenShare}
+     * is the share of the machine's time the hypervisor gave to other guests, NaN where /proc/stat is
+     * missing.
      */
-    record Reading(String line, double microsPerItem) {}
+    record Reading(String line, double microsPerItem, double stolenShare) {}
 
     Reading stop(long items, String item) {
         double wall = System.nanoTime() - startNanos;
@@ -70,10 +72,11 @@ final class CpuMeter {
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / wall))
                 .collect(Collectors.joining(", "));
         String machine = "n/a";
+        double stolen = Double.NaN;
         if (startMachine.length == 3 && endMachine.length == 3 && endMachine[1] > startMachine[1]) {
             double total = endMachine[1] - startMachine[1];
             double busy = (endMachine[0] - startMachine[0]) / total;
-            double stolen = (endMachine[2] - startMachine[2]) / total;
+            stolen = (endMachine[2] - startMachine[2]) / total;
             machine = String.format(Locale.ROOT, "%.0f%%", 100 * busy)
                     // Time the hypervisor gave another guest: busy for this machine, but nobody's work here.
                     + (stolen >= 0.005
@@ -93,7 +96,7 @@ final class CpuMeter {
                 endGc[0] - startGc[0],
                 endGc[1] - startGc[1],
                 machine);
-        return new Reading(line, micros);
+        return new Reading(line, micros, stolen);
     }
 
     /** Collections and milliseconds spent collecting, summed over every collector. */

@@ -60,6 +60,8 @@ public final class JournalBench {
             Spread recovery,
             Spread writeCpuMicros,
             Spread recoveryCpuMicros,
+            Spread writeSteal,
+            Spread recoverySteal,
             RawJdbcInsert.Result raw,
             long heapBefore,
             long heapAfter,
@@ -202,6 +204,8 @@ public final class JournalBench {
                 Spread.of(recoveries.stream().map(Replay::perSecond).toList()),
                 Spread.of(writes.stream().map(WritePhase::cpuMicros).toList()),
                 Spread.of(recoveries.stream().map(Replay::cpuMicros).toList()),
+                Spread.of(writes.stream().map(WritePhase::stolenShare).toList()),
+                Spread.of(recoveries.stream().map(Replay::stolenShare).toList()),
                 raw,
                 writes.get(0).heapBefore(),
                 writes.get(writes.size() - 1).heapAfter(),
@@ -211,12 +215,20 @@ public final class JournalBench {
                 coldRecovery);
     }
 
-    /** The write phase's throughput, the process's CPU time per event, and the heap around it. */
+    /**
+     * The write phase's throughput, the process's CPU time per event, the share of the machine stolen by
+     * the hypervisor meanwhile, and the heap around it.
+     */
     private record WritePhase(
-            WriteDriver.Result result, double cpuMicros, long heapBefore, long heapAfter, long heapPeak) {}
+            WriteDriver.Result result,
+            double cpuMicros,
+            double stolenShare,
+            long heapBefore,
+            long heapAfter,
+            long heapPeak) {}
 
-    /** One recovery round: events replayed per second and the process's CPU time per event. */
-    private record Replay(double perSecond, double cpuMicros) {}
+    /** One recovery round: events replayed per second, CPU time per event, and the share stolen. */
+    private record Replay(double perSecond, double cpuMicros, double stolenShare) {}
 
     /**
      * Whole rounds exactly like the timed one (spawn and recovery, full collections, samplers, stop): the
@@ -315,7 +327,7 @@ public final class JournalBench {
                 rows == result.events(),
                 "the journal holds " + rows + " " + prefix + " rows, expected " + result.events());
         stopAll(system, writers);
-        return new WritePhase(result, cpuUse.microsPerItem(), heapBefore, heapAfter, heapPeak);
+        return new WritePhase(result, cpuUse.microsPerItem(), cpuUse.stolenShare(), heapBefore, heapAfter, heapPeak);
     }
 
     /** The heap after full collections, once the write and recovery phases are over. */
@@ -349,7 +361,7 @@ public final class JournalBench {
                 total / (nanos / 1e9));
         CpuMeter.Reading cpuUse = cpu.stop(total, "event");
         System.out.println(label + " recovery: " + cpuUse.line());
-        return new Replay(total / (nanos / 1e9), cpuUse.microsPerItem());
+        return new Replay(total / (nanos / 1e9), cpuUse.microsPerItem(), cpuUse.stolenShare());
     }
 
     /** Persists {@code total} events for one id through an actor, then stops that actor. */
@@ -583,6 +595,17 @@ public final class JournalBench {
                     o.timedRounds() == 1 ? "" : " (median and range)",
                     r.writeCpuMicros().format("%.1f"),
                     r.recoveryCpuMicros().format("%.1f"));
+            if (!Double.isNaN(r.writeSteal().max())
+                    && !Double.isNaN(r.recoverySteal().max())) {
+                // Beside the figures, so that a low one is seen at once to be the VM's and not kaged's.
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s: machine time stolen by the hypervisor in the timed rounds: %s%% while writing,"
+                                + " %s%% while replaying%n",
+                        r.engine().label(),
+                        r.writeSteal().percentRange(),
+                        r.recoverySteal().percentRange());
+            }
         }
     }
 }

@@ -27,6 +27,13 @@ record Spread(double median, double min, double max, int rounds) {
         return format("%,.0f");
     }
 
+    /** Shares from 0 to 1 as whole percents, lowest to highest: "0–7", or "3" when all round alike. */
+    String percentRange() {
+        long low = Math.round(100 * min);
+        long high = Math.round(100 * max);
+        return low == high ? Long.toString(low) : low + "–" + high;
+    }
+
     /** {@link #format()} with each figure in {@code number}'s format, such as "%.1f" for "31.4 (30.2–33.0)". */
     String format(String number) {
         String middle = String.format(Locale.ROOT, number, median);

@@ -27,6 +27,12 @@ class SpreadTest {
     }
 
     @Test
+    void sharesAreShownAsARangeOfWholePercents() {
+        assertEquals("0–7", Spread.of(List.of(0.021, 0.0, 0.069)).percentRange());
+        assertEquals("3", Spread.of(List.of(0.031, 0.029)).percentRange());
+    }
+
+    @Test
     void oneRoundIsShownAsItsValueAlone() {
         assertEquals("421,395", Spread.of(List.of(421_395.0)).format());
     }
