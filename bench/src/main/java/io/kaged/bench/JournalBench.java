@@ -56,12 +56,8 @@ public final class JournalBench {
     /** What one engine measured. */
     record EngineResult(
             Engine engine,
-            Spread write,
-            Spread recovery,
-            Spread writeCpuMicros,
-            Spread recoveryCpuMicros,
-            Spread writeSteal,
-            Spread recoverySteal,
+            Rounds write,
+            Rounds recovery,
             RawJdbcInsert.Result raw,
             long heapBefore,
             long heapAfter,
@@ -163,7 +159,7 @@ public final class JournalBench {
         Config config = config(url, stores.home());
         ActorSystem<SpawnProtocol.Command> system = ActorSystem.create(SpawnProtocol.create(), "kaged-bench", config);
         List<WritePhase> writes;
-        List<Replay> recoveries;
+        List<Round> recoveries;
         long heapSettled;
         double coldWrite;
         double coldRecovery;
@@ -178,7 +174,7 @@ public final class JournalBench {
                             "warmup-" + r,
                             options.warmupActors(),
                             options.warmupEvents())
-                    .result()
+                    .round()
                     .perSecond());
             writes = timedRounds(
                     r -> write(system, store, timedLabel(label, r), "timed-" + r, options.actors(), options.events()));
@@ -200,12 +196,8 @@ public final class JournalBench {
         RawJdbcInsert.Result raw = rawInsert(engine, label, sample);
         return new EngineResult(
                 engine,
-                Spread.of(writes.stream().map(w -> w.result().perSecond()).toList()),
-                Spread.of(recoveries.stream().map(Replay::perSecond).toList()),
-                Spread.of(writes.stream().map(WritePhase::cpuMicros).toList()),
-                Spread.of(recoveries.stream().map(Replay::cpuMicros).toList()),
-                Spread.of(writes.stream().map(WritePhase::stolenShare).toList()),
-                Spread.of(recoveries.stream().map(Replay::stolenShare).toList()),
+                Rounds.of(writes.stream().map(WritePhase::round).toList()),
+                Rounds.of(recoveries),
                 raw,
                 writes.get(0).heapBefore(),
                 writes.get(writes.size() - 1).heapAfter(),
@@ -216,19 +208,29 @@ public final class JournalBench {
     }
 
     /**
-     * The write phase's throughput, the process's CPU time per event, the share of the machine stolen by
-     * the hypervisor meanwhile, and the heap around it.
+     * One round of a phase: events per second, the process's CPU time per event, and the share of the
+     * machine the hypervisor stole meanwhile.
      */
-    private record WritePhase(
-            WriteDriver.Result result,
-            double cpuMicros,
-            double stolenShare,
-            long heapBefore,
-            long heapAfter,
-            long heapPeak) {}
+    private record Round(double perSecond, double cpuMicros, double stolenShare) {
 
-    /** One recovery round: events replayed per second, CPU time per event, and the share stolen. */
-    private record Replay(double perSecond, double cpuMicros, double stolenShare) {}
+        Round(double perSecond, CpuMeter.Reading cpu) {
+            this(perSecond, cpu.microsPerItem(), cpu.stolenShare());
+        }
+    }
+
+    /** The median and range of each figure of a phase's timed rounds. */
+    record Rounds(Spread perSecond, Spread cpuMicros, Spread stolenShare) {
+
+        static Rounds of(List<Round> rounds) {
+            return new Rounds(
+                    Spread.of(rounds.stream().map(Round::perSecond).toList()),
+                    Spread.of(rounds.stream().map(Round::cpuMicros).toList()),
+                    Spread.of(rounds.stream().map(Round::stolenShare).toList()));
+        }
+    }
+
+    /** One write round and the heap around it. */
+    private record WritePhase(Round round, long heapBefore, long heapAfter, long heapPeak) {}
 
     /**
      * Whole rounds exactly like the timed one (spawn and recovery, full collections, samplers, stop): the
@@ -327,7 +329,7 @@ public final class JournalBench {
                 rows == result.events(),
                 "the journal holds " + rows + " " + prefix + " rows, expected " + result.events());
         stopAll(system, writers);
-        return new WritePhase(result, cpuUse.microsPerItem(), cpuUse.stolenShare(), heapBefore, heapAfter, heapPeak);
+        return new WritePhase(new Round(result.perSecond(), cpuUse), heapBefore, heapAfter, heapPeak);
     }
 
     /** The heap after full collections, once the write and recovery phases are over. */
@@ -339,7 +341,7 @@ public final class JournalBench {
     }
 
     /** One recovery round, the same for warm-up and timed: fill an id, collect, time a fresh replay. */
-    private Replay recoveryRound(ActorSystem<SpawnProtocol.Command> system, String label, String id, int total) {
+    private Round recoveryRound(ActorSystem<SpawnProtocol.Command> system, String label, String id, int total) {
         System.out.printf(Locale.ROOT, "%s recovery: writing %,d events for one persistence id%n", label, total);
         long fillStart = System.nanoTime();
         fill(system, id, total);
@@ -361,7 +363,7 @@ public final class JournalBench {
                 total / (nanos / 1e9));
         CpuMeter.Reading cpuUse = cpu.stop(total, "event");
         System.out.println(label + " recovery: " + cpuUse.line());
-        return new Replay(total / (nanos / 1e9), cpuUse.microsPerItem(), cpuUse.stolenShare());
+        return new Round(total / (nanos / 1e9), cpuUse);
     }
 
     /** Persists {@code total} events for one id through an actor, then stops that actor. */
@@ -568,8 +570,8 @@ public final class JournalBench {
                     Locale.ROOT,
                     "| %s | %s | %s | %,.0f | %s / %s / %s (%s) |%n",
                     r.engine().label(),
-                    r.write().format(),
-                    r.recovery().format(),
+                    r.write().perSecond().format(),
+                    r.recovery().perSecond().format(),
                     r.raw().perSecond(),
                     HeapSampler.mb(r.heapBefore()),
                     HeapSampler.mb(r.heapAfter()),
@@ -583,7 +585,7 @@ public final class JournalBench {
                     "%s: the journal reaches %.0f%% of raw JDBC%s; cold (first round of the process, excluded):"
                             + " %,.0f events/s written, %,.0f replayed%n",
                     r.engine().label(),
-                    100 * r.write().median() / r.raw().perSecond(),
+                    100 * r.write().perSecond().median() / r.raw().perSecond(),
                     // The raw phase keeps the yardstick, batched INSERTs, which the journal no longer sends.
                     r.engine() == Engine.POSTGRESQL ? " (batched INSERTs; the journal itself sends binary COPY)" : "",
                     r.coldWritePerSecond(),
@@ -593,18 +595,18 @@ public final class JournalBench {
                     "%s: process CPU per event%s: %s µs written, %s µs replayed%n",
                     r.engine().label(),
                     o.timedRounds() == 1 ? "" : " (median and range)",
-                    r.writeCpuMicros().format("%.1f"),
-                    r.recoveryCpuMicros().format("%.1f"));
-            if (!Double.isNaN(r.writeSteal().max())
-                    && !Double.isNaN(r.recoverySteal().max())) {
+                    r.write().cpuMicros().format("%.1f"),
+                    r.recovery().cpuMicros().format("%.1f"));
+            if (!Double.isNaN(r.write().stolenShare().max())
+                    && !Double.isNaN(r.recovery().stolenShare().max())) {
                 // Beside the figures, so that a low one is seen at once to be the VM's and not kaged's.
                 System.out.printf(
                         Locale.ROOT,
                         "%s: machine time stolen by the hypervisor in the timed rounds: %s%% while writing,"
                                 + " %s%% while replaying%n",
                         r.engine().label(),
-                        r.writeSteal().percentRange(),
-                        r.recoverySteal().percentRange());
+                        r.write().stolenShare().percentRange(),
+                        r.recovery().stolenShare().percentRange());
             }
         }
     }

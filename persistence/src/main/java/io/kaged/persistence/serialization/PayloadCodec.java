@@ -51,16 +51,15 @@ public final class PayloadCodec {
      */
     public Object decode(int serializerId, String manifest, byte[] bytes) {
         try {
-            if (json == null) {
-                return serialization.deserialize(bytes, serializerId, manifest).get();
-            }
-            Object read = json.read(serializerId, manifest, bytes);
+            Object read = json == null ? null : json.read(serializerId, manifest, bytes);
             if (read != null) {
                 return read;
             }
             Object decoded =
                     serialization.deserialize(bytes, serializerId, manifest).get();
-            json.learn(serializerId, manifest, decoded);
+            if (json != null) {
+                json.learn(serializerId, manifest, decoded);
+            }
             return decoded;
         } catch (Exception e) {
             throw new UndecodablePayloadException(serializerId, manifest, e);
