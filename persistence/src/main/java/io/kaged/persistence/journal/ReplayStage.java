@@ -14,6 +14,9 @@ import java.util.function.Function;
  * chunks are decoded and delivered here, one after another in read order, on {@code executor}. Reading
  * and decoding then use both cores instead of one thread doing both. At most {@link #MAX_PENDING} chunks
  * wait at a time, so a long journal never piles up in memory ahead of its decoding: the reader waits.
+ * That is twice a read query's rows ({@code JournalDao}'s 4,096), so the reader sends its next query
+ * while the last one's rows are still being decoded: with 8, it waited in the middle of each query's
+ * rows, and on PostgreSQL the server sat idle meanwhile (docs/benchmarks.md).
  *
  * <p>A chunk is decoded whole before any of it is sent. Sent one by one as decoded, each event reached a
  * recovering actor that had already handled the one before and gone idle, so nearly every event
@@ -24,7 +27,7 @@ import java.util.function.Function;
 final class ReplayStage<T> {
 
     static final int CHUNK = 256;
-    static final int MAX_PENDING = 8;
+    static final int MAX_PENDING = 32;
 
     private final Executor executor;
     private final Function<JournalDao.StoredEvent, T> decode;
