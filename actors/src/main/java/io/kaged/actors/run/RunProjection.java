@@ -12,9 +12,14 @@ public final class RunProjection implements JournalProjection {
     private static final String PREFIX = "run|";
 
     @Override
+    public boolean projects(String persistenceId, Object event) {
+        return persistenceId.startsWith(PREFIX) && event instanceof RunActor.Event;
+    }
+
+    @Override
     public void project(Connection c, String persistenceId, long sequenceNr, long timestamp, Object event)
             throws SQLException {
-        if (!persistenceId.startsWith(PREFIX) || !(event instanceof RunActor.Event e)) {
+        if (!projects(persistenceId, event) || !(event instanceof RunActor.Event e)) {
             return;
         }
         String id = persistenceId.substring(PREFIX.length());

@@ -15,9 +15,14 @@ public final class SessionProjection implements JournalProjection {
     private static final String PREFIX = "session|";
 
     @Override
+    public boolean projects(String persistenceId, Object event) {
+        return persistenceId.startsWith(PREFIX) && event instanceof SessionActor.Event;
+    }
+
+    @Override
     public void project(Connection c, String persistenceId, long sequenceNr, long timestamp, Object event)
             throws SQLException {
-        if (!persistenceId.startsWith(PREFIX) || !(event instanceof SessionActor.Event e)) {
+        if (!projects(persistenceId, event) || !(event instanceof SessionActor.Event e)) {
             return;
         }
         String id = persistenceId.substring(PREFIX.length());

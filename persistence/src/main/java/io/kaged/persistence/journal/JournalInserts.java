@@ -25,6 +25,14 @@ sealed interface JournalInserts extends AutoCloseable permits BatchInserts, Copy
      * 25–100 rows (one statement for all rows instead of a bind and execute for each). SQLite has no COPY;
      * its batch of a prepared statement is already one native step per row.
      */
+    /**
+     * Whether a flush on {@code engine} is one statement, all or nothing without a transaction around it:
+     * PostgreSQL's {@code COPY} is; SQLite's batch is one statement per row.
+     */
+    static boolean flushIsOneStatement(Engine engine) {
+        return engine == Engine.POSTGRESQL;
+    }
+
     static JournalInserts open(Engine engine, Connection c) throws SQLException {
         return switch (engine) {
             case POSTGRESQL -> new CopyInserts(c);

@@ -12,4 +12,14 @@ import java.sql.SQLException;
 public interface JournalProjection {
     void project(Connection connection, String persistenceId, long sequenceNr, long timestamp, Object event)
             throws SQLException;
+
+    /**
+     * Whether {@link #project} is to be called for this event: it is not when this says no. A group of
+     * events that no projection projects can be stored by one statement that needs no transaction around
+     * it (PostgreSQL's {@code COPY}), which saves the server two of its four round trips. The default,
+     * true, is always safe.
+     */
+    default boolean projects(String persistenceId, Object event) {
+        return true;
+    }
 }

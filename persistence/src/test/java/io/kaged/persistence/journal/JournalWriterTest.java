@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -234,6 +235,43 @@ class JournalWriterTest {
             assertEquals(3, count(store, "SELECT COUNT(*) FROM journal WHERE persistence_id = ?", "dup"));
             assertEquals(1.0, failures(), "the bad write alone failed");
             assertEquals(3, histogram("kaged_journal_batch_events").getSum(), "the three good events committed");
+        }
+    }
+
+    /**
+     * A group of events no projection projects is stored whole or not at all (on PostgreSQL by one
+     * auto-committed COPY, without a transaction): a write whose second event is a duplicate leaves no
+     * trace of its first, and the other write of the group still commits.
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aGroupNoProjectionProjectsIsStoredWholeOrNotAtAll(TestEngine engine) throws Exception {
+        try (Store store = open(engine)) {
+            JournalProjection elsewhere = new JournalProjection() {
+                @Override
+                public void project(Connection c, String pid, long seq, long ts, Object event) {
+                    throw new AssertionError("asked to project " + pid + ":" + seq + ", which it does not");
+                }
+
+                @Override
+                public boolean projects(String pid, Object event) {
+                    return false;
+                }
+            };
+            JournalWriter writer = writer(store, List.of(elsewhere));
+            writer.insert("plain", List.of(row("plain", 1, null))).get(10, TimeUnit.SECONDS);
+            CountDownLatch release = new CountDownLatch(1);
+            store.lane(store.laneFor("plain")).execute(() -> awaitQuietly(release));
+            var good = writer.insert("plain", List.of(row("plain", 2, null), row("plain", 3, null)));
+            var bad = writer.insert("plain", List.of(row("plain", 4, null), row("plain", 1, null)));
+            release.countDown();
+            good.get(10, TimeUnit.SECONDS);
+            assertThrows(ExecutionException.class, () -> bad.get(10, TimeUnit.SECONDS));
+            assertEquals(3, count(store, "SELECT COUNT(*) FROM journal WHERE persistence_id = ?", "plain"));
+            assertEquals(
+                    0,
+                    count(store, "SELECT COUNT(*) FROM journal WHERE persistence_id = ? AND sequence_nr = 4", "plain"),
+                    "nothing of the refused write");
         }
     }
 
