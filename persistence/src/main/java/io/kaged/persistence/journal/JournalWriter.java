@@ -210,18 +210,20 @@ final class JournalWriter {
             return false;
         }
         for (Op op : batch) {
-            if (!(op instanceof Insert insert)) {
+            if (!(op instanceof Insert insert) || insert.events().stream().anyMatch(this::projected)) {
                 return false;
-            }
-            for (JournalRow row : insert.events()) {
-                for (JournalProjection p : projections) {
-                    if (p.projects(row.persistenceId(), row.event())) {
-                        return false;
-                    }
-                }
             }
         }
         return true;
+    }
+
+    private boolean projected(JournalRow row) {
+        for (JournalProjection p : projections) {
+            if (p.projects(row.persistenceId(), row.event())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs the ops in queue order; inserts are sent together between deletes and reads. */
