@@ -31,7 +31,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * serializer that wrote them. Serialization happens here, on the journal actor, which rejects an
  * unserializable {@link AtomicWrite} on its own without touching the others; the database work happens
  * on the store's write lanes ({@link JournalWriter}), which group the writes of many actors into one
- * transaction. An {@code AtomicWrite} is always inside one transaction, so it is visible whole or not at
+ * transaction. Since it never blocks, the actor runs on the default dispatcher, beside the actors that
+ * persist, and so does the task that tells them their replies after a commit. An {@code AtomicWrite} is always inside one transaction, so it is visible whole or not at
  * all.
  *
  * <p>Why an actor of its own and not Pekko's {@code AsyncWriteJournal}: that base class sends every reply
@@ -66,6 +67,9 @@ public final class JdbcJournal extends AbstractActor {
         }
         this.journal = self();
         this.dispatcher = context().dispatcher();
+        // In a bare actor system the store opens and migrates on first use, which is here: once, holding
+        // one thread of the default dispatcher for that time, while no persistent actor can start anyway.
+        // The daemon opens its store before it spawns any.
         this.store = StoreExtension.store(context().system());
         this.codec = new PayloadCodec(context().system());
         this.writer = new JournalWriter(
