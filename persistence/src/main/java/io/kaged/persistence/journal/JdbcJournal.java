@@ -32,8 +32,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * unserializable {@link AtomicWrite} on its own without touching the others; the database work happens
  * on the store's write lanes ({@link JournalWriter}), which group the writes of many actors into one
  * transaction. Since it never blocks, the actor runs on the default dispatcher, beside the actors that
- * persist, and so does the task that tells them their replies after a commit. An {@code AtomicWrite} is always inside one transaction, so it is visible whole or not at
- * all.
+ * persist, and so does the task that tells them their replies after a commit. An {@code AtomicWrite} is
+ * always inside one transaction, so it is visible whole or not at all.
  *
  * <p>Why an actor of its own and not Pekko's {@code AsyncWriteJournal}: that base class sends every reply
  * through a circuit breaker (a scheduled timeout per write), two future callbacks and a resequencing actor
