@@ -1,6 +1,8 @@
 package io.kaged.persistence.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -11,9 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -65,6 +70,35 @@ class EventSourcedRecoveryTest {
                     16, probe.receiveMessage(Duration.ofSeconds(10)).texts().size());
         } finally {
             second.shutdownTestKit();
+        }
+    }
+
+    /**
+     * The journal actor shares the default dispatcher with the actors that persist; the database work must
+     * still run on the store's write lanes. A projection runs inside the lane's transaction, so its thread
+     * is the one that holds the connection.
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void theJournalsTransactionsRunOnTheWriteLanesNotOnAnActorDispatcher(TestEngine engine) {
+        ActorTestKit system = bareSystem(TestDatabases.newStoreUrl(engine, dir));
+        try {
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            JournalProjections.get(Adapter.toClassic(system.system()))
+                    .register((connection, id, seq, timestamp, event) ->
+                            threads.add(Thread.currentThread().getName()));
+            TestProbe<GroupWriter.State> probe = system.createTestProbe();
+            ActorRef<GroupWriter.Command> writer = system.spawn(GroupWriter.create("lane-threads", 100));
+            for (int g = 0; g < 3; g++) {
+                writer.tell(new GroupWriter.Write(g, 2, probe.ref()));
+                probe.receiveMessage(Duration.ofSeconds(10));
+            }
+            assertFalse(threads.isEmpty(), "the projection saw the events");
+            for (String thread : threads) {
+                assertTrue(thread.startsWith("kaged-jdbc-write-"), "a journal transaction ran on " + thread);
+            }
+        } finally {
+            system.shutdownTestKit();
         }
     }
 }
