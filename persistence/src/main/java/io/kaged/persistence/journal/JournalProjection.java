@@ -5,8 +5,9 @@ import java.sql.SQLException;
 
 /**
  * Keeps a SQL query table in step with the journal: called for every event it {@link #projects}, inside
- * the very transaction that inserts it, so a query table can never show what recovery would not rebuild, nor miss what it
- * would. Implementations touch only their own tables and must be idempotent for one (id, seq).
+ * the very transaction that inserts it, so a query table can never show what recovery would not rebuild,
+ * nor miss what it would. Implementations touch only their own tables and must be idempotent for one
+ * (id, seq).
  */
 @FunctionalInterface
 public interface JournalProjection {
