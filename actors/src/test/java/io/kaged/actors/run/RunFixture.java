@@ -2,7 +2,6 @@ package io.kaged.actors.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kaged.persistence.journal.JournalProjections;
 import io.kaged.persistence.store.StoreExtension;
 import io.kaged.persistence.testing.TestSystems;
 import java.nio.file.Path;
@@ -33,10 +32,10 @@ final class RunFixture implements AutoCloseable {
 
     /** @param overrides HOCON that overrides the test system's config, e.g. {@code kaged.runs.passivate-after} */
     RunFixture(String url, Path home, String overrides) {
-        kit = ActorTestKit.create(
+        kit = TestSystems.kit(
                 "runs",
-                com.typesafe.config.ConfigFactory.parseString(overrides).withFallback(TestSystems.config(url, home)));
-        JournalProjections.get(kit.system().classicSystem()).register(new RunProjection());
+                com.typesafe.config.ConfigFactory.parseString(overrides).withFallback(TestSystems.config(url, home)),
+                List.of(new RunProjection()));
         RunSettings settings = RunSettings.fromConfig(kit.system().settings().config());
         runs = kit.spawn(RunSupervisor.create(
                 settings, new RunLauncher(blocking, runId -> Map.of()), blocking, Clock.systemUTC()));
@@ -72,7 +71,7 @@ final class RunFixture implements AutoCloseable {
         try {
             kit.system()
                     .classicSystem()
-                    .actorSelection("/user/*/run-" + id)
+                    .actorSelection(runs.path().child("run-" + id))
                     .resolveOne(Duration.ofSeconds(1))
                     .toCompletableFuture()
                     .join();

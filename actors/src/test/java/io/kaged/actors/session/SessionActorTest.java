@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kaged.actors.process.PtyLauncher;
-import io.kaged.persistence.journal.JournalProjections;
 import io.kaged.persistence.store.Store;
 import io.kaged.persistence.store.StoreExtension;
 import io.kaged.persistence.testing.TestDatabases;
@@ -53,9 +52,8 @@ class SessionActorTest {
     private record Env(ActorTestKit kit, ActorRef<SessionSupervisor.Command> sessions, SessionQueries queries) {}
 
     private Env start(String url) {
-        kit = ActorTestKit.create("sessions", TestSystems.config(url, home));
+        kit = TestSystems.kit("sessions", TestSystems.config(url, home), List.of(new SessionProjection()));
         Store store = StoreExtension.store(kit.system().classicSystem());
-        JournalProjections.get(kit.system().classicSystem()).register(new SessionProjection());
         SessionSettings settings =
                 SessionSettings.fromConfig(kit.system().settings().config());
         ActorRef<SessionSupervisor.Command> sup =

@@ -1,11 +1,10 @@
 package io.kaged.bench.fill;
 
 import com.typesafe.config.Config;
-import io.kaged.actors.run.RunProjection;
-import io.kaged.actors.session.SessionProjection;
+import io.kaged.actors.Supervisors;
 import io.kaged.actors.stats.Stats;
 import io.kaged.actors.stats.StatsQueries;
-import io.kaged.persistence.journal.JournalProjections;
+import io.kaged.persistence.journal.JournalSetup;
 import io.kaged.persistence.serialization.KagedSerializable;
 import io.kaged.persistence.store.StorageSettings;
 import io.kaged.persistence.store.Store;
@@ -81,10 +80,11 @@ public final class StoreFiller implements AutoCloseable {
             system = ActorSystem.create(
                     HistoryWriter.guardian(),
                     "kaged-fill",
-                    ActorSystemSetup.create(BootstrapSetup.create(config), new StoreSetup(storage)));
+                    ActorSystemSetup.create(
+                            BootstrapSetup.create(config),
+                            new StoreSetup(storage),
+                            new JournalSetup(Supervisors.projections())));
             StoreFiller filler = new StoreFiller(storage, lock, system);
-            JournalProjections.get(system.classicSystem()).register(new SessionProjection());
-            JournalProjections.get(system.classicSystem()).register(new RunProjection());
             return filler;
         } catch (RuntimeException e) {
             if (system != null) {

@@ -1,42 +1,15 @@
 package io.kaged.daemon.serve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kaged.actors.audit.AuditQueries;
-import io.kaged.actors.process.PtyLauncher;
-import io.kaged.actors.process.Signal;
-import io.kaged.actors.process.Signals;
+import io.kaged.actors.Supervisors;
 import io.kaged.actors.retention.RetentionService;
 import io.kaged.actors.retention.RetentionSettings;
-import io.kaged.actors.run.RunLauncher;
-import io.kaged.actors.run.RunProjection;
-import io.kaged.actors.run.RunPurge;
-import io.kaged.actors.run.RunQueries;
-import io.kaged.actors.run.RunSettings;
-import io.kaged.actors.run.RunSupervisor;
-import io.kaged.actors.session.SessionProjection;
-import io.kaged.actors.session.SessionQueries;
-import io.kaged.actors.session.SessionSettings;
-import io.kaged.actors.session.SessionSupervisor;
-import io.kaged.actors.stats.StatsQueries;
 import io.kaged.daemon.config.LoadedConfig;
+import io.kaged.http.HttpApi;
 import io.kaged.http.HttpSettings;
-import io.kaged.http.routes.ApiRoutes;
-import io.kaged.http.routes.AttachTickets;
-import io.kaged.http.routes.AuditRoutes;
-import io.kaged.http.routes.AuditTrail;
-import io.kaged.http.routes.BearerAuth;
 import io.kaged.http.routes.InfoRoutes;
-import io.kaged.http.routes.MetricsRoutes;
-import io.kaged.http.routes.ProjectRoutes;
-import io.kaged.http.routes.RetentionRoutes;
-import io.kaged.http.routes.RunRoutes;
 import io.kaged.http.routes.RunTokens;
-import io.kaged.http.routes.SessionAttach;
-import io.kaged.http.routes.SessionRoutes;
-import io.kaged.http.routes.StatsRoutes;
-import io.kaged.persistence.audit.AuditLog;
-import io.kaged.persistence.journal.JournalProjections;
-import io.kaged.persistence.project.ProjectStore;
+import io.kaged.persistence.journal.JournalSetup;
+import io.kaged.persistence.metrics.MetricsExtension;
 import io.kaged.persistence.store.PrivateFolders;
 import io.kaged.persistence.store.StorageSettings;
 import io.kaged.persistence.store.Store;
@@ -47,22 +20,21 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.BootstrapSetup;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.setup.ActorSystemSetup;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,22 +62,75 @@ public final class Daemon {
     }
 
     /**
+     * The start-up sequence of docs/architecture.md: settings, lock, the store (opened and migrated beside
+     * the actor system's start), home and token, the supervisors, recovery of what was live, the routes,
+     * the bind, the retention schedule.
+     *
      * @param clock the time every actor, audit row and retention cutoff is taken from; tests pass one they
      *     can move
      */
     public static Daemon start(LoadedConfig loaded, Integer portOverride, Clock clock) {
         Instant startedAt = Instant.now();
-        StorageSettings storage = StorageSettings.fromConfig(loaded.config(), loaded.env());
-        HttpSettings http = HttpSettings.fromConfig(loaded.config());
-        if (portOverride != null) {
-            http = http.withPort(portOverride);
+        DaemonSettings settings = DaemonSettings.of(loaded, portOverride);
+        StoreLock lock = lock(settings.storage());
+        CompletableFuture<Store> opening = openAside(settings.storage());
+        warmUpTlsAside();
+        ActorSystem<Void> system = null;
+        try {
+            String token = prepareHome(loaded);
+            RunTokens runTokens = new RunTokens(token);
+            AtomicReference<String> apiUrl = new AtomicReference<>();
+            CompletableFuture<Supervisors> spawned = new CompletableFuture<>();
+            system = ActorSystem.create(
+                    Guardian.create(
+                            settings.actors(), runId -> runEnvironment(runTokens, apiUrl, runId), clock, spawned),
+                    "kaged",
+                    ActorSystemSetup.create(
+                            BootstrapSetup.create(loaded.config()),
+                            new StoreSetup(settings.storage(), opening),
+                            new JournalSetup(Supervisors.projections())));
+            Store store = StoreExtension.store(system.classicSystem());
+            String schema = store.migrations().status().schemaVersion();
+            Supervisors actors = spawned.get(10, TimeUnit.SECONDS);
+            actors.recover(store).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            RetentionService retention = actors.retention(store, clock, system);
+            JvmMetrics.register(MetricsExtension.registry(system.classicSystem()));
+            Supplier<InfoRoutes.Info> info = () -> info(settings.storage(), schema, startedAt);
+            Route routes = HttpApi.routes(
+                    new HttpApi.Needs(system, store, actors, retention, token, settings.http(), clock, info));
+            ServerBinding binding = bind(system, settings.http(), routes);
+            apiUrl.set("http://" + settings.http().host() + ":"
+                    + binding.localAddress().getPort());
+            schedule(retention);
+            system.getWhenTerminated().thenRun(lock::close);
+            log.info(
+                    "kaged {} listening on {} (store {}, token in {})",
+                    version(),
+                    apiUrl.get(),
+                    settings.storage().target().masked(),
+                    loaded.home().authToken());
+            return new Daemon(system, binding, lock);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DaemonStartException("interrupted while starting", e);
+        } catch (ExecutionException | TimeoutException e) {
+            stopQuietly(system, opening, lock);
+            throw new DaemonStartException("the daemon did not come up: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            stopQuietly(system, opening, lock);
+            throw e;
         }
-        StoreLock lock = StoreLock.tryAcquire(storage.target())
+    }
+
+    private static StoreLock lock(StorageSettings storage) {
+        return StoreLock.tryAcquire(storage.target())
                 .orElseThrow(() -> new DaemonStartException("another kaged daemon is running on the store "
                         + storage.target().masked() + "; stop it first (kaged status shows it), or start this one"
                         + " on another store with KAGED_HOME or KAGED_DATABASE_URL."));
-        ActorSystem<Void> system = null;
-        // Opening and migrating the store takes about as long as starting the actor system: both at once.
+    }
+
+    /** Opening and migrating the store takes about as long as starting the actor system: both at once. */
+    private static CompletableFuture<Store> openAside(StorageSettings storage) {
         CompletableFuture<Store> opening = new CompletableFuture<>();
         startAside("kaged-store-open", () -> {
             try {
@@ -114,8 +139,14 @@ public final class Daemon {
                 opening.completeExceptionally(e);
             }
         });
-        // Pekko HTTP's bind initialises TLSPlacebo, whose static initialiser builds the JVM's default
-        // SSLContext (trust store, JSSE provider) even for plain HTTP: done here, beside the actor system.
+        return opening;
+    }
+
+    /**
+     * Pekko HTTP's bind initialises TLSPlacebo, whose static initialiser builds the JVM's default SSLContext
+     * (trust store, JSSE provider) even for plain HTTP: done beside the actor system's start.
+     */
+    private static void warmUpTlsAside() {
         startAside("kaged-tls-init", () -> {
             try {
                 Class.forName("org.apache.pekko.stream.scaladsl.TLSPlacebo$", true, Daemon.class.getClassLoader());
@@ -123,186 +154,59 @@ public final class Daemon {
                 // the bind then does it itself, as it would without this thread
             }
         });
-        try {
-            String token = prepareHome(loaded);
-            SessionSettings sessionSettings = SessionSettings.fromConfig(loaded.config());
-            PtyLauncher launcher = new PtyLauncher(sessionSettings.readBufferBytes());
-            ExecutorService blocking = Executors.newCachedThreadPool(named("kaged-process-io"));
-            CompletableFuture<Guardian.Supervisors> supervisors = new CompletableFuture<>();
-            // A run's process learns where the API is and gets a token scoped to its own child runs.
-            java.util.concurrent.atomic.AtomicReference<String> apiUrl =
-                    new java.util.concurrent.atomic.AtomicReference<>();
-            RunTokens runTokens = new RunTokens(token);
-            RunLauncher runLauncher = new RunLauncher(blocking, runId -> {
-                java.util.Map<String, String> env = new java.util.HashMap<>();
-                env.put("KAGED_TOKEN", runTokens.issue(runId));
-                if (apiUrl.get() != null) {
-                    env.put("KAGED_URL", apiUrl.get());
-                }
-                return env;
-            });
-            RetentionSettings retentionSettings = retentionSettings(loaded);
-            system = ActorSystem.create(
-                    Guardian.create(
-                            sessionSettings,
-                            launcher,
-                            RunSettings.fromConfig(loaded.config()),
-                            runLauncher,
-                            blocking,
-                            clock,
-                            supervisors),
-                    "kaged",
-                    ActorSystemSetup.create(BootstrapSetup.create(loaded.config()), new StoreSetup(storage, opening)));
-            // Opening the store migrates it, before any actor persists and before HTTP takes traffic.
-            Store store = StoreExtension.store(system.classicSystem());
-            JournalProjections.get(system.classicSystem()).register(new SessionProjection());
-            JournalProjections.get(system.classicSystem()).register(new RunProjection());
-            String schema = store.migrations().status().schemaVersion();
-            Guardian.Supervisors started = supervisors.get(10, TimeUnit.SECONDS);
-            ActorRef<SessionSupervisor.Command> sessions = started.sessions();
-            SessionQueries sessionQueries = new SessionQueries(store);
-            sessions.tell(new SessionSupervisor.Recover(sessionQueries.live().get(30, TimeUnit.SECONDS)));
-            RunQueries runQueries = new RunQueries(store);
-            started.runs().tell(new RunSupervisor.Recover(runQueries.live().get(30, TimeUnit.SECONDS)));
-            ActorSystem<Void> sys = system;
-            CoordinatedShutdown.get(system)
-                    .addTask(
-                            CoordinatedShutdown.PhaseServiceStop(),
-                            "terminate-sessions",
-                            () -> AskPattern.<SessionSupervisor.Command, Done>ask(
-                                    sessions,
-                                    SessionSupervisor.TerminateAll::new,
-                                    Duration.ofSeconds(10),
-                                    sys.scheduler()));
-            system.getWhenTerminated().thenRun(() -> {
-                launcher.close();
-                blocking.shutdownNow();
-            });
-            ObjectMapper mapper = new ObjectMapper();
-            InfoRoutes info = new InfoRoutes(
-                    () -> new InfoRoutes.Info(
-                            version(),
-                            storage.home().mode().label(),
-                            storage.target().engine().label(),
-                            storage.target().masked(),
-                            schema,
-                            startedAt.toString(),
-                            Duration.between(startedAt, Clock.systemUTC().instant())
-                                    .toSeconds()),
-                    mapper);
-            AuditTrail audit = new AuditTrail(store, clock);
-            SessionAttach attach = new SessionAttach(
-                    system,
-                    sessions,
-                    sessionQueries,
-                    http,
-                    sessionSettings.clientBuffer(),
-                    new AttachTickets(clock),
-                    audit);
-            SessionRoutes sessionRoutes = new SessionRoutes(
-                    system,
-                    sessions,
-                    sessionQueries,
-                    audit,
-                    http,
-                    mapper,
-                    attach,
-                    new AuditLog(clock),
-                    pid -> blocking.execute(() -> Signals.sendToGroup(pid, Signal.KILL)));
-            RunRoutes runRoutes = new RunRoutes(
-                    system,
-                    started.runs(),
-                    runQueries,
-                    audit,
-                    http,
-                    mapper,
-                    new io.kaged.persistence.journal.JournalEvents(
-                            store, new io.kaged.persistence.serialization.PayloadCodec(system.classicSystem())),
-                    new RunPurge(store, new AuditLog(clock)));
-            RetentionService retention =
-                    new RetentionService(store, started.runs(), sessions, retentionSettings, clock, system);
-            ProjectRoutes projectRoutes = new ProjectRoutes(new ProjectStore(store, clock), http, mapper);
-            DaemonMetrics metrics = DaemonMetrics.register(system, store);
-            ApiRoutes routes = new ApiRoutes(
-                    new BearerAuth(token),
-                    info,
-                    sessionRoutes,
-                    runRoutes,
-                    projectRoutes,
-                    new AuditRoutes(new AuditQueries(store), mapper),
-                    new StatsRoutes(new StatsQueries(store), mapper),
-                    new RetentionRoutes(retention, mapper),
-                    new MetricsRoutes(metrics.registry(), metrics.states(), http.metricsOpen()),
-                    metrics.http());
-            ServerBinding binding = bind(system, http, routes);
-            binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-            if (retentionSettings.enabled()) {
-                // scheduled only now, with the API up; the scheduler's tasks end with the actor system
-                retention.schedule();
-                log.info(
-                        "Retention policy applied every {} s, first in {} s: {}",
-                        retentionSettings.interval().toSeconds(),
-                        retentionSettings.firstPassAfter().toSeconds(),
-                        retentionSettings.policy().describe());
-            } else {
-                log.info("Retention policy not applied on a schedule (kaged.retention.enabled = false)");
-            }
-            apiUrl.set("http://" + http.host() + ":" + binding.localAddress().getPort());
-            system.getWhenTerminated().thenRun(lock::close);
+    }
+
+    /** A run's process learns where the API is and gets a token scoped to its own child runs. */
+    private static Map<String, String> runEnvironment(RunTokens tokens, AtomicReference<String> apiUrl, String runId) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAGED_TOKEN", tokens.issue(runId));
+        if (apiUrl.get() != null) {
+            env.put("KAGED_URL", apiUrl.get());
+        }
+        return env;
+    }
+
+    private static InfoRoutes.Info info(StorageSettings storage, String schema, Instant startedAt) {
+        return new InfoRoutes.Info(
+                version(),
+                storage.home().mode().label(),
+                storage.target().engine().label(),
+                storage.target().masked(),
+                schema,
+                startedAt.toString(),
+                Duration.between(startedAt, Clock.systemUTC().instant()).toSeconds());
+    }
+
+    /** Scheduled only with the API up; the scheduler's tasks end with the actor system. */
+    private static void schedule(RetentionService retention) {
+        RetentionSettings settings = retention.settings();
+        if (settings.enabled()) {
+            retention.schedule();
             log.info(
-                    "kaged {} listening on http://{}:{} (store {}, token in {})",
-                    version(),
-                    http.host(),
-                    binding.localAddress().getPort(),
-                    storage.target().masked(),
-                    loaded.home().authToken());
-            return new Daemon(system, binding, lock);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DaemonStartException("interrupted while starting", e);
-        } catch (ExecutionException | TimeoutException e) {
-            stopQuietly(system, lock);
-            throw new DaemonStartException("the daemon did not come up: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            if (system != null) {
-                system.terminate();
-                awaitQuietly(system.getWhenTerminated());
-            } else {
-                opening.thenAccept(Store::close); // no actor system took it over
-            }
-            lock.close();
-            throw e;
+                    "Retention policy applied every {} s, first in {} s: {}",
+                    settings.interval().toSeconds(),
+                    settings.firstPassAfter().toSeconds(),
+                    settings.policy().describe());
+        } else {
+            log.info("Retention policy not applied on a schedule (kaged.retention.enabled = false)");
         }
     }
 
-    private static RetentionSettings retentionSettings(LoadedConfig loaded) {
-        try {
-            return RetentionSettings.fromConfig(loaded.config());
-        } catch (com.typesafe.config.ConfigException e) {
-            throw new DaemonStartException("bad retention setting: " + e.getMessage(), e);
-        }
-    }
-
-    private static void stopQuietly(ActorSystem<Void> system, StoreLock lock) {
+    private static void stopQuietly(ActorSystem<Void> system, CompletableFuture<Store> opening, StoreLock lock) {
         if (system != null) {
             system.terminate();
             awaitQuietly(system.getWhenTerminated());
+        } else {
+            opening.thenAccept(Store::close); // no actor system took it over
         }
         lock.close();
     }
 
     /** Runs {@code task} on a daemon thread of its own, beside the start-up. */
     private static void startAside(String name, Runnable task) {
-        named(name).newThread(task).start();
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static String prepareHome(LoadedConfig loaded) {
@@ -315,13 +219,9 @@ public final class Daemon {
         }
     }
 
-    private static ServerBinding bind(ActorSystem<?> system, HttpSettings http, ApiRoutes routes) {
+    private static ServerBinding bind(ActorSystem<?> system, HttpSettings http, Route routes) {
         try {
-            return Http.get(system)
-                    .newServerAt(http.host(), http.port())
-                    .bind(routes.route())
-                    .toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
+            return HttpApi.bind(system, http, routes).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new DaemonStartException(

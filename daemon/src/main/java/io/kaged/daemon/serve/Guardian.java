@@ -1,41 +1,29 @@
 package io.kaged.daemon.serve;
 
-import io.kaged.actors.process.ProcessLauncher;
-import io.kaged.actors.run.RunLauncher;
-import io.kaged.actors.run.RunSettings;
-import io.kaged.actors.run.RunSupervisor;
-import io.kaged.actors.session.SessionSettings;
-import io.kaged.actors.session.SessionSupervisor;
+import io.kaged.actors.ActorSettings;
+import io.kaged.actors.Supervisors;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import org.apache.pekko.actor.typed.ActorRef;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The daemon's root actor: spawns the supervisors (sessions, runs) and hands their refs to the daemon,
- * which builds the HTTP routes on them.
+ * The daemon's root actor: spawns the supervisors (sessions, runs) and hands them to the daemon, which
+ * builds the HTTP routes on them.
  */
-public final class Guardian {
-
-    /** The supervisors the routes talk to. */
-    public record Supervisors(ActorRef<SessionSupervisor.Command> sessions, ActorRef<RunSupervisor.Command> runs) {}
+final class Guardian {
 
     private Guardian() {}
 
-    public static Behavior<Void> create(
-            SessionSettings sessions,
-            ProcessLauncher launcher,
-            RunSettings runs,
-            RunLauncher runLauncher,
-            Executor blocking,
+    static Behavior<Void> create(
+            ActorSettings settings,
+            Function<String, Map<String, String>> runEnvironment,
             Clock clock,
             CompletableFuture<Supervisors> started) {
         return Behaviors.setup(ctx -> {
-            started.complete(new Supervisors(
-                    ctx.spawn(SessionSupervisor.create(sessions, launcher, blocking, clock), "sessions"),
-                    ctx.spawn(RunSupervisor.create(runs, runLauncher, blocking, clock), "runs")));
+            started.complete(Supervisors.spawn(ctx, settings, runEnvironment, clock));
             return Behaviors.empty();
         });
     }

@@ -74,7 +74,7 @@ public final class JdbcJournal extends AbstractActor {
         this.codec = new PayloadCodec(context().system());
         this.writer = new JournalWriter(
                 store,
-                JournalProjections.get(context().system()).all(),
+                JournalSetup.of(context().system()),
                 store.settings().maxBatchRows(),
                 JournalMetrics.get(context().system()),
                 dispatcher);

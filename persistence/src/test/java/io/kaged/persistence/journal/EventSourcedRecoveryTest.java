@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.kaged.persistence.testing.GroupWriter;
 import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
+import io.kaged.persistence.testing.TestSystems;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -81,12 +81,18 @@ class EventSourcedRecoveryTest {
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void theJournalsTransactionsRunOnTheWriteLanesNotOnAnActorDispatcher(TestEngine engine) {
-        ActorTestKit system = bareSystem(TestDatabases.newStoreUrl(engine, dir));
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        JournalProjection recordsItsThread = (connection, id, seq, timestamp, event) ->
+                threads.add(Thread.currentThread().getName());
+        ActorTestKit system = TestSystems.kit(
+                "lanes",
+                ConfigFactory.empty()
+                        .withValue(
+                                "kaged.storage.url",
+                                ConfigValueFactory.fromAnyRef(TestDatabases.newStoreUrl(engine, dir)))
+                        .withFallback(ConfigFactory.load()),
+                List.of(recordsItsThread));
         try {
-            Set<String> threads = ConcurrentHashMap.newKeySet();
-            JournalProjections.get(Adapter.toClassic(system.system()))
-                    .register((connection, id, seq, timestamp, event) ->
-                            threads.add(Thread.currentThread().getName()));
             TestProbe<GroupWriter.State> probe = system.createTestProbe();
             ActorRef<GroupWriter.Command> writer = system.spawn(GroupWriter.create("lane-threads", 100));
             for (int g = 0; g < 3; g++) {

@@ -3,9 +3,17 @@ package io.kaged.persistence.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.kaged.persistence.journal.JournalProjection;
+import io.kaged.persistence.journal.JournalSetup;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
-/** Actor-system config for tests: a store URL and a home folder, nothing else. */
+/** Actor systems for tests: a store URL and a home folder, and the journal's projections if any. */
 public final class TestSystems {
     private TestSystems() {}
 
@@ -14,5 +22,13 @@ public final class TestSystems {
                 .withValue("kaged.storage.url", ConfigValueFactory.fromAnyRef(storeUrl))
                 .withValue("kaged.home", ConfigValueFactory.fromAnyRef(home.toString()))
                 .withFallback(ConfigFactory.load());
+    }
+
+    /** A test kit on a system whose journal applies {@code projections}, handed over as the daemon does. */
+    public static ActorTestKit kit(String name, Config config, List<JournalProjection> projections) {
+        return ActorTestKit.create(ActorSystem.create(
+                Behaviors.empty(),
+                name,
+                ActorSystemSetup.create(BootstrapSetup.create(config), new JournalSetup(projections))));
     }
 }
