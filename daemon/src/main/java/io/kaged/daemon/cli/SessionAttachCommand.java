@@ -6,6 +6,7 @@ import io.kaged.daemon.client.DaemonClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -57,36 +58,56 @@ public final class SessionAttachCommand implements Callable<Integer> {
     }
 
     int attach(CommandSpec spec, DaemonClient client, String id, boolean readOnly) throws IOException {
-        CompletableFuture<String> ended = new CompletableFuture<>();
+        PrintWriter notices = spec.commandLine().getErr();
         if (System.console() == null) {
             // Not a terminal (piped input, scripts): no raw mode, plain streams.
-            WebSocket ws = client.attach(id, readOnly, new Listener(System.out, ended));
-            spec.commandLine().getErr().println("[kaged: attached to " + id + (readOnly ? " read-only" : "") + "]");
-            return session(spec, ws, System.in, false, readOnly, ended);
+            return attachPlain(client, id, readOnly, System.in, System.out, notices);
         }
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            CompletableFuture<String> ended = new CompletableFuture<>();
             WebSocket ws = client.attach(id, readOnly, new Listener(terminal.output(), ended));
-            spec.commandLine()
-                    .getErr()
-                    .println("[kaged: attached to " + id + (readOnly ? " read-only" : "") + "; " + DETACH_NAME
-                            + " detaches]");
+            notices.println(banner(id, readOnly) + "; " + DETACH_NAME + " detaches]");
             Attributes saved = terminal.enterRawMode();
             try {
                 if (!readOnly) {
                     sendSize(ws, terminal);
                     terminal.handle(Terminal.Signal.WINCH, signal -> sendSize(ws, terminal));
                 }
-                return session(spec, ws, terminal.input(), true, readOnly, ended);
+                ws.request(1);
+                return session(notices, ws, terminal.input(), terminal.output(), true, readOnly, ended);
             } finally {
                 terminal.setAttributes(saved);
             }
         }
     }
 
+    /**
+     * Attaches without a terminal: keys from {@code keys} until it ends, output to {@code screen}, notices
+     * to {@code notices}. The banner comes before the first byte of scrollback.
+     */
+    int attachPlain(
+            DaemonClient client,
+            String id,
+            boolean readOnly,
+            InputStream keys,
+            OutputStream screen,
+            PrintWriter notices) {
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        WebSocket ws = client.attach(id, readOnly, new Listener(screen, ended));
+        notices.println(banner(id, readOnly) + "]");
+        ws.request(1);
+        return session(notices, ws, keys, screen, false, readOnly, ended);
+    }
+
+    private static String banner(String id, boolean readOnly) {
+        return "[kaged: attached to " + id + (readOnly ? " read-only" : "");
+    }
+
     private static int session(
-            CommandSpec spec,
+            PrintWriter notices,
             WebSocket ws,
             InputStream keys,
+            OutputStream screen,
             boolean interactive,
             boolean readOnly,
             CompletableFuture<String> ended) {
@@ -95,8 +116,12 @@ public final class SessionAttachCommand implements Callable<Integer> {
         reader.start();
         String why = ended.join();
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "detach");
-        System.out.flush();
-        spec.commandLine().getErr().println("\r\n[kaged: " + why + "]");
+        try {
+            screen.flush();
+        } catch (IOException ignored) {
+            // the screen is gone; the notice below still goes to the error stream
+        }
+        notices.println("\r\n[kaged: " + why + "]");
         return 0;
     }
 
@@ -144,6 +169,13 @@ public final class SessionAttachCommand implements Callable<Integer> {
 
     /** Writes output to the screen and turns the daemon's notices into the reason the attach ended. */
     private record Listener(OutputStream screen, CompletableFuture<String> ended) implements WebSocket.Listener {
+
+        /**
+         * Requests nothing yet: the first message is requested once the attach banner is printed, so the
+         * scrollback never overtakes it.
+         */
+        @Override
+        public void onOpen(WebSocket ws) {}
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {

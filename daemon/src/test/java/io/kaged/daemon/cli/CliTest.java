@@ -223,6 +223,39 @@ class CliTest {
                     status.out().contains("daemon          running at http://127.0.0.1:" + daemon.port()),
                     status.out());
 
+            // Attach with piped input: the banner first, then the scrollback, then why it ended.
+            Run echo = kaged(
+                    env,
+                    "session",
+                    "new",
+                    "--name",
+                    "cli-echo",
+                    "--",
+                    "/bin/sh",
+                    "-c",
+                    "echo scrollback-mark; exec sleep 60");
+            assertEquals(0, echo.exit(), echo.all());
+            String echoId = echo.out().trim();
+            java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+            PrintWriter notices = new PrintWriter(
+                    new java.io.OutputStreamWriter(screen, java.nio.charset.StandardCharsets.UTF_8), true);
+            int attached = new SessionAttachCommand()
+                    .attachPlain(
+                            new io.kaged.daemon.client.DaemonClient(
+                                    io.kaged.daemon.config.ConfigLoader.load(env, null), daemon.port()),
+                            echoId,
+                            false,
+                            java.io.InputStream.nullInputStream(),
+                            screen,
+                            notices);
+            assertEquals(0, attached);
+            String shown = screen.toString(java.nio.charset.StandardCharsets.UTF_8);
+            int banner = shown.indexOf("[kaged: attached to " + echoId + "]");
+            int mark = shown.indexOf("scrollback-mark");
+            int end = shown.indexOf("[kaged: input ended");
+            assertTrue(banner == 0 && mark > banner && end > mark, shown);
+            assertEquals(0, kaged(env, "session", "kill", "cli-echo").exit());
+
             Run kill = kaged(env, "session", "kill", "cli-shell");
             assertEquals(0, kill.exit(), kill.all());
             assertTrue(kill.out().contains("is closed"), kill.out());
