@@ -84,7 +84,8 @@ import scala.jdk.javaapi.CollectionConverters;
  *     {@link #answersEachEnvelopeInOrderWithItsOwnSender}</td></tr>
  * </table>
  *
- * <p>The TCK's {@code JournalPerfSpec} is a benchmark, not a contract; the {@code bench} module measures
+ * <p>The TCK's {@code JavaJournalSpec} runs these same cases for JUnit; its {@code JournalPerfSpec} is a
+ * benchmark, not a contract; the {@code bench} module measures
  * the journal instead. The other tests here cover what the TCK leaves out: long replays, failed writes,
  * rows that no longer decode.
  */

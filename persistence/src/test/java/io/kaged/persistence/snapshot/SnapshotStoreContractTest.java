@@ -41,7 +41,8 @@ import scala.Option;
  * <p>Every case of {@code pekko-persistence-tck} 1.1.x {@code SnapshotStoreSpec}, with every optional
  * capability switched on ({@code supportsSerialization}, {@code supportsMetadata}), and the test that
  * covers it here. The TCK's set-up (string snapshots {@code s-1}…{@code s-5} at sequence numbers 11–15)
- * is {@link #writeTckSnapshots}; the TCK-named cases start from it.
+ * is {@link #writeTckSnapshots}; the TCK-named cases start from it. The TCK's {@code
+ * JavaSnapshotStoreSpec} runs these same cases for JUnit.
  *
  * <table>
  * <caption>TCK case → test</caption>
