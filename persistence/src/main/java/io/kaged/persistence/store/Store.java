@@ -323,17 +323,15 @@ public final class Store implements AutoCloseable {
      * evicted, and closing it ends whatever is left of the transaction.
      */
     private void abandon(Connection c, Exception cause) {
-        boolean clean;
+        boolean stateKnown;
         try {
-            clean = !c.getAutoCommit();
+            // Both steps run even if the first fails: the connection must leave transaction mode.
+            stateKnown = !c.getAutoCommit() && (ended(c::rollback, cause) & ended(() -> c.setAutoCommit(true), cause));
         } catch (SQLException e) {
             cause.addSuppressed(e);
-            clean = false;
+            stateKnown = false;
         }
-        if (clean) {
-            clean = ended(c::rollback, cause) & ended(() -> c.setAutoCommit(true), cause);
-        }
-        if (!clean) {
+        if (!stateKnown) {
             pool.evictConnection(c);
         }
     }
