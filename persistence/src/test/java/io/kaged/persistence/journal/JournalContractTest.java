@@ -78,7 +78,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * <tr><td>(optional) return metadata</td><td>{@link #returnsEventMetadataOnWriteAndReplay}; also
  *     {@link #storesStructuredMetadataThroughPekkoSerialization},
  *     {@link #rejectsAWriteWhoseMetadataCannotBeSerialized},
- *     {@link #readsRowsWrittenBeforeMetadataWasStored}</td></tr>
+ *     {@link #readsRowsWrittenBeforeMetadataWasStored}, and a store upgraded from version 3,
+ *     {@link MetadataUpgradeTest}</td></tr>
  * <tr><td>(set-up) atomic writes of several events, replies with each event's sender</td>
  *     <td>{@link #writeTckEvents}, {@link #writesAnAtomicWriteOfManyEventsWhole},
  *     {@link #answersEachEnvelopeInOrderWithItsOwnSender}</td></tr>
