@@ -42,8 +42,10 @@ final class DiskFull {
                         failure));
             }
         }
+        // pg_dump's output may run over several lines; its first names the error.
+        String said = failure.getMessage().lines().findFirst().orElse("").strip();
         return Optional.of(new BackupException(
-                "a disk ran full while the copy was made, so no backup was made (" + failure.getMessage()
+                "a disk ran full while the copy was made, so no backup was made (" + said
                         + "): free some space, or choose a disk with room using --to.",
                 failure));
     }
