@@ -22,9 +22,15 @@ import java.util.List;
  * single point in time however hard the daemon writes, and it never blocks the writer (unlike the online
  * backup API, which restarts whenever another connection writes). PostgreSQL: {@code pg_dump}, which also
  * reads one snapshot. Every copy is made mode 0600, verified, and recorded in the audit log, whatever the
- * outcome.
+ * outcome. A copy that fails leaves nothing behind, and a disk that ran full is named ({@link DiskFull}).
  */
 public final class BackupService {
+
+    /**
+     * Files SQLite keeps beside a database while it writes one: VACUUM INTO leaves its rollback journal
+     * behind when the copy fails. Those that did not exist before a backup are removed with its copy.
+     */
+    private static final List<String> SIDECARS = List.of("-journal", "-wal", "-shm");
 
     private final Store store;
     private final BackupSettings settings;
@@ -44,25 +50,42 @@ public final class BackupService {
         return settings.dir().resolve("kaged-" + Stamps.of(clock.instant()) + ext);
     }
 
+    /**
+     * Makes, verifies and records one backup. On any failure nothing is left at the target and the
+     * exception's message is the one line to show; only a verified copy is ever called a backup.
+     */
     public BackupResult backup(Path to, String actor) {
         Path target = (to != null ? to : defaultTarget()).toAbsolutePath().normalize();
         long start = System.nanoTime();
         refuseToOverwrite(target, actor);
+        List<Path> sidecars = SIDECARS.stream()
+                .map(suffix -> target.resolveSibling(target.getFileName() + suffix))
+                .filter(p -> !Files.exists(p))
+                .toList();
+        BackupResult result;
         try {
             create(target);
             String verification = store.engine() == Engine.SQLITE ? sqlite(target) : postgres(target);
-            BackupResult result = new BackupResult(
+            result = new BackupResult(
                     target,
                     FileGrowthReporter.sizeOf(target),
                     Duration.ofNanos(System.nanoTime() - start),
                     verification);
-            audit(actor, target, "ok", Sizes.human(result.bytes()) + "; " + verification);
-            return result;
         } catch (BackupException e) {
+            BackupException failure = DiskFull.explain(e, target, store).orElse(e);
             deleteQuietly(target);
-            audit(actor, target, "failed", e.getMessage());
-            throw e;
+            sidecars.forEach(BackupService::deleteQuietly);
+            throw recorded(failure, actor, target, "failed");
         }
+        try {
+            audit(actor, target, "ok", Sizes.human(result.bytes()) + "; " + result.verification());
+        } catch (SQLException e) {
+            throw new BackupException(
+                    "the backup was made and verified at " + target + ", but its audit row could not be written: "
+                            + e.getMessage(),
+                    e);
+        }
+        return result;
     }
 
     private void refuseToOverwrite(Path target, String actor) {
@@ -73,8 +96,25 @@ public final class BackupService {
             refusal = target + " already exists; choose another file with --to, or move it away.";
         }
         if (refusal != null) {
-            audit(actor, target, "refused", refusal);
-            throw new BackupException(refusal);
+            throw recorded(new BackupException(refusal), actor, target, "refused");
+        }
+    }
+
+    /**
+     * Records a backup that was not made in the audit log and returns the failure to throw. If the row
+     * cannot be written (on a full disk it often cannot) the line says that too.
+     */
+    private BackupException recorded(BackupException failure, String actor, Path target, String outcome) {
+        try {
+            audit(actor, target, outcome, failure.getMessage());
+            return failure;
+        } catch (SQLException e) {
+            BackupException both = new BackupException(
+                    failure.getMessage().replaceFirst("\\.$", "") + "; its audit row could not be written either: "
+                            + e.getMessage(),
+                    failure.getCause() != null ? failure.getCause() : failure);
+            both.addSuppressed(e);
+            return both;
         }
     }
 
@@ -159,14 +199,9 @@ public final class BackupService {
         return "archive readable, " + tables + " tables";
     }
 
-    private void audit(String actor, Path target, String outcome, String detail) {
-        try {
-            store.inTransaction(
-                    c -> new AuditLog(clock).append(c, actor, "backup.create", target.toString(), outcome, detail));
-        } catch (SQLException e) {
-            throw new BackupException(
-                    "the backup was made but its audit row could not be written: " + e.getMessage(), e);
-        }
+    private void audit(String actor, Path target, String outcome, String detail) throws SQLException {
+        store.inTransaction(
+                c -> new AuditLog(clock).append(c, actor, "backup.create", target.toString(), outcome, detail));
     }
 
     private static void deleteQuietly(Path file) {

@@ -1,8 +1,10 @@
 package io.kaged.persistence.journal;
 
+import io.kaged.persistence.serialization.PayloadCodec.Encoded;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 
 /** Journal rows as one JDBC batch of {@link JournalDao#INSERT}. */
 final class BatchInserts implements JournalInserts {
@@ -44,5 +46,15 @@ final class BatchInserts implements JournalInserts {
         insert.setString(7, row.encoded().manifest());
         insert.setBytes(8, row.encoded().bytes());
         insert.setString(9, row.tags());
+        Encoded meta = row.metadata();
+        if (meta == null) {
+            insert.setNull(10, Types.INTEGER);
+            insert.setNull(11, Types.VARCHAR);
+            insert.setNull(12, Types.BINARY);
+        } else {
+            insert.setInt(10, meta.serializerId());
+            insert.setString(11, meta.manifest());
+            insert.setBytes(12, meta.bytes());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.kaged.persistence.journal;
 
+import io.kaged.persistence.serialization.PayloadCodec.Encoded;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,7 +17,7 @@ import org.postgresql.copy.CopyManager;
  * batches of 256 KiB) is never copied whole in memory.
  *
  * <p>The binary format carries each value in the column's own binary form, so the encoding below must
- * follow the column types of {@code journal} (V1__storage.sql): text as UTF-8, BIGINT as 8 bytes, INTEGER
+ * follow the column types of {@code journal} (V1__storage.sql, V4__metadata.sql): text as UTF-8, BIGINT as 8 bytes, INTEGER
  * as 4, BYTEA as is, NULL as length -1. The server still checks each value against its column (a too long
  * VARCHAR, a duplicate key), failing the transaction as a refused INSERT would.
  */
@@ -27,7 +28,7 @@ final class CopyInserts implements JournalInserts {
     /** The binary format's fixed signature, which starts every COPY. */
     private static final byte[] SIGNATURE = "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
 
-    private static final int FIELDS = 9;
+    private static final int FIELDS = 12;
 
     /** What is sent to the server at a time; a value larger than a quarter of it goes out on its own. */
     private static final int BUFFER = 64 * 1024;
@@ -110,6 +111,17 @@ final class CopyInserts implements JournalInserts {
         putText(row.encoded().manifest());
         putBytes(row.encoded().bytes());
         putText(row.tags());
+        Encoded meta = row.metadata();
+        if (meta == null) {
+            putInt(-1);
+            putInt(-1);
+            putInt(-1);
+        } else {
+            putInt(Integer.BYTES);
+            putInt(meta.serializerId());
+            putText(meta.manifest());
+            putBytes(meta.bytes());
+        }
     }
 
     private void putText(String value) throws SQLException {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.event.EventStream;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.DeleteMessagesFailure;
 import org.apache.pekko.persistence.DeleteMessagesSuccess;
@@ -47,6 +48,13 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>Trade-offs: deletes are physical (the store stays small, history before a delete is gone) with the
  * highest deleted number kept aside; there is no tag index or persistence query, since kaged reads its
  * query tables instead, which {@link JournalProjection}s keep in the same transaction as the events.
+ *
+ * <p>Pekko's event metadata ({@link PersistentRepr#metadata()}, which replicated event sourcing writes) is
+ * serialized like the event, into columns of its own that stay NULL for events without any
+ * (docs/adr/0100-persistence-metadata.md); metadata that cannot be serialized rejects its write as the
+ * event would. With {@code pekko.persistence.publish-plugin-commands = on} the journal publishes each
+ * {@code DeleteMessagesTo} and {@code ReplayMessages} it handled on the event stream once it has answered,
+ * as Pekko's {@code AsyncWriteJournal} does: Pekko's plugin TCK relies on it.
  */
 public final class JdbcJournal extends AbstractActor {
 
@@ -59,6 +67,9 @@ public final class JdbcJournal extends AbstractActor {
     /** The journal's dispatcher, kept for callbacks on other threads, like {@link #journal}. */
     private final Executor dispatcher;
 
+    private final EventStream events;
+    private final boolean publishCommands;
+
     public JdbcJournal(Config config, String configPath) {
         if (config.hasPath("event-adapters")
                 && !config.getConfig("event-adapters").isEmpty()) {
@@ -67,6 +78,9 @@ public final class JdbcJournal extends AbstractActor {
         }
         this.journal = self();
         this.dispatcher = context().dispatcher();
+        this.events = context().system().eventStream();
+        this.publishCommands =
+                publishesPluginCommands(context().system().settings().config());
         // In a bare actor system the store opens and migrates on first use, which is here: once, holding
         // one thread of the default dispatcher for that time, while no persistent actor can start anyway.
         // The daemon opens its store before it spawns any.
@@ -78,6 +92,12 @@ public final class JdbcJournal extends AbstractActor {
                 store.settings().maxBatchRows(),
                 JournalMetrics.get(context().system()),
                 dispatcher);
+    }
+
+    /** Pekko's own reading of the key (PersistenceSettings), which is not in its reference.conf. */
+    private static boolean publishesPluginCommands(Config config) {
+        String key = "pekko.persistence.publish-plugin-commands";
+        return config.hasPath(key) && config.getBoolean(key);
     }
 
     @Override
@@ -185,6 +205,7 @@ public final class JdbcJournal extends AbstractActor {
                     now,
                     repr.manifest(),
                     codec.encode(payload),
+                    repr.metadata().isDefined() ? codec.encode(repr.metadata().get()) : null,
                     tags,
                     payload));
         }
@@ -215,19 +236,19 @@ public final class JdbcJournal extends AbstractActor {
                             })
                             .thenCompose(delivered -> delivered.thenApply(done -> highest));
                 })
-                .whenComplete((highest, failure) -> to.tell(
-                        failure == null
-                                ? new JournalProtocol.RecoverySuccess(highest)
-                                : new JournalProtocol.ReplayMessagesFailure(unwrap(failure)),
-                        ActorRef.noSender()));
+                .whenComplete((highest, failure) -> {
+                    to.tell(
+                            failure == null
+                                    ? new JournalProtocol.RecoverySuccess(highest)
+                                    : new JournalProtocol.ReplayMessagesFailure(unwrap(failure)),
+                            ActorRef.noSender());
+                    published(r);
+                });
     }
 
     private PersistentRepr repr(String persistenceId, JournalDao.StoredEvent stored) {
-        Object event = codec.decode(
-                stored.encoded().serializerId(),
-                stored.encoded().manifest(),
-                stored.encoded().bytes());
-        return PersistentRepr.apply(
+        Object event = codec.decode(stored.encoded());
+        PersistentRepr repr = PersistentRepr.apply(
                         event,
                         stored.sequenceNr(),
                         persistenceId,
@@ -236,17 +257,27 @@ public final class JdbcJournal extends AbstractActor {
                         ActorRef.noSender(),
                         stored.writerUuid())
                 .withTimestamp(stored.writeTimestamp());
+        return stored.metadata() == null ? repr : repr.withMetadata(codec.decode(stored.metadata()));
     }
 
     private void delete(JournalProtocol.DeleteMessagesTo d) {
         ActorRef to = d.persistentActor();
         long upTo = d.toSequenceNr();
-        writer.deleteTo(d.persistenceId(), upTo)
-                .whenComplete((ok, failure) -> to.tell(
-                        failure == null
-                                ? new DeleteMessagesSuccess(upTo)
-                                : new DeleteMessagesFailure(unwrap(failure), upTo),
-                        ActorRef.noSender()));
+        writer.deleteTo(d.persistenceId(), upTo).whenComplete((ok, failure) -> {
+            to.tell(
+                    failure == null
+                            ? new DeleteMessagesSuccess(upTo)
+                            : new DeleteMessagesFailure(unwrap(failure), upTo),
+                    ActorRef.noSender());
+            published(d);
+        });
+    }
+
+    /** After the answer, as Pekko's journals do; {@link EventStream#publish} may be called from any thread. */
+    private void published(Object command) {
+        if (publishCommands) {
+            events.publish(command);
+        }
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -15,9 +15,9 @@ final class JournalDao {
 
     /** The columns an insert fills, in this order in {@link BatchInserts} and {@link CopyInserts}. */
     static final String COLUMNS = "persistence_id, sequence_nr, writer_uuid, write_timestamp, event_manifest,"
-            + " ser_id, ser_manifest, payload, tags";
+            + " ser_id, ser_manifest, payload, tags, meta_ser_id, meta_ser_manifest, meta_payload";
 
-    static final String INSERT = "INSERT INTO journal (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT = "INSERT INTO journal (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * A replay reads its rows in queries of at most this many; the first query is short, so that the
@@ -31,15 +31,25 @@ final class JournalDao {
      * The three strings of a row come back as NULL when they equal the ones given (those of the last row
      * read before): they are all NOT NULL, so NULL can only mean "as before". Reading a string column is
      * most of a row's cost on SQLite (half of 4 us a row, measured), and an id's events share the writer
-     * and a few manifests.
+     * and a few manifests. The metadata columns are read as they are: NULL there means no metadata.
      */
     private static final String REPLAY = "SELECT sequence_nr, NULLIF(writer_uuid, ?), write_timestamp,"
-            + " NULLIF(event_manifest, ?), ser_id, NULLIF(ser_manifest, ?), payload FROM journal"
+            + " NULLIF(event_manifest, ?), ser_id, NULLIF(ser_manifest, ?), payload, meta_ser_id,"
+            + " meta_ser_manifest, meta_payload FROM journal"
             + " WHERE persistence_id = ? AND sequence_nr >= ? AND sequence_nr <= ? ORDER BY sequence_nr LIMIT ?";
 
-    /** A stored event, not yet deserialized. */
+    /**
+     * A stored event, not yet deserialized.
+     *
+     * @param metadata its Pekko metadata, null if it has none
+     */
     record StoredEvent(
-            long sequenceNr, String writerUuid, long writeTimestamp, String eventManifest, Encoded encoded) {}
+            long sequenceNr,
+            String writerUuid,
+            long writeTimestamp,
+            String eventManifest,
+            Encoded encoded,
+            Encoded metadata) {}
 
     interface RowConsumer {
         void accept(StoredEvent event);
@@ -118,7 +128,8 @@ final class JournalDao {
                                 writer,
                                 timestamp,
                                 eventManifest,
-                                new Encoded(serializerId, serManifest, rs.getBytes(7))));
+                                new Encoded(serializerId, serManifest, rs.getBytes(7)),
+                                metadata(rs)));
                         next = sequenceNr + 1;
                         read++;
                     }
@@ -130,6 +141,12 @@ final class JournalDao {
                 chunk = REPLAY_CHUNK;
             }
         }
+    }
+
+    /** Columns 8–10 of {@link #REPLAY}; the bytes are NULL exactly when the event has no metadata. */
+    private static Encoded metadata(ResultSet rs) throws SQLException {
+        byte[] bytes = rs.getBytes(10);
+        return bytes == null ? null : new Encoded(rs.getInt(8), rs.getString(9), bytes);
     }
 
     private static String orSame(String read, String same) {

@@ -34,12 +34,7 @@ public final class JournalEvents {
                     Long.MAX_VALUE,
                     max,
                     stored -> events.add(new StoredEvent(
-                            stored.sequenceNr(),
-                            stored.writeTimestamp(),
-                            codec.decode(
-                                    stored.encoded().serializerId(),
-                                    stored.encoded().manifest(),
-                                    stored.encoded().bytes()))));
+                            stored.sequenceNr(), stored.writeTimestamp(), codec.decode(stored.encoded()))));
             return events;
         });
     }

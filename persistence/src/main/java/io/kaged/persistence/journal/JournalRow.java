@@ -2,7 +2,11 @@ package io.kaged.persistence.journal;
 
 import io.kaged.persistence.serialization.PayloadCodec.Encoded;
 
-/** One event as stored, plus the event object itself so projections need not deserialize it again. */
+/**
+ * One event as stored, plus the event object itself so projections need not deserialize it again.
+ *
+ * @param metadata Pekko's event metadata, serialized like the event; null when the event has none
+ */
 record JournalRow(
         String persistenceId,
         long sequenceNr,
@@ -10,5 +14,6 @@ record JournalRow(
         long writeTimestamp,
         String eventManifest,
         Encoded encoded,
+        Encoded metadata,
         String tags,
         Object event) {}

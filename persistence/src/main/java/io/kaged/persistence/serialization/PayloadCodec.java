@@ -66,6 +66,11 @@ public final class PayloadCodec {
         }
     }
 
+    /** {@link #decode(int, String, byte[])} of a payload as stored. */
+    public Object decode(Encoded encoded) {
+        return decode(encoded.serializerId(), encoded.manifest(), encoded.bytes());
+    }
+
     /** Whether payloads of {@code manifest} skip Pekko's checks now ({@link JsonReaders}): for tests. */
     boolean readsDirectly(String manifest) {
         return json != null && json.knows(manifest);

@@ -11,6 +11,7 @@ import org.apache.pekko.persistence.SelectedSnapshot;
 import org.apache.pekko.persistence.SnapshotMetadata;
 import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.snapshot.japi.SnapshotStore;
+import scala.Option;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.FutureConverters;
 
@@ -22,6 +23,11 @@ import scala.jdk.javaapi.FutureConverters;
  * <p>Loading tries the newest few matching snapshots in turn, so one snapshot that no longer
  * deserializes (an incompatible class change) costs a longer replay, not a failed recovery. Saves and
  * deletes run on the id's write lane, after any journal write queued before them.
+ *
+ * <p>Pekko's snapshot metadata ({@link SnapshotMetadata#metadata()}) is serialized like the snapshot into
+ * columns of its own, NULL when there is none; a save whose metadata cannot be serialized fails. Pekko's
+ * {@code SnapshotStore} base class publishes the deletes it handled when {@code
+ * pekko.persistence.publish-plugin-commands} is on.
  */
 public final class JdbcSnapshotStore extends SnapshotStore {
 
@@ -42,12 +48,11 @@ public final class JdbcSnapshotStore extends SnapshotStore {
             RuntimeException lastFailure = null;
             for (SnapshotDao.StoredSnapshot s : candidates) {
                 try {
-                    Object state = codec.decode(
-                            s.encoded().serializerId(),
-                            s.encoded().manifest(),
-                            s.encoded().bytes());
+                    Object state = codec.decode(s.encoded());
+                    Option<Object> metadata =
+                            s.metadata() == null ? Option.empty() : Option.apply(codec.decode(s.metadata()));
                     return Optional.of(SelectedSnapshot.create(
-                            SnapshotMetadata.apply(persistenceId, s.sequenceNr(), s.createdAt()), state));
+                            new SnapshotMetadata(persistenceId, s.sequenceNr(), s.createdAt(), metadata), state));
                 } catch (RuntimeException e) {
                     log().warning(
                                     "Snapshot {} of {} cannot be read ({}); trying an older one",
@@ -70,8 +75,12 @@ public final class JdbcSnapshotStore extends SnapshotStore {
         CompletableFuture<Void> saved;
         try {
             PayloadCodec.Encoded encoded = codec.encode(snapshot);
+            PayloadCodec.Encoded meta = metadata.metadata().isDefined()
+                    ? codec.encode(metadata.metadata().get())
+                    : null;
             saved = store.write(metadata.persistenceId(), c -> {
-                SnapshotDao.save(c, metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(), encoded);
+                SnapshotDao.save(
+                        c, metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(), encoded, meta);
                 return null;
             });
         } catch (Exception e) {

@@ -27,12 +27,7 @@ public final class SnapshotReader {
         return store.read(c -> {
             List<SnapshotDao.StoredSnapshot> found = SnapshotDao.newest(
                     c, persistenceId, SnapshotSelectionCriteria.create(sequenceNr, Long.MAX_VALUE, sequenceNr, 0L), 1);
-            return found.stream()
-                    .findFirst()
-                    .map(s -> codec.decode(
-                            s.encoded().serializerId(),
-                            s.encoded().manifest(),
-                            s.encoded().bytes()));
+            return found.stream().findFirst().map(s -> codec.decode(s.encoded()));
         });
     }
 }

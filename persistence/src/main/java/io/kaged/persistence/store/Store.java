@@ -274,19 +274,24 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in one transaction on the calling thread; rolls back on any failure. */
+    /**
+     * Runs {@code work} in one transaction on the calling thread; rolls back on any failure, and then
+     * throws that failure, whatever the clean-up meets ({@link #abandon}).
+     *
+     * <p>The commit is the return to auto-commit, one {@code COMMIT} on both drivers: sqlite-jdbc's {@code
+     * commit()} would begin the next transaction straight after it, and a {@code BEGIN IMMEDIATE} that
+     * then waits out the file lock or fails would report a committed transaction as failed.
+     */
     public <T> T inTransaction(SqlWork<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
             begin(c);
             try {
                 T result = work.apply(c);
-                c.commit();
+                c.setAutoCommit(true);
                 return result;
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
+                abandon(c, e);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
         }
     }
@@ -306,11 +311,46 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    static void rollbackQuietly(Connection c, Exception cause) {
+    /**
+     * Ends a transaction whose work or commit failed and returns the connection to auto-commit, keeping
+     * what goes wrong on the way as suppressed by {@code cause}.
+     *
+     * <p>SQLite rolls a transaction back by itself after SQLITE_FULL, SQLITE_IOERR and a few more: the
+     * rollback then finds no transaction, nor does sqlite-jdbc's return to auto-commit (a {@code COMMIT}),
+     * which is the state wanted, not a second failure to report. A commit that failed leaves the driver in
+     * auto-commit mode while SQLite may still hold the transaction open (it does after a refused deferred
+     * constraint) or may not, which JDBC cannot ask: that connection, like one whose clean-up failed, is
+     * evicted, and closing it ends whatever is left of the transaction.
+     */
+    private void abandon(Connection c, Exception cause) {
+        boolean stateKnown;
         try {
-            c.rollback();
-        } catch (SQLException rollbackFailure) {
-            cause.addSuppressed(rollbackFailure);
+            // Both steps run even if the first fails: the connection must leave transaction mode.
+            stateKnown = !c.getAutoCommit() && (ended(c::rollback, cause) & ended(() -> c.setAutoCommit(true), cause));
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+            stateKnown = false;
+        }
+        if (!stateKnown) {
+            pool.evictConnection(c);
+        }
+    }
+
+    private interface SqlStep {
+        void run() throws SQLException;
+    }
+
+    /** Whether the step left no transaction behind; "no transaction is active" means SQLite ended it. */
+    private static boolean ended(SqlStep step, Exception cause) {
+        try {
+            step.run();
+            return true;
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                return true;
+            }
+            cause.addSuppressed(e);
+            return false;
         }
     }
 

@@ -70,7 +70,15 @@ class JournalWriterTest {
 
     private static JournalRow row(String pid, long seq, Object event) {
         return new JournalRow(
-                pid, seq, "w", 1L, "", new Encoded(1, "", ("e" + seq).getBytes(StandardCharsets.UTF_8)), null, event);
+                pid,
+                seq,
+                "w",
+                1L,
+                "",
+                new Encoded(1, "", ("e" + seq).getBytes(StandardCharsets.UTF_8)),
+                null,
+                null,
+                event);
     }
 
     private static long count(Store store, String sql, String arg) throws SQLException {
@@ -127,7 +135,8 @@ class JournalWriterTest {
     /**
      * Every column comes back exactly as written, through whichever way the engine's inserts take
      * ({@link JournalInserts}): multi-byte text, a null and a set tag, numbers beyond 32 bits, a payload
-     * larger than the first buffer, and a read in the middle of one group, which sends the rows before it.
+     * larger than the first buffer, metadata and none, and a read in the middle of one group, which sends
+     * the rows before it.
      */
     @ParameterizedTest
     @EnumSource(TestEngine.class)
@@ -140,9 +149,17 @@ class JournalWriterTest {
                 big[i] = (byte) (i * 31);
             }
             JournalRow first = new JournalRow(
-                    pid, 1L << 40, "wrïter-ü", Long.MAX_VALUE, "ev-é", new Encoded(-7, "ser-ñ", big), null, null);
+                    pid, 1L << 40, "wrïter-ü", Long.MAX_VALUE, "ev-é", new Encoded(-7, "ser-ñ", big), null, null, null);
             JournalRow second = new JournalRow(
-                    pid, (1L << 40) + 1, "w2", -1L, "", new Encoded(Integer.MAX_VALUE, "", new byte[0]), "a,ß", null);
+                    pid,
+                    (1L << 40) + 1,
+                    "w2",
+                    -1L,
+                    "",
+                    new Encoded(Integer.MAX_VALUE, "", new byte[0]),
+                    new Encoded(-3, "meta-ø", big),
+                    "a,ß",
+                    null);
             // Block the lane so the insert, the read and the insert are drained as one group.
             CountDownLatch release = new CountDownLatch(1);
             store.lane(store.laneFor(pid)).execute(() -> awaitQuietly(release));
@@ -164,7 +181,10 @@ class JournalWriterTest {
                             rows.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getString(3) + "|" + rs.getLong(4)
                                     + "|" + rs.getString(5) + "|" + rs.getInt(6) + "|" + rs.getString(7) + "|"
                                     + Arrays.hashCode(rs.getBytes(8)) + "/" + rs.getBytes(8).length + "|"
-                                    + rs.getString(9));
+                                    + rs.getString(9) + "|" + rs.getObject(10) + "|" + rs.getString(11) + "|"
+                                    + (rs.getBytes(12) == null
+                                            ? "null"
+                                            : Arrays.hashCode(rs.getBytes(12)) + "/" + rs.getBytes(12).length));
                         }
                     }
                 }
@@ -173,9 +193,10 @@ class JournalWriterTest {
             assertEquals(
                     List.of(
                             pid + "|" + (1L << 40) + "|wrïter-ü|" + Long.MAX_VALUE + "|ev-é|-7|ser-ñ|"
-                                    + Arrays.hashCode(big) + "/100000|null",
+                                    + Arrays.hashCode(big) + "/100000|null|null|null|null",
                             pid + "|" + ((1L << 40) + 1) + "|w2|-1||" + Integer.MAX_VALUE + "||"
-                                    + Arrays.hashCode(new byte[0]) + "/0|a,ß"),
+                                    + Arrays.hashCode(new byte[0]) + "/0|a,ß|-3|meta-ø|" + Arrays.hashCode(big)
+                                    + "/100000"),
                     stored);
         }
     }
@@ -189,7 +210,7 @@ class JournalWriterTest {
             List<JournalRow> rows = new ArrayList<>();
             for (int seq = 1; seq <= 1000; seq++) {
                 byte[] payload = ("payload-" + seq + "-" + "x".repeat(200)).getBytes(StandardCharsets.UTF_8);
-                rows.add(new JournalRow("many", seq, "w", seq, "m", new Encoded(1, "", payload), null, null));
+                rows.add(new JournalRow("many", seq, "w", seq, "m", new Encoded(1, "", payload), null, null, null));
             }
             writer.insert("many", rows).get(10, TimeUnit.SECONDS);
             List<String> stored = store.withConnection(c -> {

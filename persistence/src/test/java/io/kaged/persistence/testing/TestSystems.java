@@ -31,4 +31,17 @@ public final class TestSystems {
                 name,
                 ActorSystemSetup.create(BootstrapSetup.create(config), new JournalSetup(projections))));
     }
+
+    /**
+     * {@link #config} plus what Pekko's plugin TCK sets (JournalSpec.config, SnapshotStoreSpec.config):
+     * plugin commands published on the event stream, and a payload whose serializer needs the system.
+     */
+    public static Config pluginContract(String storeUrl, Path home) {
+        return ConfigFactory.parseString("pekko.persistence.publish-plugin-commands = on\n"
+                        + "pekko.actor.serializers.kaged-test-payload = \"" + TestPayloadSerializer.class.getName()
+                        + "\"\n"
+                        + "pekko.actor.serialization-bindings { \"" + TestPayload.class.getName()
+                        + "\" = kaged-test-payload }\n")
+                .withFallback(config(storeUrl, home));
+    }
 }
