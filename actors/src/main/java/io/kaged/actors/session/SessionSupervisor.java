@@ -121,7 +121,7 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
         List<CompletableFuture<?>> answers = new ArrayList<>();
         getContext()
                 .getChildren()
-                .forEach(child -> answers.add(AskPattern.<SessionActor.Command, StatusReply<Summary>>ask(
+                .forEach(child -> answers.add(AskPattern.<SessionActor.Command, StatusReply<SessionSummary>>ask(
                                 child.unsafeUpcast(),
                                 SessionActor.Terminate::new,
                                 Duration.ofSeconds(3),

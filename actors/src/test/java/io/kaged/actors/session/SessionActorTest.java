@@ -67,8 +67,8 @@ class SessionActorTest {
         return new SessionSpec(List.of("/bin/sh", "-c", script), null, Map.of(), 80, 24, "t", "p", restart);
     }
 
-    private static Summary create(Env env, String id, SessionSpec spec) {
-        TestProbe<StatusReply<Summary>> probe = env.kit().createTestProbe();
+    private static SessionSummary create(Env env, String id, SessionSpec spec) {
+        TestProbe<StatusReply<SessionSummary>> probe = env.kit().createTestProbe();
         env.sessions().tell(new SessionSupervisor.Deliver(id, new SessionActor.Create(spec, probe.ref())));
         return probe.receiveMessage(WAIT).getValue();
     }
@@ -113,7 +113,7 @@ class SessionActorTest {
         assertTrue(ack.receiveMessage(WAIT).isSuccess());
         eventually(() -> transcript(env, "s2").split("typed-line", -1).length >= 3, "echo and cat output");
 
-        TestProbe<StatusReply<Summary>> replies = env.kit().createTestProbe();
+        TestProbe<StatusReply<SessionSummary>> replies = env.kit().createTestProbe();
         env.sessions().tell(new SessionSupervisor.Deliver("s2", new SessionActor.Pause(replies.ref())));
         assertEquals("paused", replies.receiveMessage(WAIT).getValue().state());
         env.sessions()
@@ -140,7 +140,7 @@ class SessionActorTest {
         create(env, "s3", shell("echo run; exit 1", RestartPolicy.ON_FAILURE));
         eventually(() -> env.queries().get("s3").join().orElseThrow().restarts() >= 1, "a restart");
         eventually(() -> transcript(env, "s3").split("run", -1).length >= 3, "output of two runs");
-        TestProbe<StatusReply<Summary>> replies = env.kit().createTestProbe();
+        TestProbe<StatusReply<SessionSummary>> replies = env.kit().createTestProbe();
         env.sessions().tell(new SessionSupervisor.Deliver("s3", new SessionActor.Terminate(replies.ref())));
         assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
     }
@@ -168,7 +168,7 @@ class SessionActorTest {
                 "restart after recovery");
         eventually(() -> transcript(second, "s4").split("first-life", -1).length >= 3, "output of the new life");
         assertTrue(transcript(second, "s4").startsWith("first-life"));
-        TestProbe<StatusReply<Summary>> replies = second.kit().createTestProbe();
+        TestProbe<StatusReply<SessionSummary>> replies = second.kit().createTestProbe();
         second.sessions().tell(new SessionSupervisor.Deliver("s4", new SessionActor.Terminate(replies.ref())));
         assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
     }

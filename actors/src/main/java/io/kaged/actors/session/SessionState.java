@@ -1,0 +1,215 @@
+package io.kaged.actors.session;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.kaged.actors.session.SessionActor.Closed;
+import io.kaged.actors.session.SessionActor.Created;
+import io.kaged.actors.session.SessionActor.Interrupted;
+import io.kaged.actors.session.SessionActor.OutputRecorded;
+import io.kaged.actors.session.SessionActor.ProcessExited;
+import io.kaged.actors.session.SessionActor.ProcessStarted;
+import io.kaged.actors.session.SessionActor.Resized;
+import io.kaged.actors.session.SessionActor.StartFailed;
+import io.kaged.persistence.serialization.KagedSerializable;
+import java.time.Duration;
+
+/**
+ * A session's persistent state: one immutable record per phase, each with the transitions that leave it.
+ * The event handler only picks the transition; what an event does to a session is written here.
+ *
+ * <p>Snapshots hold these records as JSON under their class names; the names before this file existed
+ * ({@code SessionActor$Starting}, {@code SessionActor$PausedState}...) are read through {@code
+ * MovedClasses}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = SessionState.Empty.class, name = "empty"),
+    @JsonSubTypes.Type(value = SessionState.Starting.class, name = "starting"),
+    @JsonSubTypes.Type(value = SessionState.Running.class, name = "running"),
+    @JsonSubTypes.Type(value = SessionState.Paused.class, name = "paused"),
+    @JsonSubTypes.Type(value = SessionState.Ended.class, name = "ended")
+})
+public sealed interface SessionState extends KagedSerializable {
+
+    /** The state's name in the API: new, starting, running, paused, or how it ended. */
+    String label();
+
+    /** The session's facts that every phase carries. */
+    record Session(String id, SessionSpec spec, long createdAt, int restarts, int failuresInARow, Transcript transcript)
+            implements KagedSerializable {
+
+        Session restarted(boolean healthyRun) {
+            return new Session(id, spec, createdAt, restarts + 1, healthyRun ? 0 : failuresInARow + 1, transcript);
+        }
+
+        Session withTranscript(Transcript t) {
+            return new Session(id, spec, createdAt, restarts, failuresInARow, t);
+        }
+
+        Session withSpec(SessionSpec s) {
+            return new Session(id, s, createdAt, restarts, failuresInARow, transcript);
+        }
+    }
+
+    /** Not created: the only phase without a session. */
+    record Empty() implements SessionState {
+        public String label() {
+            return "new";
+        }
+
+        public Starting created(Created e) {
+            return new Starting(new Session(e.sessionId(), e.spec(), e.at(), 0, 0, Transcript.EMPTY));
+        }
+    }
+
+    /** Every phase of a created session; the transitions that do not depend on the phase. */
+    sealed interface Existing extends SessionState {
+        Session session();
+
+        Existing withSession(Session session);
+
+        /** The process's pid while it runs or is paused. */
+        default Long livePid() {
+            return null;
+        }
+
+        default Integer exitCode() {
+            return null;
+        }
+
+        default Existing resized(Resized e) {
+            return withSession(session().withSpec(session().spec().withSize(e.cols(), e.rows())));
+        }
+
+        default Existing outputRecorded(OutputRecorded e) {
+            return withSession(
+                    session().withTranscript(session().transcript().append(e.chunkSeq(), e.size(), e.keepFrom())));
+        }
+
+        default Existing startFailed(StartFailed e) {
+            return e.willRestart()
+                    ? new Starting(session().restarted(false))
+                    : new Ended(session(), "exited", null, e.at());
+        }
+
+        /**
+         * The process ended; a restart resets the failure count when it ran for {@code backoff}'s
+         * reset-after.
+         */
+        default Existing exited(ProcessExited e, Backoff backoff) {
+            return exitedAfter(this, e.at(), e, backoff);
+        }
+
+        default Existing interrupted(Interrupted e) {
+            return e.willRestart()
+                    ? new Starting(session().restarted(false))
+                    : new Ended(session(), "interrupted", null, e.at());
+        }
+
+        default Ended closed(Closed e) {
+            return new Ended(session(), "closed", null, e.at());
+        }
+
+        default SessionSummary summary() {
+            Session d = session();
+            return new SessionSummary(
+                    d.id(),
+                    label(),
+                    livePid(),
+                    exitCode(),
+                    d.restarts(),
+                    d.spec().cols(),
+                    d.spec().rows(),
+                    d.transcript().bytes());
+        }
+    }
+
+    /** Waiting for the process to start (first start, or a restart after its backoff). */
+    record Starting(Session session) implements Existing {
+        public String label() {
+            return "starting";
+        }
+
+        public Starting withSession(Session s) {
+            return new Starting(s);
+        }
+
+        public Running started(ProcessStarted e) {
+            return new Running(session, e.osPid(), e.at());
+        }
+    }
+
+    record Running(Session session, long osPid, long startedAt) implements Existing {
+        public String label() {
+            return "running";
+        }
+
+        public Running withSession(Session s) {
+            return new Running(s, osPid, startedAt);
+        }
+
+        @Override
+        public Long livePid() {
+            return osPid;
+        }
+
+        public Paused paused() {
+            return new Paused(session, osPid, startedAt);
+        }
+
+        @Override
+        public Existing exited(ProcessExited e, Backoff backoff) {
+            return exitedAfter(this, startedAt, e, backoff);
+        }
+    }
+
+    /** Its process group is stopped (SIGSTOP). */
+    record Paused(Session session, long osPid, long startedAt) implements Existing {
+        public String label() {
+            return "paused";
+        }
+
+        public Paused withSession(Session s) {
+            return new Paused(s, osPid, startedAt);
+        }
+
+        @Override
+        public Long livePid() {
+            return osPid;
+        }
+
+        public Running resumed() {
+            return new Running(session, osPid, startedAt);
+        }
+
+        @Override
+        public Existing exited(ProcessExited e, Backoff backoff) {
+            return exitedAfter(this, startedAt, e, backoff);
+        }
+    }
+
+    /** No process and none coming: {@code how} is exited, closed or interrupted. */
+    record Ended(Session session, String how, Integer exitCode, long endedAt) implements Existing {
+        public String label() {
+            return how;
+        }
+
+        public Ended withSession(Session s) {
+            return new Ended(s, how, exitCode, endedAt);
+        }
+
+        /** The end of a process that outlived its session's end (a close): only its exit code is news. */
+        @Override
+        public Ended exited(ProcessExited e, Backoff backoff) {
+            return new Ended(session, how, e.exitCode(), endedAt);
+        }
+    }
+
+    private static Existing exitedAfter(Existing s, long startedAt, ProcessExited e, Backoff backoff) {
+        if (!e.willRestart()) {
+            return new Ended(s.session(), "exited", e.exitCode(), e.at());
+        }
+        boolean healthy = backoff.ranLongEnough(Duration.ofMillis(e.at() - startedAt));
+        return new Starting(s.session().restarted(healthy));
+    }
+}
