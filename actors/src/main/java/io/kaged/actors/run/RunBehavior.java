@@ -1,14 +1,12 @@
 package io.kaged.actors.run;
 
+import io.kaged.actors.process.ProcessBehavior;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.ProcessReport.Exited;
-import io.kaged.actors.process.ProcessReport.FlushDue;
-import io.kaged.actors.process.ProcessReport.KillDue;
 import io.kaged.actors.process.ProcessReport.LaunchDue;
 import io.kaged.actors.process.ProcessReport.LaunchFailed;
 import io.kaged.actors.process.ProcessReport.Launched;
 import io.kaged.actors.process.ProcessReport.OrphansReaped;
-import io.kaged.actors.process.ProcessReport.OutputWaiting;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import io.kaged.actors.process.Replying;
 import io.kaged.actors.process.Signal;
@@ -50,19 +48,14 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The run actor's handlers, per phase of {@link RunState}: each validates, persists and replies. The
@@ -71,25 +64,19 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * then SIGKILL after a grace, and ends the run. Never two attempts at once: the next one starts only
  * after the previous one's exit is recorded. The process itself is the {@link SupervisedProcess}'s.
  */
-final class RunBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessMessage, Event, RunState> {
-
-    private final ActorContext<ProcessMessage> context;
-    private final TimerScheduler<ProcessMessage> timers;
-    private final String runId;
-    private final RunSettings settings;
-    private final RunLauncher launcher;
-    private final Clock clock;
-    private final ActorRef<RunSupervisor.Command> supervisor;
-    private final SupervisedProcess process;
-    private RunCheckpoints checkpoints;
-
-    /** The current attempt was ended by its timeout. */
-    private boolean timedOut;
-    /** A rollback is loading its checkpoint; its reply is still owed. */
-    private boolean rollbackLoading;
+final class RunBehavior extends ProcessBehavior<Event, RunState> {
 
     /** How many batches of output an attempt may have waiting before its readers (and so it) wait. */
     private static final int OUTPUT_BUFFER_BATCHES = 16;
+
+    private final String runId;
+    private final RunSettings settings;
+    private final RunLauncher launcher;
+    private final ActorRef<RunSupervisor.Command> supervisor;
+    private final RunRollback rollback;
+
+    /** The current attempt was ended by its timeout. */
+    private boolean timedOut;
 
     private RunBehavior(
             ActorContext<ProcessMessage> context,
@@ -100,23 +87,22 @@ final class RunBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessM
             Executor blocking,
             Clock clock,
             ActorRef<RunSupervisor.Command> supervisor) {
-        super(RunActor.persistenceId(runId));
-        this.context = context;
-        this.timers = timers;
-        this.runId = runId;
-        this.settings = settings;
-        this.launcher = launcher;
-        this.clock = clock;
-        this.supervisor = supervisor;
-        this.process = new SupervisedProcess(
+        super(
+                RunActor.persistenceId(runId),
                 context,
                 timers,
                 blocking,
+                clock,
                 new SupervisedProcess.Settings(
                         settings.flushBytes(),
                         settings.flushInterval(),
                         OUTPUT_BUFFER_BATCHES * (long) settings.flushBytes(),
                         settings.killGrace()));
+        this.runId = runId;
+        this.settings = settings;
+        this.launcher = launcher;
+        this.supervisor = supervisor;
+        this.rollback = new RunRollback(context, runId);
         context.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
     }
 
@@ -127,19 +113,8 @@ final class RunBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessM
             Executor blocking,
             Clock clock,
             ActorRef<RunSupervisor.Command> supervisor) {
-        return Behaviors.<ProcessMessage>setup(ctx -> Behaviors.withTimers(
-                        timers -> new RunBehavior(ctx, timers, runId, settings, launcher, blocking, clock, supervisor)))
-                .narrow();
-    }
-
-    @Override
-    public String journalPluginId() {
-        return "kaged.persistence.journal";
-    }
-
-    @Override
-    public String snapshotPluginId() {
-        return "kaged.persistence.snapshot-store";
+        return ProcessBehavior.create(
+                (ctx, timers) -> new RunBehavior(ctx, timers, runId, settings, launcher, blocking, clock, supervisor));
     }
 
     @Override
@@ -147,24 +122,15 @@ final class RunBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessM
         return new Empty();
     }
 
+    @Override
+    protected boolean live(RunState state) {
+        return state instanceof Existing e && e.live();
+    }
+
     /** Pauses and named checkpoints keep the run's state as a snapshot at that event. */
     @Override
     public boolean shouldSnapshot(RunState state, Event event, long sequenceNr) {
         return event instanceof RunActor.Paused || event instanceof CheckpointTaken;
-    }
-
-    @Override
-    public SignalHandler<RunState> signalHandler() {
-        return newSignalHandlerBuilder()
-                .onSignal(
-                        RecoveryCompleted.instance(),
-                        state -> process.recoveryCompleted(state instanceof Existing e && e.live()))
-                .onSignal(PostStop.instance(), state -> process.actorStopped())
-                .build();
-    }
-
-    private long now() {
-        return clock.millis();
     }
 
     // ---- command handlers, per phase --------------------------------------------------------------
@@ -207,7 +173,7 @@ final class RunBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessM
                         Idle.class,
                         (s, c) -> quiescent() ? passivate() : Effect().noReply())
                 .onCommand(Stop.class, (s, c) -> quiescent() ? Effect().stop().thenNoReply() : declineStop());
-        b.forStateType(Existing.class)
+        housekeeping(b.forStateType(Existing.class))
                 .onCommand(Dispatch.class, (s, c) -> refuse(c, "run already exists"))
                 .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.summary())))
                 .onCommand(
@@ -218,32 +184,10 @@ final class RunBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessM
                 .onCommand(Rollback.class, this::rollback)
                 .onCommand(CheckpointLoaded.class, this::rollbackTo)
                 .onCommand(CheckpointUnavailable.class, this::rollbackRefused)
-                .onCommand(LaunchFailed.class, (s, c) -> {
-                    process.launchFailed(c);
-                    return Effect().noReply();
-                })
-                .onCommand(RecoveredLive.class, (s, c) -> {
-                    process.recovered();
-                    return Effect().noReply();
-                })
                 .onCommand(Stop.class, (s, c) -> declineStop())
-                .onCommand(
-                        OutputWaiting.class,
-                        (s, c) -> process.outputWaiting(b0 -> {})
-                                ? flush(s)
-                                : Effect().noReply())
-                .onCommand(FlushDue.class, (s, c) -> flush(s))
                 .onCommand(Exited.class, this::exited)
-                .onCommand(KillDue.class, (s, c) -> {
-                    process.killDue(c);
-                    return Effect().noReply();
-                })
                 .onAnyCommand((s, c) -> Effect().noReply());
         return b.build();
-    }
-
-    private <T> ReplyEffect<Event, RunState> refuse(Replying<T> c, String reason) {
-        return Effect().reply(c.replyTo(), StatusReply.error(reason));
     }
 
     private ReplyEffect<Event, RunState> dispatch(Empty s, Dispatch c) {
@@ -383,18 +327,14 @@ final class RunBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessM
 
     // ---- output -----------------------------------------------------------------------------------
 
-    private List<Event> batches(Existing s) {
+    @Override
+    protected List<Event> batches(RunState s) {
         List<Event> events = new ArrayList<>();
-        long seq = s.run().nextChunk();
+        long seq = ((Existing) s).run().nextChunk();
         for (SupervisedProcess.Batch batch : process.batches()) {
             events.add(new OutputRecorded(batch.stream(), seq++, batch.data().length, now(), batch.data()));
         }
         return events;
-    }
-
-    private ReplyEffect<Event, RunState> flush(Existing s) {
-        List<Event> events = batches(s);
-        return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
     }
 
     // ---- rollback ---------------------------------------------------------------------------------
@@ -403,54 +343,24 @@ final class RunBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessM
         if (process.recovering()) {
             return refuse(c, "run is being recovered after a restart; try again shortly");
         }
-        rollbackLoading = true;
-        context.pipeToSelf(checkpoints().load(runId, c.checkpointId()), (loaded, failure) -> {
-            if (failure != null) {
-                return new CheckpointUnavailable(
-                        "checkpoint could not be read: " + SupervisedProcess.rootMessage(failure), c.replyTo());
-            }
-            return loaded.<ProcessMessage>map(
-                            l -> new CheckpointLoaded(c.checkpointId(), l.sequenceNr(), l.state(), c.replyTo()))
-                    .orElseGet(() -> new CheckpointUnavailable(
-                            "run " + runId + " has no checkpoint " + c.checkpointId(), c.replyTo()));
-        });
+        rollback.load(c);
         return Effect().noReply();
     }
 
-    private RunCheckpoints checkpoints() {
-        if (checkpoints == null) {
-            checkpoints = RunCheckpoints.of(context.getSystem());
-        }
-        return checkpoints;
-    }
-
     private ReplyEffect<Event, RunState> rollbackRefused(Existing s, CheckpointUnavailable c) {
-        rollbackLoading = false;
+        rollback.answered();
         context.getLog().info("Rollback of run {} refused: {}", runId, c.reason());
         return Effect().reply(c.replyTo(), StatusReply.error(c.reason()));
     }
 
     private ReplyEffect<Event, RunState> rollbackTo(Existing s, CheckpointLoaded c) {
-        rollbackLoading = false;
-        if (!(c.state() instanceof Existing at && at.live())) {
-            return Effect()
-                    .reply(
-                            c.replyTo(),
-                            StatusReply.error("checkpoint " + c.checkpointId() + " was taken when the run was "
-                                    + c.state().label() + "; only a checkpoint of a live run can be rolled back to"));
-        }
-        if (process.launching() || process.recovering()) {
-            return Effect().reply(c.replyTo(), StatusReply.error("run is starting an attempt; try again shortly"));
+        rollback.answered();
+        String refusal = rollback.refusal(c, process);
+        if (refusal != null) {
+            return Effect().reply(c.replyTo(), StatusReply.error(refusal));
         }
         List<Event> events = batches(s);
-        events.add(new RolledBack(
-                c.checkpointId(),
-                c.sequenceNr(),
-                at.label(),
-                at.run().attempts(),
-                !(at instanceof Queued),
-                at.run().nextChunk(),
-                now()));
+        events.add(rollback.rolledBack(c, now()));
         return Effect()
                 .persist(events)
                 .thenRun(st -> {
@@ -472,7 +382,7 @@ final class RunBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessM
 
     /** Nothing of this run is under way in memory: no process, no start, no unrecorded output, no reply owed. */
     private boolean quiescent() {
-        return process.idle() && !rollbackLoading;
+        return process.idle() && !rollback.loading();
     }
 
     private ReplyEffect<Event, RunState> passivate() {

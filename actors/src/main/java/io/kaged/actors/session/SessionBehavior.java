@@ -1,14 +1,12 @@
 package io.kaged.actors.session;
 
+import io.kaged.actors.process.ProcessBehavior;
 import io.kaged.actors.process.ProcessLauncher;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.ProcessReport.Exited;
-import io.kaged.actors.process.ProcessReport.FlushDue;
-import io.kaged.actors.process.ProcessReport.KillDue;
 import io.kaged.actors.process.ProcessReport.LaunchDue;
 import io.kaged.actors.process.ProcessReport.LaunchFailed;
 import io.kaged.actors.process.ProcessReport.Launched;
-import io.kaged.actors.process.ProcessReport.OutputWaiting;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import io.kaged.actors.process.ProcessSpec;
 import io.kaged.actors.process.Replying;
@@ -51,19 +49,14 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The session actor's handlers, per phase of {@link SessionState}: each validates, persists and replies.
@@ -72,17 +65,14 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * policy. After a crash the process is gone, which recovery records as {@link Interrupted} before the
  * restart policy decides.
  */
-final class SessionBehavior extends EventSourcedBehaviorWithEnforcedReplies<ProcessMessage, Event, SessionState> {
+final class SessionBehavior extends ProcessBehavior<Event, SessionState> {
 
     /** The one stream of a pty: stdout and stderr arrive merged. */
     private static final String PTY = "pty";
 
-    private final ActorContext<ProcessMessage> context;
     private final String sessionId;
     private final SessionSettings settings;
     private final ProcessLauncher launcher;
-    private final Clock clock;
-    private final SupervisedProcess process;
     /** Attached clients: they get output as it is taken, before it is recorded. */
     private final Set<ActorRef<ClientFrame>> clients = new HashSet<>();
 
@@ -94,38 +84,26 @@ final class SessionBehavior extends EventSourcedBehaviorWithEnforcedReplies<Proc
             ProcessLauncher launcher,
             Executor blocking,
             Clock clock) {
-        super(SessionActor.persistenceId(sessionId));
-        this.context = context;
-        this.sessionId = sessionId;
-        this.settings = settings;
-        this.launcher = launcher;
-        this.clock = clock;
-        this.process = new SupervisedProcess(
+        super(
+                SessionActor.persistenceId(sessionId),
                 context,
                 timers,
                 blocking,
+                clock,
                 new SupervisedProcess.Settings(
                         settings.flushBytes(),
                         settings.flushInterval(),
                         settings.maxUnrecordedBytes(),
                         settings.killGrace()));
+        this.sessionId = sessionId;
+        this.settings = settings;
+        this.launcher = launcher;
     }
 
     static Behavior<SessionActor.Command> create(
             String sessionId, SessionSettings settings, ProcessLauncher launcher, Executor blocking, Clock clock) {
-        return Behaviors.<ProcessMessage>setup(ctx -> Behaviors.withTimers(
-                        timers -> new SessionBehavior(ctx, timers, sessionId, settings, launcher, blocking, clock)))
-                .narrow();
-    }
-
-    @Override
-    public String journalPluginId() {
-        return "kaged.persistence.journal";
-    }
-
-    @Override
-    public String snapshotPluginId() {
-        return "kaged.persistence.snapshot-store";
+        return ProcessBehavior.create(
+                (ctx, timers) -> new SessionBehavior(ctx, timers, sessionId, settings, launcher, blocking, clock));
     }
 
     @Override
@@ -140,17 +118,8 @@ final class SessionBehavior extends EventSourcedBehaviorWithEnforcedReplies<Proc
     }
 
     @Override
-    public SignalHandler<SessionState> signalHandler() {
-        return newSignalHandlerBuilder()
-                .onSignal(
-                        RecoveryCompleted.instance(),
-                        state -> process.recoveryCompleted(state instanceof Existing && !(state instanceof Ended)))
-                .onSignal(PostStop.instance(), state -> process.actorStopped())
-                .build();
-    }
-
-    private long now() {
-        return clock.millis();
+    protected boolean live(SessionState state) {
+        return state instanceof Existing && !(state instanceof Ended);
     }
 
     // ---- command handlers, per phase --------------------------------------------------------------
@@ -191,7 +160,7 @@ final class SessionBehavior extends EventSourcedBehaviorWithEnforcedReplies<Proc
                     process.discard(c);
                     return Effect().noReply();
                 });
-        b.forStateType(Existing.class)
+        housekeeping(b.forStateType(Existing.class))
                 .onCommand(Create.class, (s, c) -> refuse(c, "session already exists"))
                 .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.summary())))
                 .onCommand(
@@ -204,27 +173,9 @@ final class SessionBehavior extends EventSourcedBehaviorWithEnforcedReplies<Proc
                     clients.remove(c.client());
                     return Effect().noReply();
                 })
-                .onCommand(RecoveredLive.class, (s, c) -> {
-                    process.recovered();
-                    return Effect().noReply();
-                })
-                .onCommand(
-                        OutputWaiting.class,
-                        (s, c) -> process.outputWaiting(this::toClients)
-                                ? flush(s)
-                                : Effect().noReply())
-                .onCommand(FlushDue.class, (s, c) -> flush(s))
                 .onCommand(Exited.class, this::exited)
-                .onCommand(KillDue.class, (s, c) -> {
-                    process.killDue(c);
-                    return Effect().noReply();
-                })
                 .onAnyCommand((s, c) -> Effect().noReply());
         return b.build();
-    }
-
-    private <T> ReplyEffect<Event, SessionState> refuse(Replying<T> c, String reason) {
-        return Effect().reply(c.replyTo(), StatusReply.error(reason));
     }
 
     private static String ended(Ended s) {
@@ -342,7 +293,8 @@ final class SessionBehavior extends EventSourcedBehaviorWithEnforcedReplies<Proc
     }
 
     /** Output as it is taken, to every attached client, in frames no larger than a read (their queues count frames). */
-    private void toClients(SupervisedProcess.Batch taken) {
+    @Override
+    protected void taken(SupervisedProcess.Batch taken) {
         if (clients.isEmpty()) {
             return;
         }
@@ -353,8 +305,9 @@ final class SessionBehavior extends EventSourcedBehaviorWithEnforcedReplies<Proc
     }
 
     /** The output taken as batches, each with what the transcript keeps after it (the scrollback bound). */
-    private List<Event> batches(Existing s) {
-        Transcript t = s.session().transcript();
+    @Override
+    protected List<Event> batches(SessionState s) {
+        Transcript t = ((Existing) s).session().transcript();
         List<Event> events = new ArrayList<>();
         for (SupervisedProcess.Batch batch : process.batches()) {
             int size = batch.data().length;
@@ -366,13 +319,8 @@ final class SessionBehavior extends EventSourcedBehaviorWithEnforcedReplies<Proc
         return events;
     }
 
-    private ReplyEffect<Event, SessionState> flush(Existing s) {
-        List<Event> events = batches(s);
-        return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
-    }
-
     private ReplyEffect<Event, SessionState> exited(Existing s, Exited c) {
-        if (process.exited(c, this::toClients) != SupervisedProcess.Exit.ENDED) {
+        if (process.exited(c, this::taken) != SupervisedProcess.Exit.ENDED) {
             return Effect().noReply();
         }
         List<Event> events = batches(s);
