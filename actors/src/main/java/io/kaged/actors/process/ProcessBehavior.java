@@ -30,8 +30,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *
  * @param <E> the actor's event type
  * @param <S> the actor's state type
+ * @param <R> what its commands answer: the summary of its state
  */
-public abstract class ProcessBehavior<E, S> extends EventSourcedBehaviorWithEnforcedReplies<ProcessMessage, E, S> {
+public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithEnforcedReplies<ProcessMessage, E, S> {
 
     public static final String JOURNAL = "kaged.persistence.journal";
     public static final String SNAPSHOTS = "kaged.persistence.snapshot-store";
@@ -57,7 +58,7 @@ public abstract class ProcessBehavior<E, S> extends EventSourcedBehaviorWithEnfo
 
     /** The behaviour {@code make} builds, with its context and timers, as its actor's public protocol. */
     protected static <C extends ProcessMessage> Behavior<C> create(
-            BiFunction<ActorContext<ProcessMessage>, TimerScheduler<ProcessMessage>, ProcessBehavior<?, ?>> make) {
+            BiFunction<ActorContext<ProcessMessage>, TimerScheduler<ProcessMessage>, ProcessBehavior<?, ?, ?>> make) {
         return Behaviors.<ProcessMessage>setup(ctx -> Behaviors.withTimers(timers -> make.apply(ctx, timers)))
                 .narrow();
     }
@@ -78,6 +79,9 @@ public abstract class ProcessBehavior<E, S> extends EventSourcedBehaviorWithEnfo
     /** The output taken so far as events, for the state it is recorded in; none left after. */
     protected abstract List<E> batches(S state);
 
+    /** The state as commands answer it. */
+    protected abstract R summary(S state);
+
     /** Output as it is taken, before it is recorded: for live readers. */
     protected void taken(SupervisedProcess.Batch batch) {}
 
@@ -95,6 +99,30 @@ public abstract class ProcessBehavior<E, S> extends EventSourcedBehaviorWithEnfo
 
     protected <T> ReplyEffect<E, S> refuse(Replying<T> c, String reason) {
         return Effect().reply(c.replyTo(), StatusReply.error(reason));
+    }
+
+    /** Answers {@code c} with the summary of {@code state}. */
+    protected ReplyEffect<E, S> answer(Replying<R> c, S state) {
+        return Effect().reply(c.replyTo(), StatusReply.success(summary(state)));
+    }
+
+    /** Persists {@code event}, then answers {@code c} with the summary of the state it leads to. */
+    protected ReplyEffect<E, S> record(E event, Replying<R> c) {
+        return Effect().persist(event).thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+    }
+
+    /**
+     * Persists {@code event} (the actor's end: cancelled, closed), then starts no further attempt and asks
+     * the process to end: SIGCONT, {@code signals}, SIGKILL after the kill grace. Answers with the summary.
+     */
+    protected ReplyEffect<E, S> end(E event, Replying<R> c, Signal... signals) {
+        return Effect()
+                .persist(event)
+                .thenRun(st -> {
+                    process.cancelLaunch();
+                    process.terminate(signals);
+                })
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 
     protected ReplyEffect<E, S> flush(S state) {

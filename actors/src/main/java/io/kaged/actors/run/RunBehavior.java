@@ -64,10 +64,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * then SIGKILL after a grace, and ends the run. Never two attempts at once: the next one starts only
  * after the previous one's exit is recorded. The process itself is the {@link SupervisedProcess}'s.
  */
-final class RunBehavior extends ProcessBehavior<Event, RunState> {
-
-    /** How many batches of output an attempt may have waiting before its readers (and so it) wait. */
-    private static final int OUTPUT_BUFFER_BATCHES = 16;
+final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 
     private final String runId;
     private final RunSettings settings;
@@ -87,17 +84,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState> {
             Executor blocking,
             Clock clock,
             ActorRef<RunSupervisor.Command> supervisor) {
-        super(
-                RunActor.persistenceId(runId),
-                context,
-                timers,
-                blocking,
-                clock,
-                new SupervisedProcess.Settings(
-                        settings.flushBytes(),
-                        settings.flushInterval(),
-                        OUTPUT_BUFFER_BATCHES * (long) settings.flushBytes(),
-                        settings.killGrace()));
+        super(RunActor.persistenceId(runId), context, timers, blocking, clock, settings.process());
         this.runId = runId;
         this.settings = settings;
         this.launcher = launcher;
@@ -120,6 +107,11 @@ final class RunBehavior extends ProcessBehavior<Event, RunState> {
     @Override
     public RunState emptyState() {
         return new Empty();
+    }
+
+    @Override
+    protected RunSummary summary(RunState state) {
+        return ((Existing) state).summary();
     }
 
     @Override
@@ -175,7 +167,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState> {
                 .onCommand(Stop.class, (s, c) -> quiescent() ? Effect().stop().thenNoReply() : declineStop());
         housekeeping(b.forStateType(Existing.class))
                 .onCommand(Dispatch.class, (s, c) -> refuse(c, "run already exists"))
-                .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.summary())))
+                .onCommand(GetSummary.class, (s, c) -> answer(c, s))
                 .onCommand(
                         Pause.class, (s, c) -> refuse(c, "run is " + s.label() + "; only a running run can be paused"))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "run is not paused"))
@@ -194,7 +186,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState> {
         return Effect()
                 .persist(new Dispatched(runId, c.spec(), now()))
                 .thenRun(st -> launch(((Queued) st).run()))
-                .thenReply(c.replyTo(), st -> StatusReply.success(((Existing) st).summary()));
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 
     private ReplyEffect<Event, RunState> launch(Run run) {
@@ -275,9 +267,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState> {
         // The timeout is suspended while paused and starts afresh on resume: a debugging pause is no failure.
         timers.cancel(new TimedOut(s.run().attempts()));
         process.signal(Signal.STOP);
-        return Effect()
-                .persist(new RunActor.Paused(Ids.newId(), now()))
-                .thenReply(c.replyTo(), st -> StatusReply.success(((Existing) st).summary()));
+        return record(new RunActor.Paused(Ids.newId(), now()), c);
     }
 
     private ReplyEffect<Event, RunState> resume(RunState.Paused s, Resume c) {
@@ -286,19 +276,11 @@ final class RunBehavior extends ProcessBehavior<Event, RunState> {
         if (timeout != null) {
             timers.startSingleTimer(new TimedOut(s.run().attempts()), Duration.ofMillis(timeout));
         }
-        return Effect()
-                .persist(new Resumed(now()))
-                .thenReply(c.replyTo(), st -> StatusReply.success(((Existing) st).summary()));
+        return record(new Resumed(now()), c);
     }
 
     private ReplyEffect<Event, RunState> cancel(Existing s, Cancel c) {
-        return Effect()
-                .persist(new Cancelled(now()))
-                .thenRun(st -> {
-                    process.cancelLaunch();
-                    process.terminate(Signal.TERM);
-                })
-                .thenReply(c.replyTo(), st -> StatusReply.success(((Existing) st).summary()));
+        return end(new Cancelled(now()), c, Signal.TERM);
     }
 
     private ReplyEffect<Event, RunState> checkpoint(Existing s, Checkpoint c) {
@@ -375,7 +357,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState> {
                         launch(now);
                     }
                 })
-                .thenReply(c.replyTo(), st -> StatusReply.success(((Existing) st).summary()));
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 
     // ---- passivation ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 package io.kaged.actors.run;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.kaged.actors.run.RunActor.AttemptEnded;
 import io.kaged.actors.run.RunActor.AttemptFailedToStart;
 import io.kaged.actors.run.RunActor.AttemptStarted;
@@ -18,14 +18,8 @@ import io.kaged.persistence.serialization.KagedSerializable;
  * <p>Snapshots hold these records as JSON under their class names; the names before this file existed
  * ({@code RunActor$Queued}, {@code RunActor$PausedRun}...) are read through {@code MovedClasses}.
  */
+// Stored snapshots carry each phase's @JsonTypeName as "@type": never change one.
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = RunState.Empty.class, name = "empty"),
-    @JsonSubTypes.Type(value = RunState.Queued.class, name = "queued"),
-    @JsonSubTypes.Type(value = RunState.Running.class, name = "running"),
-    @JsonSubTypes.Type(value = RunState.Paused.class, name = "paused"),
-    @JsonSubTypes.Type(value = RunState.Finished.class, name = "finished")
-})
 public sealed interface RunState extends KagedSerializable {
 
     /** The state's name in the API: new, queued, running, paused, or the outcome. */
@@ -62,6 +56,7 @@ public sealed interface RunState extends KagedSerializable {
     }
 
     /** Not dispatched: the only phase without a run. */
+    @JsonTypeName("empty")
     record Empty() implements RunState {
         public String label() {
             return "new";
@@ -119,6 +114,7 @@ public sealed interface RunState extends KagedSerializable {
     }
 
     /** Recorded, waiting for its (next) attempt to start. */
+    @JsonTypeName("queued")
     record Queued(Run run) implements Existing {
         public String label() {
             return "queued";
@@ -133,6 +129,7 @@ public sealed interface RunState extends KagedSerializable {
         }
     }
 
+    @JsonTypeName("running")
     record Running(Run run, long osPid, long startedAt) implements Existing {
         public String label() {
             return "running";
@@ -148,6 +145,7 @@ public sealed interface RunState extends KagedSerializable {
     }
 
     /** Its process group is stopped (SIGSTOP); reads work, the process makes no progress. */
+    @JsonTypeName("paused")
     record Paused(Run run, long osPid, long startedAt) implements Existing {
         public String label() {
             return "paused";
@@ -163,6 +161,7 @@ public sealed interface RunState extends KagedSerializable {
     }
 
     /** Done for good: {@code outcome} is succeeded, failed, cancelled, timed-out or interrupted. */
+    @JsonTypeName("finished")
     record Finished(Run run, String outcome, Integer exitCode, long endedAt) implements Existing {
         public String label() {
             return outcome;

@@ -65,7 +65,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * policy. After a crash the process is gone, which recovery records as {@link Interrupted} before the
  * restart policy decides.
  */
-final class SessionBehavior extends ProcessBehavior<Event, SessionState> {
+final class SessionBehavior extends ProcessBehavior<Event, SessionState, SessionSummary> {
 
     /** The one stream of a pty: stdout and stderr arrive merged. */
     private static final String PTY = "pty";
@@ -84,17 +84,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState> {
             ProcessLauncher launcher,
             Executor blocking,
             Clock clock) {
-        super(
-                SessionActor.persistenceId(sessionId),
-                context,
-                timers,
-                blocking,
-                clock,
-                new SupervisedProcess.Settings(
-                        settings.flushBytes(),
-                        settings.flushInterval(),
-                        settings.maxUnrecordedBytes(),
-                        settings.killGrace()));
+        super(SessionActor.persistenceId(sessionId), context, timers, blocking, clock, settings.process());
         this.sessionId = sessionId;
         this.settings = settings;
         this.launcher = launcher;
@@ -115,6 +105,11 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState> {
     @Override
     public boolean shouldSnapshot(SessionState state, Event event, long sequenceNr) {
         return event instanceof SessionActor.Paused;
+    }
+
+    @Override
+    protected SessionSummary summary(SessionState state) {
+        return ((Existing) state).summary();
     }
 
     @Override
@@ -162,7 +157,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState> {
                 });
         housekeeping(b.forStateType(Existing.class))
                 .onCommand(Create.class, (s, c) -> refuse(c, "session already exists"))
-                .onCommand(GetSummary.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.summary())))
+                .onCommand(GetSummary.class, (s, c) -> answer(c, s))
                 .onCommand(
                         Pause.class,
                         (s, c) -> refuse(c, "session is " + s.label() + "; only a running session can be paused"))
@@ -186,7 +181,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState> {
         return Effect()
                 .persist(new Created(sessionId, c.spec(), now()))
                 .thenRun(st -> launch(((Starting) st).session().spec()))
-                .thenReply(c.replyTo(), st -> StatusReply.success(((Existing) st).summary()));
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 
     private ReplyEffect<Event, SessionState> launch(SessionSpec spec) {
@@ -257,26 +252,16 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState> {
             return refuse(c, "session is recovering; try again in a moment");
         }
         process.signal(Signal.STOP);
-        return Effect()
-                .persist(new SessionActor.Paused(now()))
-                .thenReply(c.replyTo(), st -> StatusReply.success(((Existing) st).summary()));
+        return record(new SessionActor.Paused(now()), c);
     }
 
     private ReplyEffect<Event, SessionState> resume(SessionState.Paused s, Resume c) {
         process.signal(Signal.CONT);
-        return Effect()
-                .persist(new Resumed(now()))
-                .thenReply(c.replyTo(), st -> StatusReply.success(((Existing) st).summary()));
+        return record(new Resumed(now()), c);
     }
 
     private ReplyEffect<Event, SessionState> terminate(Existing s, Terminate c) {
-        return Effect()
-                .persist(new Closed(now()))
-                .thenRun(st -> {
-                    process.cancelLaunch();
-                    process.terminate(Signal.HUP, Signal.TERM);
-                })
-                .thenReply(c.replyTo(), st -> StatusReply.success(((Existing) st).summary()));
+        return end(new Closed(now()), c, Signal.HUP, Signal.TERM);
     }
 
     // ---- output and clients -----------------------------------------------------------------------
@@ -345,10 +330,6 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState> {
     @Override
     public EventHandler<SessionState, Event> eventHandler() {
         EventHandlerBuilder<SessionState, Event> b = newEventHandlerBuilder();
-        b.forStateType(Empty.class).onEvent(Created.class, Empty::created);
-        b.forStateType(Starting.class).onEvent(ProcessStarted.class, Starting::started);
-        b.forStateType(Running.class).onEvent(SessionActor.Paused.class, (s, e) -> s.paused());
-        b.forStateType(SessionState.Paused.class).onEvent(Resumed.class, (s, e) -> s.resumed());
         b.forStateType(Existing.class)
                 .onEvent(StartFailed.class, Existing::startFailed)
                 .onEvent(Resized.class, Existing::resized)
@@ -356,6 +337,10 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState> {
                 .onEvent(ProcessExited.class, (s, e) -> s.exited(e, settings.backoff()))
                 .onEvent(Interrupted.class, Existing::interrupted)
                 .onEvent(Closed.class, Existing::closed);
+        b.forStateType(Empty.class).onEvent(Created.class, Empty::created);
+        b.forStateType(Starting.class).onEvent(ProcessStarted.class, Starting::started);
+        b.forStateType(Running.class).onEvent(SessionActor.Paused.class, (s, e) -> s.paused());
+        b.forStateType(SessionState.Paused.class).onEvent(Resumed.class, (s, e) -> s.resumed());
         // a pause or resume that found the session in another phase: nothing changes
         b.forAnyState().onAnyEvent((s, e) -> s);
         return b.build();

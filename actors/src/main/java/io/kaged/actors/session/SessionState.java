@@ -1,7 +1,7 @@
 package io.kaged.actors.session;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.kaged.actors.session.SessionActor.Closed;
 import io.kaged.actors.session.SessionActor.Created;
 import io.kaged.actors.session.SessionActor.Interrupted;
@@ -21,14 +21,8 @@ import java.time.Duration;
  * ({@code SessionActor$Starting}, {@code SessionActor$PausedState}...) are read through {@code
  * MovedClasses}.
  */
+// Stored snapshots carry each phase's @JsonTypeName as "@type": never change one.
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = SessionState.Empty.class, name = "empty"),
-    @JsonSubTypes.Type(value = SessionState.Starting.class, name = "starting"),
-    @JsonSubTypes.Type(value = SessionState.Running.class, name = "running"),
-    @JsonSubTypes.Type(value = SessionState.Paused.class, name = "paused"),
-    @JsonSubTypes.Type(value = SessionState.Ended.class, name = "ended")
-})
 public sealed interface SessionState extends KagedSerializable {
 
     /** The state's name in the API: new, starting, running, paused, or how it ended. */
@@ -52,6 +46,7 @@ public sealed interface SessionState extends KagedSerializable {
     }
 
     /** Not created: the only phase without a session. */
+    @JsonTypeName("empty")
     record Empty() implements SessionState {
         public String label() {
             return "new";
@@ -125,6 +120,7 @@ public sealed interface SessionState extends KagedSerializable {
     }
 
     /** Waiting for the process to start (first start, or a restart after its backoff). */
+    @JsonTypeName("starting")
     record Starting(Session session) implements Existing {
         public String label() {
             return "starting";
@@ -139,6 +135,7 @@ public sealed interface SessionState extends KagedSerializable {
         }
     }
 
+    @JsonTypeName("running")
     record Running(Session session, long osPid, long startedAt) implements Existing {
         public String label() {
             return "running";
@@ -164,6 +161,7 @@ public sealed interface SessionState extends KagedSerializable {
     }
 
     /** Its process group is stopped (SIGSTOP). */
+    @JsonTypeName("paused")
     record Paused(Session session, long osPid, long startedAt) implements Existing {
         public String label() {
             return "paused";
@@ -189,6 +187,7 @@ public sealed interface SessionState extends KagedSerializable {
     }
 
     /** No process and none coming: {@code how} is exited, closed or interrupted. */
+    @JsonTypeName("ended")
     record Ended(Session session, String how, Integer exitCode, long endedAt) implements Existing {
         public String label() {
             return how;
