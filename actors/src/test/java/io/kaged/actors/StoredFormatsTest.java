@@ -145,4 +145,14 @@ class StoredFormatsTest {
             }
         }
     }
+
+    @Test
+    void keepsTheJudgementOfASessionsRunInItsExitEvent() throws Exception {
+        SessionActor.ProcessExited exited = new SessionActor.ProcessExited(1, true, 1007L, true);
+        PayloadCodec.Encoded encoded = codec.encode(exited);
+        assertEquals(
+                "{\"exitCode\":1,\"willRestart\":true,\"at\":1007,\"healthyRun\":true}",
+                new String(encoded.bytes(), StandardCharsets.UTF_8));
+        assertEquals(exited, codec.decode(encoded.serializerId(), encoded.manifest(), encoded.bytes()));
+    }
 }

@@ -112,6 +112,18 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
     }
 
     /**
+     * Persists {@code event}, then does {@code after} with the new state (a signal, a timer), then answers
+     * {@code c} with its summary. The side effect follows the persist it belongs to: if the persist fails,
+     * the process is as the recorded state says (a pause that was not recorded stopped nothing).
+     */
+    protected ReplyEffect<E, S> record(E event, Replying<R> c, java.util.function.Consumer<S> after) {
+        return Effect()
+                .persist(event)
+                .thenRun(after::accept)
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+    }
+
+    /**
      * Persists {@code event} (the actor's end: cancelled, closed), then starts no further attempt and asks
      * the process to end: SIGCONT, {@code signals}, SIGKILL after the kill grace. Answers with the summary.
      */

@@ -264,19 +264,21 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         if (!process.hasProcess()) {
             return refuse(c, "run is starting; try again in a moment");
         }
-        // The timeout is suspended while paused and starts afresh on resume: a debugging pause is no failure.
-        timers.cancel(new TimedOut(s.run().attempts()));
-        process.signal(Signal.STOP);
-        return record(new RunActor.Paused(Ids.newId(), now()), c);
+        return record(new RunActor.Paused(Ids.newId(), now()), c, st -> {
+            // The timeout is suspended while paused and starts afresh on resume: a debugging pause is no failure.
+            timers.cancel(new TimedOut(s.run().attempts()));
+            process.signal(Signal.STOP);
+        });
     }
 
     private ReplyEffect<Event, RunState> resume(RunState.Paused s, Resume c) {
-        process.signal(Signal.CONT);
-        Long timeout = s.run().spec().timeoutMs();
-        if (timeout != null) {
-            timers.startSingleTimer(new TimedOut(s.run().attempts()), Duration.ofMillis(timeout));
-        }
-        return record(new Resumed(now()), c);
+        return record(new Resumed(now()), c, st -> {
+            process.signal(Signal.CONT);
+            Long timeout = s.run().spec().timeoutMs();
+            if (timeout != null) {
+                timers.startSingleTimer(new TimedOut(s.run().attempts()), Duration.ofMillis(timeout));
+            }
+        });
     }
 
     private ReplyEffect<Event, RunState> cancel(Existing s, Cancel c) {

@@ -1,6 +1,7 @@
 package io.kaged.actors.session;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kaged.actors.process.ProcessLauncher;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.Replying;
@@ -104,7 +105,20 @@ public final class SessionActor {
             long chunkSeq, int size, long keepFrom, long keptBytes, long at, @JsonIgnore byte[] data)
             implements Event {}
 
-    public record ProcessExited(int exitCode, boolean willRestart, long at) implements Event {}
+    /**
+     * @param healthyRun whether the process ran for {@code restart.reset-after}, decided when the exit was
+     *     recorded so that a replay under other settings rebuilds the same failure count; null in events
+     *     written before it was recorded (then the settings of the replay decide, as they always did)
+     */
+    public record ProcessExited(
+            int exitCode, boolean willRestart, long at, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean healthyRun)
+            implements Event {
+
+        /** An exit with no decision on the run's health recorded: as events were before it was. */
+        public ProcessExited(int exitCode, boolean willRestart, long at) {
+            this(exitCode, willRestart, at, null);
+        }
+    }
 
     public record Interrupted(boolean willRestart, long at) implements Event {}
 

@@ -251,13 +251,11 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         if (!process.hasProcess()) {
             return refuse(c, "session is recovering; try again in a moment");
         }
-        process.signal(Signal.STOP);
-        return record(new SessionActor.Paused(now()), c);
+        return record(new SessionActor.Paused(now()), c, st -> process.signal(Signal.STOP));
     }
 
     private ReplyEffect<Event, SessionState> resume(SessionState.Paused s, Resume c) {
-        process.signal(Signal.CONT);
-        return record(new Resumed(now()), c);
+        return record(new Resumed(now()), c, st -> process.signal(Signal.CONT));
     }
 
     private ReplyEffect<Event, SessionState> terminate(Existing s, Terminate c) {
@@ -310,7 +308,12 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         }
         List<Event> events = batches(s);
         boolean restart = !(s instanceof Ended) && s.session().spec().restart().restarts(c.exitCode());
-        events.add(new ProcessExited(c.exitCode(), restart, now()));
+        long at = now();
+        // decided now and recorded, so that a replay under other settings rebuilds the same state
+        Boolean healthy = restart
+                ? SessionState.healthy(s.liveSince() == null ? at : s.liveSince(), at, settings.backoff())
+                : null;
+        events.add(new ProcessExited(c.exitCode(), restart, at, healthy));
         return Effect()
                 .persist(events)
                 .thenRun(st -> {

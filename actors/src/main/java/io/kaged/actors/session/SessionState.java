@@ -63,6 +63,11 @@ public sealed interface SessionState extends KagedSerializable {
 
         Existing withSession(Session session);
 
+        /** When the current process started, while it runs or is paused. */
+        default Long liveSince() {
+            return null;
+        }
+
         /** The process's pid while it runs or is paused. */
         default Long livePid() {
             return null;
@@ -88,11 +93,11 @@ public sealed interface SessionState extends KagedSerializable {
         }
 
         /**
-         * The process ended; a restart resets the failure count when it ran for {@code backoff}'s
-         * reset-after.
+         * The process ended; a restart resets the failure count when the run was healthy, as the event
+         * says. Events written before it said so are judged by {@code legacy}'s reset-after.
          */
-        default Existing exited(ProcessExited e, Backoff backoff) {
-            return exitedAfter(this, e.at(), e, backoff);
+        default Existing exited(ProcessExited e, Backoff legacy) {
+            return exitedAfter(this, e.at(), e, legacy);
         }
 
         default Existing interrupted(Interrupted e) {
@@ -146,6 +151,11 @@ public sealed interface SessionState extends KagedSerializable {
         }
 
         @Override
+        public Long liveSince() {
+            return startedAt;
+        }
+
+        @Override
         public Long livePid() {
             return osPid;
         }
@@ -155,8 +165,8 @@ public sealed interface SessionState extends KagedSerializable {
         }
 
         @Override
-        public Existing exited(ProcessExited e, Backoff backoff) {
-            return exitedAfter(this, startedAt, e, backoff);
+        public Existing exited(ProcessExited e, Backoff legacy) {
+            return exitedAfter(this, startedAt, e, legacy);
         }
     }
 
@@ -172,6 +182,11 @@ public sealed interface SessionState extends KagedSerializable {
         }
 
         @Override
+        public Long liveSince() {
+            return startedAt;
+        }
+
+        @Override
         public Long livePid() {
             return osPid;
         }
@@ -181,8 +196,8 @@ public sealed interface SessionState extends KagedSerializable {
         }
 
         @Override
-        public Existing exited(ProcessExited e, Backoff backoff) {
-            return exitedAfter(this, startedAt, e, backoff);
+        public Existing exited(ProcessExited e, Backoff legacy) {
+            return exitedAfter(this, startedAt, e, legacy);
         }
     }
 
@@ -199,16 +214,21 @@ public sealed interface SessionState extends KagedSerializable {
 
         /** The end of a process that outlived its session's end (a close): only its exit code is news. */
         @Override
-        public Ended exited(ProcessExited e, Backoff backoff) {
+        public Ended exited(ProcessExited e, Backoff legacy) {
             return new Ended(session, how, e.exitCode(), endedAt);
         }
     }
 
-    private static Existing exitedAfter(Existing s, long startedAt, ProcessExited e, Backoff backoff) {
+    private static Existing exitedAfter(Existing s, long startedAt, ProcessExited e, Backoff legacy) {
         if (!e.willRestart()) {
             return new Ended(s.session(), "exited", e.exitCode(), e.at());
         }
-        boolean healthy = backoff.ranLongEnough(Duration.ofMillis(e.at() - startedAt));
+        boolean healthy = e.healthyRun() != null ? e.healthyRun() : healthy(startedAt, e.at(), legacy);
         return new Starting(s.session().restarted(healthy));
+    }
+
+    /** Whether a process that started at {@code startedAt} and ended at {@code endedAt} ran long enough. */
+    static boolean healthy(long startedAt, long endedAt, Backoff backoff) {
+        return backoff.ranLongEnough(Duration.ofMillis(endedAt - startedAt));
     }
 }

@@ -172,4 +172,62 @@ class SessionActorTest {
         second.sessions().tell(new SessionSupervisor.Deliver("s4", new SessionActor.Terminate(replies.ref())));
         assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
     }
+
+    /**
+     * A pause is recorded before the process group is stopped: were the persist to fail, the process would
+     * still run, as the recorded state says. The launcher's process notes the session's recorded state at
+     * the moment it receives SIGSTOP.
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void recordsAPauseBeforeItStopsTheProcess(TestEngine engine) throws Exception {
+        kit = ActorTestKit.create("sessions", TestSystems.config(TestDatabases.newStoreUrl(engine, home), home));
+        Store store = StoreExtension.store(kit.system().classicSystem());
+        JournalProjections.get(kit.system().classicSystem()).register(new SessionProjection());
+        SessionQueries queries = new SessionQueries(store);
+        List<String> stateAtSignal = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.kaged.actors.process.ProcessLauncher noting = (spec, sink) -> {
+            io.kaged.actors.process.RunningProcess real = launcher.start(spec, sink);
+            return new io.kaged.actors.process.RunningProcess() {
+                @Override
+                public long pid() {
+                    return real.pid();
+                }
+
+                @Override
+                public void write(byte[] data) {
+                    real.write(data);
+                }
+
+                @Override
+                public void resize(int cols, int rows) {
+                    real.resize(cols, rows);
+                }
+
+                @Override
+                public void signal(io.kaged.actors.process.Signal signal) {
+                    if (signal == io.kaged.actors.process.Signal.STOP) {
+                        stateAtSignal.add(state(queries, "s5"));
+                    }
+                    real.signal(signal);
+                }
+            };
+        };
+        ActorRef<SessionSupervisor.Command> sessions = kit.spawn(SessionSupervisor.create(
+                SessionSettings.fromConfig(kit.system().settings().config()), noting, blocking, Clock.systemUTC()));
+        Env env = new Env(kit, sessions, queries);
+        create(env, "s5", shell("exec sleep 600", RestartPolicy.NEVER));
+        eventually(() -> state(env, "s5").equals("running"), "running");
+        TestProbe<StatusReply<SessionSummary>> replies = kit.createTestProbe();
+        sessions.tell(new SessionSupervisor.Deliver("s5", new SessionActor.Pause(replies.ref())));
+        assertEquals("paused", replies.receiveMessage(WAIT).getValue().state());
+        eventually(() -> !stateAtSignal.isEmpty(), "SIGSTOP sent");
+        assertEquals(List.of("paused"), stateAtSignal);
+        sessions.tell(new SessionSupervisor.Deliver("s5", new SessionActor.Terminate(replies.ref())));
+        assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
+    }
+
+    private static String state(SessionQueries queries, String id) {
+        return queries.get(id).join().map(SessionView::state).orElse("missing");
+    }
 }
