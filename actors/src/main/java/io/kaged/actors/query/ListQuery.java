@@ -67,6 +67,13 @@ public final class ListQuery {
         return new Page<>(List.copyOf(found), p.limit(), p.offset(), next, null);
     }
 
+    /** A page of the rows whose output contains {@code search}'s text, or of all rows when it is null. */
+    public <T> Page<T> page(
+            Connection c, Paging p, RowMapper<T> rows, Function<T, String> idOf, TranscriptSearch search)
+            throws SQLException {
+        return search == null ? page(c, p, rows, idOf) : searchPage(c, p, rows, idOf, search);
+    }
+
     /**
      * One page of the rows whose transcript contains the search's text. Candidates are read in list order
      * and searched one by one until the page is full, the candidates run out, or the search's bounds are

@@ -17,7 +17,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 final class RunCheckpoints {
 
     /** A checkpoint's event number and the run's state there. */
-    record Loaded(long sequenceNr, RunActor.State state) {}
+    record Loaded(long sequenceNr, RunState state) {}
 
     private static final int SNAPSHOT_WAITS = 40;
     private static final long SNAPSHOT_WAIT_MS = 50;
@@ -57,7 +57,7 @@ final class RunCheckpoints {
 
     private CompletableFuture<Loaded> snapshot(String runId, long sequenceNr, int waitsLeft) {
         return snapshots.at(RunActor.persistenceId(runId).id(), sequenceNr).thenCompose(found -> {
-            if (found.isPresent() && found.get() instanceof RunActor.State state) {
+            if (found.isPresent() && found.get() instanceof RunState state) {
                 return CompletableFuture.completedFuture(new Loaded(sequenceNr, state));
             }
             if (waitsLeft == 0) {

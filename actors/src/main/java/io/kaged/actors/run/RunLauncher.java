@@ -1,5 +1,7 @@
 package io.kaged.actors.run;
 
+import io.kaged.actors.process.OutputSink;
+import io.kaged.actors.process.RunningProcess;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.Signals;
 import java.io.File;
@@ -20,15 +22,18 @@ import java.util.concurrent.Executor;
  */
 public final class RunLauncher {
 
-    /** Receives a run's output and exit, from the reader threads. */
-    public interface Sink {
-        void output(String stream, byte[] chunk);
+    /**
+     * A started run process: its input was given once on stdin, and it has no terminal, so writes and
+     * resizes have nowhere to go.
+     */
+    private record PipedProcess(long pid) implements RunningProcess {
+        @Override
+        public void write(byte[] data) {}
 
-        void exited(int exitCode);
-    }
+        @Override
+        public void resize(int cols, int rows) {}
 
-    /** A started run process. */
-    public record Handle(long pid) {
+        @Override
         public void signal(Signal signal) {
             Signals.sendToGroup(pid, signal);
         }
@@ -46,7 +51,7 @@ public final class RunLauncher {
         this.kagedEnvironment = kagedEnvironment;
     }
 
-    public Handle start(String runId, RunSpec spec, Sink sink) throws IOException {
+    public RunningProcess start(String runId, RunSpec spec, OutputSink sink) throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add("setsid");
         argv.addAll(spec.command());
@@ -78,10 +83,10 @@ public final class RunLauncher {
                 Thread.currentThread().interrupt();
             }
         });
-        return new Handle(process.pid());
+        return new PipedProcess(process.pid());
     }
 
-    private static void pump(InputStream in, String stream, Sink sink, CountDownLatch drained) {
+    private static void pump(InputStream in, String stream, OutputSink sink, CountDownLatch drained) {
         byte[] buffer = new byte[16 * 1024];
         try (in) {
             int n;
@@ -92,6 +97,8 @@ public final class RunLauncher {
             }
         } catch (IOException ignored) {
             // the stream closed with the process
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the executor is shutting down
         } finally {
             drained.countDown();
         }

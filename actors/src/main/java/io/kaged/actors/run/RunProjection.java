@@ -1,28 +1,20 @@
 package io.kaged.actors.run;
 
+import io.kaged.actors.OwnerProjection;
 import io.kaged.actors.Sql;
-import io.kaged.persistence.journal.JournalProjection;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /** Keeps {@code runs} and the runs' {@code transcripts} in step with run events, in the journal's transaction. */
-public final class RunProjection implements JournalProjection {
+public final class RunProjection extends OwnerProjection<RunActor.Event> {
 
-    private static final String PREFIX = "run|";
-
-    @Override
-    public boolean projects(String persistenceId, Object event) {
-        return persistenceId.startsWith(PREFIX) && event instanceof RunActor.Event;
+    public RunProjection() {
+        super("run", "runs", RunActor.Event.class);
     }
 
     @Override
-    public void project(Connection c, String persistenceId, long sequenceNr, long timestamp, Object event)
-            throws SQLException {
-        if (!projects(persistenceId, event) || !(event instanceof RunActor.Event e)) {
-            return;
-        }
-        String id = persistenceId.substring(PREFIX.length());
+    protected void project(Connection c, String id, long sequenceNr, RunActor.Event e) throws SQLException {
         if (e instanceof RunActor.Dispatched d) {
             RunSpec s = d.spec();
             Sql.update(
@@ -62,17 +54,7 @@ public final class RunProjection implements JournalProjection {
                     f.at(),
                     id);
         } else if (e instanceof RunActor.OutputRecorded o) {
-            if (o.data() == null) {
-                throw new SQLException("output batch " + o.chunkSeq() + " of run " + id + " carries no bytes");
-            }
-            Sql.update(
-                    c,
-                    "INSERT INTO transcripts (owner_id, chunk_seq, stream, at, data) VALUES (?, ?, ?, ?, ?)",
-                    id,
-                    o.chunkSeq(),
-                    o.stream(),
-                    o.at(),
-                    o.data());
+            transcript(c, id, o.chunkSeq(), o.stream(), o.at(), o.data());
         } else if (e instanceof RunActor.AttemptEnded end) {
             String outcome = end.willRetry()
                     ? "queued"
@@ -89,27 +71,12 @@ public final class RunProjection implements JournalProjection {
                     end.at(),
                     id);
         } else if (e instanceof RunActor.Paused paused) {
-            Sql.update(c, "UPDATE runs SET state = 'paused', updated_at = ? WHERE id = ?", paused.at(), id);
-            Sql.update(
-                    c,
-                    "INSERT INTO checkpoints (id, owner_kind, owner_id, sequence_nr, label, reason, created_at)"
-                            + " VALUES (?, 'run', ?, ?, NULL, 'pause', ?)",
-                    paused.checkpointId(),
-                    id,
-                    sequenceNr,
-                    paused.at());
+            state(c, id, "paused", paused.at());
+            checkpoint(c, paused.checkpointId(), id, sequenceNr, null, "pause", paused.at());
         } else if (e instanceof RunActor.Resumed resumed) {
-            Sql.update(c, "UPDATE runs SET state = 'running', updated_at = ? WHERE id = ?", resumed.at(), id);
+            state(c, id, "running", resumed.at());
         } else if (e instanceof RunActor.CheckpointTaken cp) {
-            Sql.update(
-                    c,
-                    "INSERT INTO checkpoints (id, owner_kind, owner_id, sequence_nr, label, reason, created_at)"
-                            + " VALUES (?, 'run', ?, ?, ?, 'manual', ?)",
-                    cp.checkpointId(),
-                    id,
-                    sequenceNr,
-                    cp.label(),
-                    cp.at());
+            checkpoint(c, cp.checkpointId(), id, sequenceNr, cp.label(), "manual", cp.at());
         } else if (e instanceof RunActor.Cancelled x) {
             Sql.update(
                     c,

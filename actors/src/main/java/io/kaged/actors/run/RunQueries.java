@@ -1,26 +1,19 @@
 package io.kaged.actors.run;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.Sql;
 import io.kaged.actors.query.ListQuery;
 import io.kaged.actors.query.Page;
 import io.kaged.persistence.store.Store;
-import java.io.ByteArrayOutputStream;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** Reads of the run query tables: plain SQL on the store's read threads. */
 public final class RunQueries {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "r.id, r.parent_id, r.session_id, r.project, r.state, r.command, r.cwd,"
             + " r.env, r.timeout_ms, r.retries, r.attempts, r.exit_code, r.created_at, r.started_at, r.ended_at";
     /** The number of children of the run {@code %s} names. */
@@ -43,37 +36,22 @@ public final class RunQueries {
                     .where(" AND r.command_name = ?", f.command())
                     .where(" AND r.created_at >= ?", f.createdAfter())
                     .where(" AND r.created_at < ?", f.createdBefore());
-            return f.outputContains() == null
-                    ? q.page(c, f.paging(), RunQueries::view, RunView::id)
-                    : q.searchPage(c, f.paging(), RunQueries::view, RunView::id, f.outputContains());
+            return q.page(c, f.paging(), RunQueries::view, RunView::id, f.outputContains());
         });
     }
 
     public CompletableFuture<Optional<RunView>> get(String id) {
-        return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + COLUMNS + ", " + CHILDREN.formatted("r") + " FROM runs r WHERE r.id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(view(rs)) : Optional.empty();
-                }
-            }
-        });
+        return store.read(c -> Sql.first(
+                c,
+                "SELECT " + COLUMNS + ", " + CHILDREN.formatted("r") + " FROM runs r WHERE r.id = ?",
+                RunQueries::view,
+                id));
     }
 
     /** Ids of runs that were queued or running: the ones to recover at start. */
     public CompletableFuture<List<String>> live() {
-        return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                            "SELECT id FROM runs WHERE state IN ('queued', 'running', 'paused') ORDER BY id");
-                    ResultSet rs = ps.executeQuery()) {
-                List<String> ids = new ArrayList<>();
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-                return ids;
-            }
-        });
+        return store.read(
+                c -> Sql.strings(c, "SELECT id FROM runs WHERE state IN ('queued', 'running', 'paused') ORDER BY id"));
     }
 
     /** A checkpoint as the API lists it. */
@@ -81,24 +59,17 @@ public final class RunQueries {
 
     /** A run's checkpoints, oldest first. */
     public CompletableFuture<List<CheckpointView>> checkpoints(String id) {
-        return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, sequence_nr, label, reason, created_at"
-                    + " FROM checkpoints WHERE owner_id = ? ORDER BY created_at, id")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<CheckpointView> list = new ArrayList<>();
-                    while (rs.next()) {
-                        list.add(new CheckpointView(
-                                rs.getString(1),
-                                rs.getLong(2),
-                                rs.getString(3),
-                                rs.getString(4),
-                                Instant.ofEpochMilli(rs.getLong(5)).toString()));
-                    }
-                    return list;
-                }
-            }
-        });
+        return store.read(c -> Sql.rows(
+                c,
+                "SELECT id, sequence_nr, label, reason, created_at FROM checkpoints WHERE owner_id = ?"
+                        + " ORDER BY created_at, id",
+                rs -> new CheckpointView(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        Instant.ofEpochMilli(rs.getLong(5)).toString()),
+                id));
     }
 
     /**
@@ -106,55 +77,32 @@ public final class RunQueries {
      * Output a rollback set aside is left out unless {@code withSuperseded}.
      */
     public CompletableFuture<byte[]> output(String id, String stream, boolean withSuperseded) {
-        return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT data FROM transcripts WHERE owner_id = ?"
-                    + (withSuperseded ? "" : " AND superseded_by IS NULL")
-                    + (stream == null ? "" : " AND stream = ?") + " ORDER BY chunk_seq")) {
-                ps.setString(1, id);
-                if (stream != null) {
-                    ps.setString(2, stream);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    while (rs.next()) {
-                        out.writeBytes(rs.getBytes(1));
-                    }
-                    return out.toByteArray();
-                }
-            }
-        });
+        String sql = "SELECT data FROM transcripts WHERE owner_id = ?"
+                + (withSuperseded ? "" : " AND superseded_by IS NULL")
+                + (stream == null ? "" : " AND stream = ?") + " ORDER BY chunk_seq";
+        return store.read(c -> stream == null ? Sql.joinedBytes(c, sql, id) : Sql.joinedBytes(c, sql, id, stream));
     }
 
     private static RunView view(ResultSet rs) throws SQLException {
-        try {
-            List<String> command = JSON.readValue(rs.getString("command"), new TypeReference<List<String>>() {});
-            String env = rs.getString("env");
-            List<String> envKeys = env == null
-                    ? List.of()
-                    : List.copyOf(JSON.readValue(env, new TypeReference<Map<String, String>>() {})
-                            .keySet());
-            Long started = Sql.nullableLong(rs, "started_at");
-            Long ended = Sql.nullableLong(rs, "ended_at");
-            return new RunView(
-                    rs.getString("id"),
-                    rs.getString("parent_id"),
-                    rs.getString("session_id"),
-                    rs.getString("project"),
-                    rs.getString("state"),
-                    command,
-                    rs.getString("cwd"),
-                    envKeys,
-                    Sql.nullableLong(rs, "timeout_ms"),
-                    rs.getInt("retries"),
-                    rs.getInt("attempts"),
-                    Sql.nullableInt(rs, "exit_code"),
-                    rs.getInt("children"),
-                    Instant.ofEpochMilli(rs.getLong("created_at")).toString(),
-                    started == null ? null : Instant.ofEpochMilli(started).toString(),
-                    ended == null ? null : Instant.ofEpochMilli(ended).toString(),
-                    started != null && ended != null ? ended - started : null);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new SQLException("runs row " + rs.getString("id") + " holds invalid JSON", e);
-        }
+        Long started = Sql.nullableLong(rs, "started_at");
+        Long ended = Sql.nullableLong(rs, "ended_at");
+        return new RunView(
+                rs.getString("id"),
+                rs.getString("parent_id"),
+                rs.getString("session_id"),
+                rs.getString("project"),
+                rs.getString("state"),
+                Sql.stringList(rs, "command"),
+                rs.getString("cwd"),
+                Sql.keys(rs, "env"),
+                Sql.nullableLong(rs, "timeout_ms"),
+                rs.getInt("retries"),
+                rs.getInt("attempts"),
+                Sql.nullableInt(rs, "exit_code"),
+                rs.getInt("children"),
+                Instant.ofEpochMilli(rs.getLong("created_at")).toString(),
+                started == null ? null : Instant.ofEpochMilli(started).toString(),
+                ended == null ? null : Instant.ofEpochMilli(ended).toString(),
+                started != null && ended != null ? ended - started : null);
     }
 }

@@ -1,6 +1,7 @@
 package io.kaged.actors.run;
 
 import com.typesafe.config.Config;
+import io.kaged.actors.process.SupervisedProcess;
 import java.time.Duration;
 
 /** {@code kaged.runs}, read once; see reference.conf. */
@@ -21,6 +22,15 @@ public record RunSettings(
                 c.getDuration("retry.max-backoff"),
                 c.getDuration("kill-grace"),
                 c.getDuration("passivate-after"));
+    }
+
+    /** How many batches of output an attempt may have waiting before its readers (and so it) wait. */
+    private static final int OUTPUT_BUFFER_BATCHES = 16;
+
+    /** What the process core of a run's attempt needs. */
+    public SupervisedProcess.Settings process() {
+        return new SupervisedProcess.Settings(
+                flushBytes, flushInterval, OUTPUT_BUFFER_BATCHES * (long) flushBytes, killGrace);
     }
 
     /** Delay before retry number {@code retry} (1 for the first retry). */

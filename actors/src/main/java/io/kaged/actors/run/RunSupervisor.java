@@ -1,20 +1,15 @@
 package io.kaged.actors.run;
 
 import io.kaged.actors.HeldCommands;
-import io.kaged.actors.PurgeDeletion;
+import io.kaged.actors.process.ChildActors;
+import io.kaged.actors.process.PurgeQueue;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -53,39 +48,34 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
 
     /**
      * Deletes runs' rows with none of their actors alive: {@code deletion} runs once every actor of
-     * {@code runIds} has stopped; the reply is its result, or an error naming a run that would not stop
+     * {@code ids} has stopped; the reply is its result, or an error naming a run that would not stop
      * (live, or still finishing) — then nothing was deleted.
      */
-    public record Purge<T>(List<String> runIds, Supplier<CompletionStage<T>> deletion, ActorRef<StatusReply<T>> replyTo)
-            implements Command {}
+    public record Purge<T>(List<String> ids, Supplier<CompletionStage<T>> deletion, ActorRef<StatusReply<T>> replyTo)
+            implements Command, PurgeQueue.Request<T> {}
 
     /** The active purge's deletion has ended; {@code reply} answers its asker. */
     private record PurgeEnded(Runnable reply) implements Command {}
 
-    private final RunSettings settings;
-    private final RunLauncher launcher;
-    private final Executor blocking;
-    private final Clock clock;
+    private final ChildActors<RunActor.Command> children;
     /** Runs being stopped or purged, with the commands that arrived for them meanwhile. */
     private final HeldCommands<RunActor.Command> stopping = new HeldCommands<>();
 
-    private final Deque<Purge<?>> purges = new ArrayDeque<>();
-    /** The purge under way, if any. */
-    private Purge<?> purging;
-    /** Runs of the purge under way whose actors have not answered its stop yet. */
-    private final Set<String> awaitingStop = new HashSet<>();
-    /** A run of the purge under way whose actor declined to stop. */
-    private String declined;
-    /** The purge under way has started its deletion. */
-    private boolean deleting;
+    private final PurgeQueue<RunActor.Command, Command> purges;
 
     private RunSupervisor(
             ActorContext<Command> context, RunSettings settings, RunLauncher launcher, Executor blocking, Clock clock) {
         super(context);
-        this.settings = settings;
-        this.launcher = launcher;
-        this.blocking = blocking;
-        this.clock = clock;
+        this.children = new ChildActors<>(
+                context, "run", id -> RunActor.create(id, settings, launcher, blocking, clock, context.getSelf()));
+        this.purges = new PurgeQueue<>(
+                context,
+                children,
+                stopping,
+                ref -> ref.tell(RunActor.Stop.INSTANCE),
+                Stopped::new,
+                PurgeEnded::new,
+                id -> "run " + id + " is live or still finishing; cancel it (and wait for it to end) before purging");
     }
 
     public static Behavior<Command> create(RunSettings settings, RunLauncher launcher, Executor blocking, Clock clock) {
@@ -96,35 +86,32 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Deliver.class, this::deliver)
-                .onMessage(Recover.class, this::recover)
+                .onMessage(Recover.class, r -> {
+                    children.recover(r.runIds());
+                    return this;
+                })
                 .onMessage(Passivate.class, this::passivate)
                 .onMessage(StayAlive.class, this::stayAlive)
                 .onMessage(Stopped.class, this::stopped)
-                .onMessage(Purge.class, this::purge)
-                .onMessage(PurgeEnded.class, this::purgeEnded)
+                .onMessage(Purge.class, p -> {
+                    purges.add(p);
+                    return this;
+                })
+                .onMessage(PurgeEnded.class, e -> {
+                    purges.ended(e.reply());
+                    return this;
+                })
                 .build();
     }
 
     private Behavior<Command> deliver(Deliver d) {
-        stopping.deliver(d.runId(), d.command(), () -> child(d.runId()));
-        return this;
-    }
-
-    private Behavior<Command> recover(Recover r) {
-        r.runIds().forEach(this::child);
-        if (!r.runIds().isEmpty()) {
-            getContext()
-                    .getLog()
-                    .info(
-                            "Recovering {} run(s) that were live when the daemon stopped",
-                            r.runIds().size());
-        }
+        stopping.deliver(d.runId(), d.command(), () -> children.get(d.runId()));
         return this;
     }
 
     private Behavior<Command> passivate(Passivate p) {
         if (!stopping.isHolding(p.runId())) {
-            existing(p.runId()).ifPresent(ref -> {
+            children.existing(p.runId()).ifPresent(ref -> {
                 stopping.hold(p.runId());
                 getContext().watchWith(ref, new Stopped(p.runId()));
                 ref.tell(RunActor.Stop.INSTANCE);
@@ -134,14 +121,12 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     private Behavior<Command> stayAlive(StayAlive s) {
-        if (inPurge(s.runId())) {
-            existing(s.runId()).ifPresent(ref -> getContext().unwatch(ref));
-            awaitingStop.remove(s.runId());
-            declined = declined == null ? s.runId() : declined;
-            return proceedWithPurge();
+        if (purges.covers(s.runId())) {
+            purges.declined(s.runId());
+            return this;
         }
         List<RunActor.Command> held = stopping.release(s.runId());
-        existing(s.runId()).ifPresent(ref -> {
+        children.existing(s.runId()).ifPresent(ref -> {
             getContext().unwatch(ref);
             held.forEach(ref::tell);
         });
@@ -149,99 +134,11 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     }
 
     private Behavior<Command> stopped(Stopped s) {
-        if (inPurge(s.runId())) {
-            awaitingStop.remove(s.runId());
-            return proceedWithPurge();
+        if (purges.covers(s.runId())) {
+            purges.stopped(s.runId());
+        } else {
+            stopping.releaseTo(s.runId(), () -> children.get(s.runId()));
         }
-        stopping.releaseTo(s.runId(), () -> child(s.runId()));
         return this;
-    }
-
-    // ---- purge ------------------------------------------------------------------------------------
-
-    private Behavior<Command> purge(Purge<?> p) {
-        purges.add(p);
-        return purging == null ? startNextPurge() : this;
-    }
-
-    private Behavior<Command> startNextPurge() {
-        purging = purges.poll();
-        if (purging == null) {
-            return this;
-        }
-        declined = null;
-        awaitingStop.clear();
-        for (String id : purging.runIds()) {
-            if (stopping.isHolding(id)) {
-                // already asked to stop (passivation): its Stopped or StayAlive is on the way
-                awaitingStop.add(id);
-                continue;
-            }
-            stopping.hold(id);
-            existing(id).ifPresent(ref -> {
-                awaitingStop.add(id);
-                getContext().watchWith(ref, new Stopped(id));
-                ref.tell(RunActor.Stop.INSTANCE);
-            });
-        }
-        return proceedWithPurge();
-    }
-
-    private boolean inPurge(String runId) {
-        return purging != null && purging.runIds().contains(runId);
-    }
-
-    /** Once every actor of the purge has answered: refuse it if one declined, else run the deletion. */
-    private Behavior<Command> proceedWithPurge() {
-        if (!awaitingStop.isEmpty() || deleting) {
-            return this;
-        }
-        if (declined != null) {
-            String reason = "run " + declined + " is live or still finishing; cancel it (and wait for it to end)"
-                    + " before purging";
-            return purgeEnded(new PurgeEnded(refusal(purging, reason)));
-        }
-        deleting = true;
-        getContext().pipeToSelf(start(purging), (reply, failure) -> new PurgeEnded(reply));
-        return this;
-    }
-
-    private static <T> CompletionStage<Runnable> start(Purge<T> p) {
-        return PurgeDeletion.run(p.deletion(), p.replyTo());
-    }
-
-    private static <T> Runnable refusal(Purge<T> p, String reason) {
-        return () -> p.replyTo().tell(StatusReply.error(reason));
-    }
-
-    /** Lets the held commands through (to the actor that stayed, or to a fresh one), answers, goes on. */
-    private Behavior<Command> purgeEnded(PurgeEnded e) {
-        for (String id : purging.runIds()) {
-            stopping.releaseTo(id, () -> child(id));
-        }
-        e.reply().run();
-        purging = null;
-        deleting = false;
-        return startNextPurge();
-    }
-
-    @SuppressWarnings("unchecked")
-    private java.util.Optional<ActorRef<RunActor.Command>> existing(String id) {
-        return getContext().getChild("run-" + id).map(ref -> (ActorRef<RunActor.Command>) (ActorRef<?>) ref);
-    }
-
-    private ActorRef<RunActor.Command> child(String id) {
-        return existing(id).orElseGet(() -> getContext()
-                .spawn(
-                        Behaviors.supervise(RunActor.create(
-                                        id,
-                                        settings,
-                                        launcher,
-                                        blocking,
-                                        clock,
-                                        getContext().getSelf()))
-                                .onFailure(SupervisorStrategy.restartWithBackoff(
-                                        Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
-                        "run-" + id));
     }
 }

@@ -1,7 +1,7 @@
 package io.kaged.actors.session;
 
+import io.kaged.actors.OwnerProjection;
 import io.kaged.actors.Sql;
-import io.kaged.persistence.journal.JournalProjection;
 import io.kaged.persistence.store.Ids;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,22 +10,14 @@ import java.sql.SQLException;
  * Keeps {@code sessions}, {@code transcripts} and {@code checkpoints} in step with session events, inside
  * the journal transaction that stores them.
  */
-public final class SessionProjection implements JournalProjection {
+public final class SessionProjection extends OwnerProjection<SessionActor.Event> {
 
-    private static final String PREFIX = "session|";
-
-    @Override
-    public boolean projects(String persistenceId, Object event) {
-        return persistenceId.startsWith(PREFIX) && event instanceof SessionActor.Event;
+    public SessionProjection() {
+        super("session", "sessions", SessionActor.Event.class);
     }
 
     @Override
-    public void project(Connection c, String persistenceId, long sequenceNr, long timestamp, Object event)
-            throws SQLException {
-        if (!projects(persistenceId, event) || !(event instanceof SessionActor.Event e)) {
-            return;
-        }
-        String id = persistenceId.substring(PREFIX.length());
+    protected void project(Connection c, String id, long sequenceNr, SessionActor.Event e) throws SQLException {
         if (e instanceof SessionActor.Created created) {
             insert(c, id, created);
         } else if (e instanceof SessionActor.ProcessStarted started) {
@@ -46,17 +38,10 @@ public final class SessionProjection implements JournalProjection {
                     failed.at(),
                     id);
         } else if (e instanceof SessionActor.Paused paused) {
-            Sql.update(c, "UPDATE sessions SET state = 'paused', updated_at = ? WHERE id = ?", paused.at(), id);
-            Sql.update(
-                    c,
-                    "INSERT INTO checkpoints (id, owner_kind, owner_id, sequence_nr, label, reason, created_at)"
-                            + " VALUES (?, 'session', ?, ?, NULL, 'pause', ?)",
-                    Ids.newId(),
-                    id,
-                    sequenceNr,
-                    paused.at());
+            state(c, id, "paused", paused.at());
+            checkpoint(c, Ids.newId(), id, sequenceNr, null, "pause", paused.at());
         } else if (e instanceof SessionActor.Resumed resumed) {
-            Sql.update(c, "UPDATE sessions SET state = 'running', updated_at = ? WHERE id = ?", resumed.at(), id);
+            state(c, id, "running", resumed.at());
         } else if (e instanceof SessionActor.Resized resized) {
             Sql.update(
                     c,
@@ -115,17 +100,8 @@ public final class SessionProjection implements JournalProjection {
                 e.at());
     }
 
-    private static void transcript(Connection c, String id, SessionActor.OutputRecorded e) throws SQLException {
-        if (e.data() == null) {
-            throw new SQLException("output batch " + e.chunkSeq() + " of session " + id + " carries no bytes");
-        }
-        Sql.update(
-                c,
-                "INSERT INTO transcripts (owner_id, chunk_seq, stream, at, data) VALUES (?, ?, 'pty', ?, ?)",
-                id,
-                e.chunkSeq(),
-                e.at(),
-                e.data());
+    private void transcript(Connection c, String id, SessionActor.OutputRecorded e) throws SQLException {
+        transcript(c, id, e.chunkSeq(), "pty", e.at(), e.data());
         Sql.update(c, "DELETE FROM transcripts WHERE owner_id = ? AND chunk_seq < ?", id, e.keepFrom());
         Sql.update(c, "UPDATE sessions SET transcript_bytes = ? WHERE id = ?", e.keptBytes(), id);
     }

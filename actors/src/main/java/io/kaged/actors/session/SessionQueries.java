@@ -1,28 +1,21 @@
 package io.kaged.actors.session;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.OwnerRows;
 import io.kaged.actors.Removed;
 import io.kaged.actors.Sql;
 import io.kaged.actors.query.ListQuery;
 import io.kaged.actors.query.Page;
 import io.kaged.persistence.store.Store;
-import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** Reads of the session query tables: plain SQL on the store's read threads, never a replay. */
 public final class SessionQueries {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, name, project, state, command, cwd, env, term_cols, term_rows,"
             + " restart_policy, os_pid, exit_code, restarts, transcript_bytes, created_at, started_at, ended_at";
 
@@ -39,9 +32,7 @@ public final class SessionQueries {
                     .where(" AND project = ?", f.project())
                     .where(" AND created_at >= ?", f.createdAfter())
                     .where(" AND created_at < ?", f.createdBefore());
-            return f.transcriptContains() == null
-                    ? q.page(c, f.paging(), SessionQueries::view, SessionView::id)
-                    : q.searchPage(c, f.paging(), SessionQueries::view, SessionView::id, f.transcriptContains());
+            return q.page(c, f.paging(), SessionQueries::view, SessionView::id, f.transcriptContains());
         });
     }
 
@@ -51,35 +42,14 @@ public final class SessionQueries {
 
     /** Ids of sessions that had (or were about to have) a process: the ones to recover at start. */
     public CompletableFuture<List<String>> live() {
-        return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                            "SELECT id FROM sessions WHERE state IN ('starting', 'running', 'paused') ORDER BY id");
-                    ResultSet rs = ps.executeQuery()) {
-                List<String> ids = new ArrayList<>();
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-                return ids;
-            }
-        });
+        return store.read(c ->
+                Sql.strings(c, "SELECT id FROM sessions WHERE state IN ('starting', 'running', 'paused') ORDER BY id"));
     }
 
     /** The recorded output, oldest first, up to batch {@code upTo} (inclusive). */
     public CompletableFuture<byte[]> transcript(String id, long upTo) {
-        return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT data FROM transcripts WHERE owner_id = ? AND chunk_seq <= ? ORDER BY chunk_seq")) {
-                ps.setString(1, id);
-                ps.setLong(2, upTo);
-                try (ResultSet rs = ps.executeQuery()) {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    while (rs.next()) {
-                        out.writeBytes(rs.getBytes(1));
-                    }
-                    return out.toByteArray();
-                }
-            }
-        });
+        return store.read(c -> Sql.joinedBytes(
+                c, "SELECT data FROM transcripts WHERE owner_id = ? AND chunk_seq <= ? ORDER BY chunk_seq", id, upTo));
     }
 
     /**
@@ -102,42 +72,27 @@ public final class SessionQueries {
     }
 
     private static Optional<SessionView> find(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sessions WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(view(rs)) : Optional.empty();
-            }
-        }
+        return Sql.first(c, "SELECT " + COLUMNS + " FROM sessions WHERE id = ?", SessionQueries::view, id);
     }
 
     private static SessionView view(ResultSet rs) throws SQLException {
-        try {
-            List<String> command = JSON.readValue(rs.getString("command"), new TypeReference<List<String>>() {});
-            String env = rs.getString("env");
-            List<String> envKeys = env == null
-                    ? List.of()
-                    : List.copyOf(JSON.readValue(env, new TypeReference<Map<String, String>>() {})
-                            .keySet());
-            return new SessionView(
-                    rs.getString("id"),
-                    rs.getString("name"),
-                    rs.getString("project"),
-                    rs.getString("state"),
-                    command,
-                    rs.getString("cwd"),
-                    envKeys,
-                    rs.getInt("term_cols"),
-                    rs.getInt("term_rows"),
-                    rs.getString("restart_policy"),
-                    Sql.nullableLong(rs, "os_pid"),
-                    Sql.nullableInt(rs, "exit_code"),
-                    rs.getInt("restarts"),
-                    rs.getLong("transcript_bytes"),
-                    Sql.iso(rs, "created_at"),
-                    Sql.iso(rs, "started_at"),
-                    Sql.iso(rs, "ended_at"));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new SQLException("sessions row " + rs.getString("id") + " holds invalid JSON", e);
-        }
+        return new SessionView(
+                rs.getString("id"),
+                rs.getString("name"),
+                rs.getString("project"),
+                rs.getString("state"),
+                Sql.stringList(rs, "command"),
+                rs.getString("cwd"),
+                Sql.keys(rs, "env"),
+                rs.getInt("term_cols"),
+                rs.getInt("term_rows"),
+                rs.getString("restart_policy"),
+                Sql.nullableLong(rs, "os_pid"),
+                Sql.nullableInt(rs, "exit_code"),
+                rs.getInt("restarts"),
+                rs.getLong("transcript_bytes"),
+                Sql.iso(rs, "created_at"),
+                Sql.iso(rs, "started_at"),
+                Sql.iso(rs, "ended_at"));
     }
 }

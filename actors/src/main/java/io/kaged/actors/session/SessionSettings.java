@@ -1,6 +1,7 @@
 package io.kaged.actors.session;
 
 import com.typesafe.config.Config;
+import io.kaged.actors.process.SupervisedProcess;
 import java.time.Duration;
 
 /** {@code kaged.sessions}, read once; see reference.conf for what each bounds. */
@@ -28,5 +29,10 @@ public record SessionSettings(
                         c.getDuration("restart.min-backoff"),
                         c.getDuration("restart.max-backoff"),
                         c.getDuration("restart.reset-after")));
+    }
+
+    /** What the process core of a session needs. */
+    public SupervisedProcess.Settings process() {
+        return new SupervisedProcess.Settings(flushBytes, flushInterval, maxUnrecordedBytes, killGrace);
     }
 }

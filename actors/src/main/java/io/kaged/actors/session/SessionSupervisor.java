@@ -1,17 +1,13 @@
 package io.kaged.actors.session;
 
 import io.kaged.actors.HeldCommands;
-import io.kaged.actors.PurgeDeletion;
+import io.kaged.actors.process.ChildActors;
 import io.kaged.actors.process.ProcessLauncher;
+import io.kaged.actors.process.PurgeQueue;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -19,7 +15,6 @@ import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -45,12 +40,11 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
 
     /**
      * Deletes sessions' rows with none of their actors alive: {@code deletion} runs once every actor of
-     * {@code sessionIds} has stopped (a stopping actor kills what is left of its process); the reply is the
+     * {@code ids} has stopped (a stopping actor kills what is left of its process); the reply is the
      * deletion's result. The caller terminates live sessions first, so that their end is recorded.
      */
-    public record Purge<T>(
-            List<String> sessionIds, Supplier<CompletionStage<T>> deletion, ActorRef<StatusReply<T>> replyTo)
-            implements Command {}
+    public record Purge<T>(List<String> ids, Supplier<CompletionStage<T>> deletion, ActorRef<StatusReply<T>> replyTo)
+            implements Command, PurgeQueue.Request<T> {}
 
     /**
      * Terminates every session that has an actor (the daemon is stopping): each records that it was
@@ -65,18 +59,11 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
 
     private record PurgeEnded(Runnable reply) implements Command {}
 
-    private final SessionSettings settings;
-    private final ProcessLauncher launcher;
-    private final Executor blocking;
-    private final Clock clock;
-
-    private final Deque<Purge<?>> purges = new ArrayDeque<>();
-    /** The purge under way, if any. */
-    private Purge<?> purging;
+    private final ChildActors<SessionActor.Command> children;
     /** Commands for the sessions of the purge under way, delivered once it has ended. */
     private final HeldCommands<SessionActor.Command> held = new HeldCommands<>();
-    /** Sessions of the purge under way whose actors have not stopped yet. */
-    private final Set<String> awaitingStop = new HashSet<>();
+
+    private final PurgeQueue<SessionActor.Command, Command> purges;
 
     private SessionSupervisor(
             ActorContext<Command> context,
@@ -85,10 +72,17 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
             Executor blocking,
             Clock clock) {
         super(context);
-        this.settings = settings;
-        this.launcher = launcher;
-        this.blocking = blocking;
-        this.clock = clock;
+        this.children = new ChildActors<>(
+                context, "session", id -> SessionActor.create(id, settings, launcher, blocking, clock));
+        // a session never declines: a stopping actor kills what is left of its process
+        this.purges = new PurgeQueue<>(
+                context,
+                children,
+                held,
+                context::stop,
+                Stopped::new,
+                PurgeEnded::new,
+                id -> "session " + id + " did not stop");
     }
 
     public static Behavior<Command> create(
@@ -99,25 +93,35 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Deliver.class, this::deliver)
-                .onMessage(Purge.class, this::purge)
-                .onMessage(Stopped.class, this::stopped)
-                .onMessage(PurgeEnded.class, this::purgeEnded)
+                .onMessage(Deliver.class, d -> {
+                    held.deliver(d.sessionId(), d.command(), () -> children.get(d.sessionId()));
+                    return this;
+                })
+                .onMessage(Purge.class, p -> {
+                    purges.add(p);
+                    return this;
+                })
+                .onMessage(Stopped.class, s -> {
+                    purges.stopped(s.sessionId());
+                    return this;
+                })
+                .onMessage(PurgeEnded.class, e -> {
+                    purges.ended(e.reply());
+                    return this;
+                })
                 .onMessage(TerminateAll.class, this::terminateAll)
-                .onMessage(Recover.class, this::recover)
+                .onMessage(Recover.class, r -> {
+                    children.recover(r.sessionIds());
+                    return this;
+                })
                 .build();
-    }
-
-    private Behavior<Command> deliver(Deliver d) {
-        held.deliver(d.sessionId(), d.command(), () -> child(d.sessionId()));
-        return this;
     }
 
     private Behavior<Command> terminateAll(TerminateAll t) {
         List<CompletableFuture<?>> answers = new ArrayList<>();
         getContext()
                 .getChildren()
-                .forEach(child -> answers.add(AskPattern.<SessionActor.Command, StatusReply<Summary>>ask(
+                .forEach(child -> answers.add(AskPattern.<SessionActor.Command, StatusReply<SessionSummary>>ask(
                                 child.unsafeUpcast(),
                                 SessionActor.Terminate::new,
                                 Duration.ofSeconds(3),
@@ -127,80 +131,5 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
                 .whenComplete((ok, e) -> t.replyTo().tell(Done.getInstance()));
         return this;
-    }
-
-    private Behavior<Command> recover(Recover r) {
-        r.sessionIds().forEach(this::child);
-        if (!r.sessionIds().isEmpty()) {
-            getContext()
-                    .getLog()
-                    .info(
-                            "Recovering {} session(s) that were live when the daemon stopped",
-                            r.sessionIds().size());
-        }
-        return this;
-    }
-
-    // ---- purge ------------------------------------------------------------------------------------
-
-    private Behavior<Command> purge(Purge<?> p) {
-        purges.add(p);
-        return purging == null ? startNextPurge() : this;
-    }
-
-    private Behavior<Command> startNextPurge() {
-        purging = purges.poll();
-        if (purging == null) {
-            return this;
-        }
-        awaitingStop.clear();
-        for (String id : purging.sessionIds()) {
-            held.hold(id);
-            existing(id).ifPresent(ref -> {
-                awaitingStop.add(id);
-                getContext().watchWith(ref, new Stopped(id));
-                getContext().stop(ref);
-            });
-        }
-        return awaitingStop.isEmpty() ? startDeletion() : this;
-    }
-
-    private Behavior<Command> stopped(Stopped s) {
-        boolean last = awaitingStop.remove(s.sessionId()) && awaitingStop.isEmpty();
-        return last ? startDeletion() : this;
-    }
-
-    private Behavior<Command> startDeletion() {
-        getContext().pipeToSelf(run(purging), (reply, failure) -> new PurgeEnded(reply));
-        return this;
-    }
-
-    private static <T> CompletionStage<Runnable> run(Purge<T> p) {
-        return PurgeDeletion.run(p.deletion(), p.replyTo());
-    }
-
-    private Behavior<Command> purgeEnded(PurgeEnded e) {
-        for (String id : purging.sessionIds()) {
-            held.releaseTo(id, () -> child(id));
-        }
-        e.reply().run();
-        purging = null;
-        return startNextPurge();
-    }
-
-    // ---- children ---------------------------------------------------------------------------------
-
-    @SuppressWarnings("unchecked")
-    private Optional<ActorRef<SessionActor.Command>> existing(String id) {
-        return getContext().getChild("session-" + id).map(ref -> (ActorRef<SessionActor.Command>) (ActorRef<?>) ref);
-    }
-
-    private ActorRef<SessionActor.Command> child(String id) {
-        return existing(id).orElseGet(() -> getContext()
-                .spawn(
-                        Behaviors.supervise(SessionActor.create(id, settings, launcher, blocking, clock))
-                                .onFailure(SupervisorStrategy.restartWithBackoff(
-                                        Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
-                        "session-" + id));
     }
 }

@@ -65,8 +65,8 @@ class SessionActorTest {
         return new SessionSpec(List.of("/bin/sh", "-c", script), null, Map.of(), 80, 24, "t", "p", restart);
     }
 
-    private static Summary create(Env env, String id, SessionSpec spec) {
-        TestProbe<StatusReply<Summary>> probe = env.kit().createTestProbe();
+    private static SessionSummary create(Env env, String id, SessionSpec spec) {
+        TestProbe<StatusReply<SessionSummary>> probe = env.kit().createTestProbe();
         env.sessions().tell(new SessionSupervisor.Deliver(id, new SessionActor.Create(spec, probe.ref())));
         return probe.receiveMessage(WAIT).getValue();
     }
@@ -111,7 +111,7 @@ class SessionActorTest {
         assertTrue(ack.receiveMessage(WAIT).isSuccess());
         eventually(() -> transcript(env, "s2").split("typed-line", -1).length >= 3, "echo and cat output");
 
-        TestProbe<StatusReply<Summary>> replies = env.kit().createTestProbe();
+        TestProbe<StatusReply<SessionSummary>> replies = env.kit().createTestProbe();
         env.sessions().tell(new SessionSupervisor.Deliver("s2", new SessionActor.Pause(replies.ref())));
         assertEquals("paused", replies.receiveMessage(WAIT).getValue().state());
         env.sessions()
@@ -138,7 +138,7 @@ class SessionActorTest {
         create(env, "s3", shell("echo run; exit 1", RestartPolicy.ON_FAILURE));
         eventually(() -> env.queries().get("s3").join().orElseThrow().restarts() >= 1, "a restart");
         eventually(() -> transcript(env, "s3").split("run", -1).length >= 3, "output of two runs");
-        TestProbe<StatusReply<Summary>> replies = env.kit().createTestProbe();
+        TestProbe<StatusReply<SessionSummary>> replies = env.kit().createTestProbe();
         env.sessions().tell(new SessionSupervisor.Deliver("s3", new SessionActor.Terminate(replies.ref())));
         assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
     }
@@ -166,8 +166,68 @@ class SessionActorTest {
                 "restart after recovery");
         eventually(() -> transcript(second, "s4").split("first-life", -1).length >= 3, "output of the new life");
         assertTrue(transcript(second, "s4").startsWith("first-life"));
-        TestProbe<StatusReply<Summary>> replies = second.kit().createTestProbe();
+        TestProbe<StatusReply<SessionSummary>> replies = second.kit().createTestProbe();
         second.sessions().tell(new SessionSupervisor.Deliver("s4", new SessionActor.Terminate(replies.ref())));
         assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
+    }
+
+    /**
+     * A pause is recorded before the process group is stopped: were the persist to fail, the process would
+     * still run, as the recorded state says. The launcher's process notes the session's recorded state at
+     * the moment it receives SIGSTOP.
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void recordsAPauseBeforeItStopsTheProcess(TestEngine engine) throws Exception {
+        kit = TestSystems.kit(
+                "sessions",
+                TestSystems.config(TestDatabases.newStoreUrl(engine, home), home),
+                List.of(new SessionProjection()));
+        Store store = StoreExtension.store(kit.system().classicSystem());
+        SessionQueries queries = new SessionQueries(store);
+        List<String> stateAtSignal = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.kaged.actors.process.ProcessLauncher noting = (spec, sink) -> {
+            io.kaged.actors.process.RunningProcess real = launcher.start(spec, sink);
+            return new io.kaged.actors.process.RunningProcess() {
+                @Override
+                public long pid() {
+                    return real.pid();
+                }
+
+                @Override
+                public void write(byte[] data) {
+                    real.write(data);
+                }
+
+                @Override
+                public void resize(int cols, int rows) {
+                    real.resize(cols, rows);
+                }
+
+                @Override
+                public void signal(io.kaged.actors.process.Signal signal) {
+                    if (signal == io.kaged.actors.process.Signal.STOP) {
+                        stateAtSignal.add(state(queries, "s5"));
+                    }
+                    real.signal(signal);
+                }
+            };
+        };
+        ActorRef<SessionSupervisor.Command> sessions = kit.spawn(SessionSupervisor.create(
+                SessionSettings.fromConfig(kit.system().settings().config()), noting, blocking, Clock.systemUTC()));
+        Env env = new Env(kit, sessions, queries);
+        create(env, "s5", shell("exec sleep 600", RestartPolicy.NEVER));
+        eventually(() -> state(env, "s5").equals("running"), "running");
+        TestProbe<StatusReply<SessionSummary>> replies = kit.createTestProbe();
+        sessions.tell(new SessionSupervisor.Deliver("s5", new SessionActor.Pause(replies.ref())));
+        assertEquals("paused", replies.receiveMessage(WAIT).getValue().state());
+        eventually(() -> !stateAtSignal.isEmpty(), "SIGSTOP sent");
+        assertEquals(List.of("paused"), stateAtSignal);
+        sessions.tell(new SessionSupervisor.Deliver("s5", new SessionActor.Terminate(replies.ref())));
+        assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
+    }
+
+    private static String state(SessionQueries queries, String id) {
+        return queries.get(id).join().map(SessionView::state).orElse("missing");
     }
 }

@@ -134,7 +134,7 @@ public final class SessionRoutes extends AllDirectives {
         return body(raw -> {
             SessionSpec spec = validate(JsonBodies.parse(raw, CreateSession.class));
             String id = Ids.newId();
-            CompletionStage<HttpResponse> done = this.<io.kaged.actors.session.Summary>ask(
+            CompletionStage<HttpResponse> done = this.<io.kaged.actors.session.SessionSummary>ask(
                             id, r -> new SessionActor.Create(spec, r))
                     .thenCompose(reply -> {
                         if (reply.isError()) {
@@ -251,7 +251,7 @@ public final class SessionRoutes extends AllDirectives {
     private Route command(
             String id,
             String kind,
-            Function<ActorRef<StatusReply<io.kaged.actors.session.Summary>>, SessionActor.Command> make) {
+            Function<ActorRef<StatusReply<io.kaged.actors.session.SessionSummary>>, SessionActor.Command> make) {
         return completeWithFuture(existing(id, view -> ask(id, make).thenCompose(reply -> {
             HttpResponse failed = outcome(id, kind, reply, null, ok -> null);
             return failed != null

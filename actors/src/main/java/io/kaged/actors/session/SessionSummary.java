@@ -1,7 +1,7 @@
 package io.kaged.actors.session;
 
 /** A session as its actor knows it, for replies to commands. */
-public record Summary(
+public record SessionSummary(
         String id,
         String state,
         Long osPid,

@@ -1,0 +1,80 @@
+package io.kaged.actors.run;
+
+import io.kaged.actors.process.ProcessMessage;
+import io.kaged.actors.process.SupervisedProcess;
+import io.kaged.actors.run.RunActor.CheckpointLoaded;
+import io.kaged.actors.run.RunActor.CheckpointUnavailable;
+import io.kaged.actors.run.RunActor.Rollback;
+import io.kaged.actors.run.RunActor.RolledBack;
+import io.kaged.actors.run.RunState.Existing;
+import io.kaged.actors.run.RunState.Queued;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/**
+ * A rollback before anything is recorded: the checkpoint is read off the actor's thread (its answer comes
+ * back as {@link CheckpointLoaded} or {@link CheckpointUnavailable}), its state is checked, and the event
+ * that records the rollback is made. The one part of a run that a session has no counterpart for.
+ */
+final class RunRollback {
+
+    private final ActorContext<ProcessMessage> context;
+    private final String runId;
+    private RunCheckpoints checkpoints;
+    /** A checkpoint is being read; the rollback's reply is still owed. */
+    private boolean loading;
+
+    RunRollback(ActorContext<ProcessMessage> context, String runId) {
+        this.context = context;
+        this.runId = runId;
+    }
+
+    void load(Rollback c) {
+        loading = true;
+        if (checkpoints == null) {
+            checkpoints = RunCheckpoints.of(context.getSystem());
+        }
+        context.pipeToSelf(checkpoints.load(runId, c.checkpointId()), (loaded, failure) -> {
+            if (failure != null) {
+                return new CheckpointUnavailable(
+                        "checkpoint could not be read: " + SupervisedProcess.rootMessage(failure), c.replyTo());
+            }
+            return loaded.<ProcessMessage>map(
+                            l -> new CheckpointLoaded(c.checkpointId(), l.sequenceNr(), l.state(), c.replyTo()))
+                    .orElseGet(() -> new CheckpointUnavailable(
+                            "run " + runId + " has no checkpoint " + c.checkpointId(), c.replyTo()));
+        });
+    }
+
+    boolean loading() {
+        return loading;
+    }
+
+    void answered() {
+        loading = false;
+    }
+
+    /** Why the run cannot go back to the loaded checkpoint now; null if it can. */
+    String refusal(CheckpointLoaded c, SupervisedProcess process) {
+        if (!(c.state() instanceof Existing at && at.live())) {
+            return "checkpoint " + c.checkpointId() + " was taken when the run was "
+                    + c.state().label() + "; only a checkpoint of a live run can be rolled back to";
+        }
+        if (process.launching() || process.recovering()) {
+            return "run is starting an attempt; try again shortly";
+        }
+        return null;
+    }
+
+    /** The event of going back to a checkpoint that {@link #refusal} accepted. */
+    RolledBack rolledBack(CheckpointLoaded c, long at) {
+        Existing there = (Existing) c.state();
+        return new RolledBack(
+                c.checkpointId(),
+                c.sequenceNr(),
+                there.label(),
+                there.run().attempts(),
+                !(there instanceof Queued),
+                there.run().nextChunk(),
+                at);
+    }
+}
