@@ -208,7 +208,7 @@ public final class AcpConnection implements AutoCloseable {
                 LineReader.Result next = lines.next();
                 if (next instanceof LineReader.Line line) {
                     if (!line.text().isBlank()) {
-                        dispatch(line.text());
+                        dispatchSafely(line.text());
                     }
                 } else if (next instanceof LineReader.TooLong tooLong) {
                     deliver(new AgentMessage.Fault(
@@ -226,6 +226,16 @@ public final class AcpConnection implements AutoCloseable {
         closeQuietly(toAgent);
         failOutstanding(reason);
         deliver(new AgentMessage.Closed(reason));
+    }
+
+    /** One line the client cannot handle, for whatever reason, is reported; the next line is read. */
+    private void dispatchSafely(String line) {
+        try {
+            dispatch(line);
+        } catch (RuntimeException e) {
+            deliver(new AgentMessage.Fault(
+                    FaultKind.MALFORMED_LINE, "kaged could not handle the line: " + e, JsonRpcCodec.excerpt(line)));
+        }
     }
 
     private void dispatch(String line) {
@@ -292,8 +302,8 @@ public final class AcpConnection implements AutoCloseable {
                 try {
                     Acp.SessionNotification update =
                             mapper.treeToValue(notification.params(), Acp.SessionNotification.class);
-                    if (update == null || update.update() == null) {
-                        badNotification("a session/update without an update", line);
+                    if (update == null || update.update() == null || update.sessionId() == null) {
+                        badNotification("a session/update without a sessionId or an update", line);
                     } else {
                         deliver(new AgentMessage.Update(update.sessionId(), update.update()));
                     }

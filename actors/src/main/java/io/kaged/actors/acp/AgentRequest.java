@@ -1,5 +1,10 @@
 package io.kaged.actors.acp;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -11,8 +16,32 @@ public sealed interface AgentRequest {
     /** The session the request belongs to; null for a method this version does not know. */
     String sessionId();
 
+    /**
+     * ACP sends the tool call as a {@code tool_call_update} without its {@code sessionUpdate} tag; the creator
+     * adds the tag so the one {@link SessionUpdate.ToolCallUpdate} type serves both.
+     */
     record RequestPermission(String sessionId, SessionUpdate.ToolCallUpdate toolCall, List<PermissionOption> options)
-            implements AgentRequest {}
+            implements AgentRequest {
+
+        @JsonCreator
+        static RequestPermission read(
+                @JsonProperty("sessionId") String sessionId,
+                @JsonProperty("toolCall") JsonNode toolCall,
+                @JsonProperty("options") List<PermissionOption> options) {
+            if (toolCall == null || !toolCall.isObject()) {
+                return new RequestPermission(sessionId, null, options);
+            }
+            ObjectNode tagged = ((ObjectNode) toolCall).deepCopy().put("sessionUpdate", "tool_call_update");
+            try {
+                return new RequestPermission(
+                        sessionId,
+                        (SessionUpdate.ToolCallUpdate) AcpJson.mapper().treeToValue(tagged, SessionUpdate.class),
+                        options);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("toolCall: " + e.getOriginalMessage(), e);
+            }
+        }
+    }
 
     /** {@code line} is 1-based; {@code limit} counts lines. */
     record ReadTextFile(String sessionId, String path, Integer line, Integer limit) implements AgentRequest {}

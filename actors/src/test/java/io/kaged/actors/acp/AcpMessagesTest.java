@@ -199,4 +199,17 @@ class AcpMessagesTest {
                 mapper.readTree(line));
         assertTrue(!line.contains("\n"));
     }
+
+    @Test
+    void readsThePermissionRequestsToolCallWithoutItsUpdateTag() throws Exception {
+        AgentRequest.RequestPermission ask = mapper.readValue(
+                "{\"sessionId\":\"s\",\"toolCall\":{\"toolCallId\":\"t1\",\"title\":\"Edit\",\"kind\":\"edit\"},"
+                        + "\"options\":[{\"optionId\":\"o\",\"name\":\"Allow\",\"kind\":\"allow_once\"}]}",
+                AgentRequest.RequestPermission.class);
+        assertEquals("t1", ask.toolCall().toolCallId());
+        assertEquals(ToolKind.EDIT, ask.toolCall().kind());
+        assertEquals(PermissionOption.Kind.ALLOW_ONCE, ask.options().get(0).kind());
+        JsonNode written = mapper.valueToTree(ask);
+        assertEquals(ask, mapper.treeToValue(written, AgentRequest.RequestPermission.class));
+    }
 }
