@@ -158,6 +158,11 @@ public final class AcpConnection implements AutoCloseable {
         }
         RequestId id = RequestId.of(nextId.getAndIncrement());
         outstanding.put(id, new Outstanding<>(method, resultType, future));
+        if (closed.get() && outstanding.remove(id) != null) {
+            // Closed between the check and the put: the close may have failed the others already.
+            future.completeExceptionally(new AcpException("the connection to the agent is closed"));
+            return future;
+        }
         send(new JsonRpcMessage.Request(id, method, mapper.valueToTree(params)));
         return future;
     }

@@ -60,7 +60,10 @@ public sealed interface ContentBlock {
     record Resource(JsonNode resource) implements ContentBlock {
         @Override
         public String displayText() {
-            JsonNode text = resource == null ? null : resource.get("text");
+            if (resource == null) {
+                return "[resource]";
+            }
+            JsonNode text = resource.get("text");
             return text != null
                     ? text.asText()
                     : "[resource " + resource.path("uri").asText() + "]";
