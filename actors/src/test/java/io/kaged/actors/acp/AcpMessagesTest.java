@@ -119,6 +119,11 @@ class AcpMessagesTest {
         assertNull(call.status());
         assertNull(mapper.readValue("{\"stopReason\":\"bored\"}", Acp.PromptResponse.class)
                 .stopReason());
+        assertEquals("[resource]", new ContentBlock.Resource(null).displayText());
+        assertEquals(
+                "[video]",
+                mapper.readValue("{\"type\":\"video\",\"url\":\"x\"}", ContentBlock.class)
+                        .displayText());
     }
 
     @Test
