@@ -1,0 +1,92 @@
+package io.kaged.actors.acp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads newline-separated lines with a bound on their length. A line over the bound is consumed to its end
+ * and reported by its length, so one huge message cannot take the daemon's memory nor end the connection.
+ */
+final class LineReader {
+
+    sealed interface Result {}
+
+    record Line(String text) implements Result {}
+
+    record TooLong(long bytes) implements Result {}
+
+    enum End implements Result {
+        INSTANCE
+    }
+
+    private final InputStream in;
+    private final int maxBytes;
+    private final byte[] chunk = new byte[8192];
+    private int chunkPos;
+    private int chunkLen;
+    private byte[] line = new byte[1024];
+
+    LineReader(InputStream in, int maxBytes) {
+        this.in = in;
+        this.maxBytes = maxBytes;
+    }
+
+    /** The next line without its terminator ({@code \n} or {@code \r\n}); {@link End} at end of input. */
+    Result next() throws IOException {
+        int len = 0;
+        long seen = 0;
+        while (true) {
+            if (chunkPos == chunkLen) {
+                chunkLen = in.read(chunk);
+                chunkPos = 0;
+                if (chunkLen <= 0) {
+                    chunkLen = 0;
+                    if (seen == 0) {
+                        return End.INSTANCE;
+                    }
+                    // A last line without a newline still counts.
+                    return finish(len, seen);
+                }
+            }
+            int start = chunkPos;
+            while (chunkPos < chunkLen && chunk[chunkPos] != '\n') {
+                chunkPos++;
+            }
+            int n = chunkPos - start;
+            if (seen + n <= maxBytes) {
+                if (len + n > line.length) {
+                    line = Arrays.copyOf(line, (int) Math.min(maxBytes, Math.max((long) line.length * 2, len + n)));
+                }
+                System.arraycopy(chunk, start, line, len, n);
+                len += n;
+            }
+            seen += n;
+            if (chunkPos < chunkLen) {
+                chunkPos++; // the newline
+                return finish(len, seen);
+            }
+        }
+    }
+
+    private Result finish(int len, long seen) {
+        if (seen > maxBytes) {
+            shrink();
+            return new TooLong(seen);
+        }
+        if (len > 0 && line[len - 1] == '\r') {
+            len--;
+        }
+        String text = new String(line, 0, len, StandardCharsets.UTF_8);
+        shrink();
+        return new Line(text);
+    }
+
+    /** A buffer grown for one big line is not kept for the small ones after it. */
+    private void shrink() {
+        if (line.length > 64 * 1024) {
+            line = new byte[1024];
+        }
+    }
+}
