@@ -57,6 +57,12 @@ public final class SessionActor {
     public record Terminate(ActorRef<StatusReply<SessionSummary>> replyTo)
             implements Command, Replying<SessionSummary> {}
 
+    /**
+     * Starts an ended or interrupted session again by hand: same command, cwd, env and size, its
+     * transcript kept.
+     */
+    public record Restart(ActorRef<StatusReply<SessionSummary>> replyTo) implements Command, Replying<SessionSummary> {}
+
     public record GetSummary(ActorRef<StatusReply<SessionSummary>> replyTo)
             implements Command, Replying<SessionSummary> {}
 
@@ -123,4 +129,7 @@ public final class SessionActor {
     public record Interrupted(boolean willRestart, long at) implements Event {}
 
     public record Closed(long at) implements Event {}
+
+    /** An operator started the ended session again; its process is launched after this is recorded. */
+    public record Restarted(long at) implements Event {}
 }

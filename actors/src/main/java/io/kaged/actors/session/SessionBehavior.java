@@ -31,6 +31,8 @@ import io.kaged.actors.session.SessionActor.ProcessExited;
 import io.kaged.actors.session.SessionActor.ProcessStarted;
 import io.kaged.actors.session.SessionActor.Resize;
 import io.kaged.actors.session.SessionActor.Resized;
+import io.kaged.actors.session.SessionActor.Restart;
+import io.kaged.actors.session.SessionActor.Restarted;
 import io.kaged.actors.session.SessionActor.Resume;
 import io.kaged.actors.session.SessionActor.Resumed;
 import io.kaged.actors.session.SessionActor.StartFailed;
@@ -151,6 +153,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 .onCommand(Pause.class, (s, c) -> refuse(c, ended(s)))
                 .onCommand(Resume.class, (s, c) -> refuse(c, ended(s)))
                 .onCommand(Terminate.class, (s, c) -> refuse(c, ended(s)))
+                .onCommand(Restart.class, this::restart)
                 .onCommand(Launched.class, (s, c) -> {
                     process.discard(c);
                     return Effect().noReply();
@@ -162,6 +165,11 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                         Pause.class,
                         (s, c) -> refuse(c, "session is " + s.label() + "; only a running session can be paused"))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "session is not paused"))
+                .onCommand(
+                        Restart.class,
+                        (s, c) -> refuse(
+                                c,
+                                "session is " + s.label() + "; only an ended or interrupted session can be restarted"))
                 .onCommand(Terminate.class, this::terminate)
                 .onCommand(Attach.class, this::attach)
                 .onCommand(Detach.class, (s, c) -> {
@@ -258,6 +266,16 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         return record(new Resumed(now()), c, st -> process.signal(Signal.CONT));
     }
 
+    private ReplyEffect<Event, SessionState> restart(Ended s, Restart c) {
+        if (process.hasProcess()) {
+            return refuse(c, "session is " + s.how() + " but its process has not exited yet; it is being stopped");
+        }
+        return Effect()
+                .persist(new Restarted(now()))
+                .thenRun(st -> launch(s.session().spec()))
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+    }
+
     private ReplyEffect<Event, SessionState> terminate(Existing s, Terminate c) {
         return end(new Closed(now()), c, Signal.HUP, Signal.TERM);
     }
@@ -344,6 +362,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         b.forStateType(Starting.class).onEvent(ProcessStarted.class, Starting::started);
         b.forStateType(Running.class).onEvent(SessionActor.Paused.class, (s, e) -> s.paused());
         b.forStateType(SessionState.Paused.class).onEvent(Resumed.class, (s, e) -> s.resumed());
+        b.forStateType(Ended.class).onEvent(Restarted.class, (s, e) -> s.restarted());
         // a pause or resume that found the session in another phase: nothing changes
         b.forAnyState().onAnyEvent((s, e) -> s);
         return b.build();

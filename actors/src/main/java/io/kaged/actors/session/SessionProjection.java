@@ -71,6 +71,13 @@ public final class SessionProjection extends OwnerProjection<SessionActor.Event>
                     interrupted.willRestart() ? "starting" : "interrupted",
                     interrupted.at(),
                     id);
+        } else if (e instanceof SessionActor.Restarted restarted) {
+            Sql.update(
+                    c,
+                    "UPDATE sessions SET state = 'starting', exit_code = NULL, ended_at = NULL, updated_at = ?"
+                            + " WHERE id = ?",
+                    restarted.at(),
+                    id);
         } else if (e instanceof SessionActor.Closed closed) {
             Sql.update(
                     c,

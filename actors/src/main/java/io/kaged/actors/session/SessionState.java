@@ -36,6 +36,11 @@ public sealed interface SessionState extends KagedSerializable {
             return new Session(id, spec, createdAt, restarts + 1, healthyRun ? 0 : failuresInARow + 1, transcript);
         }
 
+        /** Started again by hand: a restart that begins a new count of failures. */
+        Session restartedByHand() {
+            return new Session(id, spec, createdAt, restarts + 1, 0, transcript);
+        }
+
         Session withTranscript(Transcript t) {
             return new Session(id, spec, createdAt, restarts, failuresInARow, t);
         }
@@ -210,6 +215,10 @@ public sealed interface SessionState extends KagedSerializable {
 
         public Ended withSession(Session s) {
             return new Ended(s, how, exitCode, endedAt);
+        }
+
+        public Starting restarted() {
+            return new Starting(session.restartedByHand());
         }
 
         /** The end of a process that outlived its session's end (a close): only its exit code is news. */

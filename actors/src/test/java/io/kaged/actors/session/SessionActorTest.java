@@ -131,6 +131,39 @@ class SessionActorTest {
         assertEquals("closed", state(env, "s2"));
     }
 
+    /** An ended session started again by hand: the same command, its transcript kept, a restart counted. */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void restartsAnEndedSessionByHandKeepingItsTranscript(TestEngine engine) throws Exception {
+        Env env = start(TestDatabases.newStoreUrl(engine, home));
+        create(env, "r1", shell("echo round-$$; exit 4", RestartPolicy.NEVER));
+        eventually(() -> state(env, "r1").equals("exited"), "first exit");
+        TestProbe<StatusReply<SessionSummary>> replies = env.kit().createTestProbe();
+
+        env.sessions().tell(new SessionSupervisor.Deliver("r1", new SessionActor.Restart(replies.ref())));
+        SessionSummary restarted = replies.receiveMessage(WAIT).getValue();
+        assertEquals("starting", restarted.state());
+        assertEquals(1, restarted.restarts());
+        eventually(() -> transcript(env, "r1").split("round-", -1).length == 3, "output of both processes");
+        eventually(() -> state(env, "r1").equals("exited"), "second exit");
+        SessionView v = env.queries().get("r1").join().orElseThrow();
+        assertEquals(4, v.exitCode());
+        assertEquals(1, v.restarts());
+
+        create(env, "r2", shell("exec cat", RestartPolicy.NEVER));
+        eventually(() -> state(env, "r2").equals("running"), "running");
+        env.sessions().tell(new SessionSupervisor.Deliver("r2", new SessionActor.Restart(replies.ref())));
+        StatusReply<SessionSummary> refused = replies.receiveMessage(WAIT);
+        assertTrue(refused.isError());
+        assertTrue(refused.getError().getMessage().contains("only an ended or interrupted session"));
+        env.sessions().tell(new SessionSupervisor.Deliver("r2", new SessionActor.Terminate(replies.ref())));
+        assertEquals("closed", replies.receiveMessage(WAIT).getValue().state());
+        eventually(() -> env.queries().get("r2").join().orElseThrow().exitCode() != null, "closed and exited");
+        env.sessions().tell(new SessionSupervisor.Deliver("r2", new SessionActor.Restart(replies.ref())));
+        assertEquals("starting", replies.receiveMessage(WAIT).getValue().state());
+        eventually(() -> state(env, "r2").equals("running"), "a closed session running again");
+    }
+
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void restartsAFailingProcessOnFailureWithBackoff(TestEngine engine) throws Exception {
