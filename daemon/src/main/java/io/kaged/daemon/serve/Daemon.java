@@ -224,6 +224,7 @@ public final class Daemon {
             ProjectRoutes projectRoutes = new ProjectRoutes(new ProjectStore(store, clock), http, mapper);
             DaemonMetrics metrics = DaemonMetrics.register(system, store);
             ApiRoutes routes = new ApiRoutes(
+                    http,
                     new BearerAuth(token),
                     info,
                     sessionRoutes,
@@ -319,6 +320,7 @@ public final class Daemon {
         try {
             return Http.get(system)
                     .newServerAt(http.host(), http.port())
+                    .withSettings(io.kaged.http.HttpServerSettings.create(system))
                     .bind(routes.route())
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
