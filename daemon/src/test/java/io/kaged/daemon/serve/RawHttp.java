@@ -82,7 +82,10 @@ public final class RawHttp {
         }
     }
 
-    /** The head and, with a Content-Length, that many bytes of body; else until the server closes. */
+    /**
+     * The head and, with a Content-Length, that many bytes of body (none for an event stream); else until
+     * the server closes.
+     */
     private static byte[] readAnswer(InputStream in) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int headEnd = -1;
@@ -103,8 +106,12 @@ public final class RawHttp {
                 if (end >= 0) {
                     headEnd = end + 4;
                     for (String line : text.substring(0, end).split("\r\n")) {
-                        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                        String lower = line.toLowerCase(Locale.ROOT);
+                        if (lower.startsWith("content-length:")) {
                             wanted = Long.parseLong(line.substring(15).trim());
+                        }
+                        if (lower.startsWith("content-type:") && lower.contains("text/event-stream")) {
+                            wanted = 0; // an event stream may never end: its head is the answer
                         }
                     }
                 }

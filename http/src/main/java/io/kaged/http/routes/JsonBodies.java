@@ -114,6 +114,10 @@ public final class JsonBodies {
                         + " levels; no kaged request needs more than a few.");
             }
             throw new BadRequest("The body holds a value too long to read: " + echo(e) + ".");
+        } catch (MismatchedInputException e) {
+            // the one mismatch a tree can have: more after the first value
+            throw new BadRequest(
+                    "The body holds more than one JSON value" + where(e.getLocation()) + "; send exactly one object.");
         } catch (JsonProcessingException e) {
             throw new BadRequest("The body is not valid JSON" + where(e.getLocation()) + ": " + echo(e) + ".");
         }
@@ -142,7 +146,7 @@ public final class JsonBodies {
             throw new BadRequest(fieldOf(e) + " has the wrong type or shape"
                     + (e.getTargetType() != null ? ": expected " + describe(e.getTargetType()) : "") + ".");
         } catch (JsonMappingException e) {
-            throw new BadRequest(fieldOf(e) + " cannot be used: " + echo(e) + ".");
+            throw new BadRequest(fieldOf(e) + " cannot be used as given; see GET /v1/openapi.json for its form.");
         } catch (InputCoercionException e) {
             throw new BadRequest("A number in the body is out of range: " + echo(e) + ".");
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -156,12 +160,17 @@ public final class JsonBodies {
                 : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
-    /** Jackson's own words, first line only and bounded: they quote the client's input, never ours. */
+    /**
+     * Jackson's own words about the client's JSON, first line only, without its notes on where the source
+     * came from (which name Jackson's settings), and bounded.
+     */
     private static String echo(JsonProcessingException e) {
         String m = String.valueOf(e.getOriginalMessage());
-        int nl = m.indexOf('\n');
-        m = nl >= 0 ? m.substring(0, nl) : m;
-        m = m.replace("`", "'");
+        for (String cut : new String[] {"\n", " at [Source", " (start marker at", " (for ", " (from `", "; from `"}) {
+            int at = m.indexOf(cut);
+            m = at >= 0 ? m.substring(0, at) : m;
+        }
+        m = m.replace("`", "'").strip();
         return m.length() > MAX_ECHO ? m.substring(0, MAX_ECHO) + "..." : m;
     }
 

@@ -41,6 +41,7 @@ final class RunDispatch extends AllDirectives {
     }
 
     private static final long MAX_TIMEOUT_MS = 7L * 24 * 3600 * 1000;
+    private static final int MAX_ID = 64;
 
     private final RunQueries queries;
     private final ActorCalls<RunSupervisor.Command> calls;
@@ -95,8 +96,9 @@ final class RunDispatch extends AllDirectives {
         }
         JsonBodies.noNul("command", r.command());
         JsonBodies.noNul("cwd", r.cwd());
-        JsonBodies.noNul("parentId", r.parentId());
-        JsonBodies.noNul("sessionId", r.sessionId());
+        JsonBodies.noNul("input", r.input());
+        id("parentId", r.parentId());
+        id("sessionId", r.sessionId());
         JsonBodies.noNul("project", r.project());
         if (r.env() != null) {
             JsonBodies.noNul("env", r.env().keySet());
@@ -129,6 +131,15 @@ final class RunDispatch extends AllDirectives {
                 r.project(),
                 r.timeoutMs(),
                 retries);
+    }
+
+    /** An id field: ids are UUIDs, so anything long or with NUL is a mistake, not a key to store. */
+    private static void id(String field, String value) {
+        JsonBodies.noNul(field, value);
+        if (value != null && (value.isEmpty() || value.length() > MAX_ID)) {
+            throw new JsonBodies.BadRequest(
+                    "Field '" + field + "' must be an id of 1 to " + MAX_ID + " characters, such as a run's 'id'.");
+        }
     }
 
     /** A NUL or another character no path may hold is no folder either, not a 500. */
