@@ -127,6 +127,9 @@ public final class SessionAttach extends AllDirectives {
                                 r -> new SessionSupervisor.Deliver(id, new SessionActor.Attach(client, r)),
                                 settings.askTimeout(),
                                 system.scheduler())
+                        .exceptionally(e -> StatusReply.error("session " + id + " did not answer within "
+                                + settings.askTimeout().toSeconds()
+                                + " s; the daemon may be overloaded, attach again in a few seconds"))
                         .thenCompose(reply -> {
                             if (reply.isError()) {
                                 client.tell(new SessionActor.EndFrame(
