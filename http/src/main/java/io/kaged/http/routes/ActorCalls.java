@@ -20,16 +20,25 @@ import org.apache.pekko.pattern.StatusReply;
  */
 final class ActorCalls<C> {
 
-    /** Who asked, what, about which id, and what the audit row says when it worked. */
-    record Action(String who, String kind, String subject, String okDetail, boolean auditOk) {
+    /**
+     * Who asked, what, about which id, and what the audit row says when it worked.
+     *
+     * @param lateNote what a client should know when no answer came in time, for an action that may still
+     *     complete; null for the common sentence
+     */
+    record Action(String who, String kind, String subject, String okDetail, boolean auditOk, String lateNote) {
 
         static Action of(String who, String kind, String subject, String okDetail) {
-            return new Action(who, kind, subject, okDetail, true);
+            return new Action(who, kind, subject, okDetail, true, null);
         }
 
         /** An action whose success the store audits itself, in the transaction that does it. */
         static Action auditedByStore(String who, String kind, String subject) {
-            return new Action(who, kind, subject, null, false);
+            return new Action(who, kind, subject, null, false, null);
+        }
+
+        Action lateNote(String note) {
+            return new Action(who, kind, subject, okDetail, auditOk, note);
         }
 
         /** "run 0193…", "session 0193…": what did not answer. */
@@ -59,8 +68,10 @@ final class ActorCalls<C> {
         return AskPattern.<C, StatusReply<T>>ask(target, message::apply, timeout, system.scheduler())
                 .handle((reply, failure) -> {
                     if (failure != null) {
-                        String reason = action.target() + " did not answer within " + timeout.toSeconds()
-                                + " s; the daemon may be overloaded. Try again in a few seconds";
+                        String reason = action.target() + " did not answer within " + timeout.toSeconds() + " s; "
+                                + (action.lateNote() != null
+                                        ? action.lateNote()
+                                        : "the daemon may be overloaded. Try again in a few seconds");
                         audit.record(action.who(), action.kind(), action.subject(), "failed", reason);
                         return done(Problem.unavailable(reason));
                     }

@@ -71,7 +71,9 @@ final class RunDispatch extends AllDirectives {
                             "Field 'parentId' names no run: " + spec.parentId() + ". GET /v1/runs lists them."));
                 }
                 return calls.<RunSummary>call(
-                        ActorCalls.Action.of(who, "run.dispatch", id, String.join(" ", spec.command())),
+                        ActorCalls.Action.of(who, "run.dispatch", id, String.join(" ", spec.command()))
+                                .lateNote("it may still start. GET /v1/runs/" + id
+                                        + " shows whether it did, before you send the request again"),
                         r -> new RunSupervisor.Deliver(id, new RunActor.Dispatch(spec, r)),
                         summary -> created(id));
             }));

@@ -208,7 +208,9 @@ public final class RunRoutes extends AllDirectives {
             }
             List<String> ids = tree.stream().map(RunPurge.TreeRun::id).toList();
             return calls.<RunPurge.Outcome>call(
-                    ActorCalls.Action.auditedByStore("api", "run.purge", id),
+                    ActorCalls.Action.auditedByStore("api", "run.purge", id)
+                            .lateNote("the purge may still complete. GET /v1/runs/" + id
+                                    + " shows whether the run is gone"),
                     r -> new RunSupervisor.Purge<>(ids, () -> purger.purge(id, Set.copyOf(ids), "api"), r),
                     outcome -> ActorCalls.done(purged(id, outcome)));
         });

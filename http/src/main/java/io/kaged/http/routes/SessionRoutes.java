@@ -123,7 +123,9 @@ public final class SessionRoutes extends AllDirectives {
             SessionSpec spec = validate(request);
             String id = Ids.newId();
             return completeWithFuture(calls.<Summary>call(
-                    ActorCalls.Action.of(ACTOR, "session.create", id, String.join(" ", spec.command())),
+                    ActorCalls.Action.of(ACTOR, "session.create", id, String.join(" ", spec.command()))
+                            .lateNote("it may still start. GET /v1/sessions/" + id
+                                    + " shows whether it did, before you send the request again"),
                     r -> deliver(id, new SessionActor.Create(spec, r)),
                     summary -> queries.get(id).thenApply(view -> json.reply(StatusCodes.CREATED, view.orElseThrow())
                             .addHeader(Location.create("/v1/sessions/" + id)))));
@@ -254,7 +256,9 @@ public final class SessionRoutes extends AllDirectives {
                 ? calls.<Summary>ask(r -> deliver(id, new SessionActor.Terminate(r)))
                 : ActorCalls.done(null);
         return stopped.thenCompose(ignored -> calls.<Optional<Removed>>call(
-                ActorCalls.Action.auditedByStore(ACTOR, "session.purge", id),
+                ActorCalls.Action.auditedByStore(ACTOR, "session.purge", id)
+                        .lateNote("the purge may still complete. GET /v1/sessions/" + id
+                                + " shows whether the session is gone"),
                 r -> new SessionSupervisor.Purge<>(
                         List.of(id),
                         () -> {
