@@ -110,6 +110,7 @@ public final class HttpApi {
         // Created now, not at the first write, so the journal's series are there from the first scrape.
         JournalMetrics.get(system.classicSystem());
         return new ApiRoutes(
+                        n.settings(),
                         new BearerAuth(n.token()),
                         new InfoRoutes(n.info(), mapper),
                         sessions,
@@ -130,6 +131,7 @@ public final class HttpApi {
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, HttpSettings settings, Route route) {
         return Http.get(system)
                 .newServerAt(settings.host(), settings.port())
+                .withSettings(HttpServerSettings.create(system))
                 .bind(route)
                 .thenApply(binding -> binding.addToCoordinatedShutdown(UNBIND_DEADLINE, system));
     }

@@ -74,8 +74,9 @@ public final class SessionProjection extends OwnerProjection<SessionActor.Event>
         } else if (e instanceof SessionActor.Restarted restarted) {
             Sql.update(
                     c,
-                    "UPDATE sessions SET state = 'starting', exit_code = NULL, ended_at = NULL, updated_at = ?"
-                            + " WHERE id = ?",
+                    // counted here, as the actor counts it; started_at cleared so the start does not count it again
+                    "UPDATE sessions SET state = 'starting', restarts = restarts + 1, started_at = NULL,"
+                            + " exit_code = NULL, ended_at = NULL, updated_at = ? WHERE id = ?",
                     restarted.at(),
                     id);
         } else if (e instanceof SessionActor.Closed closed) {

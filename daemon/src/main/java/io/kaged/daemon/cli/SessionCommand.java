@@ -8,12 +8,13 @@ import picocli.CommandLine.Command;
 /** {@code kaged session ...}: sessions of the running daemon. */
 @Command(
         name = "session",
-        description = "Terminal sessions: new, ls, attach, kill.",
+        description = "Terminal sessions: new, ls, attach, kill, restart.",
         subcommands = {
             SessionNewCommand.class,
             SessionLsCommand.class,
             SessionAttachCommand.class,
-            SessionKillCommand.class
+            SessionKillCommand.class,
+            SessionRestartCommand.class
         })
 public final class SessionCommand {
 

@@ -262,6 +262,12 @@ class CliTest {
             Run again = kaged(env, "session", "kill", id.substring(0, 13));
             assertEquals(4, again.exit(), again.all());
             assertTrue(again.err().contains("ended"), again.err());
+            Run restart = kaged(env, "session", "restart", "cli-shell");
+            assertEquals(0, restart.exit(), restart.all());
+            assertTrue(restart.out().contains("is starting again (restart 1)"), restart.out());
+            Run restartLive = kaged(env, "session", "restart", "cli-shell");
+            assertEquals(4, restartLive.exit(), restartLive.all());
+            assertTrue(restartLive.err().contains("only an ended or interrupted session"), restartLive.err());
             Run missing = kaged(env, "session", "kill", "no-such-session");
             assertEquals(5, missing.exit(), missing.all());
             Run purge = kaged(env, "session", "kill", "--purge", id);

@@ -2,6 +2,7 @@ package io.kaged.daemon.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -426,6 +427,27 @@ class SessionApiTest {
                             .get("state")
                             .asText(),
                     "a deliberately stopped session is not restarted, whatever its policy");
+
+            HttpResponse<String> restarted = call(second.port(), "POST", "/v1/sessions/" + id + "/restart", null);
+            assertEquals(200, restarted.statusCode(), restarted.body());
+            assertEquals("starting", json(restarted).get("state").asText());
+            String sid = id;
+            eventually(
+                    unchecked(() -> json(call(second.port(), "GET", "/v1/sessions/" + sid, null))
+                            .get("state")
+                            .asText()
+                            .equals("running")),
+                    "the session running again after a restart by hand");
+            JsonNode again = json(call(second.port(), "GET", "/v1/sessions/" + id, null));
+            assertNotEquals(pid, again.get("pid").asLong(), "a new process");
+            HttpResponse<String> refused = call(second.port(), "POST", "/v1/sessions/" + id + "/restart", null);
+            assertEquals(409, refused.statusCode(), refused.body());
+            assertEquals(
+                    "application/problem+json",
+                    refused.headers().firstValue("Content-Type").orElse(""));
+            String audit = call(second.port(), "GET", "/v1/audit?kind=session.restart", null)
+                    .body();
+            assertTrue(audit.contains("\"outcome\":\"ok\"") && audit.contains("\"outcome\":\"refused\""), audit);
         } finally {
             second.stop();
         }

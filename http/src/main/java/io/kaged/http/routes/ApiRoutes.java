@@ -1,12 +1,16 @@
 package io.kaged.http.routes;
 
+import io.kaged.http.HttpSettings;
 import io.kaged.http.metrics.HttpMetrics;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The whole HTTP surface: the {@code /v1} API (health open, everything else behind the bearer token) and
- * {@code GET /metrics}; errors as problems; every request counted and timed by {@link HttpMetrics}. A
+ * {@code GET /metrics}; every body read whole first ({@link RequestBodies}); errors as problems; every
+ * request counted and timed by {@link HttpMetrics}. A
  * route added here belongs in {@code openapi.json} too; {@code OpenApiTest} fails until it is.
  */
 public final class ApiRoutes extends AllDirectives {
@@ -22,8 +26,11 @@ public final class ApiRoutes extends AllDirectives {
     private final RetentionRoutes retention;
     private final MetricsRoutes metrics;
     private final HttpMetrics httpMetrics;
+    private final RequestBodies bodies;
+    private final RequestTarget target = new RequestTarget();
 
     public ApiRoutes(
+            HttpSettings settings,
             BearerAuth auth,
             InfoRoutes info,
             SessionRoutes sessions,
@@ -44,28 +51,38 @@ public final class ApiRoutes extends AllDirectives {
         this.retention = retention;
         this.metrics = metrics;
         this.httpMetrics = httpMetrics;
+        this.bodies = new RequestBodies(settings);
     }
 
     public Route route() {
-        return httpMetrics.instrument(handleExceptions(
-                ErrorHandling.exceptions(),
-                () -> handleRejections(
-                        ErrorHandling.rejections(),
-                        () -> concat(
-                                pathPrefix(
-                                        "v1",
-                                        () -> concat(
-                                                info.health(),
-                                                sessions.route(auth),
-                                                auth.scoped(runs::route),
-                                                auth.authenticated(projects::route),
-                                                auth.authenticated(
-                                                        () -> concat(
-                                                                info.info(),
-                                                                openApi.route(),
-                                                                audit.route(),
-                                                                stats.route(),
-                                                                retention.route())))),
-                                metrics.route(auth)))));
+        return httpMetrics.instrument(withRequestTimeoutResponse(
+                ApiRoutes::timedOut,
+                () -> handleExceptions(
+                        ErrorHandling.exceptions(),
+                        () -> handleRejections(
+                                ErrorHandling.rejections(),
+                                () -> target.utf8(() -> bodies.strict(() -> concat(
+                                        pathPrefix(
+                                                "v1",
+                                                () -> concat(
+                                                        info.health(),
+                                                        sessions.route(auth),
+                                                        auth.scoped(runs::route),
+                                                        auth.authenticated(projects::route),
+                                                        auth.authenticated(
+                                                                () -> concat(
+                                                                        info.info(),
+                                                                        openApi.route(),
+                                                                        audit.route(),
+                                                                        stats.route(),
+                                                                        retention.route())))),
+                                        metrics.route(auth))))))));
+    }
+
+    /** Pekko's request time-out ({@code pekko.http.server.request-timeout}), as the API's one 503. */
+    private static HttpResponse timedOut(HttpRequest request) {
+        return Problem.unavailable(
+                "the daemon did not answer " + request.method().value() + " "
+                        + request.getUri().path() + " in time; it may be overloaded. Try again in a few seconds");
     }
 }

@@ -2,7 +2,7 @@ package io.kaged.http.routes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.audit.AuditQueries;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -13,18 +13,17 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class AuditRoutes extends AllDirectives {
 
     private final AuditQueries queries;
-    private final ObjectMapper mapper;
+    private final Json json;
 
     public AuditRoutes(AuditQueries queries, ObjectMapper mapper) {
         this.queries = queries;
-        this.mapper = mapper;
+        this.json = new Json(mapper);
     }
 
     public Route route() {
         return path(
                 "audit",
                 () -> get(() -> parameterMap(params -> onSuccess(
-                        queries.list(ListFilters.audit(params)),
-                        page -> completeOK(page, Jackson.marshaller(mapper))))));
+                        queries.list(ListFilters.audit(params)), page -> complete(json.reply(StatusCodes.OK, page))))));
     }
 }

@@ -6,17 +6,23 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
+import org.apache.pekko.http.scaladsl.model.IllegalUriException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The API's one rejection handler and one exception handler: both answer problem+json. Rejections keep
- * Pekko's status and message (404, 405, 400 for a malformed body, 413 for a huge one); an exception is a
- * bug, logged with its stack trace and answered 500 without internals.
+ * Pekko's status and message (404, 405, 400); a request Pekko could only take apart inside a route (a
+ * query string with a bad escape, a broken chunked body) is a 400; any other exception is a bug, logged
+ * with its stack trace and answered 500 without internals. Errors made before routing are {@link
+ * io.kaged.http.ProblemParsingErrorHandler}'s.
  */
 public final class ErrorHandling {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
+    private static final int MAX_ECHO = 200;
 
     private ErrorHandling() {}
 
@@ -30,10 +36,22 @@ public final class ErrorHandling {
                         JsonBodies.BadRequest.class,
                         e -> Directives.complete(Problem.response(StatusCodes.BAD_REQUEST, e.getMessage())))
                 .match(
-                        org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class,
+                        IllegalUriException.class,
                         e -> Directives.complete(Problem.response(
-                                StatusCodes.PAYLOAD_TOO_LARGE,
-                                "The request body is too large: " + e.limit() + " bytes at most.")))
+                                StatusCodes.BAD_REQUEST,
+                                "The request's URI cannot be read: "
+                                        + echo(e.info().summary()) + ". Percent-encode query values as UTF-8.")))
+                .match(
+                        IllegalRequestException.class,
+                        e -> Directives.complete(Problem.response(
+                                StatusCodes.BAD_REQUEST,
+                                "The request is malformed: " + echo(e.info().summary()) + ".")))
+                .match(
+                        EntityStreamException.class,
+                        e -> Directives.complete(Problem.response(
+                                StatusCodes.BAD_REQUEST,
+                                "The request body could not be read: "
+                                        + echo(e.info().summary()) + ".")))
                 .matchAny(e -> {
                     log.error("Bug while answering an API request", e);
                     return Directives.complete(Problem.response(
@@ -41,6 +59,15 @@ public final class ErrorHandling {
                             "kaged failed to answer this request; the daemon log has the details."));
                 })
                 .build();
+    }
+
+    /** Pekko's words about the client's request, bounded: a summary names the fault, not our internals. */
+    public static String echo(String summary) {
+        String s = summary == null ? "" : summary.strip();
+        if (s.endsWith(".")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s.length() > MAX_ECHO ? s.substring(0, MAX_ECHO) + "..." : s;
     }
 
     private static HttpResponse asProblem(HttpResponse response) {

@@ -2,7 +2,7 @@ package io.kaged.http.routes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -22,18 +22,18 @@ public final class InfoRoutes extends AllDirectives {
     public record Health(String status) {}
 
     private final Supplier<Info> info;
-    private final ObjectMapper mapper;
+    private final Json json;
 
     public InfoRoutes(Supplier<Info> info, ObjectMapper mapper) {
         this.info = info;
-        this.mapper = mapper;
+        this.json = new Json(mapper);
     }
 
     public Route health() {
-        return path("health", () -> get(() -> completeOK(new Health("ok"), Jackson.marshaller(mapper))));
+        return path("health", () -> get(() -> complete(json.reply(StatusCodes.OK, new Health("ok")))));
     }
 
     public Route info() {
-        return path("info", () -> get(() -> completeOK(info.get(), Jackson.marshaller(mapper))));
+        return path("info", () -> get(() -> complete(json.reply(StatusCodes.OK, info.get()))));
     }
 }

@@ -8,10 +8,13 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 
 /**
  * An RFC 9457 problem document: every error kaged's API returns is one of these, with a {@code detail} a
- * person can act on.
+ * person can act on. The few situations every route shares (a refusal, a busy daemon) are made here, so
+ * one situation has one status everywhere.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String instance) {
@@ -19,6 +22,9 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final ContentType.WithFixedCharset CONTENT_TYPE = MediaTypes.applicationWithFixedCharset(
                     "problem+json", HttpCharsets.UTF_8)
             .toContentType();
+
+    /** What a 503 tells the client to wait before it tries again. */
+    public static final int RETRY_AFTER_SECONDS = 5;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -38,5 +44,24 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static HttpResponse response(StatusCode status, String detail) {
         return of(status, detail).toResponse(status);
+    }
+
+    /** 409: the state of the thing refuses the request; {@code reason} as an actor words it, in lower case. */
+    public static HttpResponse conflict(String reason) {
+        return response(StatusCodes.CONFLICT, sentence(reason));
+    }
+
+    /** 503 with Retry-After: the daemon could not answer now; the same request may work later. */
+    public static HttpResponse unavailable(String reason) {
+        return response(StatusCodes.SERVICE_UNAVAILABLE, sentence(reason))
+                .addHeader(RetryAfter.create((long) RETRY_AFTER_SECONDS));
+    }
+
+    static String sentence(String text) {
+        if (text == null || text.isEmpty()) {
+            return "The request was refused.";
+        }
+        String s = Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return s.endsWith(".") ? s : s + ".";
     }
 }

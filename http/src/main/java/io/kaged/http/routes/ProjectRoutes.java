@@ -18,13 +18,11 @@ import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * {@code /v1/projects}: projects with a JSON config and prompt texts whose every edit is a new version.
@@ -49,13 +47,13 @@ public final class ProjectRoutes extends AllDirectives {
     private static final String ACTOR = "api";
 
     private final ProjectStore projects;
-    private final HttpSettings settings;
     private final ObjectMapper mapper;
+    private final Json json;
 
     public ProjectRoutes(ProjectStore projects, HttpSettings settings, ObjectMapper mapper) {
         this.projects = projects;
-        this.settings = settings;
         this.mapper = mapper;
+        this.json = new Json(mapper);
     }
 
     public Route route() {
@@ -92,12 +90,11 @@ public final class ProjectRoutes extends AllDirectives {
     // ---- projects -------------------------------------------------------------------------------
 
     private Route create() {
-        return body(raw -> {
-            CreateProject body = JsonBodies.parse(raw, CreateProject.class);
+        return json.body(CreateProject.class, body -> {
             String name = name("name", body.name());
             String config = config(body.config(), true);
             return completeWithFuture(projects.create(name, config, ACTOR)
-                    .thenApply(created -> created.map(p -> json(StatusCodes.CREATED, ProjectViews.of(p, mapper))
+                    .thenApply(created -> created.map(p -> json.reply(StatusCodes.CREATED, ProjectViews.of(p, mapper))
                                     .addHeader(Location.create("/v1/projects/" + name)))
                             .orElseGet(() -> Problem.response(
                                     StatusCodes.CONFLICT,
@@ -112,7 +109,7 @@ public final class ProjectRoutes extends AllDirectives {
             int limit = QueryParams.intParam(params, "limit", 100, 1, 1000);
             int offset = QueryParams.intParam(params, "offset", 0, 0, Integer.MAX_VALUE);
             return completeWithFuture(projects.list(limit, offset)
-                    .thenApply(items -> json(
+                    .thenApply(items -> json.reply(
                             StatusCodes.OK,
                             new OffsetPage<>(
                                     items.stream()
@@ -124,14 +121,14 @@ public final class ProjectRoutes extends AllDirectives {
     }
 
     private Route getOne(String name) {
-        return completeWithFuture(existing(name, p -> done(json(StatusCodes.OK, ProjectViews.of(p, mapper)))));
+        return completeWithFuture(existing(name, p -> done(json.reply(StatusCodes.OK, ProjectViews.of(p, mapper)))));
     }
 
     private Route replaceConfig(String name) {
-        return body(raw -> {
-            String config = config(JsonBodies.parse(raw, ReplaceConfig.class).config(), false);
+        return json.body(ReplaceConfig.class, body -> {
+            String config = config(body.config(), false);
             return completeWithFuture(projects.replaceConfig(name, config, ACTOR)
-                    .thenApply(replaced -> replaced.map(p -> json(StatusCodes.OK, ProjectViews.of(p, mapper)))
+                    .thenApply(replaced -> replaced.map(p -> json.reply(StatusCodes.OK, ProjectViews.of(p, mapper)))
                             .orElseGet(() -> noProject(name))));
         });
     }
@@ -144,7 +141,7 @@ public final class ProjectRoutes extends AllDirectives {
             int limit = QueryParams.intParam(params, "limit", 100, 1, 1000);
             int offset = QueryParams.intParam(params, "offset", 0, 0, Integer.MAX_VALUE);
             return completeWithFuture(existing(project, p -> projects.prompts(p, limit, offset)
-                    .thenApply(items -> json(
+                    .thenApply(items -> json.reply(
                             StatusCodes.OK,
                             new OffsetPage<>(
                                     items.stream().map(ProjectViews::of).toList(), limit, offset)))));
@@ -152,20 +149,19 @@ public final class ProjectRoutes extends AllDirectives {
     }
 
     private Route addVersion(String project, String prompt) {
-        return body(raw -> {
-            NewVersion body = JsonBodies.parse(raw, NewVersion.class);
+        return json.body(NewVersion.class, body -> {
             name("prompt", prompt);
             if (body.body() == null) {
                 throw new JsonBodies.BadRequest("Field 'body' is required: the prompt's text.");
             }
-            noNul("body", body.body());
+            JsonBodies.noNul("body", body.body());
             String author = body.author() == null ? ACTOR : body.author();
             if (author.isBlank() || author.length() > 200) {
                 throw new JsonBodies.BadRequest("Field 'author' must hold 1 to 200 characters.");
             }
-            noNul("author", author);
+            JsonBodies.noNul("author", author);
             return completeWithFuture(projects.addVersion(project, prompt, body.body(), author, ACTOR)
-                    .thenApply(added -> added.map(v -> json(StatusCodes.CREATED, ProjectViews.of(v))
+                    .thenApply(added -> added.map(v -> json.reply(StatusCodes.CREATED, ProjectViews.of(v))
                                     .addHeader(Location.create(versionPath(v))))
                             .orElseGet(() -> noProject(project))));
         });
@@ -173,7 +169,7 @@ public final class ProjectRoutes extends AllDirectives {
 
     private Route latest(String project, String prompt) {
         return completeWithFuture(existing(project, p -> projects.latest(p, prompt)
-                .thenApply(v -> v.map(found -> json(StatusCodes.OK, ProjectViews.of(found)))
+                .thenApply(v -> v.map(found -> json.reply(StatusCodes.OK, ProjectViews.of(found)))
                         .orElseGet(() -> noPrompt(project, prompt)))));
     }
 
@@ -184,7 +180,7 @@ public final class ProjectRoutes extends AllDirectives {
             int offset = QueryParams.intParam(params, "offset", 0, 0, Integer.MAX_VALUE);
             return completeWithFuture(
                     existingPrompt(project, prompt, (p, latest) -> projects.versions(p, prompt, limit, offset)
-                            .thenApply(items -> json(
+                            .thenApply(items -> json.reply(
                                     StatusCodes.OK,
                                     new OffsetPage<>(
                                             items.stream().map(ProjectViews::of).toList(), limit, offset)))));
@@ -194,7 +190,7 @@ public final class ProjectRoutes extends AllDirectives {
     private Route version(String project, String prompt, String n) {
         int number = versionNumber("version", n);
         return completeWithFuture(existingPrompt(project, prompt, (p, latest) -> projects.version(p, prompt, number)
-                .thenApply(v -> v.map(found -> json(StatusCodes.OK, ProjectViews.of(found)))
+                .thenApply(v -> v.map(found -> json.reply(StatusCodes.OK, ProjectViews.of(found)))
                         .orElseGet(() -> noVersion(project, prompt, number, latest)))));
     }
 
@@ -258,13 +254,6 @@ public final class ProjectRoutes extends AllDirectives {
         return text;
     }
 
-    /** PostgreSQL text cannot hold NUL; refusing it here keeps both engines storing the same texts. */
-    private static void noNul(String field, String value) {
-        if (value.indexOf('\0') >= 0) {
-            throw new JsonBodies.BadRequest("Field '" + field + "' must not contain the NUL character (\\u0000).");
-        }
-    }
-
     private static int versionNumber(String name, String value) {
         if (value == null) {
             throw new JsonBodies.BadRequest("Parameter '" + name + "' is required: a version number from 1.");
@@ -287,10 +276,6 @@ public final class ProjectRoutes extends AllDirectives {
         return existing(project, p -> projects.latest(p, prompt)
                 .thenCompose((Optional<PromptVersion> latest) ->
                         latest.isPresent() ? then.apply(p, latest.get()) : done(noPrompt(project, prompt))));
-    }
-
-    private Route body(Function<String, Route> inner) {
-        return withSizeLimit(settings.maxBodyBytes(), () -> entity(Unmarshaller.entityToString(), inner));
     }
 
     private static String versionPath(PromptVersion v) {
@@ -317,15 +302,5 @@ public final class ProjectRoutes extends AllDirectives {
 
     private static <T> CompletionStage<T> done(T value) {
         return CompletableFuture.completedFuture(value);
-    }
-
-    private HttpResponse json(StatusCode status, Object body) {
-        try {
-            return HttpResponse.create()
-                    .withStatus(status)
-                    .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, mapper.writeValueAsBytes(body)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("response body does not serialize", e);
-        }
     }
 }

@@ -5,7 +5,7 @@ import io.kaged.actors.retention.RetentionReport;
 import io.kaged.actors.retention.RetentionService;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -21,11 +21,11 @@ public final class RetentionRoutes extends AllDirectives {
     static final int MAX_LIMIT = 1_000_000;
 
     private final RetentionService retention;
-    private final ObjectMapper mapper;
+    private final Json json;
 
     public RetentionRoutes(RetentionService retention, ObjectMapper mapper) {
         this.retention = retention;
-        this.mapper = mapper;
+        this.json = new Json(mapper);
     }
 
     public Route route() {
@@ -41,7 +41,7 @@ public final class RetentionRoutes extends AllDirectives {
                     int limit = QueryParams.intParam(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
                     CompletableFuture<RetentionReport> report =
                             dryRun.equals("true") ? retention.plan() : retention.apply("api", limit);
-                    return onSuccess(report, r -> completeOK(r, Jackson.marshaller(mapper)));
+                    return onSuccess(report, r -> complete(json.reply(StatusCodes.OK, r)));
                 })));
     }
 }

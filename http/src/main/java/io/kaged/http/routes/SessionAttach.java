@@ -52,6 +52,7 @@ public final class SessionAttach extends AllDirectives {
     private final AttachTickets tickets;
     private final AuditTrail audit;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final Json json = new Json(mapper);
 
     public SessionAttach(
             ActorSystem<?> system,
@@ -96,13 +97,12 @@ public final class SessionAttach extends AllDirectives {
             }
             AttachTickets.Ticket t = tickets.issue(id);
             audit.record("api", "session.attach-ticket", id, "ok", null);
-            return complete(
+            return complete(json.reply(
                     StatusCodes.CREATED,
                     Map.of(
                             "ticket", t.ticket(),
                             "expiresAt", t.expiresAt().toString(),
-                            "url", "/v1/sessions/" + id + "/attach?ticket=" + t.ticket()),
-                    org.apache.pekko.http.javadsl.marshallers.jackson.Jackson.marshaller(mapper));
+                            "url", "/v1/sessions/" + id + "/attach?ticket=" + t.ticket())));
         });
     }
 
@@ -127,6 +127,9 @@ public final class SessionAttach extends AllDirectives {
                                 r -> new SessionSupervisor.Deliver(id, new SessionActor.Attach(client, r)),
                                 settings.askTimeout(),
                                 system.scheduler())
+                        .exceptionally(e -> StatusReply.error("session " + id + " did not answer within "
+                                + settings.askTimeout().toSeconds()
+                                + " s; the daemon may be overloaded, attach again in a few seconds"))
                         .thenCompose(reply -> {
                             if (reply.isError()) {
                                 client.tell(new SessionActor.EndFrame(

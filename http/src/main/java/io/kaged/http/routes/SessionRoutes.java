@@ -1,37 +1,35 @@
 package io.kaged.http.routes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.Removed;
 import io.kaged.actors.query.QuerySettings;
 import io.kaged.actors.session.RestartPolicy;
 import io.kaged.actors.session.SessionActor;
 import io.kaged.actors.session.SessionQueries;
 import io.kaged.actors.session.SessionSpec;
+import io.kaged.actors.session.SessionSummary;
 import io.kaged.actors.session.SessionSupervisor;
 import io.kaged.actors.session.SessionView;
 import io.kaged.http.HttpSettings;
 import io.kaged.persistence.store.Ids;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
@@ -59,16 +57,13 @@ public final class SessionRoutes extends AllDirectives {
     private static final Set<String> LIVE = Set.of("starting", "running", "paused");
     private static final String ACTOR = "api";
 
-    private final ActorSystem<?> system;
-    private final ActorRef<SessionSupervisor.Command> sessions;
     private final SessionQueries queries;
-    private final AuditTrail audit;
-    private final HttpSettings settings;
-    private final ObjectMapper mapper;
     private final SessionAttach attach;
     private final io.kaged.persistence.audit.AuditLog auditLog;
     private final java.util.function.LongConsumer killer;
     private final ListFilters filters;
+    private final Json json;
+    private final ActorCalls<SessionSupervisor.Command> calls;
 
     public SessionRoutes(
             ActorSystem<?> system,
@@ -80,17 +75,14 @@ public final class SessionRoutes extends AllDirectives {
             SessionAttach attach,
             io.kaged.persistence.audit.AuditLog auditLog,
             java.util.function.LongConsumer killer) {
-        this.system = system;
-        this.sessions = sessions;
         this.queries = queries;
-        this.audit = audit;
-        this.settings = settings;
-        this.mapper = mapper;
         this.attach = attach;
         this.auditLog = auditLog;
         this.killer = killer;
         this.filters =
                 new ListFilters(QuerySettings.fromConfig(system.settings().config()));
+        this.json = new Json(mapper);
+        this.calls = new ActorCalls<>(system, sessions, settings.askTimeout(), audit);
     }
 
     public Route route(BearerAuth auth) {
@@ -120,38 +112,30 @@ public final class SessionRoutes extends AllDirectives {
                                                                         id,
                                                                         "session.resume",
                                                                         SessionActor.Resume::new))),
+                                                path(
+                                                        "restart",
+                                                        () -> post(
+                                                                () -> command(
+                                                                        id,
+                                                                        "session.restart",
+                                                                        SessionActor.Restart::new))),
                                                 path("transcript", () -> get(() -> transcript(id))),
                                                 path("attach-ticket", () -> post(() -> attach.ticket(id)))))))));
-    }
-
-    private Route body(Function<String, Route> inner) {
-        return withSizeLimit(settings.maxBodyBytes(), () -> entity(Unmarshaller.entityToString(), inner));
     }
 
     // ---- create and read ------------------------------------------------------------------------
 
     private Route create() {
-        return body(raw -> {
-            SessionSpec spec = validate(JsonBodies.parse(raw, CreateSession.class));
+        return json.body(CreateSession.class, request -> {
+            SessionSpec spec = validate(request);
             String id = Ids.newId();
-            CompletionStage<HttpResponse> done = this.<io.kaged.actors.session.SessionSummary>ask(
-                            id, r -> new SessionActor.Create(spec, r))
-                    .thenCompose(reply -> {
-                        if (reply.isError()) {
-                            audit.record(
-                                    ACTOR,
-                                    "session.create",
-                                    id,
-                                    "refused",
-                                    reply.getError().getMessage());
-                            return done(Problem.response(
-                                    StatusCodes.CONFLICT, reply.getError().getMessage()));
-                        }
-                        audit.record(ACTOR, "session.create", id, "ok", String.join(" ", spec.command()));
-                        return queries.get(id).thenApply(view -> json(StatusCodes.CREATED, view.orElseThrow())
-                                .addHeader(Location.create("/v1/sessions/" + id)));
-                    });
-            return completeWithFuture(done);
+            return completeWithFuture(calls.<SessionSummary>call(
+                    ActorCalls.Action.of(ACTOR, "session.create", id, String.join(" ", spec.command()))
+                            .lateNote("it may still start. GET /v1/sessions/" + id
+                                    + " shows whether it did, before you send the request again"),
+                    r -> deliver(id, new SessionActor.Create(spec, r)),
+                    summary -> queries.get(id).thenApply(view -> json.reply(StatusCodes.CREATED, view.orElseThrow())
+                            .addHeader(Location.create("/v1/sessions/" + id)))));
         });
     }
 
@@ -163,7 +147,15 @@ public final class SessionRoutes extends AllDirectives {
                 || c.command().get(0).isBlank()) {
             throw new JsonBodies.BadRequest("Field 'command' must hold non-empty strings.");
         }
-        if (c.cwd() != null && !Files.isDirectory(Path.of(c.cwd()))) {
+        JsonBodies.noNul("command", c.command());
+        JsonBodies.noNul("cwd", c.cwd());
+        JsonBodies.noNul("name", c.name());
+        JsonBodies.noNul("project", c.project());
+        if (c.env() != null) {
+            JsonBodies.noNul("env", c.env().keySet());
+            JsonBodies.noNul("env", c.env().values());
+        }
+        if (c.cwd() != null && !RunDispatch.isFolder(c.cwd())) {
             throw new JsonBodies.BadRequest("Field 'cwd' names no folder on this host: " + c.cwd());
         }
         int cols = c.cols() == null ? 80 : c.cols();
@@ -190,45 +182,39 @@ public final class SessionRoutes extends AllDirectives {
 
     private Route list() {
         return parameterMap(params -> completeWithFuture(
-                queries.list(filters.sessions(params)).thenApply(page -> json(StatusCodes.OK, page))));
+                queries.list(filters.sessions(params)).thenApply(page -> json.reply(StatusCodes.OK, page))));
     }
 
     private Route getOne(String id) {
         return completeWithFuture(queries.get(id)
-                .thenApply(v -> v.map(view -> json(StatusCodes.OK, view)).orElseGet(() -> notFound(id))));
+                .thenApply(v -> v.map(view -> json.reply(StatusCodes.OK, view)).orElseGet(() -> notFound(id))));
     }
 
     private Route transcript(String id) {
-        return completeWithFuture(queries.get(id)
-                .thenCompose(v -> v.isEmpty()
-                        ? done(notFound(id))
-                        : queries.transcript(id, Long.MAX_VALUE).thenApply(bytes -> HttpResponse.create()
-                                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, bytes)))));
+        return completeWithFuture(
+                existing(id, view -> queries.transcript(id, Long.MAX_VALUE).thenApply(bytes -> HttpResponse.create()
+                        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, bytes)))));
     }
 
     // ---- commands -------------------------------------------------------------------------------
 
     private Route input(String id) {
-        return body(raw -> {
-            InputBody in = JsonBodies.parse(raw, InputBody.class);
+        return json.body(InputBody.class, in -> {
             if (in.data() == null) {
                 throw new JsonBodies.BadRequest("Field 'data' is required: the text to type, e.g. \"ls\\n\".");
             }
             byte[] bytes = in.data().getBytes(StandardCharsets.UTF_8);
-            return completeWithFuture(
-                    existing(id, view -> this.<org.apache.pekko.Done>ask(id, r -> new SessionActor.Input(bytes, r))
-                            .thenApply(reply -> outcome(
-                                    id,
-                                    "session.input",
-                                    reply,
-                                    bytes.length + " bytes",
-                                    ok -> json(StatusCodes.OK, Map.of("accepted", bytes.length))))));
+            return completeWithFuture(existing(
+                    id,
+                    view -> calls.<Done>call(
+                            ActorCalls.Action.of(ACTOR, "session.input", id, bytes.length + " bytes"),
+                            r -> deliver(id, new SessionActor.Input(bytes, r)),
+                            done -> ActorCalls.done(json.reply(StatusCodes.OK, Map.of("accepted", bytes.length))))));
         });
     }
 
     private Route resize(String id) {
-        return body(raw -> {
-            ResizeBody rb = JsonBodies.parse(raw, ResizeBody.class);
+        return json.body(ResizeBody.class, rb -> {
             if (rb.cols() == null
                     || rb.rows() == null
                     || rb.cols() < 1
@@ -237,35 +223,31 @@ public final class SessionRoutes extends AllDirectives {
                     || rb.rows() > 1000) {
                 throw new JsonBodies.BadRequest("Fields 'cols' and 'rows' are required, each between 1 and 1000.");
             }
-            return completeWithFuture(existing(id, view -> this.<org.apache.pekko.Done>ask(
-                            id, r -> new SessionActor.Resize(rb.cols(), rb.rows(), r))
-                    .thenApply(reply -> outcome(
-                            id,
-                            "session.resize",
-                            reply,
-                            rb.cols() + "x" + rb.rows(),
-                            ok -> json(StatusCodes.OK, Map.of("cols", rb.cols(), "rows", rb.rows()))))));
+            return completeWithFuture(existing(
+                    id,
+                    view -> calls.<Done>call(
+                            ActorCalls.Action.of(ACTOR, "session.resize", id, rb.cols() + "x" + rb.rows()),
+                            r -> deliver(id, new SessionActor.Resize(rb.cols(), rb.rows(), r)),
+                            done -> ActorCalls.done(
+                                    json.reply(StatusCodes.OK, Map.of("cols", rb.cols(), "rows", rb.rows()))))));
         });
     }
 
+    /** A command with a summary reply: 404 for an unknown session, 409 for a refusal, else the session now. */
     private Route command(
-            String id,
-            String kind,
-            Function<ActorRef<StatusReply<io.kaged.actors.session.SessionSummary>>, SessionActor.Command> make) {
-        return completeWithFuture(existing(id, view -> ask(id, make).thenCompose(reply -> {
-            HttpResponse failed = outcome(id, kind, reply, null, ok -> null);
-            return failed != null
-                    ? done(failed)
-                    : queries.get(id).thenApply(v -> json(StatusCodes.OK, v.orElseThrow()));
-        })));
+            String id, String kind, Function<ActorRef<StatusReply<SessionSummary>>, SessionActor.Command> make) {
+        return completeWithFuture(existing(
+                id,
+                view -> calls.<SessionSummary>call(
+                        ActorCalls.Action.of(ACTOR, kind, id, null),
+                        r -> deliver(id, make.apply(r)),
+                        summary -> queries.get(id).thenApply(v -> json.reply(StatusCodes.OK, v.orElseThrow())))));
     }
 
     private Route terminate(String id) {
-        return parameterOptional("purge", purge -> {
-            if (purge.isPresent() && !purge.get().equals("true") && !purge.get().equals("false")) {
-                throw new JsonBodies.BadRequest("Parameter 'purge' must be true or false.");
-            }
-            if (purge.orElse("false").equals("true")) {
+        return parameterMap(params -> {
+            QueryParams.requireKnown(params, Set.of("purge"));
+            if (QueryParams.bool(params, "purge")) {
                 return completeWithFuture(existing(id, view -> purge(id, view)));
             }
             return command(id, "session.terminate", SessionActor.Terminate::new);
@@ -278,96 +260,37 @@ public final class SessionRoutes extends AllDirectives {
      * transaction with the audit row; whatever is left of its process is killed.
      */
     private CompletionStage<HttpResponse> purge(String id, SessionView view) {
-        CompletionStage<?> stopped = LIVE.contains(view.state()) ? ask(id, SessionActor.Terminate::new) : done(null);
-        return stopped.thenCompose(ignored ->
-                        AskPattern
-                                .<SessionSupervisor.Command, StatusReply<java.util.Optional<io.kaged.actors.Removed>>>
-                                        ask(
-                                                sessions,
-                                                r -> new SessionSupervisor.Purge<>(
-                                                        List.of(id),
-                                                        () -> {
-                                                            if (view.pid() != null) {
-                                                                killer.accept(view.pid());
-                                                            }
-                                                            return queries.purge(id, auditLog, ACTOR);
-                                                        },
-                                                        r),
-                                                settings.askTimeout(),
-                                                system.scheduler()))
-                .thenApply(reply -> {
-                    if (reply.isError()) {
-                        throw new java.util.concurrent.CompletionException(reply.getError());
-                    }
-                    return reply.getValue()
-                            .map(removed ->
-                                    json(StatusCodes.OK, Map.of("purged", id, "removed", removed.named("sessions"))))
-                            .orElseGet(() -> notFound(id));
-                });
+        CompletionStage<?> stopped = LIVE.contains(view.state())
+                ? calls.<SessionSummary>ask(r -> deliver(id, new SessionActor.Terminate(r)))
+                : ActorCalls.done(null);
+        return stopped.thenCompose(ignored -> calls.<Optional<Removed>>call(
+                ActorCalls.Action.auditedByStore(ACTOR, "session.purge", id)
+                        .lateNote("the purge may still complete. GET /v1/sessions/" + id
+                                + " shows whether the session is gone"),
+                r -> new SessionSupervisor.Purge<>(
+                        List.of(id),
+                        () -> {
+                            if (view.pid() != null) {
+                                killer.accept(view.pid());
+                            }
+                            return queries.purge(id, auditLog, ACTOR);
+                        },
+                        r),
+                removed -> ActorCalls.done(removed.map(
+                                r -> json.reply(StatusCodes.OK, Map.of("purged", id, "removed", r.named("sessions"))))
+                        .orElseGet(() -> notFound(id)))));
     }
 
-    /** Audits the reply; returns the response for it ({@code onOk} for success, a 409 problem for a refusal). */
-    private <T> HttpResponse outcome(
-            String id, String kind, StatusReply<T> reply, String detail, Function<T, HttpResponse> onOk) {
-        if (reply.isError()) {
-            boolean busy = reply.getError() instanceof ServiceBusy;
-            audit.record(
-                    ACTOR,
-                    kind,
-                    id,
-                    busy ? "failed" : "refused",
-                    reply.getError().getMessage());
-            return Problem.response(
-                    busy ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.CONFLICT,
-                    capitalise(reply.getError().getMessage()) + ".");
-        }
-        audit.record(ACTOR, kind, id, "ok", detail);
-        return onOk.apply(reply.getValue());
-    }
-
-    private static String capitalise(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    private static SessionSupervisor.Command deliver(String id, SessionActor.Command command) {
+        return new SessionSupervisor.Deliver(id, command);
     }
 
     private CompletionStage<HttpResponse> existing(
             String id, Function<SessionView, CompletionStage<HttpResponse>> then) {
-        return queries.get(id).thenCompose(v -> v.isPresent() ? then.apply(v.get()) : done(notFound(id)));
-    }
-
-    private <T> CompletionStage<StatusReply<T>> ask(
-            String id, Function<ActorRef<StatusReply<T>>, SessionActor.Command> make) {
-        Duration timeout = settings.askTimeout();
-        return AskPattern.<SessionSupervisor.Command, StatusReply<T>>ask(
-                        sessions,
-                        replyTo -> new SessionSupervisor.Deliver(id, make.apply(replyTo)),
-                        timeout,
-                        system.scheduler())
-                .exceptionally(e -> StatusReply.error(new ServiceBusy("session " + id + " did not answer within "
-                        + timeout.toSeconds() + " s; the daemon may be overloaded")));
-    }
-
-    /** Marks a refusal that is the daemon's fault (time-out), not the request's. */
-    static final class ServiceBusy extends RuntimeException {
-        ServiceBusy(String message) {
-            super(message);
-        }
+        return queries.get(id).thenCompose(v -> v.isPresent() ? then.apply(v.get()) : ActorCalls.done(notFound(id)));
     }
 
     private static HttpResponse notFound(String id) {
         return Problem.response(StatusCodes.NOT_FOUND, "No session with id '" + id + "'. GET /v1/sessions lists them.");
-    }
-
-    private static <T> CompletionStage<T> done(T value) {
-        return java.util.concurrent.CompletableFuture.completedFuture(value);
-    }
-
-    HttpResponse json(StatusCode status, Object body) {
-        try {
-            return HttpResponse.create()
-                    .withStatus(status)
-                    .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, mapper.writeValueAsBytes(body)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("response body does not serialize", e);
-        }
     }
 }

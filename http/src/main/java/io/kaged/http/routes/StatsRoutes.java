@@ -2,7 +2,7 @@ package io.kaged.http.routes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.stats.StatsQueries;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -10,11 +10,11 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class StatsRoutes extends AllDirectives {
 
     private final StatsQueries queries;
-    private final ObjectMapper mapper;
+    private final Json json;
 
     public StatsRoutes(StatsQueries queries, ObjectMapper mapper) {
         this.queries = queries;
-        this.mapper = mapper;
+        this.json = new Json(mapper);
     }
 
     public Route route() {
@@ -22,6 +22,6 @@ public final class StatsRoutes extends AllDirectives {
                 "stats",
                 () -> get(() -> parameterMap(params -> onSuccess(
                         queries.stats(ListFilters.stats(params)),
-                        stats -> completeOK(stats, Jackson.marshaller(mapper))))));
+                        stats -> complete(json.reply(StatusCodes.OK, stats))))));
     }
 }

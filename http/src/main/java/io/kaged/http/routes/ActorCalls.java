@@ -1,0 +1,104 @@
+package io.kaged.http.routes;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * The one way a route has an actor do something: ask, audit the outcome, answer. An actor's refusal is a
+ * 409 with its reason (audited {@code refused}); a failure that is not a refusal goes on to {@link
+ * ErrorHandling}; no answer within {@code kaged.http.ask-timeout} is a 503
+ * with Retry-After (audited {@code failed}): the daemon is busy, and the same request may work later.
+ *
+ * @param <C> the protocol of the actor asked (a supervisor, which delivers to the run or session)
+ */
+final class ActorCalls<C> {
+
+    /**
+     * Who asked, what, about which id, and what the audit row says when it worked.
+     *
+     * @param lateNote what a client should know when no answer came in time, for an action that may still
+     *     complete; null for the common sentence
+     */
+    record Action(String who, String kind, String subject, String okDetail, boolean auditOk, String lateNote) {
+
+        static Action of(String who, String kind, String subject, String okDetail) {
+            return new Action(who, kind, subject, okDetail, true, null);
+        }
+
+        /** An action whose success the store audits itself, in the transaction that does it. */
+        static Action auditedByStore(String who, String kind, String subject) {
+            return new Action(who, kind, subject, null, false, null);
+        }
+
+        Action lateNote(String note) {
+            return new Action(who, kind, subject, okDetail, auditOk, note);
+        }
+
+        /** "run 0193…", "session 0193…": what did not answer. */
+        String target() {
+            int dot = kind.indexOf('.');
+            return (dot > 0 ? kind.substring(0, dot) : kind) + " " + subject;
+        }
+    }
+
+    private final ActorSystem<?> system;
+    private final ActorRef<C> target;
+    private final Duration timeout;
+    private final AuditTrail audit;
+
+    ActorCalls(ActorSystem<?> system, ActorRef<C> target, Duration timeout, AuditTrail audit) {
+        this.system = system;
+        this.target = target;
+        this.timeout = timeout;
+        this.audit = audit;
+    }
+
+    /** Asks, audits, and answers with {@code onOk} for a success. */
+    <T> CompletionStage<HttpResponse> call(
+            Action action,
+            Function<ActorRef<StatusReply<T>>, C> message,
+            Function<T, CompletionStage<HttpResponse>> onOk) {
+        return AskPattern.<C, StatusReply<T>>ask(target, message::apply, timeout, system.scheduler())
+                .handle((reply, failure) -> {
+                    if (failure != null) {
+                        String reason = action.target() + " did not answer within " + timeout.toSeconds() + " s; "
+                                + (action.lateNote() != null
+                                        ? action.lateNote()
+                                        : "the daemon may be overloaded. Try again in a few seconds");
+                        audit.record(action.who(), action.kind(), action.subject(), "failed", reason);
+                        return done(Problem.unavailable(reason));
+                    }
+                    if (reply.isError() && !(reply.getError() instanceof StatusReply.ErrorMessage)) {
+                        // not a refusal but a failure (the store's, say): the exception handler's to answer
+                        throw new java.util.concurrent.CompletionException(reply.getError());
+                    }
+                    if (reply.isError()) {
+                        String reason = reply.getError().getMessage();
+                        audit.record(action.who(), action.kind(), action.subject(), "refused", reason);
+                        return done(Problem.conflict(reason));
+                    }
+                    if (action.auditOk()) {
+                        audit.record(action.who(), action.kind(), action.subject(), "ok", action.okDetail());
+                    }
+                    return onOk.apply(reply.getValue());
+                })
+                .thenCompose(answer -> answer);
+    }
+
+    /** Asks without auditing or answering: for a step whose outcome the next step decides on. */
+    <T> CompletionStage<StatusReply<T>> ask(Function<ActorRef<StatusReply<T>>, C> message) {
+        return AskPattern.<C, StatusReply<T>>ask(target, message::apply, timeout, system.scheduler())
+                .exceptionally(e -> StatusReply.error("no answer within " + timeout.toSeconds() + " s"));
+    }
+
+    static <T> CompletionStage<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+}

@@ -1,0 +1,155 @@
+package io.kaged.http.routes;
+
+import io.kaged.actors.run.RunActor;
+import io.kaged.actors.run.RunQueries;
+import io.kaged.actors.run.RunSpec;
+import io.kaged.actors.run.RunSummary;
+import io.kaged.actors.run.RunSupervisor;
+import io.kaged.persistence.store.Ids;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** {@code POST /v1/runs}: the body checked field by field, then the new run's actor asked to start it. */
+final class RunDispatch extends AllDirectives {
+
+    /** Body of {@code POST /v1/runs}. */
+    record DispatchRun(
+            List<String> command,
+            String cwd,
+            Map<String, String> env,
+            String input,
+            String parentId,
+            String sessionId,
+            String project,
+            Long timeoutMs,
+            Integer retries) {
+
+        /** The same request as a child of {@code parent}. */
+        DispatchRun under(String parent) {
+            return new DispatchRun(command, cwd, env, input, parent, sessionId, project, timeoutMs, retries);
+        }
+    }
+
+    private static final long MAX_TIMEOUT_MS = 7L * 24 * 3600 * 1000;
+    private static final int MAX_ID = 64;
+
+    private final RunQueries queries;
+    private final ActorCalls<RunSupervisor.Command> calls;
+    private final Json json;
+
+    RunDispatch(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json) {
+        this.queries = queries;
+        this.calls = calls;
+        this.json = json;
+    }
+
+    /** A run's scoped token may start only children of its own run; the audit names that run as who asked. */
+    Route dispatch(Optional<String> scope) {
+        String who = scope.map(run -> "run:" + run).orElse("api");
+        return json.body(DispatchRun.class, request -> {
+            if (scope.isPresent()
+                    && request.parentId() != null
+                    && !request.parentId().equals(scope.get())) {
+                return complete(RunRoutes.forbidden("start runs outside its own children"));
+            }
+            RunSpec spec = validate(scope.map(request::under).orElse(request));
+            String id = Ids.newId();
+            return completeWithFuture(parentExists(spec.parentId()).thenCompose(parentOk -> {
+                if (!parentOk) {
+                    return ActorCalls.done(Problem.response(
+                            StatusCodes.BAD_REQUEST,
+                            "Field 'parentId' names no run: " + spec.parentId() + ". GET /v1/runs lists them."));
+                }
+                return calls.<RunSummary>call(
+                        ActorCalls.Action.of(who, "run.dispatch", id, String.join(" ", spec.command()))
+                                .lateNote("it may still start. GET /v1/runs/" + id
+                                        + " shows whether it did, before you send the request again"),
+                        r -> new RunSupervisor.Deliver(id, new RunActor.Dispatch(spec, r)),
+                        summary -> created(id));
+            }));
+        });
+    }
+
+    private CompletionStage<HttpResponse> created(String id) {
+        return queries.get(id).thenApply(v -> json.reply(StatusCodes.CREATED, v.orElseThrow())
+                .addHeader(Location.create("/v1/runs/" + id)));
+    }
+
+    private CompletionStage<Boolean> parentExists(String parentId) {
+        return parentId == null ? ActorCalls.done(true) : queries.get(parentId).thenApply(Optional::isPresent);
+    }
+
+    static RunSpec validate(DispatchRun r) {
+        if (r.command() == null
+                || r.command().isEmpty()
+                || r.command().stream().anyMatch(a -> a == null || a.isEmpty())) {
+            throw new JsonBodies.BadRequest(
+                    "Field 'command' is required: the argv to run, e.g. [\"claude\", \"-p\", \"...\"].");
+        }
+        JsonBodies.noNul("command", r.command());
+        JsonBodies.noNul("cwd", r.cwd());
+        JsonBodies.noNul("input", r.input());
+        id("parentId", r.parentId());
+        id("sessionId", r.sessionId());
+        JsonBodies.noNul("project", r.project());
+        if (r.env() != null) {
+            JsonBodies.noNul("env", r.env().keySet());
+            JsonBodies.noNul("env", r.env().values());
+        }
+        if (r.cwd() != null && !isFolder(r.cwd())) {
+            throw new JsonBodies.BadRequest("Field 'cwd' names no folder on this host: " + r.cwd());
+        }
+        if (r.timeoutMs() != null && (r.timeoutMs() < 1 || r.timeoutMs() > MAX_TIMEOUT_MS)) {
+            throw new JsonBodies.BadRequest("Field 'timeoutMs' must be between 1 and " + MAX_TIMEOUT_MS + " (7 days).");
+        }
+        int retries = r.retries() == null ? 0 : r.retries();
+        if (retries < 0 || retries > 100) {
+            throw new JsonBodies.BadRequest("Field 'retries' must be between 0 and 100.");
+        }
+        if (r.env() != null
+                && r.env().keySet().stream().anyMatch(k -> k == null || !k.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
+            throw new JsonBodies.BadRequest("Field 'env' must map variable names (letters, digits, _) to strings.");
+        }
+        if (r.project() != null && r.project().length() > 200) {
+            throw new JsonBodies.BadRequest("Field 'project' holds at most 200 characters.");
+        }
+        return new RunSpec(
+                r.command(),
+                r.cwd(),
+                r.env(),
+                r.input(),
+                r.parentId(),
+                r.sessionId(),
+                r.project(),
+                r.timeoutMs(),
+                retries);
+    }
+
+    /** An id field: ids are UUIDs, so anything long or with NUL is a mistake, not a key to store. */
+    private static void id(String field, String value) {
+        JsonBodies.noNul(field, value);
+        if (value != null && (value.isEmpty() || value.length() > MAX_ID)) {
+            throw new JsonBodies.BadRequest(
+                    "Field '" + field + "' must be an id of 1 to " + MAX_ID + " characters, such as a run's 'id'.");
+        }
+    }
+
+    /** A NUL or another character no path may hold is no folder either, not a 500. */
+    static boolean isFolder(String path) {
+        try {
+            return Files.isDirectory(Path.of(path));
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+}
