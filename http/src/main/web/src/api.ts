@@ -101,7 +101,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export const api = {
   login: (credential: { ticket: string } | { token: string }) =>
-    call<{ expiresAfterIdle: string }>('POST', '/v1/console/login', credential),
+    call<{ idleTimeoutSeconds: number }>('POST', '/v1/console/login', credential),
   logout: () => call<void>('POST', '/v1/console/logout'),
   sessions: (limit = 200) => call<Page<SessionView>>('GET', `/v1/sessions?order=desc&limit=${limit}`),
   session: (id: string) => call<SessionView>('GET', `/v1/sessions/${encodeURIComponent(id)}`),
