@@ -1,6 +1,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { attachUrl } from '../api';
+import { StyleMirror } from './style-mirror';
 
 // The one place that wires xterm.js to a session's attach WebSocket (GET /v1/sessions/{id}/attach):
 // server binary frames are output (the recorded scrollback first, then live), server text frames are JSON
@@ -23,6 +24,7 @@ const MAX_RETRY_MS = 10_000;
 export class AttachedTerminal {
   private readonly term: Terminal;
   private readonly fit = new FitAddon();
+  private readonly styles: StyleMirror;
   private readonly encoder = new TextEncoder();
   private socket?: WebSocket;
   private retryMs = 500;
@@ -44,9 +46,11 @@ export class AttachedTerminal {
       scrollback: 10_000,
     });
     this.term.loadAddon(this.fit);
+    this.styles = new StyleMirror(container);
   }
 
   open(): void {
+    this.styles.start();
     this.term.open(this.container);
     this.fitToWindow();
     this.term.onData((data) => this.send(this.encoder.encode(data)));
@@ -63,6 +67,7 @@ export class AttachedTerminal {
     window.removeEventListener('resize', this.onWindowResize);
     this.socket?.close();
     this.term.dispose();
+    this.styles.dispose();
   }
 
   private connect(): void {

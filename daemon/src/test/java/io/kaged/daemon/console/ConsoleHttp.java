@@ -60,6 +60,25 @@ final class ConsoleHttp {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Opens {@code path} as a WebSocket with these headers; the status the server refused it with, or 101.
+     */
+    int upgrade(String path, Map<String, String> headers) throws Exception {
+        java.net.http.WebSocket.Builder builder = http.newWebSocketBuilder();
+        headers.forEach(builder::header);
+        try {
+            builder.buildAsync(URI.create("ws://127.0.0.1:" + port() + path), new java.net.http.WebSocket.Listener() {})
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .abort();
+            return 101;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
     /** A fresh one-time ticket, asked for with the daemon's token. */
     String ticket() throws Exception {
         HttpResponse<String> r = daemon.call("POST", "/v1/console/tickets", null);

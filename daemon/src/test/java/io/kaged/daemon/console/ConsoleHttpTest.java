@@ -177,6 +177,33 @@ class ConsoleHttpTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void attachWithTheCookieNeedsTheConsolesOriginAndNoForeignOriginAttaches(TestEngine engine) throws Exception {
+        try (TestDaemon daemon = new TestDaemon(engine, home, "")) {
+            ConsoleHttp console = new ConsoleHttp(daemon);
+            String cookie = ConsoleHttp.cookieOf(login(console, "{\"ticket\":\"" + console.ticket() + "\"}"));
+            String id = daemon.json("POST", "/v1/sessions", NEW_SESSION, 201)
+                    .get("id")
+                    .asText();
+            String attach = "/v1/sessions/" + id + "/attach";
+            String withCookie = "kaged_console=" + cookie;
+
+            assertEquals(101, console.upgrade(attach, Map.of("Cookie", withCookie, "Origin", console.origin())));
+            assertEquals(403, console.upgrade(attach, Map.of("Cookie", withCookie)), "no Origin");
+            assertEquals(
+                    403,
+                    console.upgrade(attach, Map.of("Cookie", withCookie, "Origin", "http://evil.example")),
+                    "another site's page");
+            String bearer = "Bearer " + daemon.token();
+            assertEquals(101, console.upgrade(attach, Map.of("Authorization", bearer)), "the CLI sends no Origin");
+            assertEquals(
+                    403,
+                    console.upgrade(attach, Map.of("Authorization", bearer, "Origin", "http://evil.example")),
+                    "a foreign page never attaches");
+        }
+    }
+
     private static HttpResponse<String> login(ConsoleHttp console, String body) throws Exception {
         return console.send("POST", "/v1/console/login", body, null, console.origin());
     }

@@ -172,7 +172,7 @@ public final class ConsoleRoutes extends AllDirectives {
                 .withPath("/")
                 .withHttpOnly(true)
                 .withSameSite(SameSite.Strict)
-                .withSecure(request.getUri().scheme().equals("https"));
+                .withSecure(RequestGuard.secure(request));
     }
 
     // ---- the cookie on the API ------------------------------------------------------------------------

@@ -44,11 +44,16 @@ final class RequestGuard {
                             + " must carry an Origin header naming this host.")
                     : Optional.empty();
         }
-        String scheme = request.getUri().scheme();
-        String expected = (scheme.isEmpty() ? "http" : scheme) + "://" + host;
+        String expected = (secure(request) ? "https" : "http") + "://" + host;
         return origin.get().toLowerCase(Locale.ROOT).equals(expected.toLowerCase(Locale.ROOT))
                 ? Optional.empty()
                 : Optional.of("The Origin '" + origin.get() + "' is not this console (" + expected + ").");
+    }
+
+    /** Over TLS; a WebSocket upgrade's URI says {@code ws} or {@code wss}, its page's Origin http(s). */
+    static boolean secure(HttpRequest request) {
+        String scheme = request.getUri().scheme();
+        return scheme.equals("https") || scheme.equals("wss");
     }
 
     static boolean changesState(HttpRequest request) {
