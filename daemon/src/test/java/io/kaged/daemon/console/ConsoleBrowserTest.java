@@ -1,0 +1,108 @@
+package io.kaged.daemon.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kaged.daemon.serve.TestDaemon;
+import io.kaged.persistence.testing.TestEngine;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Keys;
+
+/**
+ * The console in a real browser against a real daemon, as an operator uses it: the one-time URL of {@code
+ * kaged console}, a session started from the form, typed into in xterm.js, its scrollback after a reload,
+ * a logout that the API honours, a login with the token, and a daemon that stops answering. Screenshots land in target/console-screenshots.
+ */
+class ConsoleBrowserTest {
+
+    /** The output line alone: the echoed command line holds {@code hi-$((6*7))}, never {@code hi-42}. */
+    private static final Pattern ANSWER = Pattern.compile("(?m)^hi-42\\s*$");
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path profile;
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void logsInStartsASessionTypesInItsTerminalAndLogsOut(TestEngine engine) throws Exception {
+        try (TestDaemon daemon = new TestDaemon(engine, home, "");
+                Browser browser = new Browser(profile, Path.of("target", "console-screenshots"))) {
+            ConsoleHttp console = new ConsoleHttp(daemon);
+            String base = console.origin();
+
+            browser.driver.get(base + "/login#ticket=" + console.ticket());
+            browser.await("the sessions page after login", d -> browser.path().equals("/sessions"));
+            browser.byTestId("new-session-form");
+            browser.screenshot(engine + "-sessions");
+
+            browser.byTestId("new-session-command").sendKeys("sh");
+            browser.byTestId("new-session-name").sendKeys("from-the-browser");
+            browser.byTestId("new-session-submit").click();
+            browser.await("the new session's page", d -> browser.path().startsWith("/sessions/"));
+            String id = browser.path().substring("/sessions/".length());
+            JsonNode created = daemon.json("GET", "/v1/sessions/" + id, null, 200);
+            assertEquals("from-the-browser", created.get("name").asText());
+            assertEquals("sh", created.get("command").get(0).asText());
+
+            attached(browser);
+            browser.driver
+                    .findElement(By.cssSelector("[data-testid='terminal'] .xterm-helper-textarea"))
+                    .sendKeys("echo hi-$((6*7))" + Keys.ENTER);
+            browser.await("hi-42 in the terminal", d -> ANSWER.matcher(browser.terminalText())
+                    .find());
+            browser.screenshot(engine + "-terminal");
+
+            browser.driver.navigate().refresh();
+            attached(browser);
+            browser.await(
+                    "hi-42 again, from the scrollback, after a reload",
+                    d -> ANSWER.matcher(browser.terminalText()).find());
+
+            browser.driver.get(base + "/sessions");
+            browser.await("the new session in the list", d -> !d.findElements(
+                            By.cssSelector("[data-session-id='" + id + "']"))
+                    .isEmpty());
+            Cookie cookie = browser.driver.manage().getCookieNamed("kaged_console");
+            assertTrue(cookie.isHttpOnly(), "the session cookie is out of the page's reach");
+            assertEquals(
+                    200,
+                    console.send("GET", "/v1/sessions", null, cookie.getValue(), null)
+                            .statusCode());
+
+            browser.byTestId("logout").click();
+            browser.await("the login page after logout", d -> browser.path().equals("/login"));
+            assertEquals(
+                    401,
+                    console.send("GET", "/v1/sessions", null, cookie.getValue(), null)
+                            .statusCode(),
+                    "the API refuses the cookie of a logged-out console");
+            browser.driver.get(base + "/sessions");
+            browser.await("the login page for a logged-out browser", d -> browser.path()
+                    .equals("/login"));
+            browser.screenshot(engine + "-login");
+
+            browser.byTestId("login-token").sendKeys(daemon.token());
+            browser.byTestId("login-submit").click();
+            browser.await("the sessions page after a login with the token", d -> browser.path()
+                    .equals("/sessions"));
+            browser.byTestId("sessions-table");
+            daemon.daemon.stop();
+            browser.byTestId("unreachable");
+            browser.screenshot(engine + "-unreachable");
+        }
+    }
+
+    private static void attached(Browser browser) {
+        browser.await("the terminal attached", d -> "live"
+                .equals(browser.byTestId("attach-status").getAttribute("data-status")));
+    }
+}
