@@ -29,9 +29,8 @@ export function RunPage({ id }: { id: string }) {
         </dl>
       )}
       <h2>Output</h2>
-      <pre class="output" data-testid="run-output">
-        {output.data ?? ''}
-      </pre>
+      {/* on one line: whitespace inside <pre> would show */}
+      <pre class="output" data-testid="run-output">{output.data ?? ''}</pre>
     </section>
   );
 }

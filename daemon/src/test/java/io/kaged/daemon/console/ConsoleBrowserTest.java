@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kaged.daemon.cli.Cli;
 import io.kaged.daemon.serve.TestDaemon;
 import io.kaged.persistence.testing.TestEngine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,11 +17,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
+import picocli.CommandLine;
 
 /**
  * The console in a real browser against a real daemon, as an operator uses it: the one-time URL of {@code
  * kaged console}, a session started from the form, typed into in xterm.js, its scrollback after a reload,
- * a logout that the API honours, a login with the token, and a daemon that stops answering. Screenshots land in target/console-screenshots.
+ * a run's output, the audit log, a logout that the API honours, a login with the token, and a daemon
+ * that stops answering. Screenshots land in target/console-screenshots.
  */
 class ConsoleBrowserTest {
 
@@ -39,7 +44,9 @@ class ConsoleBrowserTest {
             ConsoleHttp console = new ConsoleHttp(daemon);
             String base = console.origin();
 
-            browser.driver.get(base + "/login#ticket=" + console.ticket());
+            String url = kagedConsole(daemon);
+            assertTrue(url.startsWith(base + "/login#ticket="), url);
+            browser.driver.get(url);
             browser.await("the sessions page after login", d -> browser.path().equals("/sessions"));
             browser.byTestId("new-session-form");
             browser.screenshot(engine + "-sessions");
@@ -66,6 +73,22 @@ class ConsoleBrowserTest {
             browser.await(
                     "hi-42 again, from the scrollback, after a reload",
                     d -> ANSWER.matcher(browser.terminalText()).find());
+
+            String run = daemon.dispatch(null, "sh", "-c", "echo run-output-$((2+3))");
+            browser.byTestId("nav-runs").click();
+            browser.await("the run in the list", d -> !d.findElements(By.cssSelector("[data-run-id='" + run + "']"))
+                    .isEmpty());
+            browser.driver
+                    .findElement(By.cssSelector("[data-run-id='" + run + "'] [data-testid='run-link']"))
+                    .click();
+            browser.await(
+                    "the run's output on its page",
+                    d -> browser.byTestId("run-output").getText().contains("run-output-5"));
+            browser.screenshot(engine + "-run");
+            browser.byTestId("nav-audit").click();
+            browser.await(
+                    "the console login in the audit log",
+                    d -> browser.byTestId("audit-table").getText().contains("console.login"));
 
             browser.driver.get(base + "/sessions");
             browser.await("the new session in the list", d -> !d.findElements(
@@ -99,6 +122,17 @@ class ConsoleBrowserTest {
             browser.byTestId("unreachable");
             browser.screenshot(engine + "-unreachable");
         }
+    }
+
+    /** What {@code kaged console} prints for this daemon: the one-time login URL. */
+    private static String kagedConsole(TestDaemon daemon) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Cli.commandLine(daemon.env());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(0, cli.execute("console"), err.toString());
+        return out.toString().trim();
     }
 
     private static void attached(Browser browser) {
