@@ -51,4 +51,3 @@ writeFileSync(
 </html>
 `,
 );
-console.log(`console bundle: ${outputs.join(', ')} -> ${out}`);
