@@ -6,22 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kaged.daemon.cli.Cli;
 import io.kaged.daemon.serve.TestDaemon;
+import io.kaged.persistence.testing.Eventually;
 import io.kaged.persistence.testing.TestEngine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import picocli.CommandLine;
 
 /**
  * The console in a real browser against a real daemon, as an operator uses it: the one-time URL of {@code
- * kaged console}, a session started from the form, typed into in xterm.js, its scrollback after a reload,
+ * kaged console}, a session started from the form, its pty following the window's size, typed into in xterm.js, its scrollback after a reload,
  * a run's output, the audit log, a logout that the API honours, a login with the token, and a daemon
  * that stops answering. Screenshots land in target/console-screenshots.
  */
@@ -61,6 +64,9 @@ class ConsoleBrowserTest {
             assertEquals("sh", created.get("command").get(0).asText());
 
             attached(browser);
+            int fitted = awaitCols(daemon, id, "the pty fitted to the 1280-pixel window", cols -> cols > 80);
+            browser.driver.manage().window().setSize(new Dimension(700, 700));
+            awaitCols(daemon, id, "the pty following a narrower window", cols -> cols < fitted);
             browser.driver
                     .findElement(By.cssSelector("[data-testid='terminal'] .xterm-helper-textarea"))
                     .sendKeys("echo hi-$((6*7))" + Keys.ENTER);
@@ -122,6 +128,18 @@ class ConsoleBrowserTest {
             browser.byTestId("unreachable");
             browser.screenshot(engine + "-unreachable");
         }
+    }
+
+    /** The session's columns once {@code condition} holds for them, as the API reports them. */
+    private static int awaitCols(TestDaemon daemon, String id, String what, IntPredicate condition) throws Exception {
+        int[] cols = new int[1];
+        Eventually.waitFor(TestDaemon.WAIT, what, () -> {
+            cols[0] = daemon.json("GET", "/v1/sessions/" + id, null, 200)
+                    .get("cols")
+                    .asInt();
+            return condition.test(cols[0]);
+        });
+        return cols[0];
     }
 
     /** What {@code kaged console} prints for this daemon: the one-time login URL. */
