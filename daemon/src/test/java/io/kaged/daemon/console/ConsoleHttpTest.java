@@ -140,7 +140,7 @@ class ConsoleHttpTest {
         try (TestDaemon daemon = new TestDaemon(engine, home, "kaged.http.console.hosts = [\"kaged.test\"]\n")) {
             ConsoleHttp console = new ConsoleHttp(daemon);
             for (String page :
-                    new String[] {"/", "/sessions", "/sessions/some-id", "/runs", "/audit", "/login", "/x/y"}) {
+                    new String[] {"/", "/sessions", "/sessions/some-id", "/runs", "/audit", "/login", "/runs/x/y"}) {
                 ConsoleHttp.Raw answer = console.raw(page, Map.of("Host", "127.0.0.1:" + console.port()));
                 assertEquals(200, answer.status(), page);
                 assertTrue(answer.header("Content-Type").startsWith("text/html"), page);
@@ -170,6 +170,9 @@ class ConsoleHttpTest {
             assertEquals(403, rebound.status());
             assertTrue(rebound.header("Content-Type").startsWith("application/problem+json"));
 
+            ConsoleHttp.Raw nowhere = console.raw("/wp-login.php", Map.of("Host", "127.0.0.1"));
+            assertEquals(404, nowhere.status(), "a path of no page is the API's 404");
+            assertTrue(nowhere.header("Content-Type").startsWith("application/problem+json"));
             ConsoleHttp.Raw unknownApi = console.raw(
                     "/v1/no-such-route", Map.of("Host", "127.0.0.1", "Authorization", "Bearer " + daemon.token()));
             assertEquals(404, unknownApi.status());

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -33,8 +34,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * {@code /}, and the session cookie accepted by every API route in place of the bearer token. A request
  * with the cookie and no Authorization header passes the {@link RequestGuard}, then goes to the API as if
  * it carried the daemon's token; the API's routes do not know the difference, and the bearer-token API is
- * unchanged. Unknown page paths get the page (it shows its own "no such page"); {@code /v1} and {@code
- * /metrics} stay the API's, its 404s included.
+ * unchanged. Unknown paths under a console page get the page (it shows its own "no such page"); every
+ * other path, {@code /v1} and {@code /metrics} included, stays the API's, its 404s too.
  */
 public final class ConsoleRoutes extends AllDirectives {
 
@@ -47,6 +48,8 @@ public final class ConsoleRoutes extends AllDirectives {
     private static final String CSP =
             "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
     private static final String ACTOR = "console";
+    private static final Set<String> PAGES =
+            Set.of("login", "sessions", "runs", "audit", "stats", "projects", "approvals");
 
     private final BearerAuth auth;
     private final byte[] token;
@@ -91,12 +94,21 @@ public final class ConsoleRoutes extends AllDirectives {
                                                 path("tickets", () -> post(() -> auth.authenticated(this::ticket))),
                                                 path("login", () -> post(this::login)),
                                                 path("logout", () -> post(this::logout)))))),
-                extractUnmatchedPath(path -> isApi(path) ? reject() : get(() -> guarded(false, () -> page(path)))),
+                extractUnmatchedPath(path -> isPage(path) ? get(() -> guarded(false, () -> page(path))) : reject()),
                 withCookie(api));
     }
 
-    private static boolean isApi(String path) {
-        return path.equals("/v1") || path.startsWith("/v1/") || path.equals("/metrics") || path.startsWith("/metrics/");
+    /**
+     * {@code /}, the assets, and any path under a page of the console's (design.md names them all; the page
+     * says "no such page" for those it lacks). Other paths stay the API's, whose 404 a scanner's probe of
+     * {@code /wp-login.php} gets, counted as an unmatched route.
+     */
+    private static boolean isPage(String path) {
+        if (path.equals("/") || path.isEmpty()) {
+            return true;
+        }
+        String first = path.substring(1).split("/", 2)[0];
+        return first.equals("assets") || PAGES.contains(first);
     }
 
     // ---- login --------------------------------------------------------------------------------------

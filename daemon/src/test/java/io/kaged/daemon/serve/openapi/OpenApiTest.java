@@ -407,8 +407,8 @@ class OpenApiTest {
     }
 
     /**
-     * Outside {@code /v1} and {@code /metrics} a GET is the web console's, which answers every page path with
-     * its one HTML page (ConsoleHttpTest covers that); this document is the API's.
+     * Outside {@code /v1} and {@code /metrics} a GET of a console page ({@code /sessions}, {@code /runs/x},
+     * ...) answers the console's one HTML page (ConsoleHttpTest covers that); this document is the API's.
      */
     private static boolean consolePage(String method, String path, Probe.Answer answer) {
         boolean api = path.equals("/v1")
