@@ -90,6 +90,15 @@ final class Browser implements AutoCloseable {
         return text == null ? "" : text.toString().replace('\u00a0', ' ');
     }
 
+    /** What xterm.js's screen-reader mode offers assistive technology: its accessibility tree's text. */
+    String accessibleText() {
+        Object text = ((JavascriptExecutor) driver)
+                .executeScript(
+                        "const tree = document.querySelector(\"[data-testid='terminal'] .xterm-accessibility-tree\");"
+                                + " return tree ? tree.textContent : '';");
+        return text == null ? "" : text.toString();
+    }
+
     String visibleText() {
         try {
             return driver.findElement(By.tagName("body")).getText();

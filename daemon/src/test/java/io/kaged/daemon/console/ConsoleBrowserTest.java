@@ -73,6 +73,8 @@ class ConsoleBrowserTest {
             browser.await("hi-42 in the terminal", d -> ANSWER.matcher(browser.terminalText())
                     .find());
             browser.screenshot(engine + "-terminal");
+            browser.await(
+                    "hi-42 for screen readers", d -> browser.accessibleText().contains("hi-42"));
 
             browser.driver.navigate().refresh();
             attached(browser);
