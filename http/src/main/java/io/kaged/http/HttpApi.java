@@ -11,6 +11,10 @@ import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.session.SessionQueries;
 import io.kaged.actors.stats.StateGauges;
 import io.kaged.actors.stats.StatsQueries;
+import io.kaged.http.console.ConsoleRoutes;
+import io.kaged.http.console.ConsoleSessions;
+import io.kaged.http.console.ConsoleSettings;
+import io.kaged.http.console.LoginTickets;
 import io.kaged.http.metrics.HttpMetrics;
 import io.kaged.http.metrics.RouteTemplates;
 import io.kaged.http.routes.ApiRoutes;
@@ -109,22 +113,32 @@ public final class HttpApi {
         PrometheusRegistry registry = MetricsExtension.registry(system.classicSystem());
         // Created now, not at the first write, so the journal's series are there from the first scrape.
         JournalMetrics.get(system.classicSystem());
-        return new ApiRoutes(
-                        n.settings(),
-                        new BearerAuth(n.token()),
-                        new InfoRoutes(n.info(), mapper),
-                        sessions,
-                        runs,
-                        new ProjectRoutes(new ProjectStore(store, n.clock()), n.settings(), mapper),
-                        new AuditRoutes(new AuditQueries(store), mapper),
-                        new StatsRoutes(new StatsQueries(store), mapper),
-                        new RetentionRoutes(n.retention(), mapper),
-                        new MetricsRoutes(
-                                registry,
-                                new StateGauges(store, registry),
-                                n.settings().metricsOpen()),
-                        new HttpMetrics(registry, RouteTemplates.api()))
-                .route();
+        ApiRoutes api = new ApiRoutes(
+                n.settings(),
+                new BearerAuth(n.token()),
+                new InfoRoutes(n.info(), mapper),
+                sessions,
+                runs,
+                new ProjectRoutes(new ProjectStore(store, n.clock()), n.settings(), mapper),
+                new AuditRoutes(new AuditQueries(store), mapper),
+                new StatsRoutes(new StatsQueries(store), mapper),
+                new RetentionRoutes(n.retention(), mapper),
+                new MetricsRoutes(
+                        registry, new StateGauges(store, registry), n.settings().metricsOpen()),
+                new HttpMetrics(registry, RouteTemplates.api()));
+        return console(n, audit).around(api.route(), api::hardened);
+    }
+
+    private static ConsoleRoutes console(Needs n, AuditTrail audit) {
+        ConsoleSettings settings = ConsoleSettings.fromConfig(
+                n.system().settings().config(), n.settings().host());
+        return new ConsoleRoutes(
+                n.token(),
+                settings,
+                new LoginTickets(n.clock()),
+                new ConsoleSessions(n.clock(), settings.idleTimeout()),
+                audit,
+                n.settings().maxBodyBytes());
     }
 
     /** Binds {@code route} on the configured host and port; the unbind is part of coordinated shutdown. */

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             StatsCommand.class,
             PruneCommand.class,
             TokenCommand.class,
+            ConsoleCommand.class,
             DbCommand.class,
             BackupCommand.class,
             RestoreCommand.class

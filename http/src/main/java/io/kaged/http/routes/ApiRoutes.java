@@ -55,28 +55,36 @@ public final class ApiRoutes extends AllDirectives {
     }
 
     public Route route() {
+        return hardened(() -> concat(
+                pathPrefix(
+                        "v1",
+                        () -> concat(
+                                info.health(),
+                                sessions.route(auth),
+                                auth.scoped(runs::route),
+                                auth.authenticated(projects::route),
+                                auth.authenticated(() -> concat(
+                                        info.info(),
+                                        openApi.route(),
+                                        audit.route(),
+                                        stats.route(),
+                                        retention.route())))),
+                metrics.route(auth)));
+    }
+
+    /**
+     * The layers every route of the API is under: counted, timed out as a problem, errors and rejections as
+     * problems, the request target checked, the body read whole within its bound. Routes served beside the
+     * API (the console's login) go under them too, inside their own path prefix, so a rejection there does
+     * not hide the routes after them.
+     */
+    public Route hardened(java.util.function.Supplier<Route> inner) {
         return httpMetrics.instrument(withRequestTimeoutResponse(
                 ApiRoutes::timedOut,
                 () -> handleExceptions(
                         ErrorHandling.exceptions(),
                         () -> handleRejections(
-                                ErrorHandling.rejections(),
-                                () -> target.utf8(() -> bodies.strict(() -> concat(
-                                        pathPrefix(
-                                                "v1",
-                                                () -> concat(
-                                                        info.health(),
-                                                        sessions.route(auth),
-                                                        auth.scoped(runs::route),
-                                                        auth.authenticated(projects::route),
-                                                        auth.authenticated(
-                                                                () -> concat(
-                                                                        info.info(),
-                                                                        openApi.route(),
-                                                                        audit.route(),
-                                                                        stats.route(),
-                                                                        retention.route())))),
-                                        metrics.route(auth))))))));
+                                ErrorHandling.rejections(), () -> target.utf8(() -> bodies.strict(inner))))));
     }
 
     /** Pekko's request time-out ({@code pekko.http.server.request-timeout}), as the API's one 503. */
