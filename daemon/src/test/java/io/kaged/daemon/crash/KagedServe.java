@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,10 +172,28 @@ final class KagedServe implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Stops the daemon if it still runs, and keeps its logs under {@code kaged.crash.logs} (set by the
+     * build to target/crash-logs), since the home is a temporary folder.
+     */
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
             kill9();
+        }
+        String keep = System.getProperty("kaged.crash.logs");
+        if (keep != null) {
+            try {
+                Path dir =
+                        Files.createDirectories(Path.of(keep, home.getParent().getFileName() + "-" + port));
+                for (int i = 1; i <= starts; i++) {
+                    if (Files.exists(log(i))) {
+                        Files.copy(log(i), dir.resolve(log(i).getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            } catch (IOException e) {
+                System.err.println("could not keep the daemon's logs: " + e);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.kaged.daemon.crash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kaged.persistence.testing.TestDatabases;
@@ -24,7 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * going, then started again. After each start and at the end, {@link CrashChecks} says what must hold.
  *
  * <p>{@code -Dkaged.crash.cycles=N} sets the number of kills (bench/run-crash.sh raises it for a soak),
- * {@code -Dkaged.crash.seed=S} replays a run's random choices.
+ * {@code -Dkaged.crash.seed=S} replays a run's random choices, {@code -Dkaged.crash.engines=sqlite} keeps
+ * to the engines named.
  */
 class KillNineIT {
 
@@ -36,6 +38,11 @@ class KillNineIT {
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void nothingAcknowledgedIsLostAndEveryRunEnds(TestEngine engine) throws Exception {
+        String engines = System.getProperty("kaged.crash.engines", "");
+        assumeTrue(
+                engines.isBlank()
+                        || engines.toLowerCase().contains(engine.name().toLowerCase()),
+                "engine left out by -Dkaged.crash.engines=" + engines);
         int cycles = Integer.getInteger("kaged.crash.cycles", 10);
         long seed = Long.getLong("kaged.crash.seed", System.nanoTime());
         String mark = UUID.randomUUID().toString();
@@ -45,6 +52,7 @@ class KillNineIT {
                 engine == TestEngine.SQLITE ? StoreRows.sqlite(home.resolve("kaged.db")) : StoreRows.postgres(url);
         System.out.printf("%s: %d cycles, seed %d, mark %s%n", engine, cycles, seed, mark);
         Random random = new Random(seed);
+        long began = System.nanoTime();
         try (KagedServe serve = new KagedServe(home, url)) {
             serve.start();
             Api api = new Api(
@@ -69,10 +77,11 @@ class KillNineIT {
                     checks.acknowledgedKept(load, "after " + at);
                     checks.sessionsBack(load, "after " + at, BACK_WITHIN);
                     System.out.printf(
-                            "%s %s: down %d ms; acknowledged %d runs, %d child runs, %d sessions; %d requests"
+                            "%s %s (at %d s): down %d ms; acknowledged %d runs, %d child runs, %d sessions; %d requests"
                                     + " unanswered%n",
                             engine,
                             at,
+                            (System.nanoTime() - began) / 1_000_000_000,
                             downMs,
                             load.runs.size(),
                             load.children().size(),
