@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Concurrent load on a daemon that is killed and started again under it: two threads dispatch runs of
- * every kind over HTTP, a third creates sessions, types into them, terminates some and cancels some
- * runs. Only what the daemon acknowledged is recorded: a 201 for a run or session, a 200 for a
+ * every kind over HTTP, a third creates sessions, types into them (not into the first ones, see
+ * {@link #alwaysSessions}), terminates some and cancels some runs. Only what the daemon acknowledged is recorded: a 201 for a run or session, a 200 for a
  * terminate. Requests the daemon did not answer (it was down, or killed mid-request) are counted and
  * may or may not have taken effect.
  */
@@ -74,6 +74,8 @@ final class Workload implements AutoCloseable {
         Kind.PARENT
     };
     private static final int MAX_SESSIONS = 7;
+    private static final String TICKING = "while :; do echo tick; sleep 1; done";
+    private static final String IDLE = "while :; do sleep 1; done";
 
     private final Api api;
     private final String mark;
@@ -86,6 +88,8 @@ final class Workload implements AutoCloseable {
     final Map<String, Kind> runs = new ConcurrentHashMap<>();
     /** Sessions the daemon acknowledged (201), by id, with their restart policy. */
     final Map<String, String> sessions = new ConcurrentHashMap<>();
+    /** Sessions the load leaves alone (no input). */
+    private final Set<String> untouched = ConcurrentHashMap.newKeySet();
     /** Sessions whose terminate the daemon acknowledged (200). */
     final Set<String> terminated = ConcurrentHashMap.newKeySet();
 
@@ -99,14 +103,20 @@ final class Workload implements AutoCloseable {
         this.random = new Random(seed);
     }
 
-    /** Creates {@code n} sessions with {@code restart: always} before the load starts. */
+    /**
+     * Creates {@code n} sessions with {@code restart: always} before the load starts. They print a line
+     * a second (so they write to the store all the time) and are never sent anything: nothing but the
+     * daemon itself can bring them back.
+     */
     void alwaysSessions(int n) throws IOException, InterruptedException {
         for (int i = 0; i < n; i++) {
-            HttpResponse<String> r = api.send("POST", "/v1/sessions", session("always"));
+            HttpResponse<String> r = api.send("POST", "/v1/sessions", session("always", TICKING));
             if (r.statusCode() != 201) {
                 throw new AssertionError("POST /v1/sessions: " + r.statusCode() + " " + r.body());
             }
-            sessions.put(Api.JSON.readTree(r.body()).get("id").asText(), "always");
+            String id = Api.JSON.readTree(r.body()).get("id").asText();
+            sessions.put(id, "always");
+            untouched.add(id);
         }
     }
 
@@ -176,13 +186,14 @@ final class Workload implements AutoCloseable {
         int roll = r.nextInt(10);
         if (sessions.size() < MAX_SESSIONS && roll < 3) {
             String restart = r.nextBoolean() ? "always" : "never";
-            HttpResponse<String> answer = api.send("POST", "/v1/sessions", session(restart));
+            HttpResponse<String> answer = api.send("POST", "/v1/sessions", session(restart, IDLE));
             if (answer.statusCode() == 201) {
                 sessions.put(Api.JSON.readTree(answer.body()).get("id").asText(), restart);
             }
-        } else if (roll < 7 && !sessions.isEmpty()) {
-            String id = pick(r, new ArrayList<>(sessions.keySet()));
-            api.send("POST", "/v1/sessions/" + id + "/input", Map.of("data", "echo typed\n"));
+        } else if (roll < 7 && sessions.size() > untouched.size()) {
+            List<String> typedInto = new ArrayList<>(sessions.keySet());
+            typedInto.removeAll(untouched);
+            api.send("POST", "/v1/sessions/" + pick(r, typedInto) + "/input", Map.of("data", "echo typed\n"));
         } else if (roll == 7) {
             List<String> never = sessions.entrySet().stream()
                     .filter(e -> e.getValue().equals("never") && !terminated.contains(e.getKey()))
@@ -209,10 +220,10 @@ final class Workload implements AutoCloseable {
         pause(400 + r.nextInt(600));
     }
 
-    private Map<String, Object> session(String restart) {
+    private Map<String, Object> session(String restart, String script) {
         return Map.of(
                 "command",
-                List.of("sh", "-c", "while :; do sleep 1; done", ProcTable.argvMarker(mark)),
+                List.of("sh", "-c", script, ProcTable.argvMarker(mark)),
                 "env",
                 Map.of(ProcTable.ENV, mark),
                 "restart",
