@@ -34,6 +34,7 @@ final class ClassDataArchive {
     private static Optional<String> record() {
         try {
             Path dir = Files.createTempDirectory("kaged-cds");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
             Path archive = dir.resolve("kaged.jsa");
             Path home = Files.createDirectories(dir.resolve("home"));
             int port;
@@ -82,6 +83,15 @@ final class ClassDataArchive {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder: the system cleans it up if this cannot
         }
     }
 }

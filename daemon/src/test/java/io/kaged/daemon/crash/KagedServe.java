@@ -24,6 +24,7 @@ final class KagedServe implements AutoCloseable {
 
     private static final Duration START_LIMIT = Duration.ofSeconds(90);
 
+    private final String name;
     private final Path home;
     private final int port;
     private final String databaseUrl;
@@ -32,8 +33,12 @@ final class KagedServe implements AutoCloseable {
     private Process process;
     private int starts;
 
-    /** @param databaseUrl KAGED_DATABASE_URL, or null for the default SQLite file in the home */
-    KagedServe(Path home, String databaseUrl) throws IOException {
+    /**
+     * @param name names the folder its logs are kept in
+     * @param databaseUrl KAGED_DATABASE_URL, or null for the default SQLite file in the home
+     */
+    KagedServe(String name, Path home, String databaseUrl) throws IOException {
+        this.name = name;
         this.home = home;
         this.port = freePort();
         this.databaseUrl = databaseUrl;
@@ -184,8 +189,7 @@ final class KagedServe implements AutoCloseable {
         String keep = System.getProperty("kaged.crash.logs");
         if (keep != null) {
             try {
-                Path dir =
-                        Files.createDirectories(Path.of(keep, home.getParent().getFileName() + "-" + port));
+                Path dir = Files.createDirectories(Path.of(keep, name));
                 for (int i = 1; i <= starts; i++) {
                     if (Files.exists(log(i))) {
                         Files.copy(log(i), dir.resolve(log(i).getFileName()), StandardCopyOption.REPLACE_EXISTING);

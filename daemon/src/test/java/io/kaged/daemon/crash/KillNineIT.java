@@ -54,7 +54,7 @@ class KillNineIT {
         System.out.printf("%s: %d cycles, seed %d, mark %s%n", engine, cycles, seed, mark);
         Random random = new Random(seed);
         long began = System.nanoTime();
-        try (KagedServe serve = new KagedServe(home, url)) {
+        try (KagedServe serve = new KagedServe("kill-9-" + engine.name().toLowerCase(), home, url)) {
             serve.start();
             Api api = new Api(
                     serve.port(), Files.readString(home.resolve("auth-token")).trim());
