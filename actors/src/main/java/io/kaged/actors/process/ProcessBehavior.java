@@ -6,11 +6,15 @@ import io.kaged.actors.process.ProcessReport.LaunchFailed;
 import io.kaged.actors.process.ProcessReport.OutputWaiting;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -37,6 +41,9 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
     public static final String JOURNAL = "kaged.persistence.journal";
     public static final String SNAPSHOTS = "kaged.persistence.snapshot-store";
 
+    private static final BackoffSupervisorStrategy PERSIST_FAILURE =
+            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2);
+
     protected final ActorContext<ProcessMessage> context;
     protected final TimerScheduler<ProcessMessage> timers;
     protected final SupervisedProcess process;
@@ -49,7 +56,10 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
             Executor blocking,
             Clock clock,
             SupervisedProcess.Settings settings) {
-        super(persistenceId);
+        // A failed persist (the store went away) restarts the actor, which recovers from what was stored,
+        // instead of Pekko's default stop, which no supervisor sees and which would leave the run or
+        // session live in the query tables with no actor behind it.
+        super(persistenceId, PERSIST_FAILURE);
         this.context = context;
         this.timers = timers;
         this.clock = clock;
@@ -90,6 +100,8 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), state -> process.recoveryCompleted(live(state)))
                 .onSignal(PostStop.instance(), state -> process.actorStopped())
+                // a restart (after a failed persist) loses this incarnation's process handle: end it as a stop does
+                .onSignal(PreRestart.instance(), state -> process.actorStopped())
                 .build();
     }
 
