@@ -83,6 +83,10 @@ public final class SupervisedProcess {
     private boolean launching;
 
     private RunningProcess process;
+
+    /** The process group of the last attempt whose exit was taken, for {@link #killLeftovers()}. */
+    private long endedGroup;
+
     private boolean startRecorded;
     private Exited earlyExit;
     private boolean recovering;
@@ -201,6 +205,7 @@ public final class SupervisedProcess {
             earlyExit = e;
             return Exit.EARLY;
         }
+        endedGroup = process.pid();
         process = null;
         take(live);
         return Exit.ENDED;
@@ -258,6 +263,18 @@ public final class SupervisedProcess {
     }
 
     // ---- signals and input ------------------------------------------------------------------------
+
+    /**
+     * Kills what is left in the process group of the attempt that just ended: processes its command left
+     * behind (a {@code cmd &} that does not hold the output) must not outlive it, as systemd ends a unit's
+     * control group.
+     */
+    public void killLeftovers() {
+        long group = endedGroup;
+        if (group > 0) {
+            io.execute(() -> Signals.sendToGroup(group, Signal.KILL));
+        }
+    }
 
     /** Sends {@code signal} to the process group, in order with every other signal and write. */
     public void signal(Signal signal) {

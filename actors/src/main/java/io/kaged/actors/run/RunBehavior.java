@@ -233,6 +233,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         if (process.exited(c, b -> {}) != SupervisedProcess.Exit.ENDED) {
             return Effect().noReply();
         }
+        process.killLeftovers();
         return Effect()
                 .persist(new AttemptEnded(s.run().attempts(), c.exitCode(), false, true, now()))
                 .thenRun(st -> launch(((Existing) st).run()))
@@ -243,6 +244,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         if (process.exited(c, b -> {}) != SupervisedProcess.Exit.ENDED) {
             return Effect().noReply();
         }
+        process.killLeftovers();
         int attempt = s.run().attempts();
         timers.cancel(new TimedOut(attempt));
         List<Event> events = batches(s);

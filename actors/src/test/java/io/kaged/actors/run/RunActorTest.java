@@ -126,6 +126,25 @@ class RunActorTest {
     }
 
     /** A finished run's actor goes away when idle and comes back whole on the next command. */
+    /** A process the command left behind, not holding its output, ends with the run. */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aFinishedRunLeavesNoProcessBehind(TestEngine engine) throws Exception {
+        Path pidFile = home.resolve("left-behind.pid");
+        try (RunFixture f = new RunFixture(TestDatabases.newStoreUrl(engine, home), home)) {
+            f.dispatch("bg", 0, "/bin/sh", "-c", "sleep 300 >/dev/null 2>&1 & echo $! > " + pidFile + "; exit 0");
+            Eventually.waitFor(
+                    RunFixture.WAIT, "succeeded", () -> f.view("bg").state().equals("succeeded"));
+            long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+            Eventually.waitFor(
+                    RunFixture.WAIT,
+                    "the left-behind sleep " + pid + " killed",
+                    () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                            || java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"))
+                                    .contains(") Z "));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void passivatesAnIdleFinishedRunAndRecoversItOnTheNextCommand(TestEngine engine) throws Exception {
