@@ -5,6 +5,7 @@ import io.kaged.actors.process.ProcessReport.KillDue;
 import io.kaged.actors.process.ProcessReport.LaunchFailed;
 import io.kaged.actors.process.ProcessReport.OutputWaiting;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
+import io.kaged.actors.process.ProcessReport.WaitExpired;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -40,6 +41,9 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
     protected final ActorContext<ProcessMessage> context;
     protected final TimerScheduler<ProcessMessage> timers;
     protected final SupervisedProcess process;
+    /** Commands waiting (in the stash) for the process to be there. */
+    protected final WaitingCommands waiting;
+
     private final Clock clock;
 
     protected ProcessBehavior(
@@ -54,6 +58,7 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
         this.timers = timers;
         this.clock = clock;
         this.process = new SupervisedProcess(context, timers, blocking, settings);
+        this.waiting = new WaitingCommands(settings.maxWaitingCommands(), settings.maxCommandWait(), timers);
     }
 
     /** The behaviour {@code make} builds, with its context and timers, as its actor's public protocol. */
@@ -101,6 +106,59 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
         return Effect().reply(c.replyTo(), StatusReply.error(reason));
     }
 
+    // ---- commands that wait for the process (ADR-0104) ---------------------------------------------
+
+    /**
+     * {@code c} needs the process: applied now if the process is there and nothing waits before it,
+     * otherwise it waits for the process (see {@link #await}).
+     */
+    protected <T> ReplyEffect<E, S> needsProcess(Replying<T> c, java.util.function.Supplier<ReplyEffect<E, S>> apply) {
+        if (waiting.refusingNext()) {
+            return Effect().reply(c.replyTo(), StatusReply.error(waiting.refusal()));
+        }
+        return process.ready() && waiting.none() ? apply.get() : admit(c);
+    }
+
+    /**
+     * {@code c} came in a phase with no process yet (starting, queued): it waits, in order with the others,
+     * and is handled again by the phase the actor is in once the process is there; its reply comes then.
+     * Past the bound it is refused at once with {@link ProcessNotReady}.
+     */
+    protected <T> ReplyEffect<E, S> await(Replying<T> c) {
+        if (waiting.refusingNext()) {
+            return Effect().reply(c.replyTo(), StatusReply.error(waiting.refusal()));
+        }
+        return admit(c);
+    }
+
+    /**
+     * {@code c} needs no process (a cancel, a close), but must not pass commands sent before it: it waits
+     * behind them if any wait, and applies now otherwise; handed back after a failed start, it applies.
+     */
+    protected <T> ReplyEffect<E, S> inTurn(Replying<T> c, java.util.function.Supplier<ReplyEffect<E, S>> apply) {
+        return waiting.refusingNext() || waiting.none() ? apply.get() : admit(c);
+    }
+
+    private <T> ReplyEffect<E, S> admit(Replying<T> c) {
+        if (!waiting.admit()) {
+            return Effect().reply(c.replyTo(), StatusReply.error(waiting.full()));
+        }
+        return Effect().stash();
+    }
+
+    /** To run after the persist that made the process ready or changed the phase: waiting commands go through. */
+    protected void releaseWaiting(S state) {
+        waiting.released();
+    }
+
+    /**
+     * To run after the persist of a failed start: waiting commands are refused with {@code reason}, or,
+     * when the phase has changed ({@code stillWaiting} false), meet that phase's answer.
+     */
+    protected void refuseWaiting(String reason, boolean stillWaiting) {
+        waiting.refuseAll(new StatusReply.ErrorMessage("the process failed to start: " + reason), stillWaiting);
+    }
+
     /** Answers {@code c} with the summary of {@code state}. */
     protected ReplyEffect<E, S> answer(Replying<R> c, S state) {
         return Effect().reply(c.replyTo(), StatusReply.success(summary(state)));
@@ -133,8 +191,10 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
                 .thenRun(st -> {
                     process.cancelLaunch();
                     process.terminate(signals);
+                    releaseWaiting(st);
                 })
-                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)))
+                .thenUnstashAll();
     }
 
     protected ReplyEffect<E, S> flush(S state) {
@@ -166,6 +226,10 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
                 .onCommand(KillDue.class, (s, c) -> {
                     process.killDue(c);
                     return Effect().noReply();
+                })
+                .onCommand(WaitExpired.class, (s, c) -> {
+                    waiting.expired();
+                    return Effect().none().thenNoReply().thenUnstashAll();
                 });
     }
 }

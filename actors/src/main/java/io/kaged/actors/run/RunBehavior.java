@@ -142,16 +142,19 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onCommand(Launched.class, this::launched)
                 .onCommand(LaunchFailed.class, this::launchFailed)
                 .onCommand(Exited.class, this::relaunchAfter)
+                // no process yet: these wait for it, in order (ADR-0104)
+                .onCommand(Pause.class, (s, c) -> await(c))
+                .onCommand(Resume.class, (s, c) -> await(c))
                 // an attempt may have been starting when the daemon died: its pid was never recorded
                 .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(-1))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(Running.class)
                 .onCommand(TimedOut.class, this::timedOut)
-                .onCommand(Pause.class, this::pause)
+                .onCommand(Pause.class, (s, c) -> needsProcess(c, () -> pause(s, c)))
                 .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(RunState.Paused.class)
-                .onCommand(Resume.class, this::resume)
+                .onCommand(Resume.class, (s, c) -> needsProcess(c, () -> resume(s, c)))
                 .onCommand(Pause.class, (s, c) -> refuse(c, "run is already paused"))
                 .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
@@ -171,7 +174,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onCommand(
                         Pause.class, (s, c) -> refuse(c, "run is " + s.label() + "; only a running run can be paused"))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "run is not paused"))
-                .onCommand(Cancel.class, this::cancel)
+                .onCommand(Cancel.class, (s, c) -> inTurn(c, () -> cancel(s, c)))
                 .onCommand(Checkpoint.class, this::checkpoint)
                 .onCommand(Rollback.class, this::rollback)
                 .onCommand(CheckpointLoaded.class, this::rollbackTo)
@@ -206,8 +209,12 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         }
         return Effect()
                 .persist(new AttemptStarted(attempt, c.process().pid(), now()))
-                .thenRun(st -> process.startRecorded())
-                .thenNoReply();
+                .thenRun(st -> {
+                    process.startRecorded();
+                    releaseWaiting(st);
+                })
+                .thenNoReply()
+                .thenUnstashAll();
     }
 
     private ReplyEffect<Event, RunState> launchFailed(Queued s, LaunchFailed c) {
@@ -215,8 +222,12 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         boolean retry = s.run().attempted().mayRetry();
         return Effect()
                 .persist(new AttemptFailedToStart(s.run().attempts() + 1, c.reason(), retry, now()))
-                .thenRun(this::scheduleNext)
-                .thenNoReply();
+                .thenRun(st -> {
+                    scheduleNext(st);
+                    refuseWaiting(c.reason(), st instanceof Queued);
+                })
+                .thenNoReply()
+                .thenUnstashAll();
     }
 
     private void scheduleNext(RunState st) {
@@ -248,7 +259,14 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         List<Event> events = batches(s);
         boolean retry = s.live() && !timedOut && c.exitCode() != 0 && s.run().mayRetry();
         events.add(new AttemptEnded(attempt, c.exitCode(), timedOut, retry, now()));
-        return Effect().persist(events).thenRun(this::scheduleNext).thenNoReply();
+        return Effect()
+                .persist(events)
+                .thenRun(st -> {
+                    scheduleNext(st);
+                    releaseWaiting(st);
+                })
+                .thenNoReply()
+                .thenUnstashAll();
     }
 
     private ReplyEffect<Event, RunState> timedOut(Running s, TimedOut c) {
@@ -261,9 +279,6 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     }
 
     private ReplyEffect<Event, RunState> pause(Running s, Pause c) {
-        if (!process.hasProcess()) {
-            return refuse(c, "run is starting; try again in a moment");
-        }
         return record(new RunActor.Paused(Ids.newId(), now()), c, st -> {
             // The timeout is suspended while paused and starts afresh on resume: a debugging pause is no failure.
             timers.cancel(new TimedOut(s.run().attempts()));
@@ -305,8 +320,10 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                     if (st instanceof Queued q) {
                         launch(q.run());
                     }
+                    releaseWaiting(st);
                 })
-                .thenNoReply();
+                .thenNoReply()
+                .thenUnstashAll();
     }
 
     // ---- output -----------------------------------------------------------------------------------

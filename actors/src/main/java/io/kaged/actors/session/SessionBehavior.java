@@ -131,19 +131,22 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 .onCommand(LaunchFailed.class, this::launchFailed)
                 .onCommand(LaunchDue.class, (s, c) -> launch(s.session().spec()))
                 .onCommand(RecoveredLive.class, (s, c) -> interrupted(s))
-                .onCommand(Resize.class, this::resize)
-                .onCommand(Input.class, (s, c) -> refuse(c, "session is starting; send input once it is running"));
+                // no process yet: these wait for it, in order (ADR-0104)
+                .onCommand(Input.class, (s, c) -> await(c))
+                .onCommand(Resize.class, (s, c) -> await(c))
+                .onCommand(Pause.class, (s, c) -> await(c))
+                .onCommand(Resume.class, (s, c) -> await(c));
         b.forStateType(Running.class)
-                .onCommand(Input.class, this::input)
-                .onCommand(Pause.class, this::pause)
+                .onCommand(Input.class, (s, c) -> needsProcess(c, () -> input(s, c)))
+                .onCommand(Pause.class, (s, c) -> needsProcess(c, () -> pause(s, c)))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "session is not paused"))
-                .onCommand(Resize.class, this::resize)
+                .onCommand(Resize.class, (s, c) -> needsProcess(c, () -> resize(s, c)))
                 .onCommand(RecoveredLive.class, (s, c) -> interrupted(s));
         b.forStateType(SessionState.Paused.class)
                 .onCommand(Input.class, (s, c) -> refuse(c, "session is paused; resume it before sending input"))
                 .onCommand(Pause.class, (s, c) -> refuse(c, "session is already paused"))
-                .onCommand(Resume.class, this::resume)
-                .onCommand(Resize.class, this::resize)
+                .onCommand(Resume.class, (s, c) -> needsProcess(c, () -> resume(s, c)))
+                .onCommand(Resize.class, (s, c) -> needsProcess(c, () -> resize(s, c)))
                 .onCommand(RecoveredLive.class, (s, c) -> interrupted(s));
         b.forStateType(Ended.class)
                 .onCommand(Input.class, (s, c) -> refuse(c, ended(s)))
@@ -162,7 +165,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                         Pause.class,
                         (s, c) -> refuse(c, "session is " + s.label() + "; only a running session can be paused"))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "session is not paused"))
-                .onCommand(Terminate.class, this::terminate)
+                .onCommand(Terminate.class, (s, c) -> inTurn(c, () -> terminate(s, c)))
                 .onCommand(Attach.class, this::attach)
                 .onCommand(Detach.class, (s, c) -> {
                     clients.remove(c.client());
@@ -196,8 +199,12 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         }
         return Effect()
                 .persist(new ProcessStarted(c.process().pid(), now()))
-                .thenRun(st -> process.startRecorded())
-                .thenNoReply();
+                .thenRun(st -> {
+                    process.startRecorded();
+                    releaseWaiting(st);
+                })
+                .thenNoReply()
+                .thenUnstashAll();
     }
 
     private ReplyEffect<Event, SessionState> launchFailed(Starting s, LaunchFailed c) {
@@ -206,8 +213,12 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         context.getLog().warn("Session {} could not start: {}", sessionId, c.reason());
         return Effect()
                 .persist(new StartFailed(c.reason(), restart, now()))
-                .thenRun(this::scheduleRestart)
-                .thenNoReply();
+                .thenRun(st -> {
+                    scheduleRestart(st);
+                    refuseWaiting(c.reason(), st instanceof Starting);
+                })
+                .thenNoReply()
+                .thenUnstashAll();
     }
 
     private void scheduleRestart(SessionState st) {
@@ -228,14 +239,13 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                     if (st instanceof Starting) {
                         launch(s.session().spec());
                     }
+                    releaseWaiting(st);
                 })
-                .thenNoReply();
+                .thenNoReply()
+                .thenUnstashAll();
     }
 
     private ReplyEffect<Event, SessionState> input(Running s, Input c) {
-        if (!process.hasProcess()) {
-            return refuse(c, "session is starting; send input once it is running");
-        }
         process.write(c.data());
         return Effect().reply(c.replyTo(), StatusReply.ack());
     }
@@ -248,9 +258,6 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     }
 
     private ReplyEffect<Event, SessionState> pause(Running s, Pause c) {
-        if (!process.hasProcess()) {
-            return refuse(c, "session is recovering; try again in a moment");
-        }
         return record(new SessionActor.Paused(now()), c, st -> process.signal(Signal.STOP));
     }
 
@@ -324,8 +331,10 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                     } else {
                         scheduleRestart(st);
                     }
+                    releaseWaiting(st);
                 })
-                .thenNoReply();
+                .thenNoReply()
+                .thenUnstashAll();
     }
 
     // ---- event handler: picks the transition that the state owns ----------------------------------
