@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -146,17 +147,42 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
         return Effect().stash();
     }
 
-    /** To run after the persist that made the process ready or changed the phase: waiting commands go through. */
-    protected void releaseWaiting(S state) {
-        waiting.released();
+    /**
+     * Persists {@code events}, does {@code after} with the state they lead to, then hands back the commands
+     * waiting for the process, in order: for a persist that records a start or leaves a phase without one.
+     */
+    protected ReplyEffect<E, S> recordThenRelease(List<E> events, Consumer<S> after) {
+        return Effect()
+                .persist(events)
+                .thenRun(st -> {
+                    after.accept(st);
+                    waiting.released();
+                })
+                .thenNoReply()
+                .thenUnstashAll();
+    }
+
+    protected ReplyEffect<E, S> recordThenRelease(E event, Consumer<S> after) {
+        return recordThenRelease(List.of(event), after);
     }
 
     /**
-     * To run after the persist of a failed start: waiting commands are refused with {@code reason}, or,
-     * when the phase has changed ({@code stillWaiting} false), meet that phase's answer.
+     * Persists {@code event}, the failed start, does {@code after}, then hands back the commands waiting
+     * for the process: refused with {@code reason} if the state still waits for one (another attempt is
+     * due), or to meet the new phase's answer.
      */
-    protected void refuseWaiting(String reason, boolean stillWaiting) {
-        waiting.refuseAll(new StatusReply.ErrorMessage("the process failed to start: " + reason), stillWaiting);
+    protected ReplyEffect<E, S> recordFailedStart(
+            E event, String reason, java.util.function.Predicate<S> stillWaiting, Consumer<S> after) {
+        return Effect()
+                .persist(event)
+                .thenRun(st -> {
+                    after.accept(st);
+                    waiting.refuseAll(
+                            new StatusReply.ErrorMessage("the process failed to start: " + reason),
+                            stillWaiting.test(st));
+                })
+                .thenNoReply()
+                .thenUnstashAll();
     }
 
     /** Answers {@code c} with the summary of {@code state}. */
@@ -174,7 +200,7 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
      * {@code c} with its summary. The side effect follows the persist it belongs to: if the persist fails,
      * the process is as the recorded state says (a pause that was not recorded stopped nothing).
      */
-    protected ReplyEffect<E, S> record(E event, Replying<R> c, java.util.function.Consumer<S> after) {
+    protected ReplyEffect<E, S> record(E event, Replying<R> c, Consumer<S> after) {
         return Effect()
                 .persist(event)
                 .thenRun(after::accept)
@@ -191,7 +217,7 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
                 .thenRun(st -> {
                     process.cancelLaunch();
                     process.terminate(signals);
-                    releaseWaiting(st);
+                    waiting.released();
                 })
                 .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)))
                 .thenUnstashAll();

@@ -207,27 +207,17 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         if (timeout != null) {
             timers.startSingleTimer(new TimedOut(attempt), Duration.ofMillis(timeout));
         }
-        return Effect()
-                .persist(new AttemptStarted(attempt, c.process().pid(), now()))
-                .thenRun(st -> {
-                    process.startRecorded();
-                    releaseWaiting(st);
-                })
-                .thenNoReply()
-                .thenUnstashAll();
+        return recordThenRelease(new AttemptStarted(attempt, c.process().pid(), now()), st -> process.startRecorded());
     }
 
     private ReplyEffect<Event, RunState> launchFailed(Queued s, LaunchFailed c) {
         process.launchFailed(c);
         boolean retry = s.run().attempted().mayRetry();
-        return Effect()
-                .persist(new AttemptFailedToStart(s.run().attempts() + 1, c.reason(), retry, now()))
-                .thenRun(st -> {
-                    scheduleNext(st);
-                    refuseWaiting(c.reason(), st instanceof Queued);
-                })
-                .thenNoReply()
-                .thenUnstashAll();
+        return recordFailedStart(
+                new AttemptFailedToStart(s.run().attempts() + 1, c.reason(), retry, now()),
+                c.reason(),
+                st -> st instanceof Queued,
+                this::scheduleNext);
     }
 
     private void scheduleNext(RunState st) {
@@ -259,14 +249,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         List<Event> events = batches(s);
         boolean retry = s.live() && !timedOut && c.exitCode() != 0 && s.run().mayRetry();
         events.add(new AttemptEnded(attempt, c.exitCode(), timedOut, retry, now()));
-        return Effect()
-                .persist(events)
-                .thenRun(st -> {
-                    scheduleNext(st);
-                    releaseWaiting(st);
-                })
-                .thenNoReply()
-                .thenUnstashAll();
+        return recordThenRelease(events, this::scheduleNext);
     }
 
     private ReplyEffect<Event, RunState> timedOut(Running s, TimedOut c) {
@@ -314,16 +297,11 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 
     private ReplyEffect<Event, RunState> interrupted(Existing s) {
         process.recovered();
-        return Effect()
-                .persist(new Interrupted(s.run().mayRetry(), now()))
-                .thenRun(st -> {
-                    if (st instanceof Queued q) {
-                        launch(q.run());
-                    }
-                    releaseWaiting(st);
-                })
-                .thenNoReply()
-                .thenUnstashAll();
+        return recordThenRelease(new Interrupted(s.run().mayRetry(), now()), st -> {
+            if (st instanceof Queued q) {
+                launch(q.run());
+            }
+        });
     }
 
     // ---- output -----------------------------------------------------------------------------------

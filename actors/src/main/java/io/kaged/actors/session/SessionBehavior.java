@@ -197,28 +197,18 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         if (!process.launched(c)) {
             return Effect().noReply();
         }
-        return Effect()
-                .persist(new ProcessStarted(c.process().pid(), now()))
-                .thenRun(st -> {
-                    process.startRecorded();
-                    releaseWaiting(st);
-                })
-                .thenNoReply()
-                .thenUnstashAll();
+        return recordThenRelease(new ProcessStarted(c.process().pid(), now()), st -> process.startRecorded());
     }
 
     private ReplyEffect<Event, SessionState> launchFailed(Starting s, LaunchFailed c) {
         process.launchFailed(c);
         boolean restart = s.session().spec().restart().restarts(null);
         context.getLog().warn("Session {} could not start: {}", sessionId, c.reason());
-        return Effect()
-                .persist(new StartFailed(c.reason(), restart, now()))
-                .thenRun(st -> {
-                    scheduleRestart(st);
-                    refuseWaiting(c.reason(), st instanceof Starting);
-                })
-                .thenNoReply()
-                .thenUnstashAll();
+        return recordFailedStart(
+                new StartFailed(c.reason(), restart, now()),
+                c.reason(),
+                st -> st instanceof Starting,
+                this::scheduleRestart);
     }
 
     private void scheduleRestart(SessionState st) {
@@ -233,16 +223,11 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     private ReplyEffect<Event, SessionState> interrupted(Existing s) {
         process.recovered();
         boolean restart = s.session().spec().restart().restarts(null);
-        return Effect()
-                .persist(new Interrupted(restart, now()))
-                .thenRun(st -> {
-                    if (st instanceof Starting) {
-                        launch(s.session().spec());
-                    }
-                    releaseWaiting(st);
-                })
-                .thenNoReply()
-                .thenUnstashAll();
+        return recordThenRelease(new Interrupted(restart, now()), st -> {
+            if (st instanceof Starting) {
+                launch(s.session().spec());
+            }
+        });
     }
 
     private ReplyEffect<Event, SessionState> input(Running s, Input c) {
@@ -321,20 +306,15 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 ? SessionState.healthy(s.liveSince() == null ? at : s.liveSince(), at, settings.backoff())
                 : null;
         events.add(new ProcessExited(c.exitCode(), restart, at, healthy));
-        return Effect()
-                .persist(events)
-                .thenRun(st -> {
-                    if (st instanceof Ended e) {
-                        EndFrame end = new EndFrame("session " + e.how() + " (exit code " + c.exitCode() + ")");
-                        clients.forEach(client -> client.tell(end));
-                        clients.clear();
-                    } else {
-                        scheduleRestart(st);
-                    }
-                    releaseWaiting(st);
-                })
-                .thenNoReply()
-                .thenUnstashAll();
+        return recordThenRelease(events, st -> {
+            if (st instanceof Ended e) {
+                EndFrame end = new EndFrame("session " + e.how() + " (exit code " + c.exitCode() + ")");
+                clients.forEach(client -> client.tell(end));
+                clients.clear();
+            } else {
+                scheduleRestart(st);
+            }
+        });
     }
 
     // ---- event handler: picks the transition that the state owns ----------------------------------
