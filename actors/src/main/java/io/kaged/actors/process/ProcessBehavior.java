@@ -5,11 +5,13 @@ import io.kaged.actors.process.ProcessReport.KillDue;
 import io.kaged.actors.process.ProcessReport.LaunchFailed;
 import io.kaged.actors.process.ProcessReport.OutputWaiting;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
+import io.kaged.actors.process.ProcessReport.WaitExpired;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -47,6 +49,9 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
     protected final ActorContext<ProcessMessage> context;
     protected final TimerScheduler<ProcessMessage> timers;
     protected final SupervisedProcess process;
+    /** Commands waiting (in the stash) for the process to be there. */
+    protected final WaitingCommands waiting;
+
     private final Clock clock;
 
     protected ProcessBehavior(
@@ -64,6 +69,7 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
         this.timers = timers;
         this.clock = clock;
         this.process = new SupervisedProcess(context, timers, blocking, settings);
+        this.waiting = new WaitingCommands(settings.maxWaitingCommands(), settings.maxCommandWait(), timers);
     }
 
     /** The behaviour {@code make} builds, with its context and timers, as its actor's public protocol. */
@@ -113,6 +119,84 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
         return Effect().reply(c.replyTo(), StatusReply.error(reason));
     }
 
+    // ---- commands that wait for the process (ADR-0057) ---------------------------------------------
+
+    /**
+     * {@code c} needs the process: applied now if the process is there and nothing waits before it,
+     * otherwise it waits for the process (see {@link #await}).
+     */
+    protected <T> ReplyEffect<E, S> needsProcess(Replying<T> c, java.util.function.Supplier<ReplyEffect<E, S>> apply) {
+        if (waiting.refusingNext()) {
+            return Effect().reply(c.replyTo(), StatusReply.error(waiting.refusal()));
+        }
+        return process.ready() && waiting.none() ? apply.get() : admit(c);
+    }
+
+    /**
+     * {@code c} came in a phase with no process yet (starting, queued): it waits, in order with the others,
+     * and is handled again by the phase the actor is in once the process is there; its reply comes then.
+     * Past the bound it is refused at once with {@link ProcessNotReady}.
+     */
+    protected <T> ReplyEffect<E, S> await(Replying<T> c) {
+        if (waiting.refusingNext()) {
+            return Effect().reply(c.replyTo(), StatusReply.error(waiting.refusal()));
+        }
+        return admit(c);
+    }
+
+    /**
+     * {@code c} needs no process (a cancel, a close), but must not pass commands sent before it: it waits
+     * behind them if any wait, and applies now otherwise; handed back after a failed start, it applies.
+     */
+    protected <T> ReplyEffect<E, S> inTurn(Replying<T> c, java.util.function.Supplier<ReplyEffect<E, S>> apply) {
+        return waiting.refusingNext() || waiting.none() ? apply.get() : admit(c);
+    }
+
+    private <T> ReplyEffect<E, S> admit(Replying<T> c) {
+        if (!waiting.admit()) {
+            return Effect().reply(c.replyTo(), StatusReply.error(waiting.full()));
+        }
+        return Effect().stash();
+    }
+
+    /**
+     * Persists {@code events}, does {@code after} with the state they lead to, then hands back the commands
+     * waiting for the process, in order: for a persist that records a start or leaves a phase without one.
+     */
+    protected ReplyEffect<E, S> recordThenRelease(List<E> events, Consumer<S> after) {
+        return Effect()
+                .persist(events)
+                .thenRun(st -> {
+                    after.accept(st);
+                    waiting.released();
+                })
+                .thenNoReply()
+                .thenUnstashAll();
+    }
+
+    protected ReplyEffect<E, S> recordThenRelease(E event, Consumer<S> after) {
+        return recordThenRelease(List.of(event), after);
+    }
+
+    /**
+     * Persists {@code event}, the failed start, does {@code after}, then hands back the commands waiting
+     * for the process: refused with {@code reason} if the state still waits for one (another attempt is
+     * due), or to meet the new phase's answer.
+     */
+    protected ReplyEffect<E, S> recordFailedStart(
+            E event, String reason, java.util.function.Predicate<S> stillWaiting, Consumer<S> after) {
+        return Effect()
+                .persist(event)
+                .thenRun(st -> {
+                    after.accept(st);
+                    waiting.refuseAll(
+                            new StatusReply.ErrorMessage("the process failed to start: " + reason),
+                            stillWaiting.test(st));
+                })
+                .thenNoReply()
+                .thenUnstashAll();
+    }
+
     /** Answers {@code c} with the summary of {@code state}. */
     protected ReplyEffect<E, S> answer(Replying<R> c, S state) {
         return Effect().reply(c.replyTo(), StatusReply.success(summary(state)));
@@ -128,7 +212,7 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
      * {@code c} with its summary. The side effect follows the persist it belongs to: if the persist fails,
      * the process is as the recorded state says (a pause that was not recorded stopped nothing).
      */
-    protected ReplyEffect<E, S> record(E event, Replying<R> c, java.util.function.Consumer<S> after) {
+    protected ReplyEffect<E, S> record(E event, Replying<R> c, Consumer<S> after) {
         return Effect()
                 .persist(event)
                 .thenRun(after::accept)
@@ -145,8 +229,10 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
                 .thenRun(st -> {
                     process.cancelLaunch();
                     process.terminate(signals);
+                    waiting.released();
                 })
-                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
+                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)))
+                .thenUnstashAll();
     }
 
     protected ReplyEffect<E, S> flush(S state) {
@@ -178,6 +264,10 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
                 .onCommand(KillDue.class, (s, c) -> {
                     process.killDue(c);
                     return Effect().noReply();
+                })
+                .onCommand(WaitExpired.class, (s, c) -> {
+                    waiting.expired();
+                    return Effect().none().thenNoReply().thenUnstashAll();
                 });
     }
 }

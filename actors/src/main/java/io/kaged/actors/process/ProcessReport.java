@@ -39,4 +39,9 @@ public sealed interface ProcessReport extends ProcessMessage {
     enum OrphansReaped implements ProcessReport {
         INSTANCE
     }
+
+    /** Commands have waited {@code max-command-wait} for a process that is not there yet. */
+    enum WaitExpired implements ProcessReport {
+        INSTANCE
+    }
 }

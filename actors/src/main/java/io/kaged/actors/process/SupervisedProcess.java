@@ -50,8 +50,16 @@ public final class SupervisedProcess {
      * @param flushInterval ... or this long after a batch's first byte
      * @param maxUnrecordedBytes the readers wait while this much output waits to be taken
      * @param killGrace after asking a process to end, how long before SIGKILL
+     * @param maxWaitingCommands commands that need the process wait for it, at most this many ...
+     * @param maxCommandWait ... and at most this long (ADR-0057)
      */
-    public record Settings(int flushBytes, Duration flushInterval, long maxUnrecordedBytes, Duration killGrace) {}
+    public record Settings(
+            int flushBytes,
+            Duration flushInterval,
+            long maxUnrecordedBytes,
+            Duration killGrace,
+            int maxWaitingCommands,
+            Duration maxCommandWait) {}
 
     /** A batch of one stream's output, to be recorded. */
     public record Batch(String stream, byte[] data) {}
@@ -213,6 +221,11 @@ public final class SupervisedProcess {
 
     public boolean hasProcess() {
         return process != null;
+    }
+
+    /** The current attempt's process is there and its start recorded: commands for it apply now. */
+    public boolean ready() {
+        return process != null && startRecorded;
     }
 
     public long pid() {

@@ -142,16 +142,19 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onCommand(Launched.class, this::launched)
                 .onCommand(LaunchFailed.class, this::launchFailed)
                 .onCommand(Exited.class, this::relaunchAfter)
+                // no process yet: these wait for it, in order (ADR-0057)
+                .onCommand(Pause.class, (s, c) -> await(c))
+                .onCommand(Resume.class, (s, c) -> await(c))
                 // an attempt may have been starting when the daemon died: its pid was never recorded
                 .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(-1))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(Running.class)
                 .onCommand(TimedOut.class, this::timedOut)
-                .onCommand(Pause.class, this::pause)
+                .onCommand(Pause.class, (s, c) -> needsProcess(c, () -> pause(s, c)))
                 .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(RunState.Paused.class)
-                .onCommand(Resume.class, this::resume)
+                .onCommand(Resume.class, (s, c) -> needsProcess(c, () -> resume(s, c)))
                 .onCommand(Pause.class, (s, c) -> refuse(c, "run is already paused"))
                 .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
@@ -171,7 +174,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onCommand(
                         Pause.class, (s, c) -> refuse(c, "run is " + s.label() + "; only a running run can be paused"))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "run is not paused"))
-                .onCommand(Cancel.class, this::cancel)
+                .onCommand(Cancel.class, (s, c) -> inTurn(c, () -> cancel(s, c)))
                 .onCommand(Checkpoint.class, this::checkpoint)
                 .onCommand(Rollback.class, this::rollback)
                 .onCommand(CheckpointLoaded.class, this::rollbackTo)
@@ -204,19 +207,17 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         if (timeout != null) {
             timers.startSingleTimer(new TimedOut(attempt), Duration.ofMillis(timeout));
         }
-        return Effect()
-                .persist(new AttemptStarted(attempt, c.process().pid(), now()))
-                .thenRun(st -> process.startRecorded())
-                .thenNoReply();
+        return recordThenRelease(new AttemptStarted(attempt, c.process().pid(), now()), st -> process.startRecorded());
     }
 
     private ReplyEffect<Event, RunState> launchFailed(Queued s, LaunchFailed c) {
         process.launchFailed(c);
         boolean retry = s.run().attempted().mayRetry();
-        return Effect()
-                .persist(new AttemptFailedToStart(s.run().attempts() + 1, c.reason(), retry, now()))
-                .thenRun(this::scheduleNext)
-                .thenNoReply();
+        return recordFailedStart(
+                new AttemptFailedToStart(s.run().attempts() + 1, c.reason(), retry, now()),
+                c.reason(),
+                st -> st instanceof Queued,
+                this::scheduleNext);
     }
 
     private void scheduleNext(RunState st) {
@@ -250,7 +251,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         List<Event> events = batches(s);
         boolean retry = s.live() && !timedOut && c.exitCode() != 0 && s.run().mayRetry();
         events.add(new AttemptEnded(attempt, c.exitCode(), timedOut, retry, now()));
-        return Effect().persist(events).thenRun(this::scheduleNext).thenNoReply();
+        return recordThenRelease(events, this::scheduleNext);
     }
 
     private ReplyEffect<Event, RunState> timedOut(Running s, TimedOut c) {
@@ -263,9 +264,6 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     }
 
     private ReplyEffect<Event, RunState> pause(Running s, Pause c) {
-        if (!process.hasProcess()) {
-            return refuse(c, "run is starting; try again in a moment");
-        }
         return record(new RunActor.Paused(Ids.newId(), now()), c, st -> {
             // The timeout is suspended while paused and starts afresh on resume: a debugging pause is no failure.
             timers.cancel(new TimedOut(s.run().attempts()));
@@ -301,14 +299,11 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 
     private ReplyEffect<Event, RunState> interrupted(Existing s) {
         process.recovered();
-        return Effect()
-                .persist(new Interrupted(s.run().mayRetry(), now()))
-                .thenRun(st -> {
-                    if (st instanceof Queued q) {
-                        launch(q.run());
-                    }
-                })
-                .thenNoReply();
+        return recordThenRelease(new Interrupted(s.run().mayRetry(), now()), st -> {
+            if (st instanceof Queued q) {
+                launch(q.run());
+            }
+        });
     }
 
     // ---- output -----------------------------------------------------------------------------------

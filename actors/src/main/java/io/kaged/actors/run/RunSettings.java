@@ -11,7 +11,9 @@ public record RunSettings(
         Duration minBackoff,
         Duration maxBackoff,
         Duration killGrace,
-        Duration passivateAfter) {
+        Duration passivateAfter,
+        int maxWaitingCommands,
+        Duration maxCommandWait) {
 
     public static RunSettings fromConfig(Config config) {
         Config c = config.getConfig("kaged.runs");
@@ -21,7 +23,9 @@ public record RunSettings(
                 c.getDuration("retry.min-backoff"),
                 c.getDuration("retry.max-backoff"),
                 c.getDuration("kill-grace"),
-                c.getDuration("passivate-after"));
+                c.getDuration("passivate-after"),
+                c.getInt("max-waiting-commands"),
+                c.getDuration("max-command-wait"));
     }
 
     /** How many batches of output an attempt may have waiting before its readers (and so it) wait. */
@@ -30,7 +34,12 @@ public record RunSettings(
     /** What the process core of a run's attempt needs. */
     public SupervisedProcess.Settings process() {
         return new SupervisedProcess.Settings(
-                flushBytes, flushInterval, OUTPUT_BUFFER_BATCHES * (long) flushBytes, killGrace);
+                flushBytes,
+                flushInterval,
+                OUTPUT_BUFFER_BATCHES * (long) flushBytes,
+                killGrace,
+                maxWaitingCommands,
+                maxCommandWait);
     }
 
     /** Delay before retry number {@code retry} (1 for the first retry). */

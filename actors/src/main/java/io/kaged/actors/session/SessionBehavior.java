@@ -133,19 +133,22 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 .onCommand(LaunchFailed.class, this::launchFailed)
                 .onCommand(LaunchDue.class, (s, c) -> launch(s.session().spec()))
                 .onCommand(RecoveredLive.class, (s, c) -> interrupted(s))
-                .onCommand(Resize.class, this::resize)
-                .onCommand(Input.class, (s, c) -> refuse(c, "session is starting; send input once it is running"));
+                // no process yet: these wait for it, in order (ADR-0057)
+                .onCommand(Input.class, (s, c) -> await(c))
+                .onCommand(Resize.class, (s, c) -> await(c))
+                .onCommand(Pause.class, (s, c) -> await(c))
+                .onCommand(Resume.class, (s, c) -> await(c));
         b.forStateType(Running.class)
-                .onCommand(Input.class, this::input)
-                .onCommand(Pause.class, this::pause)
+                .onCommand(Input.class, (s, c) -> needsProcess(c, () -> input(s, c)))
+                .onCommand(Pause.class, (s, c) -> needsProcess(c, () -> pause(s, c)))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "session is not paused"))
-                .onCommand(Resize.class, this::resize)
+                .onCommand(Resize.class, (s, c) -> needsProcess(c, () -> resize(s, c)))
                 .onCommand(RecoveredLive.class, (s, c) -> interrupted(s));
         b.forStateType(SessionState.Paused.class)
                 .onCommand(Input.class, (s, c) -> refuse(c, "session is paused; resume it before sending input"))
                 .onCommand(Pause.class, (s, c) -> refuse(c, "session is already paused"))
-                .onCommand(Resume.class, this::resume)
-                .onCommand(Resize.class, this::resize)
+                .onCommand(Resume.class, (s, c) -> needsProcess(c, () -> resume(s, c)))
+                .onCommand(Resize.class, (s, c) -> needsProcess(c, () -> resize(s, c)))
                 .onCommand(RecoveredLive.class, (s, c) -> interrupted(s));
         b.forStateType(Ended.class)
                 .onCommand(Input.class, (s, c) -> refuse(c, ended(s)))
@@ -170,7 +173,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                         (s, c) -> refuse(
                                 c,
                                 "session is " + s.label() + "; only an ended or interrupted session can be restarted"))
-                .onCommand(Terminate.class, this::terminate)
+                .onCommand(Terminate.class, (s, c) -> inTurn(c, () -> terminate(s, c)))
                 .onCommand(Attach.class, this::attach)
                 .onCommand(Detach.class, (s, c) -> {
                     clients.remove(c.client());
@@ -202,20 +205,18 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         if (!process.launched(c)) {
             return Effect().noReply();
         }
-        return Effect()
-                .persist(new ProcessStarted(c.process().pid(), now()))
-                .thenRun(st -> process.startRecorded())
-                .thenNoReply();
+        return recordThenRelease(new ProcessStarted(c.process().pid(), now()), st -> process.startRecorded());
     }
 
     private ReplyEffect<Event, SessionState> launchFailed(Starting s, LaunchFailed c) {
         process.launchFailed(c);
         boolean restart = s.session().spec().restart().restarts(null);
         context.getLog().warn("Session {} could not start: {}", sessionId, c.reason());
-        return Effect()
-                .persist(new StartFailed(c.reason(), restart, now()))
-                .thenRun(this::scheduleRestart)
-                .thenNoReply();
+        return recordFailedStart(
+                new StartFailed(c.reason(), restart, now()),
+                c.reason(),
+                st -> st instanceof Starting,
+                this::scheduleRestart);
     }
 
     private void scheduleRestart(SessionState st) {
@@ -230,20 +231,14 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     private ReplyEffect<Event, SessionState> interrupted(Existing s) {
         process.recovered();
         boolean restart = s.session().spec().restart().restarts(null);
-        return Effect()
-                .persist(new Interrupted(restart, now()))
-                .thenRun(st -> {
-                    if (st instanceof Starting) {
-                        launch(s.session().spec());
-                    }
-                })
-                .thenNoReply();
+        return recordThenRelease(new Interrupted(restart, now()), st -> {
+            if (st instanceof Starting) {
+                launch(s.session().spec());
+            }
+        });
     }
 
     private ReplyEffect<Event, SessionState> input(Running s, Input c) {
-        if (!process.hasProcess()) {
-            return refuse(c, "session is starting; send input once it is running");
-        }
         process.write(c.data());
         return Effect().reply(c.replyTo(), StatusReply.ack());
     }
@@ -256,9 +251,6 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     }
 
     private ReplyEffect<Event, SessionState> pause(Running s, Pause c) {
-        if (!process.hasProcess()) {
-            return refuse(c, "session is recovering; try again in a moment");
-        }
         return record(new SessionActor.Paused(now()), c, st -> process.signal(Signal.STOP));
     }
 
@@ -332,18 +324,15 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 ? SessionState.healthy(s.liveSince() == null ? at : s.liveSince(), at, settings.backoff())
                 : null;
         events.add(new ProcessExited(c.exitCode(), restart, at, healthy));
-        return Effect()
-                .persist(events)
-                .thenRun(st -> {
-                    if (st instanceof Ended e) {
-                        EndFrame end = new EndFrame("session " + e.how() + " (exit code " + c.exitCode() + ")");
-                        clients.forEach(client -> client.tell(end));
-                        clients.clear();
-                    } else {
-                        scheduleRestart(st);
-                    }
-                })
-                .thenNoReply();
+        return recordThenRelease(events, st -> {
+            if (st instanceof Ended e) {
+                EndFrame end = new EndFrame("session " + e.how() + " (exit code " + c.exitCode() + ")");
+                clients.forEach(client -> client.tell(end));
+                clients.clear();
+            } else {
+                scheduleRestart(st);
+            }
+        });
     }
 
     // ---- event handler: picks the transition that the state owns ----------------------------------

@@ -13,7 +13,9 @@ public record SessionSettings(
         int readBufferBytes,
         int clientBuffer,
         Duration killGrace,
-        Backoff backoff) {
+        Backoff backoff,
+        int maxWaitingCommands,
+        Duration maxCommandWait) {
 
     public static SessionSettings fromConfig(Config config) {
         Config c = config.getConfig("kaged.sessions");
@@ -28,11 +30,14 @@ public record SessionSettings(
                 new Backoff(
                         c.getDuration("restart.min-backoff"),
                         c.getDuration("restart.max-backoff"),
-                        c.getDuration("restart.reset-after")));
+                        c.getDuration("restart.reset-after")),
+                c.getInt("max-waiting-commands"),
+                c.getDuration("max-command-wait"));
     }
 
     /** What the process core of a session needs. */
     public SupervisedProcess.Settings process() {
-        return new SupervisedProcess.Settings(flushBytes, flushInterval, maxUnrecordedBytes, killGrace);
+        return new SupervisedProcess.Settings(
+                flushBytes, flushInterval, maxUnrecordedBytes, killGrace, maxWaitingCommands, maxCommandWait);
     }
 }

@@ -32,13 +32,25 @@ final class RunFixture implements AutoCloseable {
 
     /** @param overrides HOCON that overrides the test system's config, e.g. {@code kaged.runs.passivate-after} */
     RunFixture(String url, Path home, String overrides) {
+        this(url, home, overrides, runId -> Map.of());
+    }
+
+    /**
+     * @param kagedEnvironment asked for each start, on the thread that starts the process: a test may hold a
+     *     start back here
+     */
+    RunFixture(
+            String url,
+            Path home,
+            String overrides,
+            java.util.function.Function<String, Map<String, String>> kagedEnvironment) {
         kit = TestSystems.kit(
                 "runs",
                 com.typesafe.config.ConfigFactory.parseString(overrides).withFallback(TestSystems.config(url, home)),
                 List.of(new RunProjection()));
         RunSettings settings = RunSettings.fromConfig(kit.system().settings().config());
         runs = kit.spawn(RunSupervisor.create(
-                settings, new RunLauncher(blocking, runId -> Map.of()), blocking, Clock.systemUTC()));
+                settings, new RunLauncher(blocking, kagedEnvironment), blocking, Clock.systemUTC()));
         queries = new RunQueries(StoreExtension.store(kit.system().classicSystem()));
     }
 

@@ -445,9 +445,15 @@ class SessionApiTest {
             assertEquals(
                     "application/problem+json",
                     refused.headers().firstValue("Content-Type").orElse(""));
-            String audit = call(second.port(), "GET", "/v1/audit?kind=session.restart", null)
-                    .body();
-            assertTrue(audit.contains("\"outcome\":\"ok\"") && audit.contains("\"outcome\":\"refused\""), audit);
+            // audit rows are group-committed after the answer
+            int auditPort = second.port();
+            eventually(
+                    unchecked(() -> {
+                        String audit = call(auditPort, "GET", "/v1/audit?kind=session.restart", null)
+                                .body();
+                        return audit.contains("\"outcome\":\"ok\"") && audit.contains("\"outcome\":\"refused\"");
+                    }),
+                    "the restart and the refused restart audited");
         } finally {
             second.stop();
         }

@@ -1,5 +1,6 @@
 package io.kaged.http.routes;
 
+import io.kaged.actors.process.ProcessNotReady;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,7 +14,8 @@ import org.apache.pekko.pattern.StatusReply;
 /**
  * The one way a route has an actor do something: ask, audit the outcome, answer. An actor's refusal is a
  * 409 with its reason (audited {@code refused}); a failure that is not a refusal goes on to {@link
- * ErrorHandling}; no answer within {@code kaged.http.ask-timeout} is a 503
+ * ErrorHandling}; a command that could not wait for its process ({@link ProcessNotReady}) and no answer
+ * within {@code kaged.http.ask-timeout} are a 503
  * with Retry-After (audited {@code failed}): the daemon is busy, and the same request may work later.
  *
  * @param <C> the protocol of the actor asked (a supervisor, which delivers to the run or session)
@@ -74,6 +76,13 @@ final class ActorCalls<C> {
                                         : "the daemon may be overloaded. Try again in a few seconds");
                         audit.record(action.who(), action.kind(), action.subject(), "failed", reason);
                         return done(Problem.unavailable(reason));
+                    }
+                    if (reply.isError() && reply.getError() instanceof ProcessNotReady notReady) {
+                        // the command could not wait for the process: timing, not state, so not a 409
+                        String reason = notReady.getMessage();
+                        audit.record(action.who(), action.kind(), action.subject(), "failed", reason);
+                        long seconds = (notReady.retryAfter().toMillis() + 999) / 1000;
+                        return done(Problem.unavailable(reason, seconds));
                     }
                     if (reply.isError() && !(reply.getError() instanceof StatusReply.ErrorMessage)) {
                         // not a refusal but a failure (the store's, say): the exception handler's to answer

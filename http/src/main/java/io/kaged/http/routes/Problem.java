@@ -57,6 +57,12 @@ public record Problem(String type, String title, int status, String detail, Stri
                 .addHeader(RetryAfter.create((long) RETRY_AFTER_SECONDS));
     }
 
+    /** 503 with Retry-After of {@code seconds}: the state allows the request, only its timing did not. */
+    public static HttpResponse unavailable(String reason, long seconds) {
+        return response(StatusCodes.SERVICE_UNAVAILABLE, sentence(reason))
+                .addHeader(RetryAfter.create(Math.max(1, seconds)));
+    }
+
     static String sentence(String text) {
         if (text == null || text.isEmpty()) {
             return "The request was refused.";
