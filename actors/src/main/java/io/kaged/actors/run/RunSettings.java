@@ -11,7 +11,8 @@ public record RunSettings(
         Duration minBackoff,
         Duration maxBackoff,
         Duration killGrace,
-        Duration passivateAfter) {
+        Duration passivateAfter,
+        Duration cascadeWait) {
 
     public static RunSettings fromConfig(Config config) {
         Config c = config.getConfig("kaged.runs");
@@ -21,7 +22,8 @@ public record RunSettings(
                 c.getDuration("retry.min-backoff"),
                 c.getDuration("retry.max-backoff"),
                 c.getDuration("kill-grace"),
-                c.getDuration("passivate-after"));
+                c.getDuration("passivate-after"),
+                c.getDuration("cascade-wait"));
     }
 
     /** How many batches of output an attempt may have waiting before its readers (and so it) wait. */
