@@ -56,7 +56,8 @@ public final class RunRoutes extends AllDirectives {
             String sessionId,
             String project,
             Long timeoutMs,
-            Integer retries) {}
+            Integer retries,
+            String onParentEnd) {}
 
     private static final long MAX_TIMEOUT_MS = 7L * 24 * 3600 * 1000;
 
@@ -280,7 +281,8 @@ public final class RunRoutes extends AllDirectives {
                                 body.sessionId(),
                                 body.project(),
                                 body.timeoutMs(),
-                                body.retries());
+                                body.retries(),
+                                body.onParentEnd());
                     }
                     RunSpec spec = validate(body);
                     String id = Ids.newId();
@@ -345,6 +347,10 @@ public final class RunRoutes extends AllDirectives {
         if (r.project() != null && r.project().length() > 200) {
             throw new JsonBodies.BadRequest("Field 'project' holds at most 200 characters.");
         }
+        if (r.onParentEnd() != null && !Set.of(RunSpec.CANCEL, RunSpec.ABANDON).contains(r.onParentEnd())) {
+            throw new JsonBodies.BadRequest("Field 'onParentEnd' must be \"cancel\" (the default: the run ends when"
+                    + " its parent is cancelled or times out) or \"abandon\" (it runs on).");
+        }
         return new RunSpec(
                 r.command(),
                 r.cwd(),
@@ -354,7 +360,8 @@ public final class RunRoutes extends AllDirectives {
                 r.sessionId(),
                 r.project(),
                 r.timeoutMs(),
-                retries);
+                retries,
+                r.onParentEnd());
     }
 
     private Route list(Optional<String> scope) {
@@ -389,8 +396,9 @@ public final class RunRoutes extends AllDirectives {
         });
     }
 
+    /** The run, with how many of its descendants the cancel stopped ({@code cancelledDescendants}). */
     private Route cancel(String id) {
-        return command(id, "run.cancel", RunActor.Cancel::new);
+        return command(id, "run.cancel", RunActor.Cancel::new, true);
     }
 
     /**
@@ -479,6 +487,14 @@ public final class RunRoutes extends AllDirectives {
 
     /** A command with a run-summary reply: 404 for an unknown run, 409 with the actor's reason for a refusal. */
     private Route command(String id, String kind, Function<ActorRef<StatusReply<RunSummary>>, RunActor.Command> make) {
+        return command(id, kind, make, false);
+    }
+
+    private Route command(
+            String id,
+            String kind,
+            Function<ActorRef<StatusReply<RunSummary>>, RunActor.Command> make,
+            boolean withCount) {
         return completeWithFuture(queries.get(id).thenCompose(v -> {
             if (v.isEmpty()) {
                 return CompletableFuture.completedFuture(notFound(id));
@@ -489,8 +505,17 @@ public final class RunRoutes extends AllDirectives {
                     return CompletableFuture.completedFuture(
                             refused(reply.getError().getMessage()));
                 }
-                audit.record("api", kind, id, "ok", null);
-                return queries.get(id).thenApply(view -> json(StatusCodes.OK, view.orElseThrow()));
+                Integer count = reply.getValue().cancelledDescendants();
+                audit.record(
+                        "api", kind, id, "ok", count == null || count == 0 ? null : count + " descendants cancelled");
+                return queries.get(id).thenApply(view -> {
+                    if (!withCount) {
+                        return json(StatusCodes.OK, view.orElseThrow());
+                    }
+                    com.fasterxml.jackson.databind.node.ObjectNode body = mapper.valueToTree(view.orElseThrow());
+                    body.put("cancelledDescendants", count == null ? 0 : count);
+                    return json(StatusCodes.OK, body);
+                });
             });
         }));
     }
