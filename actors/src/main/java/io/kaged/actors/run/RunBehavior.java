@@ -197,7 +197,13 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     private ReplyEffect<Event, RunState> dispatch(Empty s, Dispatch c) {
         return Effect()
                 .persist(new Dispatched(runId, c.spec(), now()))
-                .thenRun(st -> launch(((Queued) st).run()))
+                .thenRun(st -> {
+                    launch(((Queued) st).run());
+                    if (c.spec().parentId() != null && c.spec().endsWithParent()) {
+                        supervisor.tell(
+                                new RunSupervisor.CheckParent(runId, c.spec().parentId()));
+                    }
+                })
                 .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 

@@ -20,6 +20,15 @@ final class RunCascade {
     static final String PARENT_CANCELLED = "parent cancelled";
     static final String PARENT_TIMED_OUT = "parent timed out";
 
+    /** The reason a child of a run that ended as {@code parentState} is cancelled, or null if it is not. */
+    static String reasonFor(String parentState) {
+        return switch (parentState) {
+            case "cancelled" -> PARENT_CANCELLED;
+            case "timed-out" -> PARENT_TIMED_OUT;
+            default -> null;
+        };
+    }
+
     private final ActorContext<ProcessMessage> context;
     private final String runId;
     private final ActorRef<RunSupervisor.Command> supervisor;

@@ -54,6 +54,12 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
     /** At recovery, right after {@link Recover}: live runs whose parent's end did not reach them. */
     public record EndOrphans(List<RunQueries.Orphan> orphans) implements Command {}
 
+    /**
+     * From a child run whose dispatch is recorded: its parent may have been cancelled or timed out before
+     * the child's row existed, so that the parent's cascade did not see it (ADR-0105).
+     */
+    record CheckParent(String runId, String parentId) implements Command {}
+
     /** From a finished, idle run actor: stop me. */
     record Passivate(String runId) implements Command {}
 
@@ -112,6 +118,7 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
                 })
                 .onMessage(CancelChildren.class, this::cancelChildren)
                 .onMessage(EndOrphans.class, this::endOrphans)
+                .onMessage(CheckParent.class, this::checkParent)
                 .onMessage(Passivate.class, this::passivate)
                 .onMessage(StayAlive.class, this::stayAlive)
                 .onMessage(Stopped.class, this::stopped)
@@ -133,12 +140,28 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
 
     private Behavior<Command> endOrphans(EndOrphans e) {
         for (RunQueries.Orphan o : e.orphans()) {
-            String reason =
-                    "timed-out".equals(o.parentState()) ? RunCascade.PARENT_TIMED_OUT : RunCascade.PARENT_CANCELLED;
             deliver(new Deliver(
                     o.id(),
-                    new RunActor.ParentEnded(reason, getContext().getSystem().ignoreRef())));
+                    new RunActor.ParentEnded(
+                            RunCascade.reasonFor(o.parentState()),
+                            getContext().getSystem().ignoreRef())));
         }
+        return this;
+    }
+
+    private Behavior<Command> checkParent(CheckParent c) {
+        ActorRef<Command> self = getContext().getSelf();
+        ActorRef<StatusReply<Integer>> ignore = getContext().getSystem().ignoreRef();
+        Logger log = getContext().getLog();
+        queries.get(c.parentId()).whenComplete((parent, failure) -> {
+            if (failure != null) {
+                // recovery reads the same table and ends the child then if its parent had ended
+                log.warn("The parent {} of run {} could not be read", c.parentId(), c.runId(), failure);
+                return;
+            }
+            parent.map(p -> RunCascade.reasonFor(p.state()))
+                    .ifPresent(reason -> self.tell(new Deliver(c.runId(), new RunActor.ParentEnded(reason, ignore))));
+        });
         return this;
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kaged.actors.Sql;
+import io.kaged.persistence.store.StoreExtension;
 import io.kaged.persistence.testing.Eventually;
 import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
@@ -118,6 +120,25 @@ class RunCascadeTest {
         }
     }
 
+    /** A child whose dispatch is recorded after its parent's cancel is cancelled at once. */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aChildStartedUnderACancelledParentIsCancelledAtOnce(TestEngine engine) throws Exception {
+        try (RunFixture f = new RunFixture(TestDatabases.newStoreUrl(engine, home), home)) {
+            f.dispatch("p", sleeper("p", null, null, null));
+            assertEquals(
+                    0, f.<RunSummary>ask("p", RunActor.Cancel::new).getValue().cancelledDescendants());
+            f.dispatch("late", sleeper("late", "p", null, null));
+            f.dispatch("kept", sleeper("kept", "p", "abandon", null));
+            Eventually.waitFor(RunFixture.WAIT, "late cancelled", () -> f.view("late")
+                    .state()
+                    .equals("cancelled"));
+            assertEquals("parent cancelled", reason(f, "late"));
+            waitRunning(f, "kept");
+            f.ask("kept", RunActor.Cancel::new);
+        }
+    }
+
     /**
      * The daemon stopped after the parent's cancel was recorded and before its child's: recovery finds the
      * child through the query table, kills what the old daemon left running of it, and cancels it.
@@ -128,20 +149,22 @@ class RunCascadeTest {
         String url = TestDatabases.newStoreUrl(engine, home);
         try (RunFixture first = new RunFixture(url, home)) {
             first.dispatch("p", sleeper("p", null, null, null));
-            first.dispatch("a", sleeper("a", "p", "abandon", null));
-            waitRunning(first, "p", "a");
-            assertEquals(
-                    0,
-                    first.<RunSummary>ask("p", RunActor.Cancel::new).getValue().cancelledDescendants());
-            // recorded after the cancel, as if the cascade had not reached it yet
             first.dispatch("c", sleeper("c", "p", null, null));
-            waitRunning(first, "c");
+            first.dispatch("a", sleeper("a", "p", "abandon", null));
+            waitRunning(first, "p", "c", "a");
         }
         ProcessBuilder survivor = new ProcessBuilder("setsid", "sleep", "600");
         survivor.environment().put("KAGED_RUN_ID", "c");
         Process orphan = survivor.start();
 
         try (RunFixture second = new RunFixture(url, home)) {
+            // What the parent's recorded cancel leaves in the query table when the daemon dies right after it.
+            StoreExtension.store(second.kit.system().classicSystem())
+                    .write("p", c -> {
+                        Sql.update(c, "UPDATE runs SET state = 'cancelled' WHERE id = 'p'");
+                        return null;
+                    })
+                    .join();
             second.runs.tell(new RunSupervisor.Recover(second.queries.live().join()));
             second.runs.tell(
                     new RunSupervisor.EndOrphans(second.queries.orphans().join()));
