@@ -88,13 +88,25 @@ public record Supervisors(
         return supervisors;
     }
 
-    /** Wakes the sessions and runs that were live when the daemon last stopped or died. */
+    /**
+     * Wakes the sessions and runs that were live when the daemon last stopped or died. A live run whose
+     * parent was cancelled or timed out (the daemon stopped before the cascade reached it) is told so right
+     * after its wake-up, before its recovery has restarted anything (ADR-0058).
+     */
     public CompletionStage<Void> recover(Store store) {
-        return new SessionQueries(store).live().thenCombine(new RunQueries(store).live(), (liveSessions, liveRuns) -> {
-            sessions.tell(new SessionSupervisor.Recover(liveSessions));
-            runs.tell(new RunSupervisor.Recover(liveRuns));
-            return null;
-        });
+        RunQueries runQueries = new RunQueries(store);
+        CompletionStage<List<RunQueries.Orphan>> orphans = runQueries.orphans();
+        return new SessionQueries(store)
+                .live()
+                .thenCombine(runQueries.live(), (liveSessions, liveRuns) -> {
+                    sessions.tell(new SessionSupervisor.Recover(liveSessions));
+                    return liveRuns;
+                })
+                .thenCombine(orphans, (liveRuns, ended) -> {
+                    runs.tell(new RunSupervisor.Recover(liveRuns));
+                    runs.tell(new RunSupervisor.EndOrphans(ended));
+                    return null;
+                });
     }
 
     /** The retention policy over these supervisors' sessions and runs; the caller schedules it. */

@@ -1,6 +1,7 @@
 package io.kaged.actors.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.Replying;
 import io.kaged.persistence.serialization.KagedSerializable;
@@ -67,6 +68,17 @@ public final class RunActor {
     public record Rollback(String checkpointId, ActorRef<StatusReply<RunSummary>> replyTo)
             implements Command, Replying<RunSummary> {}
 
+    /**
+     * This run's parent was cancelled or timed out ({@code reason} says which): unless it was started to
+     * outlive its parent, the run is cancelled and so are its own descendants. The reply is how many runs
+     * that stopped, this one included (0 for a run that had already finished or is abandoned).
+     */
+    public record ParentEnded(String reason, ActorRef<StatusReply<Integer>> replyTo)
+            implements Command, Replying<Integer> {}
+
+    /** The cascade of this run's end has come back: {@code count} descendants were stopped for {@code cause}. */
+    record DescendantsCancelled(int count, Replying<?> cause) implements Command {}
+
     /** From the supervisor, after this run asked to be passivated: stop now if still idle and finished. */
     enum Stop implements Command {
         INSTANCE
@@ -102,7 +114,15 @@ public final class RunActor {
     public record AttemptEnded(int attempt, int exitCode, boolean timedOut, boolean willRetry, long at)
             implements Event {}
 
-    public record Cancelled(long at) implements Event {}
+    /**
+     * @param reason why, when it was not the operator's cancel: "parent cancelled" or "parent timed out";
+     *     null in events written before the cascade existed
+     */
+    public record Cancelled(long at, @JsonInclude(JsonInclude.Include.NON_NULL) String reason) implements Event {
+        public Cancelled(long at) {
+            this(at, null);
+        }
+    }
 
     public record Paused(String checkpointId, long at) implements Event {}
 

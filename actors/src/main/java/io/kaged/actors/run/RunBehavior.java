@@ -20,6 +20,7 @@ import io.kaged.actors.run.RunActor.Checkpoint;
 import io.kaged.actors.run.RunActor.CheckpointLoaded;
 import io.kaged.actors.run.RunActor.CheckpointTaken;
 import io.kaged.actors.run.RunActor.CheckpointUnavailable;
+import io.kaged.actors.run.RunActor.DescendantsCancelled;
 import io.kaged.actors.run.RunActor.Dispatch;
 import io.kaged.actors.run.RunActor.Dispatched;
 import io.kaged.actors.run.RunActor.Event;
@@ -27,6 +28,7 @@ import io.kaged.actors.run.RunActor.GetSummary;
 import io.kaged.actors.run.RunActor.Idle;
 import io.kaged.actors.run.RunActor.Interrupted;
 import io.kaged.actors.run.RunActor.OutputRecorded;
+import io.kaged.actors.run.RunActor.ParentEnded;
 import io.kaged.actors.run.RunActor.Pause;
 import io.kaged.actors.run.RunActor.Resume;
 import io.kaged.actors.run.RunActor.Resumed;
@@ -71,6 +73,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     private final RunLauncher launcher;
     private final ActorRef<RunSupervisor.Command> supervisor;
     private final RunRollback rollback;
+    private final RunCascade cascade;
 
     /** The current attempt was ended by its timeout. */
     private boolean timedOut;
@@ -90,6 +93,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         this.launcher = launcher;
         this.supervisor = supervisor;
         this.rollback = new RunRollback(context, runId);
+        this.cascade = new RunCascade(context, runId, supervisor, settings.cascadeWait());
         context.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
     }
 
@@ -164,6 +168,12 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                     return Effect().noReply();
                 })
                 .onCommand(Cancel.class, (s, c) -> refuse(c, "run has already finished (" + s.outcome() + ")"))
+                .onCommand(ParentEnded.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(0)))
+                // a recovered run that was cancelled before its orphans were reaped
+                .onCommand(OrphansReaped.class, (s, c) -> {
+                    process.recovered();
+                    return Effect().noReply();
+                })
                 .onCommand(
                         Idle.class,
                         (s, c) -> quiescent() ? passivate() : Effect().noReply())
@@ -175,6 +185,8 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                         Pause.class, (s, c) -> refuse(c, "run is " + s.label() + "; only a running run can be paused"))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "run is not paused"))
                 .onCommand(Cancel.class, (s, c) -> inTurn(c, () -> cancel(s, c)))
+                .onCommand(ParentEnded.class, this::parentEnded)
+                .onCommand(DescendantsCancelled.class, this::descendantsCancelled)
                 .onCommand(Checkpoint.class, this::checkpoint)
                 .onCommand(Rollback.class, this::rollback)
                 .onCommand(CheckpointLoaded.class, this::rollbackTo)
@@ -188,7 +200,13 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     private ReplyEffect<Event, RunState> dispatch(Empty s, Dispatch c) {
         return Effect()
                 .persist(new Dispatched(runId, c.spec(), now()))
-                .thenRun(st -> launch(((Queued) st).run()))
+                .thenRun(st -> {
+                    launch(((Queued) st).run());
+                    if (c.spec().parentId() != null && c.spec().endsWithParent()) {
+                        supervisor.tell(
+                                new RunSupervisor.CheckParent(runId, c.spec().parentId()));
+                    }
+                })
                 .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 
@@ -251,7 +269,12 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         List<Event> events = batches(s);
         boolean retry = s.live() && !timedOut && c.exitCode() != 0 && s.run().mayRetry();
         events.add(new AttemptEnded(attempt, c.exitCode(), timedOut, retry, now()));
-        return recordThenRelease(events, this::scheduleNext);
+        return recordThenRelease(events, st -> {
+            scheduleNext(st);
+            if (s.live() && st instanceof Finished f && "timed-out".equals(f.outcome())) {
+                cascade.start(RunCascade.PARENT_TIMED_OUT, null);
+            }
+        });
     }
 
     private ReplyEffect<Event, RunState> timedOut(Running s, TimedOut c) {
@@ -282,7 +305,43 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     }
 
     private ReplyEffect<Event, RunState> cancel(Existing s, Cancel c) {
-        return end(new Cancelled(now()), c, Signal.TERM);
+        return cancelled(s, null, c);
+    }
+
+    // ---- the cascade to child runs (ADR-0058) ---------------------------------------------------------
+
+    private ReplyEffect<Event, RunState> parentEnded(Existing s, ParentEnded c) {
+        if (!s.run().spec().endsWithParent()) {
+            return Effect().reply(c.replyTo(), StatusReply.success(0));
+        }
+        return cancelled(s, c.reason(), c);
+    }
+
+    /**
+     * Records the cancel, ends the process, then has the supervisor cancel this run's children; {@code asked}
+     * is answered once their count is back. A run still being recovered has no process of its own yet: what
+     * the previous daemon left running under its id is reaped instead.
+     */
+    private ReplyEffect<Event, RunState> cancelled(Existing s, String reason, Replying<?> asked) {
+        boolean recovering = process.recovering();
+        long osPid = s instanceof Running r ? r.osPid() : s instanceof RunState.Paused p ? p.osPid() : -1;
+        return Effect()
+                .persist(new Cancelled(now(), reason))
+                .thenRun(st -> {
+                    process.cancelLaunch();
+                    if (recovering) {
+                        process.reapOrphans(osPid, runId);
+                    } else {
+                        process.terminate(Signal.TERM);
+                    }
+                    cascade.start(RunCascade.PARENT_CANCELLED, asked);
+                })
+                .thenNoReply();
+    }
+
+    private ReplyEffect<Event, RunState> descendantsCancelled(Existing s, DescendantsCancelled c) {
+        cascade.answered(c, s.summary());
+        return Effect().noReply();
     }
 
     private ReplyEffect<Event, RunState> checkpoint(Existing s, Checkpoint c) {
@@ -363,7 +422,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 
     /** Nothing of this run is under way in memory: no process, no start, no unrecorded output, no reply owed. */
     private boolean quiescent() {
-        return process.idle() && !rollback.loading();
+        return process.idle() && !rollback.loading() && cascade.idle();
     }
 
     private ReplyEffect<Event, RunState> passivate() {

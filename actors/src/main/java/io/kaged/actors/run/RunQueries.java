@@ -54,6 +54,31 @@ public final class RunQueries {
                 c -> Sql.strings(c, "SELECT id FROM runs WHERE state IN ('queued', 'running', 'paused') ORDER BY id"));
     }
 
+    /** Ids of the children of run {@code parentId} that have not finished: the ones its end cancels. */
+    public CompletableFuture<List<String>> liveChildren(String parentId) {
+        return store.read(c -> Sql.rows(
+                c,
+                "SELECT id FROM runs WHERE parent_id = ? AND state IN ('queued', 'running', 'paused') ORDER BY id",
+                rs -> rs.getString(1),
+                parentId));
+    }
+
+    /** A run that has not finished although its parent was cancelled or timed out. */
+    public record Orphan(String id, String parentState) {}
+
+    /**
+     * Unfinished runs whose parent was cancelled or timed out: a daemon stopped between the parent's end and
+     * its children's leaves these, and recovery ends them (an abandoned one stays, its actor decides).
+     */
+    public CompletableFuture<List<Orphan>> orphans() {
+        return store.read(c -> Sql.rows(
+                c,
+                "SELECT c.id, p.state FROM runs c JOIN runs p ON p.id = c.parent_id"
+                        + " WHERE c.state IN ('queued', 'running', 'paused') AND p.state IN ('cancelled', 'timed-out')"
+                        + " ORDER BY c.id",
+                rs -> new Orphan(rs.getString(1), rs.getString(2))));
+    }
+
     /** A checkpoint as the API lists it. */
     public record CheckpointView(String id, long sequenceNr, String label, String reason, String createdAt) {}
 

@@ -13,7 +13,8 @@ public record RunSettings(
         Duration killGrace,
         Duration passivateAfter,
         int maxWaitingCommands,
-        Duration maxCommandWait) {
+        Duration maxCommandWait,
+        Duration cascadeWait) {
 
     public static RunSettings fromConfig(Config config) {
         Config c = config.getConfig("kaged.runs");
@@ -25,7 +26,8 @@ public record RunSettings(
                 c.getDuration("kill-grace"),
                 c.getDuration("passivate-after"),
                 c.getInt("max-waiting-commands"),
-                c.getDuration("max-command-wait"));
+                c.getDuration("max-command-wait"),
+                c.getDuration("cascade-wait"));
     }
 
     /** How many batches of output an attempt may have waiting before its readers (and so it) wait. */

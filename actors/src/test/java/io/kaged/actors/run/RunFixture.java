@@ -64,6 +64,27 @@ final class RunFixture implements AutoCloseable {
                         .state());
     }
 
+    /** Dispatches {@code spec} as run {@code id} and checks it was recorded as queued. */
+    void dispatch(String id, RunSpec spec) {
+        assertEquals(
+                "queued",
+                this.<RunSummary>ask(id, r -> new RunActor.Dispatch(spec, r))
+                        .getValue()
+                        .state());
+    }
+
+    /** Run {@code id}'s journal events of class {@code type}, oldest first. */
+    <E> List<E> events(String id, Class<E> type) {
+        var journal = new io.kaged.persistence.journal.JournalEvents(
+                StoreExtension.store(kit.system().classicSystem()),
+                new io.kaged.persistence.serialization.PayloadCodec(kit.system().classicSystem()));
+        return journal.after(RunActor.persistenceId(id).id(), 0, 10_000).join().stream()
+                .map(io.kaged.persistence.journal.JournalEvents.StoredEvent::event)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
+    }
+
     <T> StatusReply<T> ask(String id, java.util.function.Function<ActorRef<StatusReply<T>>, RunActor.Command> make) {
         TestProbe<StatusReply<T>> probe = kit.createTestProbe();
         runs.tell(new RunSupervisor.Deliver(id, make.apply(probe.ref())));

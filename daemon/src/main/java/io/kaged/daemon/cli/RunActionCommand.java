@@ -28,9 +28,12 @@ abstract class RunActionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var r = options.client().post("/v1/runs/" + id + "/" + action(), body(options.client()));
-        spec.commandLine()
-                .getOut()
-                .println("Run " + id + " is " + r.get("state").asText() + ".");
+        spec.commandLine().getOut().println(done(r));
         return 0;
+    }
+
+    /** The line printed for the run as the daemon answered. */
+    String done(com.fasterxml.jackson.databind.JsonNode run) {
+        return "Run " + id + " is " + run.get("state").asText() + ".";
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -32,11 +33,13 @@ final class RunDispatch extends AllDirectives {
             String sessionId,
             String project,
             Long timeoutMs,
-            Integer retries) {
+            Integer retries,
+            String onParentEnd) {
 
         /** The same request as a child of {@code parent}. */
         DispatchRun under(String parent) {
-            return new DispatchRun(command, cwd, env, input, parent, sessionId, project, timeoutMs, retries);
+            return new DispatchRun(
+                    command, cwd, env, input, parent, sessionId, project, timeoutMs, retries, onParentEnd);
         }
     }
 
@@ -123,6 +126,10 @@ final class RunDispatch extends AllDirectives {
         if (r.project() != null && r.project().length() > 200) {
             throw new JsonBodies.BadRequest("Field 'project' holds at most 200 characters.");
         }
+        if (r.onParentEnd() != null && !Set.of(RunSpec.CANCEL, RunSpec.ABANDON).contains(r.onParentEnd())) {
+            throw new JsonBodies.BadRequest("Field 'onParentEnd' must be \"cancel\" (the default: the run ends when"
+                    + " its parent is cancelled or times out) or \"abandon\" (it runs on).");
+        }
         return new RunSpec(
                 r.command(),
                 r.cwd(),
@@ -132,7 +139,8 @@ final class RunDispatch extends AllDirectives {
                 r.sessionId(),
                 r.project(),
                 r.timeoutMs(),
-                retries);
+                retries,
+                r.onParentEnd());
     }
 
     /** An id field: ids are UUIDs, so anything long or with NUL is a mistake, not a key to store. */

@@ -8,6 +8,7 @@ import io.kaged.actors.run.RunPurge;
 import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSummary;
 import io.kaged.actors.run.RunSupervisor;
+import io.kaged.actors.run.RunView;
 import io.kaged.http.HttpSettings;
 import io.kaged.persistence.journal.JournalEvents;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class RunRoutes extends AllDirectives {
         }
         return concat(
                 pathEnd(() -> delete(() -> delete(id))),
-                path("cancel", () -> post(() -> command(id, "run.cancel", RunActor.Cancel::new))),
+                path("cancel", () -> post(() -> cancel(id))),
                 path("pause", () -> post(() -> command(id, "run.pause", RunActor.Pause::new))),
                 path("resume", () -> post(() -> command(id, "run.resume", RunActor.Resume::new))),
                 path("rollback", () -> post(() -> checkpoints.rollback(id))),
@@ -168,6 +169,26 @@ public final class RunRoutes extends AllDirectives {
                                 r -> new RunSupervisor.Deliver(id, make.apply(r)),
                                 summary -> queries.get(id)
                                         .thenApply(view -> json.reply(StatusCodes.OK, view.orElseThrow())))));
+    }
+
+    /** The run, with how many of its unfinished descendants the cancel stopped. */
+    record CancelledRun(@com.fasterxml.jackson.annotation.JsonUnwrapped RunView run, int cancelledDescendants) {}
+
+    private Route cancel(String id) {
+        return completeWithFuture(queries.get(id)
+                .thenCompose(v -> v.isEmpty()
+                        ? ActorCalls.done(noRun(id))
+                        : calls.<RunSummary>call(
+                                ActorCalls.Action.of("api", "run.cancel", id, null),
+                                r -> new RunSupervisor.Deliver(id, new RunActor.Cancel(r)),
+                                summary -> queries.get(id)
+                                        .thenApply(view -> json.reply(
+                                                StatusCodes.OK,
+                                                new CancelledRun(
+                                                        view.orElseThrow(),
+                                                        summary.cancelledDescendants() == null
+                                                                ? 0
+                                                                : summary.cancelledDescendants()))))));
     }
 
     /**
