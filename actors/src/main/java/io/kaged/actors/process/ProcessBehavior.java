@@ -60,7 +60,7 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
             TimerScheduler<ProcessMessage> timers,
             Executor blocking,
             Clock clock,
-            SupervisedProcess.Settings settings) {
+            ProcessSettings settings) {
         // A failed persist (the store went away) restarts the actor, which recovers from what was stored,
         // instead of Pekko's default stop, which no supervisor sees and which would leave the run or
         // session live in the query tables with no actor behind it.

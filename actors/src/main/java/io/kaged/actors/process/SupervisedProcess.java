@@ -45,22 +45,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class SupervisedProcess {
 
-    /**
-     * @param flushBytes output is recorded in batches of at most this, and as soon as this much waits
-     * @param flushInterval ... or this long after a batch's first byte
-     * @param maxUnrecordedBytes the readers wait while this much output waits to be taken
-     * @param killGrace after asking a process to end, how long before SIGKILL
-     * @param maxWaitingCommands commands that need the process wait for it, at most this many ...
-     * @param maxCommandWait ... and at most this long (ADR-0057)
-     */
-    public record Settings(
-            int flushBytes,
-            Duration flushInterval,
-            long maxUnrecordedBytes,
-            Duration killGrace,
-            int maxWaitingCommands,
-            Duration maxCommandWait) {}
-
     /** A batch of one stream's output, to be recorded. */
     public record Batch(String stream, byte[] data) {}
 
@@ -84,7 +68,7 @@ public final class SupervisedProcess {
     private final TimerScheduler<ProcessMessage> timers;
     private final Executor blocking;
     private final SerialExecutor io;
-    private final Settings settings;
+    private final ProcessSettings settings;
 
     private int attempt;
     /** A start is under way: its Launched or LaunchFailed has not arrived yet. */
@@ -109,7 +93,7 @@ public final class SupervisedProcess {
             ActorContext<ProcessMessage> context,
             TimerScheduler<ProcessMessage> timers,
             Executor blocking,
-            Settings settings) {
+            ProcessSettings settings) {
         this.context = context;
         this.timers = timers;
         this.blocking = blocking;

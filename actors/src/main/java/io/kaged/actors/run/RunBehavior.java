@@ -65,6 +65,11 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * retried with backoff while attempts remain; a timeout or a cancel sends SIGTERM to the process group,
  * then SIGKILL after a grace, and ends the run. Never two attempts at once: the next one starts only
  * after the previous one's exit is recorded. The process itself is the {@link SupervisedProcess}'s.
+ *
+ * <p>Past 400 lines: every handler must see the behaviour's {@code Effect()} and its per-incarnation
+ * fields, so the handlers of every phase stay in this one class; what they call is elsewhere (the
+ * rollback's reading of a checkpoint in {@link RunRollback}, the cascade to child runs in {@link
+ * RunCascade}, the process in {@link SupervisedProcess}).
  */
 final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 

@@ -1,7 +1,7 @@
 package io.kaged.actors.run;
 
 import com.typesafe.config.Config;
-import io.kaged.actors.process.SupervisedProcess;
+import io.kaged.actors.process.ProcessSettings;
 import java.time.Duration;
 
 /** {@code kaged.runs}, read once; see reference.conf. */
@@ -34,8 +34,8 @@ public record RunSettings(
     private static final int OUTPUT_BUFFER_BATCHES = 16;
 
     /** What the process core of a run's attempt needs. */
-    public SupervisedProcess.Settings process() {
-        return new SupervisedProcess.Settings(
+    public ProcessSettings process() {
+        return new ProcessSettings(
                 flushBytes,
                 flushInterval,
                 OUTPUT_BUFFER_BATCHES * (long) flushBytes,

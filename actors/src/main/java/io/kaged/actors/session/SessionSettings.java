@@ -1,7 +1,7 @@
 package io.kaged.actors.session;
 
 import com.typesafe.config.Config;
-import io.kaged.actors.process.SupervisedProcess;
+import io.kaged.actors.process.ProcessSettings;
 import java.time.Duration;
 
 /** {@code kaged.sessions}, read once; see reference.conf for what each bounds. */
@@ -36,8 +36,8 @@ public record SessionSettings(
     }
 
     /** What the process core of a session needs. */
-    public SupervisedProcess.Settings process() {
-        return new SupervisedProcess.Settings(
+    public ProcessSettings process() {
+        return new ProcessSettings(
                 flushBytes, flushInterval, maxUnrecordedBytes, killGrace, maxWaitingCommands, maxCommandWait);
     }
 }

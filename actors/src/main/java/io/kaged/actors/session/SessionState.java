@@ -145,8 +145,30 @@ public sealed interface SessionState extends KagedSerializable {
         }
     }
 
+    /** A phase with a process: running, or paused (its group stopped). */
+    sealed interface Live extends Existing {
+        long osPid();
+
+        long startedAt();
+
+        @Override
+        default Long liveSince() {
+            return startedAt();
+        }
+
+        @Override
+        default Long livePid() {
+            return osPid();
+        }
+
+        @Override
+        default Existing exited(ProcessExited e, Backoff legacy) {
+            return exitedAfter(this, startedAt(), e, legacy);
+        }
+    }
+
     @JsonTypeName("running")
-    record Running(Session session, long osPid, long startedAt) implements Existing {
+    record Running(Session session, long osPid, long startedAt) implements Live {
         public String label() {
             return "running";
         }
@@ -155,29 +177,14 @@ public sealed interface SessionState extends KagedSerializable {
             return new Running(s, osPid, startedAt);
         }
 
-        @Override
-        public Long liveSince() {
-            return startedAt;
-        }
-
-        @Override
-        public Long livePid() {
-            return osPid;
-        }
-
         public Paused paused() {
             return new Paused(session, osPid, startedAt);
-        }
-
-        @Override
-        public Existing exited(ProcessExited e, Backoff legacy) {
-            return exitedAfter(this, startedAt, e, legacy);
         }
     }
 
     /** Its process group is stopped (SIGSTOP). */
     @JsonTypeName("paused")
-    record Paused(Session session, long osPid, long startedAt) implements Existing {
+    record Paused(Session session, long osPid, long startedAt) implements Live {
         public String label() {
             return "paused";
         }
@@ -186,23 +193,8 @@ public sealed interface SessionState extends KagedSerializable {
             return new Paused(s, osPid, startedAt);
         }
 
-        @Override
-        public Long liveSince() {
-            return startedAt;
-        }
-
-        @Override
-        public Long livePid() {
-            return osPid;
-        }
-
         public Running resumed() {
             return new Running(session, osPid, startedAt);
-        }
-
-        @Override
-        public Existing exited(ProcessExited e, Backoff legacy) {
-            return exitedAfter(this, startedAt, e, legacy);
         }
     }
 
