@@ -37,6 +37,7 @@ import io.kaged.persistence.metrics.MetricsExtension;
 import io.kaged.persistence.project.ProjectStore;
 import io.kaged.persistence.serialization.PayloadCodec;
 import io.kaged.persistence.store.Store;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,12 +112,17 @@ public final class HttpApi {
                 new JournalEvents(store, new PayloadCodec(system.classicSystem())),
                 new RunPurge(store, auditLog));
         PrometheusRegistry registry = MetricsExtension.registry(system.classicSystem());
+        GaugeWithCallback.builder()
+                .name("kaged_store_degraded")
+                .help("1 while the store does not take writes (GET /v1/health has the reason), else 0")
+                .callback(cb -> cb.call(store.health().fault().isPresent() ? 1 : 0))
+                .register(registry);
         // Created now, not at the first write, so the journal's series are there from the first scrape.
         JournalMetrics.get(system.classicSystem());
         ApiRoutes api = new ApiRoutes(
                 n.settings(),
                 new BearerAuth(n.token()),
-                new InfoRoutes(n.info(), mapper),
+                new InfoRoutes(n.info(), mapper, store.health()),
                 sessions,
                 runs,
                 new ProjectRoutes(new ProjectStore(store, n.clock()), n.settings(), mapper),

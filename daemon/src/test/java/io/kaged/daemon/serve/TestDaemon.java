@@ -34,11 +34,16 @@ public final class TestDaemon implements AutoCloseable {
     public final Daemon daemon;
 
     public TestDaemon(TestEngine engine, Path home, String config) throws Exception {
+        this(home, TestDatabases.newStoreUrl(engine, home), config);
+    }
+
+    /** A daemon on the store at {@code storeUrl} (a SQLite file on a small disk, say). */
+    public TestDaemon(Path home, String storeUrl, String config) throws Exception {
         this.home = home;
         Files.writeString(home.resolve("kaged.conf"), config);
         env.put("KAGED_HOME", home.toString());
         env.put("HOME", home.resolve("user").toString());
-        env.put("KAGED_DATABASE_URL", TestDatabases.newStoreUrl(engine, home));
+        env.put("KAGED_DATABASE_URL", storeUrl);
         daemon = Daemon.start(ConfigLoader.load(env, null), 0, clock);
         env.put("KAGED_HTTP_PORT", String.valueOf(daemon.port()));
     }

@@ -19,18 +19,29 @@ public final class InfoRoutes extends AllDirectives {
             String startedAt,
             long uptimeSeconds) {}
 
-    public record Health(String status) {}
+    /** {@code ok}, or {@code degraded} with the reason while the store does not take writes. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Health(String status, String reason) {}
 
     private final Supplier<Info> info;
     private final Json json;
+    private final io.kaged.persistence.store.StoreHealth store;
 
-    public InfoRoutes(Supplier<Info> info, ObjectMapper mapper) {
+    public InfoRoutes(Supplier<Info> info, ObjectMapper mapper, io.kaged.persistence.store.StoreHealth store) {
         this.info = info;
         this.json = new Json(mapper);
+        this.store = store;
     }
 
+    /** Answers 200 either way: the daemon is up and reads work; {@code status} says whether writes do. */
     public Route health() {
-        return path("health", () -> get(() -> complete(json.reply(StatusCodes.OK, new Health("ok")))));
+        return path(
+                "health",
+                () -> get(() -> complete(json.reply(
+                        StatusCodes.OK,
+                        store.fault()
+                                .map(f -> new Health("degraded", f.reason()))
+                                .orElse(new Health("ok", null))))));
     }
 
     public Route info() {

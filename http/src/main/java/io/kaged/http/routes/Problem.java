@@ -63,6 +63,22 @@ public record Problem(String type, String title, int status, String detail, Stri
                 .addHeader(RetryAfter.create(Math.max(1, seconds)));
     }
 
+    /**
+     * The store does not take writes: 507 for a full disk, else 503 with Retry-After; the detail names the
+     * cause and where.
+     */
+    public static HttpResponse storeFault(io.kaged.persistence.store.StoreHealth.Fault fault) {
+        String detail = fault.reason() + "; nothing was recorded or started. " + "Send the request again once "
+                + (fault.kind() == io.kaged.persistence.store.StoreHealth.Kind.DISK_FULL
+                        ? "there is room on that disk"
+                        : "the store is back")
+                + " (GET /v1/health says so)";
+        return fault.kind() == io.kaged.persistence.store.StoreHealth.Kind.DISK_FULL
+                ? response(StatusCodes.INSUFFICIENT_STORAGE, sentence(detail))
+                : response(StatusCodes.SERVICE_UNAVAILABLE, sentence(detail))
+                        .addHeader(RetryAfter.create((long) RETRY_AFTER_SECONDS));
+    }
+
     static String sentence(String text) {
         if (text == null || text.isEmpty()) {
             return "The request was refused.";

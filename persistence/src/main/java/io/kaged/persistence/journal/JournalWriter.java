@@ -167,6 +167,7 @@ final class JournalWriter {
                 });
             }
         } catch (SQLException | RuntimeException e) {
+            store.health().writeFailed(e);
             if (batch.size() == 1) {
                 if (batch.get(0) instanceof Insert) {
                     metrics.writeFailed();
@@ -181,6 +182,7 @@ final class JournalWriter {
             }
             return;
         }
+        store.health().wrote();
         // Recorded before the completions run, so a caller that saw its write complete also sees it counted.
         record(batch, System.nanoTime());
         completions.addAll(applied);

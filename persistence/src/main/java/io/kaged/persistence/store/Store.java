@@ -43,6 +43,7 @@ public final class Store implements AutoCloseable {
     private final List<ExecutorService> lanes;
     private final Migrations migrations;
     private final WalCheckpointer checkpointer;
+    private final StoreHealth health;
 
     /** @param sqlite the SQLite data source under the pool; null on PostgreSQL */
     private Store(StorageSettings settings, HikariDataSource pool, DataSource sqlite) {
@@ -60,6 +61,18 @@ public final class Store implements AutoCloseable {
                 ? new WalCheckpointer(sqlite, pool, lanes.get(0), settings)
                 : null;
         this.migrations = new Migrations(pool, settings.target().engine());
+        this.health = new StoreHealth(settings.target());
+        health.probeWith(() -> inTransaction(c -> {
+            try (var st = c.prepareStatement("UPDATE store_probe SET probed_at = ? WHERE id = 1")) {
+                st.setLong(1, System.currentTimeMillis());
+                return st.executeUpdate();
+            }
+        }));
+    }
+
+    /** Whether the store takes writes now, and why not. */
+    public StoreHealth health() {
+        return health;
     }
 
     /** Runs on a write lane before each of its tasks. */
@@ -288,11 +301,16 @@ public final class Store implements AutoCloseable {
             try {
                 T result = work.apply(c);
                 c.setAutoCommit(true);
+                health.wrote();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 abandon(c, e);
+                health.writeFailed(e);
                 throw e;
             }
+        } catch (SQLException e) {
+            health.writeFailed(e); // no connection: a server gone
+            throw e;
         }
     }
 
@@ -369,6 +387,7 @@ public final class Store implements AutoCloseable {
     /** Finishes queued writes, then closes the pool. */
     @Override
     public void close() {
+        health.close();
         if (checkpointer != null) {
             checkpointer.close(); // first: it hands work to the lanes
         }

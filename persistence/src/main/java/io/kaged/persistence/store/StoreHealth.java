@@ -1,0 +1,189 @@
+package io.kaged.persistence.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the store takes writes: a write that fails because of the store itself (a full disk, an I/O
+ * error, a read-only file, a server gone) marks it faulted, with a sentence naming the cause and where;
+ * the next write that succeeds clears it. While it is faulted, a probe rewrites one row every second, so
+ * the store is found writable again when the cause goes away even if every request is refused meanwhile.
+ * A failure of the write itself (a duplicate key, a refused constraint) says nothing about the store.
+ */
+public final class StoreHealth implements AutoCloseable {
+
+    /** What kind of fault: a full disk is answered 507, anything else 503. */
+    public enum Kind {
+        DISK_FULL,
+        UNAVAILABLE
+    }
+
+    public record Fault(Kind kind, String reason) {}
+
+    /** A probe that rewrites one row; it fails while the fault lasts. */
+    @FunctionalInterface
+    interface Probe {
+        void write() throws SQLException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(StoreHealth.class);
+    private static final long PROBE_EVERY_MS = 1000;
+    /** Free bytes a full disk needs again before writes are taken: a few pages and log frames. */
+    static final long MIN_ROOM = 1024 * 1024;
+
+    private final StorageTarget target;
+    private final AtomicReference<Fault> fault = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Fault>> nextFault =
+            new AtomicReference<>(new CompletableFuture<>());
+    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kaged-store-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Probe probe;
+
+    StoreHealth(StorageTarget target) {
+        this.target = target;
+    }
+
+    void probeWith(Probe probe) {
+        this.probe = probe;
+    }
+
+    /** The fault now, if the store does not take writes. */
+    public Optional<Fault> fault() {
+        return Optional.ofNullable(fault.get());
+    }
+
+    /** Completes with the next fault (at once if there is one now). */
+    public CompletionStage<Fault> whenFaulted() {
+        return nextFault.get();
+    }
+
+    /** A write failed with {@code failure}: a fault if the store caused it. */
+    public void writeFailed(Throwable failure) {
+        Optional<Fault> found = classify(failure);
+        if (found.isEmpty()) {
+            return;
+        }
+        Fault f = found.get();
+        if (fault.getAndSet(f) == null) {
+            log.warn("The store does not take writes: {}; kaged refuses writes until it does", f.reason());
+            prober.schedule(this::probe, PROBE_EVERY_MS, TimeUnit.MILLISECONDS);
+        }
+        nextFault.get().complete(f);
+    }
+
+    /**
+     * A write succeeded: the store takes writes. Not yet after a full disk while the disk has less than
+     * {@link #MIN_ROOM} free: SQLite still fits some writes into pages and log it already has, and a store
+     * that flapped between refusing and taking writes would be worse than one that waits for room.
+     */
+    public void wrote() {
+        Fault was = fault.get();
+        if (was != null && was.kind() == Kind.DISK_FULL && usable().orElse(Long.MAX_VALUE) < MIN_ROOM) {
+            return;
+        }
+        if (was != null && fault.compareAndSet(was, null)) {
+            nextFault.set(new CompletableFuture<>());
+            log.info("The store takes writes again (it did not: {})", was.reason());
+        }
+    }
+
+    private void probe() {
+        if (fault.get() == null || probe == null) {
+            return;
+        }
+        try {
+            probe.write();
+            wrote();
+        } catch (SQLException | RuntimeException e) {
+            writeFailed(e);
+            if (fault.get() != null) {
+                prober.schedule(this::probe, PROBE_EVERY_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** The store's own fault in {@code failure}, if it is one. */
+    Optional<Fault> classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return Optional.of(unavailable("no connection to it: " + firstLine(t.getMessage())));
+            }
+            if (!(t instanceof SQLException e)) {
+                continue;
+            }
+            String message = String.valueOf(e.getMessage());
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (message.contains("SQLITE_FULL") || state.equals("53100")) {
+                return Optional.of(new Fault(Kind.DISK_FULL, diskFull()));
+            }
+            if (message.contains("SQLITE_IOERR")
+                    || message.contains("SQLITE_READONLY")
+                    || message.contains("SQLITE_CANTOPEN")
+                    || state.startsWith("08")
+                    || state.startsWith("57P")) {
+                return Optional.of(unavailable(firstLine(message)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Fault unavailable(String why) {
+        return new Fault(Kind.UNAVAILABLE, "the store " + target.masked() + " cannot take writes: " + why);
+    }
+
+    /** Free bytes on the disk holding a SQLite store; empty on PostgreSQL. */
+    private Optional<Long> usable() {
+        Optional<Path> file = target.file();
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(
+                    Files.getFileStore(file.get().toAbsolutePath().getParent()).getUsableSpace());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String diskFull() {
+        Optional<Path> file = target.file();
+        if (file.isEmpty()) {
+            return "the disk of the PostgreSQL server " + target.masked() + " is full";
+        }
+        Path folder = file.get().toAbsolutePath().getParent();
+        try {
+            return "the disk holding " + file.get() + " has "
+                    + Files.getFileStore(folder).getUsableSpace() + " bytes free";
+        } catch (IOException e) {
+            return "the disk holding " + file.get() + " is full";
+        }
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "no reason given";
+        }
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        prober.shutdownNow();
+    }
+}
