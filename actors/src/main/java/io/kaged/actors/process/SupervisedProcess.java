@@ -42,6 +42,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * takes it into the output not yet recorded (showing it to live readers first) and records it in batches
  * of at most {@code flush-bytes}, when a batch's worth waits or {@code flush-interval} after its first
  * byte. Not thread-safe: used from its actor only.
+ *
+ * <p>Past 400 lines: it is the one place each mechanism of an attempt lives (launch, output, exit,
+ * signals, kill grace, orphans, waiting commands' process), which both actors share; splitting it would
+ * hand its per-incarnation fields between classes.
  */
 public final class SupervisedProcess {
 

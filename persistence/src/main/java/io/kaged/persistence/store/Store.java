@@ -62,12 +62,7 @@ public final class Store implements AutoCloseable {
                 : null;
         this.migrations = new Migrations(pool, settings.target().engine());
         this.health = new StoreHealth(settings.target());
-        health.probeWith(() -> inTransaction(c -> {
-            try (var st = c.prepareStatement("UPDATE store_probe SET probed_at = ? WHERE id = 1")) {
-                st.setLong(1, System.currentTimeMillis());
-                return st.executeUpdate();
-            }
-        }));
+        health.probeWith(() -> inTransaction(StoreHealth::probeWrite));
     }
 
     /** Whether the store takes writes now, and why not. */

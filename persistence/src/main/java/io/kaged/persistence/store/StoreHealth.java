@@ -117,6 +117,14 @@ public final class StoreHealth implements AutoCloseable {
         }
     }
 
+    /** The probe's write: one row rewritten, in the caller's transaction. */
+    static int probeWrite(java.sql.Connection c) throws SQLException {
+        try (var st = c.prepareStatement("UPDATE store_probe SET probed_at = ? WHERE id = 1")) {
+            st.setLong(1, System.currentTimeMillis());
+            return st.executeUpdate();
+        }
+    }
+
     /** The store's own fault in {@code failure}, if it is one. */
     Optional<Fault> classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
