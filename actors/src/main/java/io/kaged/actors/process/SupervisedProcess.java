@@ -74,7 +74,12 @@ public final class SupervisedProcess {
     private final SerialExecutor io;
     private final ProcessSettings settings;
 
-    private int attempt;
+    /**
+     * The current attempt's number. It starts at a random base so that numbers never repeat across the
+     * actor's incarnations: a report the last incarnation's process sends after a restart (the actor is
+     * the same ref) must read as stale, never as the current attempt's.
+     */
+    private int attempt = java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 30);
     /** A start is under way: its Launched or LaunchFailed has not arrived yet. */
     private boolean launching;
 
