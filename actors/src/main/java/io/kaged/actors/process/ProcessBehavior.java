@@ -106,8 +106,8 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), state -> process.recoveryCompleted(live(state)))
                 .onSignal(PostStop.instance(), state -> process.actorStopped())
-                // a restart (after a failed persist) loses this incarnation's process handle: end it as a stop does
-                .onSignal(PreRestart.instance(), state -> process.actorStopped())
+                // a restart after a failed persist: the process ends, and recovery records it interrupted
+                .onSignal(PreRestart.instance(), state -> process.actorRestarting())
                 .build();
     }
 

@@ -74,12 +74,7 @@ public final class SupervisedProcess {
     private final SerialExecutor io;
     private final ProcessSettings settings;
 
-    /**
-     * The current attempt's number. It starts at a random base so that numbers never repeat across the
-     * actor's incarnations: a report the last incarnation's process sends after a restart (the actor is
-     * the same ref) must read as stale, never as the current attempt's.
-     */
-    private int attempt = java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 30);
+    private int attempt;
     /** A start is under way: its Launched or LaunchFailed has not arrived yet. */
     private boolean launching;
 
@@ -414,6 +409,25 @@ public final class SupervisedProcess {
         if (buffer != null) {
             buffer.close(); // a reader waiting for room must not wait forever
         }
+    }
+
+    /**
+     * The actor restarts (a failed persist): its behaviour object, and so this core, lives on into the
+     * next incarnation, which recovers from the journal and finds the attempt live. The process is killed
+     * as at a stop, and everything of it is forgotten here: its reports then read as stale, and recovery
+     * records the attempt interrupted, as after a crash.
+     */
+    public void actorRestarting() {
+        actorStopped();
+        attempt++;
+        process = null;
+        launching = false;
+        startRecorded = false;
+        earlyExit = null;
+        buffer = null;
+        unrecorded.clear();
+        unrecordedBytes = 0;
+        flushScheduled = false;
     }
 
     /** The innermost cause's message, or its class name when it has none: the sentence a refusal shows. */
