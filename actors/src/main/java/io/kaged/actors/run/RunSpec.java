@@ -1,6 +1,7 @@
 package io.kaged.actors.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.kaged.actors.process.SandboxSpec;
 import io.kaged.persistence.serialization.KagedSerializable;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,14 @@ import java.util.Map;
  *     cancelled too (the default, as for every dispatch recorded before the field existed), or
  *     {@code "abandon"}, it runs on. Left out of the stored JSON when null, so a default dispatch is stored as
  *     before.
+ * @param acp set for an ACP run: kaged is the agent's ACP client over its stdio; null for a plain run
+ * @param workspace whether the run's cwd is a workspace whose files each checkpoint records; null is no
+ * @param sandbox the sandbox the process runs in; null runs it without one
+ * @param secretEnv environment variables whose values are secrets, by variable name to secret name; only the
+ *     names are stored, the values are looked up when the process starts
+ *
+ * <p>The fields added after the first stored format are left out of the stored JSON when unset, so a
+ * dispatch that uses none of them is stored as before.
  */
 public record RunSpec(
         List<String> command,
@@ -23,7 +32,11 @@ public record RunSpec(
         String project,
         Long timeoutMs,
         int retries,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String onParentEnd)
+        @JsonInclude(JsonInclude.Include.NON_NULL) String onParentEnd,
+        @JsonInclude(JsonInclude.Include.NON_NULL) AcpSpec acp,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean workspace,
+        @JsonInclude(JsonInclude.Include.NON_NULL) SandboxSpec sandbox,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> secretEnv)
         implements KagedSerializable {
 
     public static final String CANCEL = "cancel";
@@ -33,6 +46,36 @@ public record RunSpec(
         command = List.copyOf(command);
         env = env == null ? Map.of() : Map.copyOf(env);
         onParentEnd = ABANDON.equals(onParentEnd) ? ABANDON : null;
+        secretEnv = secretEnv == null ? Map.of() : Map.copyOf(secretEnv);
+    }
+
+    /** A plain dispatch: no ACP, no workspace, no sandbox, no secrets. */
+    public RunSpec(
+            List<String> command,
+            String cwd,
+            Map<String, String> env,
+            String input,
+            String parentId,
+            String sessionId,
+            String project,
+            Long timeoutMs,
+            int retries,
+            String onParentEnd) {
+        this(
+                command,
+                cwd,
+                env,
+                input,
+                parentId,
+                sessionId,
+                project,
+                timeoutMs,
+                retries,
+                onParentEnd,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** A run that ends with its parent. */
@@ -47,6 +90,16 @@ public record RunSpec(
             Long timeoutMs,
             int retries) {
         this(command, cwd, env, input, parentId, sessionId, project, timeoutMs, retries, null);
+    }
+
+    /** Whether kaged speaks ACP with this run's process. */
+    public boolean speaksAcp() {
+        return acp != null;
+    }
+
+    /** Whether this run's checkpoints record its workspace's files: asked for, or an ACP run's default. */
+    public boolean hasWorkspace() {
+        return workspace != null ? workspace : speaksAcp();
     }
 
     /** Whether this run is cancelled when its parent is cancelled or times out. */
