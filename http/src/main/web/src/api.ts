@@ -114,10 +114,14 @@ export const api = {
     ),
 };
 
-/** The WebSocket URL of a session's attach, on this origin (the cookie goes with the upgrade). */
-export function attachUrl(id: string): string {
+/**
+ * The WebSocket URL of a session's attach, on this origin (the cookie goes with the upgrade): from the
+ * transcript offset the screen has reached, read-only or not.
+ */
+export function attachUrl(id: string, { from, readOnly }: { from: number; readOnly: boolean }): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/v1/sessions/${encodeURIComponent(id)}/attach`;
+  const query = `from=${from}${readOnly ? '&readOnly=true' : ''}`;
+  return `${scheme}//${location.host}/v1/sessions/${encodeURIComponent(id)}/attach?${query}`;
 }
 
 export interface AuditEntry {

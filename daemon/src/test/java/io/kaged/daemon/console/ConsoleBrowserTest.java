@@ -11,6 +11,7 @@ import io.kaged.persistence.testing.TestEngine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,6 +131,111 @@ class ConsoleBrowserTest {
             browser.byTestId("unreachable");
             browser.screenshot(engine + "-unreachable");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void theTerminalContinuesFromItsLastByteAfterANetworkDropAndOffersPhoneKeysAndReadOnly(TestEngine engine)
+            throws Exception {
+        try (TestDaemon daemon = new TestDaemon(engine, home, "");
+                DroppingProxy network = new DroppingProxy(daemon.daemon.port());
+                Browser browser = new Browser(profile, Path.of("target", "console-screenshots"))) {
+            String base = "http://127.0.0.1:" + network.port();
+            browser.driver.manage().window().setSize(new Dimension(600, 800));
+            browser.driver.get(base + "/login");
+            browser.byTestId("login-token").sendKeys(daemon.token());
+            browser.byTestId("login-submit").click();
+            browser.await("the sessions page", d -> browser.path().equals("/sessions"));
+            JsonNode created = daemon.json(
+                    "POST",
+                    "/v1/sessions",
+                    "{\"command\":[\"bash\",\"--norc\",\"--noprofile\"],\"env\":{\"PS1\":\"$ \"}}",
+                    201);
+            String id = created.get("id").asText();
+            browser.driver.get(base + "/sessions/" + id);
+            attached(browser);
+            type(browser, "echo a-$((1+1))" + Keys.ENTER);
+            browser.await("a-2 in the terminal", d -> lines(browser, "a-2") == 1);
+            Thread.sleep(500); // the prompt after it, so the screen has all the session wrote
+            long pid = daemon.json("GET", "/v1/sessions/" + id, null, 200)
+                    .get("pid")
+                    .asLong();
+            int seen = transcript(daemon, id).length;
+
+            network.down();
+            browser.await("the console noticing the drop", d -> !"live"
+                    .equals(browser.byTestId("attach-status").getAttribute("data-status")));
+            daemon.json("POST", "/v1/sessions/" + id + "/input", "{\"data\":\"echo b-$((2+1))\\n\"}", 200);
+            Eventually.waitFor(TestDaemon.WAIT, "b-3 in the transcript while the browser is away", () -> new String(
+                            transcript(daemon, id), java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("b-3\r\n"));
+            network.up();
+            attached(browser);
+            browser.await("b-3, written while away, in the terminal", d -> lines(browser, "b-3") == 1);
+            browser.screenshot(engine + "-reconnected");
+            assertEquals(1, lines(browser, "a-2"), "nothing shown twice: " + browser.terminalText());
+            List<String> attaches = network.requestLines().stream()
+                    .filter(l -> l.contains("/attach"))
+                    .toList();
+            assertTrue(
+                    attaches.get(attaches.size() - 1).contains("from=" + seen),
+                    "the reconnect asks for the bytes after the " + seen + " it had: " + attaches);
+            JsonNode after = daemon.json("GET", "/v1/sessions/" + id, null, 200);
+            assertEquals(pid, after.get("pid").asLong(), "the same process, not a new one");
+            assertEquals(0, after.get("restarts").asInt());
+
+            type(browser, "sleep 300" + Keys.ENTER);
+            browser.byTestId("key-bar")
+                    .findElement(By.cssSelector("[data-key='Ctrl']"))
+                    .click();
+            browser.byTestId("key-bar")
+                    .findElement(By.cssSelector("[data-key='Ctrl+C']"))
+                    .click();
+            type(browser, "echo c-$((3+1))" + Keys.ENTER);
+            browser.await("c-4 after Ctrl+C from the key bar ended the sleep", d -> lines(browser, "c-4") == 1);
+            browser.byTestId("key-bar")
+                    .findElement(By.cssSelector("[data-key='Up']"))
+                    .click();
+            type(browser, Keys.ENTER.toString());
+            browser.await("c-4 again: the key bar's Up recalled the command", d -> lines(browser, "c-4") == 2);
+            browser.screenshot(engine + "-key-bar");
+
+            browser.byTestId("read-only").click();
+            browser.await("the read-only URL", d -> ((String)
+                            ((org.openqa.selenium.JavascriptExecutor) d).executeScript("return location.search;"))
+                    .contains("readOnly=true"));
+            attached(browser);
+            browser.await("the key bar gone when watching only", d -> d.findElements(
+                            By.cssSelector("[data-testid='key-bar']"))
+                    .isEmpty());
+            browser.await("the scrollback for the watcher", d -> lines(browser, "c-4") == 2);
+            type(browser, "echo ro-$((4+1))" + Keys.ENTER);
+            daemon.json("POST", "/v1/sessions/" + id + "/input", "{\"data\":\"echo api-$((5+1))\\n\"}", 200);
+            browser.await("output still shown read-only", d -> lines(browser, "api-6") == 1);
+            assertTrue(
+                    !new String(transcript(daemon, id), java.nio.charset.StandardCharsets.UTF_8).contains("ro-5"),
+                    "a read-only console types nothing");
+        }
+    }
+
+    private static void type(Browser browser, String keys) {
+        browser.driver
+                .findElement(By.cssSelector("[data-testid='terminal'] .xterm-helper-textarea"))
+                .sendKeys(keys);
+    }
+
+    /** How many of the terminal's rows are exactly {@code text} (the output, not the echoed command). */
+    private static long lines(Browser browser, String text) {
+        return browser.terminalText()
+                .lines()
+                .filter(l -> l.strip().equals(text))
+                .count();
+    }
+
+    private static byte[] transcript(TestDaemon daemon, String id) throws Exception {
+        return daemon.call("GET", "/v1/sessions/" + id + "/transcript", null)
+                .body()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The session's columns once {@code condition} holds for them, as the API reports them. */

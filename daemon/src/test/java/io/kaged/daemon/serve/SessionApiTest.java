@@ -237,6 +237,56 @@ class SessionApiTest {
 
     @ParameterizedTest
     @EnumSource(TestEngine.class)
+    void aClientThatReconnectsFromItsLastByteGetsEveryByteOnce(TestEngine engine) throws Exception {
+        Daemon daemon = Daemon.start(ConfigLoader.load(env(TestDatabases.newStoreUrl(engine, home)), null), 0);
+        int port = daemon.port();
+        try {
+            String id = createShell(port, "never");
+            Client first = attach(port, id, "?from=0", true);
+            first.type("echo one-$((40+1))\n");
+            eventually(() -> first.text().contains("one-41\r\n"), "output before the drop");
+            assertTrue(
+                    first.notices.toString().startsWith("{\"type\":\"offset\",\"offset\":0}"),
+                    first.notices.toString());
+            first.socket.abort();
+            call(port, "POST", "/v1/sessions/" + id + "/input", "{\"data\":\"echo two-$((40+2))\\n\"}");
+            eventually(unchecked(() -> transcript(port, id).contains("two-42\r\n")), "output while away");
+            Thread.sleep(300); // let the prompt after it arrive, so the transcript is still when compared
+
+            byte[] seen;
+            synchronized (first) {
+                seen = first.output.toByteArray();
+            }
+            Client back = attach(port, id, "?from=" + seen.length, true);
+            eventually(() -> back.text().contains("two-42"), "output missed while away");
+            eventually(
+                    unchecked(() ->
+                            (new String(seen, StandardCharsets.UTF_8) + back.text()).equals(transcript(port, id))),
+                    "the bytes before and after the drop make the transcript exactly: no gap, no repeat");
+            assertFalse(back.text().contains("one-41\r\n"), "bytes the client had are not sent again");
+            assertTrue(
+                    back.notices.toString().startsWith("{\"type\":\"offset\",\"offset\":" + seen.length + "}"),
+                    back.notices.toString());
+
+            Client beyond = attach(port, id, "?from=999999999", true);
+            eventually(
+                    () -> beyond.text().contains("one-41") && beyond.text().contains("two-42"),
+                    "an offset past the output starts over");
+            assertTrue(beyond.notices.toString().startsWith("{\"type\":\"offset\",\"offset\":0}"));
+            Client plain = attach(port, id, "", true);
+            eventually(() -> plain.text().contains("two-42"), "a plain attach");
+            assertEquals("", plain.notices.toString(), "no offset notice without from");
+
+            HttpResponse<String> bad = call(port, "GET", "/v1/sessions/" + id + "/attach?from=-1", null);
+            assertEquals(400, bad.statusCode(), bad.body());
+            assertTrue(bad.body().contains("'from'"), bad.body());
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
     void aClientThatStopsReadingIsDroppedWithoutSlowingTheSessionOrOthers(TestEngine engine) throws Exception {
         Daemon daemon = Daemon.start(ConfigLoader.load(env(TestDatabases.newStoreUrl(engine, home)), null), 0);
         int port = daemon.port();

@@ -40,6 +40,24 @@ final class QueryParams {
         return params.containsKey(name) ? intParam(params, name, 0, min, max) : null;
     }
 
+    /** A non-negative whole number up to {@link Long#MAX_VALUE}; null if absent. */
+    static Long optionalCount(Map<String, String> params, String name) {
+        String v = params.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new JsonBodies.BadRequest(
+                    "Parameter '" + name + "' must be a whole number from 0 to " + Long.MAX_VALUE + ".");
+        }
+    }
+
     static int intParam(Map<String, String> params, String name, int dflt, int min, int max) {
         String v = params.get(name);
         if (v == null) {

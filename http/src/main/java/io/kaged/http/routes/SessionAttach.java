@@ -41,6 +41,12 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Each client has a bounded queue ({@code kaged.sessions.client-buffer} chunks); a client that falls that
  * far behind is dropped with a {@code dropped} notice, never slowing the session or other clients.
+ *
+ * <p>With {@code from=N} a client that reconnects continues where it left off: the first frame is a notice
+ * {@code {"type":"offset","offset":S}} naming the transcript offset of the first output byte that follows: N
+ * when the session's output reaches that far (the transcript keeps every byte a session wrote, so an offset
+ * names the same byte for the session's whole life), else 0 and the client starts over. Output then follows
+ * from S with no gap and no repeat, as the scrollback and the live subscription meet as for a first attach.
  */
 public final class SessionAttach extends AllDirectives {
 
@@ -74,19 +80,23 @@ public final class SessionAttach extends AllDirectives {
     public Route route(BearerAuth auth, String id) {
         return parameterOptional(
                 "ticket",
-                ticket -> parameterOptional("readOnly", readOnly -> {
-                    boolean ro = QueryParams.bool(
-                            readOnly.map(v -> Map.of("readOnly", v)).orElse(Map.of()), "readOnly");
-                    if (ticket.isPresent()) {
-                        return tickets.redeem(ticket.get(), id)
-                                ? socket(id, ro)
-                                : complete(Problem.response(
-                                        StatusCodes.UNAUTHORIZED,
-                                        "The attach ticket is unknown, used or expired; ask for a new one with"
-                                                + " POST /v1/sessions/" + id + "/attach-ticket."));
-                    }
-                    return auth.authenticated(() -> socket(id, ro));
-                }));
+                ticket -> parameterOptional(
+                        "readOnly",
+                        readOnly -> parameterOptional("from", from -> {
+                            boolean ro = QueryParams.bool(
+                                    readOnly.map(v -> Map.of("readOnly", v)).orElse(Map.of()), "readOnly");
+                            Long offset = QueryParams.optionalCount(
+                                    from.map(v -> Map.of("from", v)).orElse(Map.of()), "from");
+                            if (ticket.isPresent()) {
+                                return tickets.redeem(ticket.get(), id)
+                                        ? socket(id, ro, offset)
+                                        : complete(Problem.response(
+                                                StatusCodes.UNAUTHORIZED,
+                                                "The attach ticket is unknown, used or expired; ask for a new one with"
+                                                        + " POST /v1/sessions/" + id + "/attach-ticket."));
+                            }
+                            return auth.authenticated(() -> socket(id, ro, offset));
+                        })));
     }
 
     /** {@code POST /v1/sessions/{id}/attach-ticket}. */
@@ -106,16 +116,17 @@ public final class SessionAttach extends AllDirectives {
         });
     }
 
-    private Route socket(String id, boolean readOnly) {
+    /** @param from the transcript offset the client has seen up to, or null for a plain attach */
+    private Route socket(String id, boolean readOnly, Long from) {
         return onSuccess(queries.get(id), view -> {
             if (view.isEmpty()) {
                 return complete(Problem.response(StatusCodes.NOT_FOUND, "No session with id '" + id + "'."));
             }
-            return handleWebSocketMessages(flow(id, readOnly));
+            return handleWebSocketMessages(flow(id, readOnly, from));
         });
     }
 
-    private Flow<Message, Message, NotUsed> flow(String id, boolean readOnly) {
+    private Flow<Message, Message, NotUsed> flow(String id, boolean readOnly, Long from) {
         Pair<ActorRef<SessionActor.ClientFrame>, Source<SessionActor.ClientFrame, NotUsed>> live =
                 ActorSource.<SessionActor.ClientFrame>actorRef(
                                 frame -> false, frame -> Optional.empty(), clientBuffer, OverflowStrategy.fail())
@@ -142,10 +153,16 @@ public final class SessionAttach extends AllDirectives {
                                 client.tell(new SessionActor.EndFrame("session has ended"));
                             }
                             return queries.transcript(id, a.recordedUpTo()).thenApply(scrollback -> {
-                                ByteString first =
+                                ByteString all =
                                         ByteString.fromArray(scrollback).concat(ByteString.fromArray(a.unrecorded()));
+                                long start = from != null && from <= all.size() ? from : 0;
+                                ByteString first = all.drop((int) start);
                                 Source<Message, NotUsed> head =
                                         first.isEmpty() ? Source.empty() : Source.single(BinaryMessage.create(first));
+                                if (from != null) {
+                                    head = Source.<Message>single(offsetNotice(start))
+                                            .concat(head);
+                                }
                                 return head.concat(tail(live.second()));
                             });
                         });
@@ -176,6 +193,14 @@ public final class SessionAttach extends AllDirectives {
     private Message notice(String type, String reason) {
         try {
             return TextMessage.create(mapper.writeValueAsString(Map.of("type", type, "reason", reason)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Message offsetNotice(long offset) {
+        try {
+            return TextMessage.create(mapper.writeValueAsString(Map.of("type", "offset", "offset", offset)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
