@@ -106,13 +106,155 @@ export const api = {
   sessions: (limit = 200) => call<Page<SessionView>>('GET', `/v1/sessions?order=desc&limit=${limit}`),
   session: (id: string) => call<SessionView>('GET', `/v1/sessions/${encodeURIComponent(id)}`),
   createSession: (spec: NewSession) => call<SessionView>('POST', '/v1/sessions', spec),
-  runs: (limit = 200) => call<Page<RunView>>('GET', `/v1/runs?order=desc&limit=${limit}`),
+  runs: (filter: RunFilter = {}, limit = 50, offset = 0) =>
+    call<Page<RunView>>('GET', `/v1/runs?${query({ order: 'desc', limit, offset, ...filter })}`),
   run: (id: string) => call<RunView>('GET', `/v1/runs/${encodeURIComponent(id)}`),
-  runOutput: (id: string) =>
-    fetch(`/v1/runs/${encodeURIComponent(id)}/output`, { credentials: 'same-origin' }).then((r) =>
-      r.ok ? r.text() : Promise.reject(new ApiProblem(r.status, r.statusText)),
+  runOutput: (id: string, stream?: 'stdout' | 'stderr') =>
+    fetch(`/v1/runs/${encodeURIComponent(id)}/output${stream ? `?stream=${stream}` : ''}`, {
+      credentials: 'same-origin',
+    }).then((r) => (r.ok ? r.text() : Promise.reject(new ApiProblem(r.status, r.statusText)))),
+  runAction: (id: string, action: 'pause' | 'resume' | 'cancel') =>
+    call<RunView>('POST', `/v1/runs/${encodeURIComponent(id)}/${action}`),
+  checkpoints: (id: string) =>
+    call<{ items: Checkpoint[] }>('GET', `/v1/runs/${encodeURIComponent(id)}/checkpoints`),
+  checkpoint: (id: string, label?: string) =>
+    call<Checkpoint>('POST', `/v1/runs/${encodeURIComponent(id)}/checkpoints`, label ? { label } : {}),
+  rollback: (id: string, checkpointId: string) =>
+    call<RunView>('POST', `/v1/runs/${encodeURIComponent(id)}/rollback`, { checkpointId }),
+  stats: () => call<Stats>('GET', '/v1/stats?byProject=true'),
+  projects: () => call<Page<Project>>('GET', '/v1/projects?limit=200'),
+  prompts: (project: string) =>
+    call<Page<PromptSummary>>('GET', `/v1/projects/${encodeURIComponent(project)}/prompts?limit=200`),
+  versions: (project: string, prompt: string) =>
+    call<Page<VersionSummary>>(
+      'GET',
+      `/v1/projects/${encodeURIComponent(project)}/prompts/${encodeURIComponent(prompt)}/versions?limit=200`,
     ),
+  promptDiff: (project: string, prompt: string, from: number, to: number) =>
+    fetch(
+      `/v1/projects/${encodeURIComponent(project)}/prompts/${encodeURIComponent(prompt)}/diff?from=${from}&to=${to}`,
+      { credentials: 'same-origin' },
+    ).then((r) => (r.ok ? r.text() : Promise.reject(new ApiProblem(r.status, r.statusText)))),
 };
+
+/** The filters of GET /v1/runs the console offers; unset ones are left out of the query. */
+export interface RunFilter {
+  state?: string;
+  project?: string;
+  parentId?: string;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  return q.toString();
+}
+
+export interface Checkpoint {
+  id: string;
+  sequenceNr: number;
+  label?: string | null;
+  reason: string;
+  createdAt: string;
+}
+
+export type Counts = Record<string, number>;
+
+export interface Stats {
+  project?: string | null;
+  sessions: { total: number; byState: Counts };
+  runs: { total: number; byState: Counts; byExitCode: Counts; successRate?: number | null };
+  events: number;
+  snapshots: number;
+  store: { engine: string; bytes: number };
+  projects?: { project?: string | null; runs: { total: number; byState: Counts; successRate?: number | null } }[];
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  config: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PromptSummary {
+  name: string;
+  latestVersion: number;
+  author: string;
+  updatedAt: string;
+}
+
+export interface VersionSummary {
+  version: number;
+  author: string;
+  chars: number;
+  createdAt: string;
+}
+
+/** One journal event of a run, as GET /v1/runs/{id}/events streams it. */
+export interface RunEvent {
+  seq: number;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Follows a run's events (server-sent events after event {@code after}: the history first, then live), read
+ * with fetch rather than EventSource: EventSource hears only event names it is told in advance, and a run's
+ * journal gains event types over time. The server ends the stream after an event that finishes the run;
+ * {@code onEnd} says so (with the error, if the connection broke), and the caller follows again from the
+ * last event, which then waits for whatever comes next (a rollback, say).
+ */
+export function followRunEvents(
+  id: string,
+  after: number,
+  onEvent: (event: RunEvent) => void,
+  onEnd: (error?: Error) => void,
+): () => void {
+  const abort = new AbortController();
+  const run = async () => {
+    const response = await fetch(`/v1/runs/${encodeURIComponent(id)}/events?from=${after}`, {
+      credentials: 'same-origin',
+      signal: abort.signal,
+      headers: { Accept: 'text/event-stream' },
+    });
+    if (!response.ok || !response.body) throw new ApiProblem(response.status, response.statusText);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffered += value;
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const event = parseSse(buffered.slice(0, end));
+        buffered = buffered.slice(end + 2);
+        if (event) onEvent(event);
+      }
+    }
+  };
+  run().then(
+    () => onEnd(),
+    (e: Error) => {
+      if (!abort.signal.aborted) onEnd(e instanceof ApiProblem ? e : new Unreachable());
+    },
+  );
+  return () => abort.abort();
+}
+
+function parseSse(block: string): RunEvent | undefined {
+  let type = 'message';
+  let seq = NaN;
+  const data: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event:')) type = line.slice(6).trim();
+    else if (line.startsWith('id:')) seq = Number(line.slice(3).trim());
+    else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+  }
+  if (data.length === 0 || Number.isNaN(seq)) return undefined; // a heartbeat or a comment
+  return { seq, type, data: JSON.parse(data.join('\n')) as Record<string, unknown> };
+}
 
 /**
  * The WebSocket URL of a session's attach, on this origin (the cookie goes with the upgrade): from the

@@ -9,6 +9,9 @@ export type Route =
   | { page: 'runs' }
   | { page: 'run'; id: string }
   | { page: 'audit' }
+  | { page: 'stats' }
+  | { page: 'projects' }
+  | { page: 'project'; id: string }
   | { page: 'not-found'; path: string };
 
 export function parse(path: string): Route {
@@ -25,6 +28,10 @@ export function parse(path: string): Route {
       return id === undefined ? { page: 'runs' } : { page: 'run', id };
     case 'audit':
       return id === undefined ? { page: 'audit' } : { page: 'not-found', path };
+    case 'stats':
+      return id === undefined ? { page: 'stats' } : { page: 'not-found', path };
+    case 'projects':
+      return id === undefined ? { page: 'projects' } : { page: 'project', id };
     default:
       return { page: 'not-found', path };
   }
@@ -58,5 +65,5 @@ export function follow(event: MouseEvent): void {
   const link = event.currentTarget as HTMLAnchorElement;
   if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   event.preventDefault();
-  navigate(link.pathname);
+  navigate(link.pathname + link.search);
 }

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { follow, navigate, useRoute, type Route } from '../router';
 import { AuditPage } from './audit-page';
+import { ProjectPage, ProjectsPage } from './projects-page';
+import { StatsPage } from './stats-page';
 import { LoginPage } from './login-page';
 import { ProblemLine } from './problem';
 import { RunPage } from './run-page';
@@ -29,11 +31,17 @@ function Page({ route }: { route: Route }) {
     case 'session':
       return <SessionPage key={route.id} id={route.id} />;
     case 'runs':
-      return <RunsPage />;
+      return <RunsPage key={location.search} />;
     case 'run':
       return <RunPage key={route.id} id={route.id} />;
     case 'audit':
       return <AuditPage />;
+    case 'stats':
+      return <StatsPage />;
+    case 'projects':
+      return <ProjectsPage />;
+    case 'project':
+      return <ProjectPage key={route.id} name={route.id} />;
     default:
       return (
         <p data-testid="not-found">
@@ -66,6 +74,12 @@ function Header({ route }: { route: Route }) {
         </a>
         <a href="/audit" onClick={follow} aria-current={current(['audit'])} data-testid="nav-audit">
           Audit
+        </a>
+        <a href="/stats" onClick={follow} aria-current={current(['stats'])} data-testid="nav-stats">
+          Stats
+        </a>
+        <a href="/projects" onClick={follow} aria-current={current(['projects', 'project'])} data-testid="nav-projects">
+          Projects
         </a>
       </nav>
       <button type="button" class="logout" onClick={logout} data-testid="logout">

@@ -218,6 +218,126 @@ class ConsoleBrowserTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void runsAreWatchedAndSteeredAndStatsAndProjectsShown(TestEngine engine) throws Exception {
+        try (TestDaemon daemon = new TestDaemon(engine, home, "");
+                Browser browser = new Browser(profile, Path.of("target", "console-screenshots"))) {
+            String base = new ConsoleHttp(daemon).origin();
+            browser.driver.get(base + "/login");
+            browser.byTestId("login-token").sendKeys(daemon.token());
+            browser.byTestId("login-submit").click();
+            browser.await("the sessions page", d -> browser.path().equals("/sessions"));
+            daemon.json("POST", "/v1/projects", "{\"name\":\"demo\"}", 201);
+            daemon.json("POST", "/v1/projects/demo/prompts/review", "{\"body\":\"Check the tests.\\n\"}", 201);
+            daemon.json("POST", "/v1/projects/demo/prompts/review", "{\"body\":\"Check the tests twice.\\n\"}", 201);
+            String run = daemon.json(
+                            "POST",
+                            "/v1/runs",
+                            "{\"project\":\"demo\",\"command\":[\"sh\",\"-c\",\"i=0; while true; do echo tick-$i;"
+                                    + " i=$((i+1)); sleep 0.2; done\"]}",
+                            201)
+                    .get("id")
+                    .asText();
+            String child = daemon.dispatch(run, "sh", "-c", "echo child-output");
+
+            browser.driver.get(base + "/runs/" + run);
+            browser.await(
+                    "live output", d -> browser.byTestId("run-output").getText().contains("tick-3"));
+            browser.await("the child run listed", d -> !d.findElements(By.cssSelector("[data-run-id='" + child + "']"))
+                    .isEmpty());
+
+            act(browser, "run-pause");
+            browser.await("paused", d -> browser.byTestId("run-state").getText().startsWith("paused"));
+            assertEquals("paused", daemon.state(run));
+            browser.await("the pause's checkpoint", d -> checkpoints(browser) == 1);
+            browser.await("the Paused event in the timeline", d -> !d.findElements(
+                            By.cssSelector("[data-event-type='Paused']"))
+                    .isEmpty());
+            act(browser, "run-resume");
+            browser.await(
+                    "running again",
+                    d -> browser.byTestId("run-state").getText().startsWith("running"));
+
+            browser.byTestId("run-checkpoint").click();
+            browser.byTestId("checkpoint-label").sendKeys("x".repeat(201));
+            browser.byTestId("confirm-yes").click();
+            browser.await(
+                    "the API's refusal shown as it words it",
+                    d -> browser.byTestId("problem").getText().contains("at most 200 characters"));
+            browser.byTestId("run-checkpoint").click();
+            browser.byTestId("checkpoint-label").sendKeys("cp-browser");
+            browser.byTestId("confirm-yes").click();
+            browser.await(
+                    "the labelled checkpoint listed",
+                    d -> checkpoints(browser) == 2
+                            && browser.byTestId("checkpoints").getText().contains("cp-browser"));
+
+            browser.byTestId("run-cancel").click();
+            browser.byTestId("confirm-no").click();
+            assertEquals("running", daemon.state(run), "backing out of the question changes nothing");
+            act(browser, "run-cancel");
+            browser.await(
+                    "cancelled", d -> browser.byTestId("run-state").getText().startsWith("cancelled"));
+            browser.screenshot(engine + "-run-controls");
+
+            browser.byTestId("run-rollback").click();
+            new org.openqa.selenium.support.ui.Select(browser.byTestId("rollback-checkpoint"))
+                    .selectByVisibleText(
+                            browser.byTestId("rollback-checkpoint").findElements(By.tagName("option")).stream()
+                                    .map(o -> o.getText())
+                                    .filter(t -> t.startsWith("cp-browser"))
+                                    .findFirst()
+                                    .orElseThrow());
+            browser.byTestId("confirm-yes").click();
+            browser.await(
+                    "running again after the rollback",
+                    d -> browser.byTestId("run-state").getText().startsWith("running"));
+            browser.await("the RolledBack event", d -> !d.findElements(By.cssSelector("[data-event-type='RolledBack']"))
+                    .isEmpty());
+            daemon.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
+
+            browser.byTestId("nav-runs").click();
+            new org.openqa.selenium.support.ui.Select(browser.byTestId("runs-filter-state")).selectByValue("succeeded");
+            browser.await("only the finished child when filtering by succeeded", d -> {
+                var rows = d.findElements(By.cssSelector("[data-testid='run-row']"));
+                return rows.size() == 1 && child.equals(rows.get(0).getAttribute("data-run-id"));
+            });
+            assertTrue(((String) ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                            .executeScript("return location.search;"))
+                    .contains("state=succeeded"));
+
+            browser.byTestId("nav-stats").click();
+            browser.await("runs by state as bars", d -> !d.findElements(By.cssSelector(
+                            "[data-testid='stats-runs-by-state'] [data-key='succeeded'][data-count='1']"))
+                    .isEmpty());
+            browser.byTestId("stats-success-rate");
+            browser.screenshot(engine + "-stats");
+
+            browser.byTestId("nav-projects").click();
+            browser.byTestId("project-link").click();
+            browser.await("the project's page", d -> browser.path().equals("/projects/demo"));
+            browser.byTestId("prompt").click();
+            browser.byTestId("diff-show").click();
+            browser.await(
+                    "the diff of the two versions",
+                    d -> browser.byTestId("prompt-diff").getText().contains("+Check the tests twice."));
+            browser.screenshot(engine + "-project");
+        }
+    }
+
+    /** Clicks an action's button, then the question's yes. */
+    private static void act(Browser browser, String button) {
+        browser.byTestId(button).click();
+        browser.byTestId("confirm-yes").click();
+    }
+
+    private static int checkpoints(Browser browser) {
+        return browser.driver
+                .findElements(By.cssSelector("[data-testid='checkpoint']"))
+                .size();
+    }
+
     private static void type(Browser browser, String keys) {
         browser.driver
                 .findElement(By.cssSelector("[data-testid='terminal'] .xterm-helper-textarea"))
