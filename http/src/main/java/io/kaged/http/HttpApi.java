@@ -147,12 +147,23 @@ public final class HttpApi {
                 n.settings().maxBodyBytes());
     }
 
-    /** Binds {@code route} on the configured host and port; the unbind is part of coordinated shutdown. */
+    /**
+     * Binds {@code route} on the configured host and port, with TLS when configured; the unbind is part of
+     * coordinated shutdown.
+     *
+     * @throws io.kaged.http.tls.TlsException when TLS is required and missing, or its files are wrong
+     */
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, HttpSettings settings, Route route) {
-        return Http.get(system)
+        settings.tls().refusal(settings.host()).ifPresent(why -> {
+            throw new io.kaged.http.tls.TlsException(why);
+        });
+        var server = Http.get(system)
                 .newServerAt(settings.host(), settings.port())
-                .withSettings(HttpServerSettings.create(system))
-                .bind(route)
-                .thenApply(binding -> binding.addToCoordinatedShutdown(UNBIND_DEADLINE, system));
+                .withSettings(HttpServerSettings.create(system));
+        if (settings.tls().enabled()) {
+            server = server.enableHttps(org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(
+                    io.kaged.http.tls.ServerTls.context(settings.tls())));
+        }
+        return server.bind(route).thenApply(binding -> binding.addToCoordinatedShutdown(UNBIND_DEADLINE, system));
     }
 }

@@ -1,6 +1,7 @@
 package io.kaged.http;
 
 import com.typesafe.config.Config;
+import io.kaged.http.tls.TlsSettings;
 import java.time.Duration;
 
 /**
@@ -10,9 +11,16 @@ import java.time.Duration;
  * @param drainBytes how much of a body over {@code max-body} is still read and thrown away, so the client
  *     sees its 413 instead of a reset connection ({@code max-body-drain})
  * @param metricsOpen whether {@code GET /metrics} answers without the bearer token
+ * @param tls the certificate and key the port serves TLS with, if any ({@code kaged.http.tls})
  */
 public record HttpSettings(
-        String host, int port, long maxBodyBytes, long drainBytes, Duration askTimeout, boolean metricsOpen) {
+        String host,
+        int port,
+        long maxBodyBytes,
+        long drainBytes,
+        Duration askTimeout,
+        boolean metricsOpen,
+        TlsSettings tls) {
 
     public static final String MAX_BODY_KEY = "kaged.http.max-body";
 
@@ -34,10 +42,16 @@ public record HttpSettings(
                 c.getBytes("max-body"),
                 c.getBytes("max-body-drain"),
                 c.getDuration("ask-timeout"),
-                c.getBoolean("metrics.open"));
+                c.getBoolean("metrics.open"),
+                TlsSettings.fromConfig(config));
+    }
+
+    /** The URL scheme of the API: https when the port serves TLS. */
+    public String scheme() {
+        return tls.enabled() ? "https" : "http";
     }
 
     public HttpSettings withPort(int newPort) {
-        return new HttpSettings(host, newPort, maxBodyBytes, drainBytes, askTimeout, metricsOpen);
+        return new HttpSettings(host, newPort, maxBodyBytes, drainBytes, askTimeout, metricsOpen, tls);
     }
 }

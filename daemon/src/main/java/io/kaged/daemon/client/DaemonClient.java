@@ -3,6 +3,9 @@ package io.kaged.daemon.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.daemon.config.LoadedConfig;
+import io.kaged.http.tls.PinnedTrust;
+import io.kaged.http.tls.TlsException;
+import io.kaged.http.tls.TlsSettings;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -31,14 +34,24 @@ public final class DaemonClient {
 
     private final String base;
     private final Path tokenFile;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
 
     public DaemonClient(LoadedConfig loaded, Integer portOverride) {
         String host = loaded.config().getString("kaged.http.host");
         int port = portOverride != null ? portOverride : loaded.config().getInt("kaged.http.port");
-        this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        TlsSettings tls = TlsSettings.fromConfig(loaded.config());
+        this.base = (tls.enabled() ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + port;
         this.tokenFile = loaded.home().authToken();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if (tls.enabled()) {
+            try {
+                builder.sslContext(PinnedTrust.context(tls.certificate()));
+            } catch (TlsException e) {
+                throw new ClientException(ClientException.FAILED, "TLS: " + e.getMessage());
+            }
+        }
+        this.http = builder.build();
     }
 
     public String base() {

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * Builds the process's config in layers, highest first: environment overrides ({@code KAGED_HTTP_PORT},
- * {@code KAGED_HTTP_HOST}), the operator's file ({@code ${KAGED_HOME}/kaged.conf}, else {@code
+ * {@code KAGED_HTTP_HOST}, {@code KAGED_HTTP_TLS_CERTIFICATE}, {@code KAGED_HTTP_TLS_PRIVATE_KEY}), the operator's file ({@code ${KAGED_HOME}/kaged.conf}, else {@code
  * $XDG_CONFIG_HOME/kaged/kaged.conf}), then every module's reference.conf. {@code KAGED_DATABASE_URL},
  * {@code KAGED_HOME} and {@code KAGED_MODE} are read by {@link StorageSettings} from the same environment.
  */
@@ -64,10 +64,16 @@ public final class ConfigLoader {
                         "KAGED_HTTP_PORT must be a port number, got '" + port + "' (example: KAGED_HTTP_PORT=7480)");
             }
         }
-        String host = env.get("KAGED_HTTP_HOST");
-        if (host != null && !host.isBlank()) {
-            values.put("kaged.http.host", host.trim());
-        }
+        Map.of(
+                        "KAGED_HTTP_HOST", "kaged.http.host",
+                        "KAGED_HTTP_TLS_CERTIFICATE", "kaged.http.tls.certificate",
+                        "KAGED_HTTP_TLS_PRIVATE_KEY", "kaged.http.tls.private-key")
+                .forEach((variable, key) -> {
+                    String value = env.get(variable);
+                    if (value != null && !value.isBlank()) {
+                        values.put(key, value.trim());
+                    }
+                });
         return ConfigFactory.parseMap(values, "environment");
     }
 }

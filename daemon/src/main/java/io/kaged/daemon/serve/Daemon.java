@@ -83,7 +83,10 @@ public final class Daemon {
             CompletableFuture<Supervisors> spawned = new CompletableFuture<>();
             system = ActorSystem.create(
                     Guardian.create(
-                            settings.actors(), runId -> runEnvironment(runTokens, apiUrl, runId), clock, spawned),
+                            settings.actors(),
+                            runId -> runEnvironment(runTokens, apiUrl, settings.http(), runId),
+                            clock,
+                            spawned),
                     "kaged",
                     ActorSystemSetup.create(
                             BootstrapSetup.create(loaded.config()),
@@ -99,7 +102,7 @@ public final class Daemon {
             Route routes = HttpApi.routes(
                     new HttpApi.Needs(system, store, actors, retention, token, settings.http(), clock, info));
             ServerBinding binding = bind(system, settings.http(), routes);
-            apiUrl.set("http://" + settings.http().host() + ":"
+            apiUrl.set(settings.http().scheme() + "://" + settings.http().host() + ":"
                     + binding.localAddress().getPort());
             schedule(retention);
             system.getWhenTerminated().thenRun(lock::close);
@@ -157,11 +160,18 @@ public final class Daemon {
     }
 
     /** A run's process learns where the API is and gets a token scoped to its own child runs. */
-    private static Map<String, String> runEnvironment(RunTokens tokens, AtomicReference<String> apiUrl, String runId) {
+    private static Map<String, String> runEnvironment(
+            RunTokens tokens, AtomicReference<String> apiUrl, HttpSettings http, String runId) {
         Map<String, String> env = new HashMap<>();
         env.put("KAGED_TOKEN", tokens.issue(runId));
         if (apiUrl.get() != null) {
             env.put("KAGED_URL", apiUrl.get());
+            if (http.tls().enabled()) {
+                // the certificate to trust for KAGED_URL (curl --cacert "$KAGED_CA_CERT"); it is public
+                env.put(
+                        "KAGED_CA_CERT",
+                        http.tls().certificate().toAbsolutePath().toString());
+            }
         }
         return env;
     }
