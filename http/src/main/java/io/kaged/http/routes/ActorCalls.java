@@ -107,7 +107,12 @@ final class ActorCalls<C> {
                         return done(Problem.unavailable(reason, seconds));
                     }
                     if (reply.isError() && !(reply.getError() instanceof StatusReply.ErrorMessage)) {
-                        // not a refusal but a failure (the store's, say): the exception handler's to answer
+                        Optional<StoreHealth.Fault> fault = health.faultIn(reply.getError());
+                        if (fault.isPresent()) {
+                            // a purge's deletion, in one transaction with its audit row: nothing of it is left
+                            return done(Problem.storeFault(fault.get()));
+                        }
+                        // not a refusal but a failure of kaged's own: the exception handler's to answer
                         throw new java.util.concurrent.CompletionException(reply.getError());
                     }
                     if (reply.isError()) {
@@ -145,6 +150,14 @@ final class ActorCalls<C> {
                             }
                         },
                         system.executionContext());
+    }
+
+    /**
+     * The answer to a request that needs a write, if the store does not take writes now: for a route that
+     * does a step of its own (asks, reads) before {@link #call}, so that it is refused before that step.
+     */
+    Optional<HttpResponse> storeRefusal() {
+        return health.fault().map(Problem::storeFault);
     }
 
     /** Asks without auditing or answering: for a step whose outcome the next step decides on. */

@@ -219,6 +219,10 @@ public final class RunRoutes extends AllDirectives {
      * tree's actors, then deletes the tree in one transaction, which writes the audit row.
      */
     private CompletionStage<HttpResponse> purge(String id) {
+        Optional<HttpResponse> refused = calls.storeRefusal();
+        if (refused.isPresent()) {
+            return ActorCalls.done(refused.get());
+        }
         return purger.tree(id).thenCompose(tree -> {
             if (tree.isEmpty()) {
                 return ActorCalls.done(noRun(id));

@@ -260,6 +260,11 @@ public final class SessionRoutes extends AllDirectives {
      * transaction with the audit row; whatever is left of its process is killed.
      */
     private CompletionStage<HttpResponse> purge(String id, SessionView view) {
+        Optional<HttpResponse> refused = calls.storeRefusal();
+        if (refused.isPresent()) {
+            // before the terminate: a session is not ended for a purge the store cannot record
+            return ActorCalls.done(refused.get());
+        }
         CompletionStage<?> stopped = LIVE.contains(view.state())
                 ? calls.<SessionSummary>ask(r -> deliver(id, new SessionActor.Terminate(r)))
                 : ActorCalls.done(null);
