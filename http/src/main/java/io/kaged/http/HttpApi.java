@@ -130,7 +130,7 @@ public final class HttpApi {
                 new StatsRoutes(new StatsQueries(store), mapper),
                 new RetentionRoutes(n.retention(), store.health(), mapper),
                 new MetricsRoutes(
-                        registry, new StateGauges(store, registry), n.settings().metricsOpen()),
+                        registry, new StateGauges(store, registry), n.settings().metricsOpen(), store.health()),
                 new HttpMetrics(registry, RouteTemplates.api()),
                 store.health());
         return console(n, audit).around(api.route(), api::hardened);
