@@ -95,7 +95,8 @@ final class ActorCalls<C> {
                         String reason = action.target() + " did not answer within " + timeout.toSeconds() + " s; "
                                 + (action.lateNote() != null
                                         ? action.lateNote()
-                                        : "the daemon may be overloaded. Try again in a few seconds");
+                                        : "the daemon may be overloaded. Send the request again after "
+                                                + Problem.RETRY_AFTER_SECONDS + " s (Retry-After)");
                         audit.record(action.who(), action.kind(), action.subject(), "failed", reason);
                         return done(Problem.unavailable(reason));
                     }

@@ -95,6 +95,7 @@ public final class ApiRoutes extends AllDirectives {
     private static HttpResponse timedOut(HttpRequest request) {
         return Problem.unavailable(
                 "the daemon did not answer " + request.method().value() + " "
-                        + request.getUri().path() + " in time; it may be overloaded. Try again in a few seconds");
+                        + request.getUri().path() + " in time; it may be overloaded. Send the request again after "
+                        + Problem.RETRY_AFTER_SECONDS + " s (Retry-After)");
     }
 }
