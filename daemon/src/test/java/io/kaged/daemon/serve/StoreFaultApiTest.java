@@ -144,6 +144,8 @@ class StoreFaultApiTest {
                 {"POST", "/v1/projects/kept/prompts/refused", "{\"body\":\"text\"}"},
                 {"DELETE", "/v1/runs/" + finished + "?purge=true", null},
                 {"DELETE", "/v1/sessions/" + session + "?purge=true", null},
+                {"POST", "/v1/sessions/" + session + "/resize", "{\"cols\":100,\"rows\":30}"},
+                {"POST", "/v1/runs/" + finished + "/cancel", null},
                 {"POST", "/v1/prune?dryRun=false", null},
             };
             for (String[] w : writes) {

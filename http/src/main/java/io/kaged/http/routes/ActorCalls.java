@@ -9,10 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
@@ -21,6 +24,8 @@ import org.apache.pekko.pattern.StatusReply;
  * ErrorHandling}; a command that could not wait for its process ({@link ProcessNotReady}) and no answer
  * within {@code kaged.http.ask-timeout} are a 503
  * with Retry-After (audited {@code failed}): the daemon is busy, and the same request may work later.
+ * While the store does not take writes, a call is refused at once with the store's 507 or 503, before
+ * anything is asked ({@link #writing} refuses before the route's own reads, too).
  *
  * @param <C> the protocol of the actor asked (a supervisor, which delivers to the run or session)
  */
@@ -154,11 +159,14 @@ final class ActorCalls<C> {
     }
 
     /**
-     * The answer to a request that needs a write, if the store does not take writes now: for a route that
-     * does a step of its own (asks, reads) before {@link #call}, so that it is refused before that step.
+     * {@code inner}, unless the store does not take writes now: then the store's answer, before the route
+     * reads anything (which a PostgreSQL server gone would make wait for a connection) or asks an actor. So
+     * a live session is not terminated for a purge that cannot be recorded, either.
      */
-    Optional<HttpResponse> storeRefusal() {
-        return health.fault().map(Problem::storeFault);
+    Route writing(Supplier<Route> inner) {
+        return Directives.extractRequestContext(request -> health.fault()
+                .map(fault -> Directives.complete(Problem.storeFault(fault)))
+                .orElseGet(inner));
     }
 
     /** Asks without auditing or answering: for a step whose outcome the next step decides on. */

@@ -89,7 +89,8 @@ public final class SessionRoutes extends AllDirectives {
         return pathPrefix(
                 "sessions",
                 () -> concat(
-                        pathEnd(() -> auth.authenticated(() -> concat(post(this::create), get(this::list)))),
+                        pathEnd(() -> auth.authenticated(
+                                () -> concat(post(() -> calls.writing(this::create)), get(this::list)))),
                         pathPrefix(
                                 PathMatchers.segment(),
                                 id -> concat(
@@ -97,28 +98,34 @@ public final class SessionRoutes extends AllDirectives {
                                         auth.authenticated(() -> concat(
                                                 pathEnd(
                                                         () -> concat(
-                                                                get(() -> getOne(id)), delete(() -> terminate(id)))),
-                                                path("input", () -> post(() -> input(id))),
-                                                path("resize", () -> post(() -> resize(id))),
+                                                                get(() -> getOne(id)),
+                                                                delete(() -> calls.writing(() -> terminate(id))))),
+                                                path("input", () -> post(() -> calls.writing(() -> input(id)))),
+                                                path("resize", () -> post(() -> calls.writing(() -> resize(id)))),
                                                 path(
                                                         "pause",
                                                         () -> post(
-                                                                () -> command(
-                                                                        id, "session.pause", SessionActor.Pause::new))),
+                                                                () -> calls.writing(
+                                                                        () -> command(
+                                                                                id,
+                                                                                "session.pause",
+                                                                                SessionActor.Pause::new)))),
                                                 path(
                                                         "resume",
                                                         () -> post(
-                                                                () -> command(
-                                                                        id,
-                                                                        "session.resume",
-                                                                        SessionActor.Resume::new))),
+                                                                () -> calls.writing(
+                                                                        () -> command(
+                                                                                id,
+                                                                                "session.resume",
+                                                                                SessionActor.Resume::new)))),
                                                 path(
                                                         "restart",
                                                         () -> post(
-                                                                () -> command(
-                                                                        id,
-                                                                        "session.restart",
-                                                                        SessionActor.Restart::new))),
+                                                                () -> calls.writing(
+                                                                        () -> command(
+                                                                                id,
+                                                                                "session.restart",
+                                                                                SessionActor.Restart::new)))),
                                                 path("transcript", () -> get(() -> transcript(id))),
                                                 path("attach-ticket", () -> post(() -> attach.ticket(id)))))))));
     }
@@ -260,11 +267,6 @@ public final class SessionRoutes extends AllDirectives {
      * transaction with the audit row; whatever is left of its process is killed.
      */
     private CompletionStage<HttpResponse> purge(String id, SessionView view) {
-        Optional<HttpResponse> refused = calls.storeRefusal();
-        if (refused.isPresent()) {
-            // before the terminate: a session is not ended for a purge the store cannot record
-            return ActorCalls.done(refused.get());
-        }
         CompletionStage<?> stopped = LIVE.contains(view.state())
                 ? calls.<SessionSummary>ask(r -> deliver(id, new SessionActor.Terminate(r)))
                 : ActorCalls.done(null);
