@@ -75,11 +75,7 @@ class StoreFaultApiTest {
                     "reads work, and no refused run was recorded");
 
             disk.free();
-            Eventually.waitFor(
-                    Duration.ofSeconds(20), "health ok again", () -> kaged.json("GET", "/v1/health", null, 200)
-                            .get("status")
-                            .asText()
-                            .equals("ok"));
+            awaitHealthOk(kaged);
             HttpResponse<String> back = kaged.call("POST", "/v1/runs", RUN);
             assertEquals(201, back.statusCode(), back.body());
             String id = TestDaemon.JSON.readTree(back.body()).get("id").asText();
@@ -185,11 +181,7 @@ class StoreFaultApiTest {
                     "nothing refused on the fault is in the audit log");
 
             disk.free();
-            Eventually.waitFor(
-                    Duration.ofSeconds(20), "health ok again", () -> kaged.json("GET", "/v1/health", null, 200)
-                            .get("status")
-                            .asText()
-                            .equals("ok"));
+            awaitHealthOk(kaged);
             kaged.json("POST", "/v1/projects", "{\"name\":\"refused\"}", 201);
             kaged.json("PUT", "/v1/projects/kept/config", "{\"config\":{\"model\":\"b\"}}", 200);
             kaged.json("POST", "/v1/projects/kept/prompts/refused", "{\"body\":\"text\"}", 201);
@@ -199,6 +191,14 @@ class StoreFaultApiTest {
             assertEquals(404, kaged.call("GET", "/v1/runs/" + finished, null).statusCode());
             assertEquals(404, kaged.call("GET", "/v1/sessions/" + session, null).statusCode());
         }
+    }
+
+    /** Room again: the same daemon finds the store writable (its probe) without a restart. */
+    private static void awaitHealthOk(TestDaemon kaged) throws InterruptedException {
+        Eventually.waitFor(Duration.ofSeconds(20), "health ok again", () -> kaged.json("GET", "/v1/health", null, 200)
+                .get("status")
+                .asText()
+                .equals("ok"));
     }
 
     private static String sessionState(TestDaemon kaged, String id) throws Exception {
