@@ -125,13 +125,14 @@ public final class HttpApi {
                 new InfoRoutes(n.info(), mapper, store.health()),
                 sessions,
                 runs,
-                new ProjectRoutes(new ProjectStore(store, n.clock()), n.settings(), mapper),
+                new ProjectRoutes(new ProjectStore(store, n.clock()), store.health(), mapper),
                 new AuditRoutes(new AuditQueries(store), mapper),
                 new StatsRoutes(new StatsQueries(store), mapper),
-                new RetentionRoutes(n.retention(), mapper),
+                new RetentionRoutes(n.retention(), store.health(), mapper),
                 new MetricsRoutes(
-                        registry, new StateGauges(store, registry), n.settings().metricsOpen()),
-                new HttpMetrics(registry, RouteTemplates.api()));
+                        registry, new StateGauges(store, registry), n.settings().metricsOpen(), store.health()),
+                new HttpMetrics(registry, RouteTemplates.api()),
+                store.health());
         return console(n, audit).around(api.route(), api::hardened);
     }
 

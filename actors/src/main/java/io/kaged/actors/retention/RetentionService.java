@@ -126,9 +126,19 @@ public final class RetentionService {
         }
     }
 
-    private static void logPass(String actor, RetentionReport r, Throwable failure, long startedNanos) {
+    private void logPass(String actor, RetentionReport r, Throwable failure, long startedNanos) {
         long ms = Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
-        if (failure != null) {
+        java.util.Optional<io.kaged.persistence.store.StoreHealth.Fault> fault =
+                failure == null ? java.util.Optional.empty() : store.health().faultIn(failure);
+        if (fault.isPresent()) {
+            // not a bug: the store's own fault, which health and the metrics report already
+            log.warn(
+                    "Retention pass ({}) stopped after {} ms: {}; what it removed before is recorded, the next pass"
+                            + " goes on",
+                    actor,
+                    ms,
+                    fault.get().reason());
+        } else if (failure != null) {
             log.error("Retention pass ({}) failed after {} ms; what it removed before is recorded", actor, ms, failure);
         } else if (r.empty()) {
             log.info("Retention pass ({}): nothing to remove ({} ms)", actor, ms);

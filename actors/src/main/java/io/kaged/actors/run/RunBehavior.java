@@ -386,7 +386,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 
     private ReplyEffect<Event, RunState> rollback(Existing s, Rollback c) {
         if (process.recovering()) {
-            return refuse(c, "run is being recovered after a restart; try again shortly");
+            return Effect().reply(c.replyTo(), StatusReply.error(RunRollback.notYet(runId, "is being recovered")));
         }
         rollback.load(c);
         return Effect().noReply();
@@ -400,7 +400,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 
     private ReplyEffect<Event, RunState> rollbackTo(Existing s, CheckpointLoaded c) {
         rollback.answered();
-        String refusal = rollback.refusal(c, process);
+        RuntimeException refusal = rollback.refusal(c, process);
         if (refusal != null) {
             return Effect().reply(c.replyTo(), StatusReply.error(refusal));
         }

@@ -85,7 +85,8 @@ public final class RunPurge {
             tree.forEach(r -> ids.add(r.id()));
             if (!ids.equals(expected)) {
                 return new Refused("the tree of run " + rootId + " changed while it was being purged (a child run was"
-                        + " started); try again");
+                        + " started), so nothing was deleted; send the purge again: it deletes the tree once every"
+                        + " run of it has ended, or names the one still live");
             }
             Optional<TreeRun> live = firstLive(tree);
             if (live.isPresent()) {

@@ -1,6 +1,7 @@
 package io.kaged.actors.run;
 
 import io.kaged.actors.process.ProcessMessage;
+import io.kaged.actors.process.ProcessNotReady;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunActor.CheckpointLoaded;
 import io.kaged.actors.run.RunActor.CheckpointUnavailable;
@@ -8,7 +9,9 @@ import io.kaged.actors.run.RunActor.Rollback;
 import io.kaged.actors.run.RunActor.RolledBack;
 import io.kaged.actors.run.RunState.Existing;
 import io.kaged.actors.run.RunState.Queued;
+import java.time.Duration;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * A rollback before anything is recorded: the checkpoint is read off the actor's thread (its answer comes
@@ -16,6 +19,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * that records the rollback is made. The one part of a run that a session has no counterpart for.
  */
 final class RunRollback {
+
+    /** A process is started or recovered within about a second: when to send a rollback refused for it again. */
+    static final Duration NOT_YET = Duration.ofSeconds(1);
 
     private final ActorContext<ProcessMessage> context;
     private final String runId;
@@ -53,16 +59,31 @@ final class RunRollback {
         loading = false;
     }
 
-    /** Why the run cannot go back to the loaded checkpoint now; null if it can. */
-    String refusal(CheckpointLoaded c, SupervisedProcess process) {
+    /**
+     * Why the run cannot go back to the loaded checkpoint now; null if it can. The checkpoint's state is a
+     * refusal (409); an attempt being started is timing ({@link #notYet}).
+     */
+    RuntimeException refusal(CheckpointLoaded c, SupervisedProcess process) {
         if (!(c.state() instanceof Existing at && at.live())) {
-            return "checkpoint " + c.checkpointId() + " was taken when the run was "
-                    + c.state().label() + "; only a checkpoint of a live run can be rolled back to";
+            return new StatusReply.ErrorMessage("checkpoint " + c.checkpointId() + " was taken when the run was "
+                    + c.state().label() + "; only a checkpoint of a live run can be rolled back to");
         }
         if (process.launching() || process.recovering()) {
-            return "run is starting an attempt; try again shortly";
+            return notYet(runId, process.recovering() ? "is being recovered" : "is starting an attempt");
         }
         return null;
+    }
+
+    /**
+     * A rollback that came while the run's process is being started or recovered: timing, not state, so a
+     * 503 with Retry-After rather than a 409, saying when to send it again. Nothing was applied.
+     */
+    static ProcessNotReady notYet(String runId, String doing) {
+        return new ProcessNotReady(
+                "run " + runId + " " + doing + " and cannot be rolled back until its process is there; nothing"
+                        + " was applied. Send the rollback again after " + NOT_YET.toSeconds()
+                        + " s (Retry-After), or once GET /v1/runs/" + runId + " shows it running",
+                NOT_YET);
     }
 
     /** The event of going back to a checkpoint that {@link #refusal} accepted. */

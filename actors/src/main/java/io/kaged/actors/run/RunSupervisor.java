@@ -99,7 +99,10 @@ public final class RunSupervisor extends AbstractBehavior<RunSupervisor.Command>
                 ref -> ref.tell(RunActor.Stop.INSTANCE),
                 Stopped::new,
                 PurgeEnded::new,
-                id -> "run " + id + " is live or still finishing; cancel it (and wait for it to end) before purging");
+                id -> "run " + id + " is live, or its cancelled process has not ended yet, so nothing was deleted;"
+                        + " cancel it if it is live (POST /v1/runs/" + id
+                        + "/cancel) and purge again once GET /v1/runs/"
+                        + id + " shows it ended");
         this.queries = new RunQueries(StoreExtension.store(context.getSystem().classicSystem()));
         this.cascadeWait = settings.cascadeWait();
     }

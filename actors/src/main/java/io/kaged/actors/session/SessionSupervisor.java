@@ -82,7 +82,8 @@ public final class SessionSupervisor extends AbstractBehavior<SessionSupervisor.
                 context::stop,
                 Stopped::new,
                 PurgeEnded::new,
-                id -> "session " + id + " did not stop");
+                id -> "session " + id + " did not stop for the purge (its process is still ending), so nothing was"
+                        + " deleted; purge again once GET /v1/sessions/" + id + " shows it ended");
     }
 
     public static Behavior<Command> create(

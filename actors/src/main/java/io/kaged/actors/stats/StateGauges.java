@@ -48,20 +48,33 @@ public final class StateGauges {
                 .name("kaged_sessions")
                 .help("Sessions by state, from the sessions table.")
                 .labelNames("state")
-                .callback(
-                        cb -> byState(latest.get().sessions(), SESSION_STATES).forEach((state, n) -> cb.call(n, state)))
+                .callback(cb -> known().ifPresent(
+                                c -> byState(c.sessions(), SESSION_STATES).forEach((state, n) -> cb.call(n, state))))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("kaged_sessions_live")
                 .help("Live sessions: starting, running or paused.")
-                .callback(cb -> cb.call(latest.get().liveSessions()))
+                .callback(cb -> known().ifPresent(c -> cb.call(c.liveSessions())))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("kaged_runs")
                 .help("Runs by state, from the runs table.")
                 .labelNames("state")
-                .callback(cb -> byState(latest.get().runs(), RUN_STATES).forEach((state, n) -> cb.call(n, state)))
+                .callback(cb ->
+                        known().ifPresent(c -> byState(c.runs(), RUN_STATES).forEach((state, n) -> cb.call(n, state))))
                 .register(registry);
+    }
+
+    /**
+     * The counts are not known now (the store could not be read in time): the gauges report nothing
+     * until the next refresh, rather than counts that may be stale.
+     */
+    public void forget() {
+        latest.set(null);
+    }
+
+    private java.util.Optional<Counts> known() {
+        return java.util.Optional.ofNullable(latest.get());
     }
 
     /** Counts the states anew; the gauges report these counts until the next refresh. */

@@ -9,7 +9,6 @@ import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,8 +29,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * to the engines named.
  */
 class KillNineIT {
-
-    private static final Duration BACK_WITHIN = Duration.ofSeconds(30);
 
     @TempDir
     Path work;
@@ -55,15 +52,10 @@ class KillNineIT {
         Random random = new Random(seed);
         long began = System.nanoTime();
         try (KagedServe serve = new KagedServe("kill-9-" + engine.name().toLowerCase(), home, url)) {
-            serve.start();
-            Api api = new Api(
-                    serve.port(), Files.readString(home.resolve("auth-token")).trim());
-            CrashChecks checks = new CrashChecks(api, mark);
-            Workload load = new Workload(api, mark, work, seed);
+            LoadedServe loaded = LoadedServe.start(serve, mark, work, seed);
+            CrashChecks checks = loaded.checks;
+            Workload load = loaded.load;
             try (load) {
-                load.alwaysSessions(3);
-                checks.sessionsBack(load, "first start", BACK_WITHIN);
-                load.start();
                 for (int cycle = 1; cycle <= cycles; cycle++) {
                     Thread.sleep(1000 + random.nextInt(3500));
                     String at = "kill -9 #" + cycle;
@@ -83,7 +75,7 @@ class KillNineIT {
                     long downMs = (System.nanoTime() - killedAt) / 1_000_000;
                     checks.eventsKept(committed, store.journal(), "after " + at);
                     checks.acknowledgedKept(load, "after " + at);
-                    checks.sessionsBack(load, "after " + at, BACK_WITHIN);
+                    checks.sessionsBack(load, "after " + at, LoadedServe.BACK_WITHIN);
                     System.out.printf(
                             "%s %s (at %d s): down %d ms; acknowledged %d runs, %d child runs, %d sessions; %d requests"
                                     + " unanswered%n",
@@ -97,11 +89,7 @@ class KillNineIT {
                             load.unanswered.get());
                 }
             }
-            List<JsonNode> runs = checks.everyRunEnds(Duration.ofSeconds(90));
-            checks.acknowledgedKept(load, "at the end");
-            checks.endedPerPolicy(runs);
-            checks.sessionsBack(load, "at the end", BACK_WITHIN);
-            checks.noLeftovers("at the end");
+            List<JsonNode> runs = loaded.settled();
             System.out.printf(
                     "%s: %d runs (%d acknowledged, %d child runs), %d sessions, %d cancels; by state %s%n",
                     engine,

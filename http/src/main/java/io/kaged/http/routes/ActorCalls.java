@@ -9,10 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
@@ -21,6 +24,8 @@ import org.apache.pekko.pattern.StatusReply;
  * ErrorHandling}; a command that could not wait for its process ({@link ProcessNotReady}) and no answer
  * within {@code kaged.http.ask-timeout} are a 503
  * with Retry-After (audited {@code failed}): the daemon is busy, and the same request may work later.
+ * While the store does not take writes, a call is refused at once with the store's 507 or 503, before
+ * anything is asked ({@link #writing} refuses before the route's own reads, too).
  *
  * @param <C> the protocol of the actor asked (a supervisor, which delivers to the run or session)
  */
@@ -95,7 +100,8 @@ final class ActorCalls<C> {
                         String reason = action.target() + " did not answer within " + timeout.toSeconds() + " s; "
                                 + (action.lateNote() != null
                                         ? action.lateNote()
-                                        : "the daemon may be overloaded. Try again in a few seconds");
+                                        : "the daemon may be overloaded. Send the request again after "
+                                                + Problem.RETRY_AFTER_SECONDS + " s (Retry-After)");
                         audit.record(action.who(), action.kind(), action.subject(), "failed", reason);
                         return done(Problem.unavailable(reason));
                     }
@@ -107,7 +113,12 @@ final class ActorCalls<C> {
                         return done(Problem.unavailable(reason, seconds));
                     }
                     if (reply.isError() && !(reply.getError() instanceof StatusReply.ErrorMessage)) {
-                        // not a refusal but a failure (the store's, say): the exception handler's to answer
+                        Optional<StoreHealth.Fault> fault = health.faultIn(reply.getError());
+                        if (fault.isPresent()) {
+                            // a purge's deletion, in one transaction with its audit row: nothing of it is left
+                            return done(Problem.storeFault(fault.get()));
+                        }
+                        // not a refusal but a failure of kaged's own: the exception handler's to answer
                         throw new java.util.concurrent.CompletionException(reply.getError());
                     }
                     if (reply.isError()) {
@@ -145,6 +156,17 @@ final class ActorCalls<C> {
                             }
                         },
                         system.executionContext());
+    }
+
+    /**
+     * {@code inner}, unless the store does not take writes now: then the store's answer, before the route
+     * reads anything (which a PostgreSQL server gone would make wait for a connection) or asks an actor. So
+     * a live session is not terminated for a purge that cannot be recorded, either.
+     */
+    Route writing(Supplier<Route> inner) {
+        return Directives.extractRequestContext(request -> health.fault()
+                .map(fault -> Directives.complete(Problem.storeFault(fault)))
+                .orElseGet(inner));
     }
 
     /** Asks without auditing or answering: for a step whose outcome the next step decides on. */

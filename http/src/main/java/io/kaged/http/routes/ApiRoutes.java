@@ -2,6 +2,7 @@ package io.kaged.http.routes;
 
 import io.kaged.http.HttpSettings;
 import io.kaged.http.metrics.HttpMetrics;
+import io.kaged.persistence.store.StoreHealth;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -28,6 +29,7 @@ public final class ApiRoutes extends AllDirectives {
     private final HttpMetrics httpMetrics;
     private final RequestBodies bodies;
     private final RequestTarget target = new RequestTarget();
+    private final StoreHealth store;
 
     public ApiRoutes(
             HttpSettings settings,
@@ -40,7 +42,8 @@ public final class ApiRoutes extends AllDirectives {
             StatsRoutes stats,
             RetentionRoutes retention,
             MetricsRoutes metrics,
-            HttpMetrics httpMetrics) {
+            HttpMetrics httpMetrics,
+            StoreHealth store) {
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
@@ -52,6 +55,7 @@ public final class ApiRoutes extends AllDirectives {
         this.metrics = metrics;
         this.httpMetrics = httpMetrics;
         this.bodies = new RequestBodies(settings);
+        this.store = store;
     }
 
     public Route route() {
@@ -82,7 +86,7 @@ public final class ApiRoutes extends AllDirectives {
         return httpMetrics.instrument(withRequestTimeoutResponse(
                 ApiRoutes::timedOut,
                 () -> handleExceptions(
-                        ErrorHandling.exceptions(),
+                        ErrorHandling.exceptions(store),
                         () -> handleRejections(
                                 ErrorHandling.rejections(), () -> target.utf8(() -> bodies.strict(inner))))));
     }
@@ -91,6 +95,7 @@ public final class ApiRoutes extends AllDirectives {
     private static HttpResponse timedOut(HttpRequest request) {
         return Problem.unavailable(
                 "the daemon did not answer " + request.method().value() + " "
-                        + request.getUri().path() + " in time; it may be overloaded. Try again in a few seconds");
+                        + request.getUri().path() + " in time; it may be overloaded. Send the request again after "
+                        + Problem.RETRY_AFTER_SECONDS + " s (Retry-After)");
     }
 }

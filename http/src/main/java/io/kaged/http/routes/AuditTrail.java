@@ -51,6 +51,21 @@ public final class AuditTrail {
                 return null;
             });
         } catch (java.sql.SQLException | RuntimeException groupFailure) {
+            java.util.Optional<io.kaged.persistence.store.StoreHealth.Fault> fault =
+                    store.health().faultIn(groupFailure);
+            if (fault.isPresent()) {
+                // each row on its own would meet the same fault: one line says what is lost, and why
+                log.warn(
+                        "Could not write {} audit row(s) ({}): {}",
+                        group.size(),
+                        group.stream()
+                                .map(e -> e.kind() + " " + e.subject() + " " + e.outcome())
+                                .distinct()
+                                .limit(5)
+                                .collect(java.util.stream.Collectors.joining(", ")),
+                        fault.get().reason());
+                return;
+            }
             for (AuditEntry e : group) {
                 try {
                     store.inTransaction(c -> {

@@ -1,5 +1,7 @@
 package io.kaged.http.routes;
 
+import io.kaged.persistence.store.StoreHealth;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -15,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The API's one rejection handler and one exception handler: both answer problem+json. Rejections keep
  * Pekko's status and message (404, 405, 400); a request Pekko could only take apart inside a route (a
- * query string with a bad escape, a broken chunked body) is a 400; any other exception is a bug, logged
+ * query string with a bad escape, a broken chunked body) is a 400; a fault of the store is its 503 or 507;
+ * any other exception is a bug, logged
  * with its stack trace and answered 500 without internals. Errors made before routing are {@link
  * io.kaged.http.ProblemParsingErrorHandler}'s.
  */
@@ -30,7 +33,11 @@ public final class ErrorHandling {
         return RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asProblem);
     }
 
-    public static ExceptionHandler exceptions() {
+    /**
+     * @param store whose faults are not bugs: a request that failed on one (a read while the server is gone,
+     *     a write no route caught) is answered as {@link Problem#storeFault} says, 503 or 507
+     */
+    public static ExceptionHandler exceptions(StoreHealth store) {
         return ExceptionHandler.newBuilder()
                 .match(
                         JsonBodies.BadRequest.class,
@@ -53,6 +60,16 @@ public final class ErrorHandling {
                                 "The request body could not be read: "
                                         + echo(e.info().summary()) + ".")))
                 .matchAny(e -> {
+                    Optional<StoreHealth.Fault> fault = store.faultIn(e);
+                    if (fault.isPresent()) {
+                        log.warn(
+                                "An API request failed on the store: {}",
+                                fault.get().reason());
+                        return Directives.extractRequest(request -> Directives.complete(
+                                request.method().isSafe()
+                                        ? Problem.storeFault(fault.get(), "this read needs the store too")
+                                        : Problem.storeFault(fault.get())));
+                    }
                     log.error("Bug while answering an API request", e);
                     return Directives.complete(Problem.response(
                             StatusCodes.INTERNAL_SERVER_ERROR,

@@ -68,7 +68,12 @@ public record Problem(String type, String title, int status, String detail, Stri
      * cause and where.
      */
     public static HttpResponse storeFault(io.kaged.persistence.store.StoreHealth.Fault fault) {
-        String detail = fault.reason() + "; nothing was recorded or started. " + "Send the request again once "
+        return storeFault(fault, "nothing was recorded or started");
+    }
+
+    /** As {@link #storeFault(io.kaged.persistence.store.StoreHealth.Fault)}, with {@code outcome} saying what is left of the request. */
+    public static HttpResponse storeFault(io.kaged.persistence.store.StoreHealth.Fault fault, String outcome) {
+        String detail = fault.reason() + "; " + outcome + ". Send the request again once "
                 + (fault.kind() == io.kaged.persistence.store.StoreHealth.Kind.DISK_FULL
                         ? "there is room on that disk"
                         : "the store is back")

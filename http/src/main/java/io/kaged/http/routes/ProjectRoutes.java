@@ -2,11 +2,11 @@ package io.kaged.http.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kaged.http.HttpSettings;
 import io.kaged.persistence.project.Project;
 import io.kaged.persistence.project.ProjectStore;
 import io.kaged.persistence.project.PromptDiff;
 import io.kaged.persistence.project.PromptVersion;
+import io.kaged.persistence.store.StoreHealth;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +27,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code /v1/projects}: projects with a JSON config and prompt texts whose every edit is a new version.
  * No actor is involved: a project is a few rows, written with their audit row in one transaction by
- * {@link ProjectStore}. Names are checked here, where a mistake can still be a 400 naming the field.
+ * {@link ProjectStore}, and refused as a whole while the store does not take writes ({@link StoreWrites}).
+ * Names are checked here, where a mistake can still be a 400 naming the field.
  */
 public final class ProjectRoutes extends AllDirectives {
 
@@ -49,11 +50,13 @@ public final class ProjectRoutes extends AllDirectives {
     private final ProjectStore projects;
     private final ObjectMapper mapper;
     private final Json json;
+    private final StoreWrites writes;
 
-    public ProjectRoutes(ProjectStore projects, HttpSettings settings, ObjectMapper mapper) {
+    public ProjectRoutes(ProjectStore projects, StoreHealth health, ObjectMapper mapper) {
         this.projects = projects;
         this.mapper = mapper;
         this.json = new Json(mapper);
+        this.writes = new StoreWrites(health);
     }
 
     public Route route() {
@@ -93,13 +96,13 @@ public final class ProjectRoutes extends AllDirectives {
         return json.body(CreateProject.class, body -> {
             String name = name("name", body.name());
             String config = config(body.config(), true);
-            return completeWithFuture(projects.create(name, config, ACTOR)
+            return completeWithFuture(writes.write(() -> projects.create(name, config, ACTOR)
                     .thenApply(created -> created.map(p -> json.reply(StatusCodes.CREATED, ProjectViews.of(p, mapper))
                                     .addHeader(Location.create("/v1/projects/" + name)))
                             .orElseGet(() -> Problem.response(
                                     StatusCodes.CONFLICT,
                                     "A project named '" + name + "' exists already; PUT /v1/projects/" + name
-                                            + "/config replaces its config."))));
+                                            + "/config replaces its config.")))));
         });
     }
 
@@ -127,9 +130,9 @@ public final class ProjectRoutes extends AllDirectives {
     private Route replaceConfig(String name) {
         return json.body(ReplaceConfig.class, body -> {
             String config = config(body.config(), false);
-            return completeWithFuture(projects.replaceConfig(name, config, ACTOR)
+            return completeWithFuture(writes.write(() -> projects.replaceConfig(name, config, ACTOR)
                     .thenApply(replaced -> replaced.map(p -> json.reply(StatusCodes.OK, ProjectViews.of(p, mapper)))
-                            .orElseGet(() -> noProject(name))));
+                            .orElseGet(() -> noProject(name)))));
         });
     }
 
@@ -160,10 +163,11 @@ public final class ProjectRoutes extends AllDirectives {
                 throw new JsonBodies.BadRequest("Field 'author' must hold 1 to 200 characters.");
             }
             JsonBodies.noNul("author", author);
-            return completeWithFuture(projects.addVersion(project, prompt, body.body(), author, ACTOR)
-                    .thenApply(added -> added.map(v -> json.reply(StatusCodes.CREATED, ProjectViews.of(v))
-                                    .addHeader(Location.create(versionPath(v))))
-                            .orElseGet(() -> noProject(project))));
+            return completeWithFuture(
+                    writes.write(() -> projects.addVersion(project, prompt, body.body(), author, ACTOR)
+                            .thenApply(added -> added.map(v -> json.reply(StatusCodes.CREATED, ProjectViews.of(v))
+                                            .addHeader(Location.create(versionPath(v))))
+                                    .orElseGet(() -> noProject(project)))));
         });
     }
 

@@ -75,7 +75,8 @@ public final class RunRoutes extends AllDirectives {
         return pathPrefix(
                 "runs",
                 () -> concat(
-                        pathEnd(() -> concat(post(() -> dispatch.dispatch(scope)), get(() -> list(scope)))),
+                        pathEnd(() -> concat(
+                                post(() -> calls.writing(() -> dispatch.dispatch(scope))), get(() -> list(scope)))),
                         pathPrefix(PathMatchers.segment(), id -> concat(readable(scope, id), unscoped(scope, id)))));
     }
 
@@ -93,12 +94,16 @@ public final class RunRoutes extends AllDirectives {
             return complete(forbidden("change runs"));
         }
         return concat(
-                pathEnd(() -> delete(() -> delete(id))),
-                path("cancel", () -> post(() -> cancel(id))),
-                path("pause", () -> post(() -> command(id, "run.pause", RunActor.Pause::new))),
-                path("resume", () -> post(() -> command(id, "run.resume", RunActor.Resume::new))),
-                path("rollback", () -> post(() -> checkpoints.rollback(id))),
-                path("checkpoints", () -> concat(post(() -> checkpoints.take(id)), get(() -> checkpoints.list(id)))));
+                pathEnd(() -> delete(() -> calls.writing(() -> delete(id)))),
+                path("cancel", () -> post(() -> calls.writing(() -> cancel(id)))),
+                path("pause", () -> post(() -> calls.writing(() -> command(id, "run.pause", RunActor.Pause::new)))),
+                path("resume", () -> post(() -> calls.writing(() -> command(id, "run.resume", RunActor.Resume::new)))),
+                path("rollback", () -> post(() -> calls.writing(() -> checkpoints.rollback(id)))),
+                path(
+                        "checkpoints",
+                        () -> concat(
+                                post(() -> calls.writing(() -> checkpoints.take(id))),
+                                get(() -> checkpoints.list(id)))));
     }
 
     static HttpResponse forbidden(String what) {

@@ -140,7 +140,8 @@ public final class SessionAttach extends AllDirectives {
                                 system.scheduler())
                         .exceptionally(e -> StatusReply.error("session " + id + " did not answer within "
                                 + settings.askTimeout().toSeconds()
-                                + " s; the daemon may be overloaded, attach again in a few seconds"))
+                                + " s; the daemon may be overloaded, attach again in " + Problem.RETRY_AFTER_SECONDS
+                                + " s"))
                         .thenCompose(reply -> {
                             if (reply.isError()) {
                                 client.tell(new SessionActor.EndFrame(

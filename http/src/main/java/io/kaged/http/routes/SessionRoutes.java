@@ -89,7 +89,8 @@ public final class SessionRoutes extends AllDirectives {
         return pathPrefix(
                 "sessions",
                 () -> concat(
-                        pathEnd(() -> auth.authenticated(() -> concat(post(this::create), get(this::list)))),
+                        pathEnd(() -> auth.authenticated(
+                                () -> concat(post(() -> calls.writing(this::create)), get(this::list)))),
                         pathPrefix(
                                 PathMatchers.segment(),
                                 id -> concat(
@@ -97,28 +98,34 @@ public final class SessionRoutes extends AllDirectives {
                                         auth.authenticated(() -> concat(
                                                 pathEnd(
                                                         () -> concat(
-                                                                get(() -> getOne(id)), delete(() -> terminate(id)))),
-                                                path("input", () -> post(() -> input(id))),
-                                                path("resize", () -> post(() -> resize(id))),
+                                                                get(() -> getOne(id)),
+                                                                delete(() -> calls.writing(() -> terminate(id))))),
+                                                path("input", () -> post(() -> calls.writing(() -> input(id)))),
+                                                path("resize", () -> post(() -> calls.writing(() -> resize(id)))),
                                                 path(
                                                         "pause",
                                                         () -> post(
-                                                                () -> command(
-                                                                        id, "session.pause", SessionActor.Pause::new))),
+                                                                () -> calls.writing(
+                                                                        () -> command(
+                                                                                id,
+                                                                                "session.pause",
+                                                                                SessionActor.Pause::new)))),
                                                 path(
                                                         "resume",
                                                         () -> post(
-                                                                () -> command(
-                                                                        id,
-                                                                        "session.resume",
-                                                                        SessionActor.Resume::new))),
+                                                                () -> calls.writing(
+                                                                        () -> command(
+                                                                                id,
+                                                                                "session.resume",
+                                                                                SessionActor.Resume::new)))),
                                                 path(
                                                         "restart",
                                                         () -> post(
-                                                                () -> command(
-                                                                        id,
-                                                                        "session.restart",
-                                                                        SessionActor.Restart::new))),
+                                                                () -> calls.writing(
+                                                                        () -> command(
+                                                                                id,
+                                                                                "session.restart",
+                                                                                SessionActor.Restart::new)))),
                                                 path("transcript", () -> get(() -> transcript(id))),
                                                 path("attach-ticket", () -> post(() -> attach.ticket(id)))))))));
     }

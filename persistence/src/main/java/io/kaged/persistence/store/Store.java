@@ -270,9 +270,22 @@ public final class Store implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> unchecked(() -> withConnection(work)), readers);
     }
 
-    /** Runs {@code work} in one transaction on the write lane of {@code key}. */
+    /**
+     * Runs {@code work} in one transaction on the write lane of {@code key}; fails with {@link WriteRefused},
+     * without trying, while the store does not take writes (checked when the lane gets to it, so writes
+     * queued behind the one that found a server gone do not each wait out the connection time-out). The
+     * probe of {@link StoreHealth} finds the store writable again within a second of the cause going away.
+     */
     public <T> CompletableFuture<T> write(String key, SqlWork<T> work) {
-        return CompletableFuture.supplyAsync(() -> unchecked(() -> inTransaction(work)), lane(laneFor(key)));
+        return CompletableFuture.supplyAsync(
+                () -> unchecked(() -> {
+                    java.util.Optional<StoreHealth.Fault> fault = health.fault();
+                    if (fault.isPresent()) {
+                        throw new WriteRefused(fault.get());
+                    }
+                    return inTransaction(work);
+                }),
+                lane(laneFor(key)));
     }
 
     /** Runs on the calling thread: for the CLI and for lanes that already own their thread. */

@@ -125,9 +125,20 @@ public final class StoreHealth implements AutoCloseable {
         }
     }
 
+    /**
+     * The store's own fault in {@code failure}, if it is one: what a caller answers when a write (or a
+     * read) failed, rather than a failure of its own.
+     */
+    public Optional<Fault> faultIn(Throwable failure) {
+        return classify(failure);
+    }
+
     /** The store's own fault in {@code failure}, if it is one. */
     Optional<Fault> classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof WriteRefused refused) {
+                return Optional.of(refused.fault());
+            }
             if (t instanceof SQLTransientConnectionException) {
                 return Optional.of(unavailable("no connection to it: " + firstLine(t.getMessage())));
             }

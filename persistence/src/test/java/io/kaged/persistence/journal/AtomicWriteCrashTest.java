@@ -9,10 +9,13 @@ import io.kaged.persistence.testing.CrashingWriterMain;
 import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
 import io.kaged.persistence.testing.TestSystems;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,10 @@ class AtomicWriteCrashTest {
 
     private static final int WRITERS = 8;
     private static final int GROUP = 10;
+    /** Events to see stored before the kill. */
+    private static final long ROWS = 3000;
+    /** How long the child may go without storing a new event (its start included) before the test fails. */
+    private static final Duration STALL = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -51,19 +58,39 @@ class AtomicWriteCrashTest {
                     .start();
             List<String> violations = new ArrayList<>();
             long rows = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // A loaded machine starts the child and writes slowly: what bounds the wait is writing that has
+            // stopped (or never began), not a total time that a slow but healthy child can miss.
+            long stalledAt = System.nanoTime() + STALL.toNanos();
+            String exited;
             try {
                 // Read while it writes, until a good amount is stored (and the kill lands mid-stream).
-                while (rows < 3000 && System.nanoTime() < deadline && child.isAlive()) {
-                    rows = checkWholeGroups(store, violations);
+                while (rows < ROWS && System.nanoTime() < stalledAt && child.isAlive()) {
+                    long now = checkWholeGroups(store, violations);
+                    if (now > rows) {
+                        stalledAt = System.nanoTime() + STALL.toNanos();
+                    }
+                    rows = now;
                 }
             } finally {
+                exited = child.isAlive() ? "was still running" : "had exited with " + child.exitValue();
                 child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
-            assertTrue(rows >= 3000, "the child wrote only " + rows + " events; see " + dir.resolve("child.log"));
+            assertTrue(
+                    rows >= ROWS,
+                    "the child wrote only " + rows + " events (it " + exited + "; a stall is " + STALL.toSeconds()
+                            + " s without a new event); its log ends:\n" + logTail(dir.resolve("child.log")));
             long after = checkWholeGroups(store, violations);
             assertEquals(List.of(), violations);
             assertTrue(after >= rows);
+        }
+    }
+
+    private static String logTail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kaged.persistence.testing.Eventually;
 import io.kaged.persistence.testing.SmallDisk;
 import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +62,19 @@ class StoreFaultTest {
                 assertTrue(trace(direct).contains("SQLITE_FULL"), trace(direct));
                 assertFalse(trace(direct).contains("no transaction is active"), trace(direct));
 
+                // while the store is faulted, a write on a lane is refused without being tried
+                ExecutionException refused =
+                        assertThrows(ExecutionException.class, () -> store.write("k", c -> insertBlobs(c, 1))
+                                .get(30, TimeUnit.SECONDS));
+                assertTrue(refused.getCause() instanceof WriteRefused, trace(refused.getCause()));
+                assertEquals(
+                        StoreHealth.Kind.DISK_FULL,
+                        ((WriteRefused) refused.getCause()).fault().kind());
+
                 disk.free();
+                Eventually.waitFor(Duration.ofSeconds(10), "the probe finds room again", () -> store.health()
+                        .fault()
+                        .isEmpty());
                 // More transactions than the pool has connections: none of them was left broken.
                 for (int i = 0; i < settings.poolSize() + 2; i++) {
                     store.write("k", c -> insertBlobs(c, 1)).get(30, TimeUnit.SECONDS);
