@@ -10,6 +10,7 @@ import io.kaged.http.routes.InfoRoutes;
 import io.kaged.http.routes.RunTokens;
 import io.kaged.persistence.journal.JournalSetup;
 import io.kaged.persistence.metrics.MetricsExtension;
+import io.kaged.persistence.secret.SecretStore;
 import io.kaged.persistence.store.PrivateFolders;
 import io.kaged.persistence.store.StorageSettings;
 import io.kaged.persistence.store.Store;
@@ -83,7 +84,12 @@ public final class Daemon {
             CompletableFuture<Supervisors> spawned = new CompletableFuture<>();
             system = ActorSystem.create(
                     Guardian.create(
-                            settings.actors(), runId -> runEnvironment(runTokens, apiUrl, runId), clock, spawned),
+                            settings.actors(),
+                            runId -> runEnvironment(runTokens, apiUrl, runId),
+                            clock,
+                            DaemonSandbox.settings(loaded, settings.storage()),
+                            SecretStore.inHome(loaded.home().dir()),
+                            spawned),
                     "kaged",
                     ActorSystemSetup.create(
                             BootstrapSetup.create(loaded.config()),

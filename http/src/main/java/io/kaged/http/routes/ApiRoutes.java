@@ -24,6 +24,7 @@ public final class ApiRoutes extends AllDirectives {
     private final StatsRoutes stats;
     private final OpenApiRoutes openApi = new OpenApiRoutes();
     private final RetentionRoutes retention;
+    private final SecretRoutes secrets;
     private final MetricsRoutes metrics;
     private final HttpMetrics httpMetrics;
     private final RequestBodies bodies;
@@ -39,6 +40,7 @@ public final class ApiRoutes extends AllDirectives {
             AuditRoutes audit,
             StatsRoutes stats,
             RetentionRoutes retention,
+            SecretRoutes secrets,
             MetricsRoutes metrics,
             HttpMetrics httpMetrics) {
         this.auth = auth;
@@ -49,6 +51,7 @@ public final class ApiRoutes extends AllDirectives {
         this.audit = audit;
         this.stats = stats;
         this.retention = retention;
+        this.secrets = secrets;
         this.metrics = metrics;
         this.httpMetrics = httpMetrics;
         this.bodies = new RequestBodies(settings);
@@ -68,7 +71,8 @@ public final class ApiRoutes extends AllDirectives {
                                         openApi.route(),
                                         audit.route(),
                                         stats.route(),
-                                        retention.route())))),
+                                        retention.route(),
+                                        secrets.route())))),
                 metrics.route(auth)));
     }
 

@@ -1,0 +1,115 @@
+package io.kaged.actors.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Puts a process into its {@link SandboxSpec}'s sandbox, or says why it cannot. Whether bubblewrap works
+ * on this host (the binary is there, user namespaces are allowed) is probed once, by starting a trivial
+ * sandbox, as soon as the daemon starts; every launch asks the same answer.
+ */
+public final class Sandbox {
+
+    /**
+     * @param bwrap the bubblewrap binary: a name looked up on PATH, or a path
+     * @param hidden kaged's paths no sandboxed process may see: its home, a store file outside it
+     * @param apiSocket kaged's API on a Unix socket, bound into a sandbox without network; null for none
+     */
+    public record Settings(String bwrap, List<Path> hidden, Path apiSocket) {
+        public Settings {
+            hidden = List.copyOf(hidden);
+        }
+    }
+
+    /** What to start: the argv (the sandbox's, or the command's own) and what became of the sandbox. */
+    public record Plan(List<String> argv, SandboxOutcome outcome) {}
+
+    private final Settings settings;
+    private final CompletableFuture<String> problem;
+
+    /** Starts the probe on {@code blocking}; a launch waits for it if it has not answered yet. */
+    public Sandbox(Settings settings, Executor blocking) {
+        this.settings = settings;
+        this.problem = CompletableFuture.supplyAsync(() -> probe(settings.bwrap()), blocking);
+    }
+
+    /** A sandbox with bubblewrap from PATH that hides nothing of kaged's: for tests and tools. */
+    public static Sandbox onPath(Executor blocking) {
+        return new Sandbox(new Settings("bwrap", List.of(), null), blocking);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * The argv that starts {@code command} in {@code spec}'s sandbox (the command itself when {@code spec}
+     * is null). Blocking: waits for the probe.
+     *
+     * @throws SandboxRefused when the sandbox cannot be set up and the spec requires one
+     */
+    public Plan plan(SandboxSpec spec, String cwd, List<String> command) throws SandboxRefused {
+        if (spec == null) {
+            return new Plan(command, null);
+        }
+        String why = problem();
+        if (why != null) {
+            if (spec.mustApply()) {
+                throw new SandboxRefused("sandbox refused: " + why
+                        + "; install bubblewrap (Debian package bubblewrap), or set sandbox.required to false to"
+                        + " run without one");
+            }
+            return new Plan(command, new SandboxOutcome.Skipped(why));
+        }
+        return new Plan(
+                BwrapCommand.argv(settings.bwrap(), spec, cwd, settings.hidden(), settings.apiSocket(), command),
+                new SandboxOutcome.Applied(BwrapCommand.profile(spec, cwd)));
+    }
+
+    /** Why a sandbox cannot be set up on this host, or null when it can. Blocking. */
+    public String problem() {
+        return problem.join();
+    }
+
+    private static String probe(String bwrap) {
+        List<String> argv = List.of(
+                bwrap,
+                "--die-with-parent",
+                "--unshare-pid",
+                "--unshare-net",
+                "--cap-drop",
+                "ALL",
+                "--ro-bind",
+                "/",
+                "/",
+                "--dev",
+                "/dev",
+                "--proc",
+                "/proc",
+                "--",
+                "true");
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return bwrap + " did not set up a trivial sandbox within 10 s";
+            }
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.exitValue() == 0
+                    ? null
+                    : bwrap + " cannot set up a sandbox here (exit " + p.exitValue() + ": " + said
+                            + "); user namespaces may be disabled";
+        } catch (IOException e) {
+            return "bubblewrap is not available (" + bwrap + ": " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "the sandbox probe was interrupted";
+        }
+    }
+}
