@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * The bubblewrap argv that runs a command in a {@link SandboxSpec}'s sandbox. Mounts are applied in argv
  * order, each over the ones before, so the order is the policy: the root read-only, fresh {@code /dev},
- * {@code /proc} and {@code /tmp}, then kaged's own paths hidden, then the paths the spec grants, then the
- * workspace writable last, so that nothing granted earlier can hide it.
+ * {@code /proc} and {@code /tmp}, then the paths the spec grants and the workspace, then kaged's own
+ * paths hidden last, so that no grant can show them again.
  *
  * <p>No {@code --new-session}: the sandboxed command must stay in the process group kaged signals (pause,
  * resume, cancel reach the group), and a session's command keeps its terminal for job control.
@@ -47,13 +47,6 @@ public final class BwrapCommand {
         if (!spec.hasNetwork()) {
             argv.add("--unshare-net");
         }
-        for (Path h : hidden) {
-            if (Files.isDirectory(h)) {
-                argv.addAll(List.of("--tmpfs", h.toString()));
-            } else if (Files.exists(h)) {
-                argv.addAll(List.of("--ro-bind", "/dev/null", h.toString()));
-            }
-        }
         for (String p : spec.readOnly()) {
             argv.addAll(List.of("--ro-bind", p, p));
         }
@@ -61,20 +54,36 @@ public final class BwrapCommand {
             argv.addAll(List.of("--bind", p, p));
         }
         if (cwd != null) {
-            argv.addAll(List.of("--bind", cwd, cwd, "--chdir", cwd));
+            argv.addAll(List.of("--bind", cwd, cwd));
         }
-        if (!spec.hasNetwork() && apiSocket != null && Files.exists(apiSocket)) {
+        // after the grants, so that a granted folder above the home does not show it again
+        for (Path h : hidden) {
+            if (Files.isDirectory(h)) {
+                argv.addAll(List.of("--tmpfs", h.toString()));
+            } else if (Files.exists(h)) {
+                argv.addAll(List.of("--ro-bind", "/dev/null", h.toString()));
+            }
+        }
+        if (bindsApiSocket(spec, apiSocket)) {
             argv.addAll(List.of("--bind", apiSocket.toString(), API_SOCKET_INSIDE));
+        }
+        if (cwd != null) {
+            argv.addAll(List.of("--chdir", cwd));
         }
         argv.add("--");
         argv.addAll(command);
         return argv;
     }
 
+    /** Whether the sandbox gets kaged's API socket, at {@link #API_SOCKET_INSIDE}: when it has no network. */
+    public static boolean bindsApiSocket(SandboxSpec spec, Path apiSocket) {
+        return !spec.hasNetwork() && apiSocket != null && Files.exists(apiSocket);
+    }
+
     /** The profile as a person reads it in an event or an audit row. */
     public static String profile(SandboxSpec spec, String cwd) {
         StringBuilder b = new StringBuilder("bubblewrap: root read-only, private /tmp, kaged home hidden, network ")
-                .append(spec.hasNetwork() ? "on" : "off");
+                .append(spec.hasNetwork() ? "on" : "off (kaged's API on " + API_SOCKET_INSIDE + ")");
         if (cwd != null) {
             b.append(", workspace ").append(cwd).append(" writable");
         }

@@ -25,6 +25,7 @@ public final class ConfinedLauncher implements ProcessLauncher {
                 confinement.prepare(spec.command(), spec.cwd(), spec.sandbox(), spec.secretEnv());
         Map<String, String> env = new HashMap<>(spec.env());
         env.putAll(p.secretEnv());
+        env.putAll(p.sandboxEnv());
         RunningProcess started = launcher.start(
                 new ProcessSpec(p.argv(), spec.cwd(), env, spec.cols(), spec.rows()),
                 SecretMask.wrap(sink, p.secretValues()));

@@ -28,8 +28,10 @@ public final class ProcessConfinement {
      * @param argv the sandbox's argv around the command, or the command itself
      * @param secretEnv the variables whose values are secrets, with their values
      * @param outcome what became of the sandbox; null when none was asked for
+     * @param sandboxEnv what the sandbox adds to the environment ({@code KAGED_SOCKET})
      */
-    public record Prepared(List<String> argv, Map<String, String> secretEnv, SandboxOutcome outcome) {
+    public record Prepared(
+            List<String> argv, Map<String, String> secretEnv, SandboxOutcome outcome, Map<String, String> sandboxEnv) {
 
         /** The values to mask in the process's output. */
         public List<String> secretValues() {
@@ -82,6 +84,6 @@ public final class ProcessConfinement {
                     + "; set it with kaged secret set NAME (kaged secret ls lists them)");
         }
         Sandbox.Plan plan = sandbox.plan(spec, cwd, command);
-        return new Prepared(plan.argv(), Map.copyOf(values), plan.outcome());
+        return new Prepared(plan.argv(), Map.copyOf(values), plan.outcome(), plan.env());
     }
 }

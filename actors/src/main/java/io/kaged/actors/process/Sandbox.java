@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,11 @@ public final class Sandbox {
         }
     }
 
-    /** What to start: the argv (the sandbox's, or the command's own) and what became of the sandbox. */
-    public record Plan(List<String> argv, SandboxOutcome outcome) {}
+    /**
+     * What to start: the argv (the sandbox's, or the command's own), what became of the sandbox, and the
+     * variables it adds to the environment ({@code KAGED_SOCKET} where the API socket is bound in).
+     */
+    public record Plan(List<String> argv, SandboxOutcome outcome, Map<String, String> env) {}
 
     private final Settings settings;
     private final CompletableFuture<String> problem;
@@ -55,7 +59,11 @@ public final class Sandbox {
      */
     public Plan plan(SandboxSpec spec, String cwd, List<String> command) throws SandboxRefused {
         if (spec == null) {
-            return new Plan(command, null);
+            return new Plan(command, null, Map.of());
+        }
+        String inside = insideHidden(spec, cwd);
+        if (inside != null) {
+            throw new SandboxRefused("sandbox refused: " + inside + " is inside kaged's home, which a sandbox hides");
         }
         String why = problem();
         if (why != null) {
@@ -64,11 +72,31 @@ public final class Sandbox {
                         + "; install bubblewrap (Debian package bubblewrap), or set sandbox.required to false to"
                         + " run without one");
             }
-            return new Plan(command, new SandboxOutcome.Skipped(why));
+            return new Plan(command, new SandboxOutcome.Skipped(why), Map.of());
         }
+        boolean socket = BwrapCommand.bindsApiSocket(spec, settings.apiSocket());
         return new Plan(
                 BwrapCommand.argv(settings.bwrap(), spec, cwd, settings.hidden(), settings.apiSocket(), command),
-                new SandboxOutcome.Applied(BwrapCommand.profile(spec, cwd)));
+                new SandboxOutcome.Applied(BwrapCommand.profile(spec, cwd)),
+                socket ? Map.of("KAGED_SOCKET", BwrapCommand.API_SOCKET_INSIDE) : Map.of());
+    }
+
+    /** The workspace or granted path that lies in a path the sandbox hides, or null. */
+    private String insideHidden(SandboxSpec spec, String cwd) {
+        List<String> granted = new java.util.ArrayList<>(spec.writable());
+        granted.addAll(spec.readOnly());
+        if (cwd != null) {
+            granted.add(cwd);
+        }
+        for (String g : granted) {
+            Path path = Path.of(g).toAbsolutePath().normalize();
+            for (Path h : settings.hidden()) {
+                if (path.startsWith(h)) {
+                    return g;
+                }
+            }
+        }
+        return null;
     }
 
     /** Why a sandbox cannot be set up on this host, or null when it can. Blocking. */

@@ -80,6 +80,7 @@ public final class RunLauncher {
         pb.environment().putAll(spec.env());
         pb.environment().putAll(prepared.secretEnv());
         pb.environment().putAll(kagedEnvironment.apply(runId));
+        pb.environment().putAll(prepared.sandboxEnv());
         pb.environment().put("KAGED_RUN_ID", runId);
         Process process = pb.start();
         CountDownLatch drained = new CountDownLatch(2);

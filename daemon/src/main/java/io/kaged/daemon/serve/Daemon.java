@@ -107,6 +107,16 @@ public final class Daemon {
             ServerBinding binding = bind(system, settings.http(), routes);
             apiUrl.set("http://" + settings.http().host() + ":"
                     + binding.localAddress().getPort());
+            ApiSocket socket = ApiSocket.open(
+                    ApiSocket.in(loaded.home().dir()),
+                    new java.net.InetSocketAddress(
+                            binding.localAddress().getAddress().isAnyLocalAddress()
+                                    ? java.net.InetAddress.getLoopbackAddress()
+                                    : binding.localAddress().getAddress(),
+                            binding.localAddress().getPort()));
+            if (socket != null) {
+                system.getWhenTerminated().thenRun(socket::close);
+            }
             schedule(retention);
             system.getWhenTerminated().thenRun(lock::close);
             log.info(

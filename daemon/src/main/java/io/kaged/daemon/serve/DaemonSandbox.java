@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * What this daemon's sandboxes hide: its home (token, store, secrets, config) and, when the SQLite store
- * lives elsewhere, the store's files; and the bubblewrap binary they use ({@code kaged.sandbox.bwrap}).
+ * lives elsewhere, the store's files; the bubblewrap binary they use ({@code kaged.sandbox.bwrap}); and the
+ * API socket a sandbox without network gets ({@link ApiSocket}).
  */
 final class DaemonSandbox {
 
@@ -26,6 +27,9 @@ final class DaemonSandbox {
                 hidden.add(Path.of(file.get() + suffix));
             }
         }
-        return new Sandbox.Settings(loaded.config().getString("kaged.sandbox.bwrap"), hidden, null);
+        return new Sandbox.Settings(
+                loaded.config().getString("kaged.sandbox.bwrap"),
+                hidden,
+                ApiSocket.in(loaded.home().dir()));
     }
 }

@@ -107,7 +107,11 @@ class SandboxApiTest {
                         + " else echo ETC-REFUSED; fi",
                 "echo inside > inside.txt && echo WROTE-INSIDE",
                 "if bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + kaged.daemon.port()
-                        + "' 2>/dev/null; then echo TCP-OPEN; else echo TCP-REFUSED; fi");
+                        + "' 2>/dev/null; then echo TCP-OPEN; else echo TCP-REFUSED; fi",
+                // a subagent's way to the API without network: the socket, with the run's own token
+                "if [ -n \"$KAGED_SOCKET\" ]; then curl -s --unix-socket \"$KAGED_SOCKET\""
+                        + " -H \"Authorization: Bearer $KAGED_TOKEN\" http://kaged/v1/runs/$KAGED_RUN_ID"
+                        + " | grep -q \"\\\"id\\\":\\\"$KAGED_RUN_ID\\\"\" && echo API-REACHED; fi");
     }
 
     private Path storeFile() throws Exception {
@@ -129,6 +133,7 @@ class SandboxApiTest {
         assertTrue(plain.contains("TOKEN-READ") && plain.contains(kaged.token()), plain);
         assertTrue(plain.contains("HOME-LISTED") && plain.contains("WROTE-OUTSIDE"), plain);
         assertTrue(plain.contains("TCP-OPEN") && plain.contains("WROTE-INSIDE"), plain);
+        assertFalse(plain.contains("API-REACHED"), "no socket without a sandbox: " + plain);
         assertEquals(engine == TestEngine.SQLITE, plain.contains("STORE-READ"), plain);
         Files.delete(outside.resolve("escaped"));
         Files.delete(workspace.resolve("inside.txt"));
@@ -143,7 +148,8 @@ class SandboxApiTest {
                 "OUTSIDE-REFUSED",
                 "ETC-REFUSED",
                 "WROTE-INSIDE",
-                "TCP-REFUSED")) {
+                "TCP-REFUSED",
+                "API-REACHED")) {
             assertTrue(out.contains(expected), expected + " in:\n" + out);
         }
         assertFalse(out.contains(kaged.token()), out);
@@ -162,6 +168,18 @@ class SandboxApiTest {
         kaged.awaitState(networked, "succeeded");
         String netOut = output(networked);
         assertTrue(netOut.contains("TCP-OPEN") && netOut.contains("TOKEN-HIDDEN"), netOut);
+
+        // a writable folder above the home does not show it again; a workspace inside it is refused
+        String above = dispatch(run(probes(store), Map.of("writable", List.of(root.toString()))));
+        kaged.awaitState(above, "succeeded");
+        String aboveOut = output(above);
+        assertTrue(aboveOut.contains("TOKEN-HIDDEN") && aboveOut.contains("HOME-EMPTY"), aboveOut);
+        assertTrue(aboveOut.contains("WROTE-OUTSIDE"), "the granted folder is writable: " + aboveOut);
+        Map<String, Object> inHome = run("echo ran", Map.of());
+        inHome.put("cwd", home.toString());
+        String refused = dispatch(inHome);
+        kaged.awaitState(refused, "failed");
+        assertTrue(events(refused).contains("is inside kaged's home"), events(refused));
     }
 
     @ParameterizedTest

@@ -138,6 +138,31 @@ class SecretApiTest {
         assertFalse(store.contains(value) || store.contains(hex(value)), "the store holds the secret's value");
         assertTrue(store.contains("key=***") || store.contains(hex("key=***")), "the store holds the masked output");
 
+        // the same from the CLI, in a network-less sandbox
+        Cmd started = cli(
+                "",
+                "run",
+                "start",
+                "--wait",
+                "--no-network",
+                "--secret",
+                "API_KEY=api-key",
+                "--",
+                "/bin/sh",
+                "-c",
+                "echo cli=$API_KEY; cat " + home.resolve("auth-token") + " || echo token-hidden");
+        assertEquals(0, started.exit(), started.toString());
+        String cliRun = started.out().trim();
+        assertEquals(
+                "cli=***\ntoken-hidden\n",
+                kaged.call("GET", "/v1/runs/" + cliRun + "/output?stream=stdout", null)
+                        .body());
+        assertEquals(
+                1,
+                kaged.json("GET", "/v1/audit?kind=sandbox.applied&subject=" + cliRun, null, 200)
+                        .get("items")
+                        .size());
+
         // unknown names are refused at dispatch; a removed secret is gone
         HttpResponse<String> unknown = kaged.call(
                 "POST",
