@@ -174,11 +174,38 @@ class SecretApiTest {
         Cmd rm = cli("", "secret", "rm", "api-key");
         assertEquals(0, rm.exit(), rm.err());
         assertFalse(Files.exists(file));
+        // the session ended above; started again, it finds its secret gone and says which
+        Eventually.waitFor(WAIT, "the session ended", () -> kaged.json("GET", "/v1/sessions/" + session, null, 200)
+                .get("state")
+                .asText()
+                .equals("closed"));
+        kaged.json("POST", "/v1/sessions/" + session + "/restart", null, 200);
+        Eventually.waitFor(WAIT, "the restart failed", () -> !kaged.json("GET", "/v1/sessions/" + session, null, 200)
+                .get("state")
+                .asText()
+                .equals("starting"));
+        String journal = storeText("SELECT payload FROM journal WHERE persistence_id = 'session|" + session + "'");
+        assertTrue(journal.contains("secret not set: api-key (for API_KEY)"), journal);
         Cmd again = cli("", "secret", "rm", "api-key");
         assertTrue(again.exit() != 0 && again.err().contains("No secret named 'api-key'"), again.toString());
         assertEquals("", cli("", "secret", "ls").out());
         JsonNode audit = kaged.json("GET", "/v1/audit?kind=secret.*", null, 200).get("items");
         assertEquals(2, audit.size(), audit.toString());
+    }
+
+    /** The rows of {@code sql}'s one column, as text. */
+    private String storeText(String sql) throws Exception {
+        return kaged.store().withConnection(c -> {
+            StringBuilder all = new StringBuilder();
+            try (var ps = c.prepareStatement(sql);
+                    var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    all.append(new String(rs.getBytes(1), StandardCharsets.UTF_8))
+                            .append('\n');
+                }
+            }
+            return all.toString();
+        });
     }
 
     /** How pg_dump writes bytes of a bytea column: lower-case hex. */
