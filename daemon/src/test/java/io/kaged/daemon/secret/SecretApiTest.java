@@ -193,6 +193,18 @@ class SecretApiTest {
         assertEquals(2, audit.size(), audit.toString());
     }
 
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aSecretsFolderThatCannotBeWrittenIsA503WithoutTheValue(TestEngine engine) throws Exception {
+        kaged = new TestDaemon(engine, home, "");
+        Files.writeString(home.resolve("secrets"), "not a folder");
+        HttpResponse<String> put = kaged.call("PUT", "/v1/secrets/key", "{\"value\":\"value-that-stays-private\"}");
+        assertEquals(503, put.statusCode(), put.body());
+        assertTrue(put.body().contains("secrets folder"), put.body());
+        assertFalse(put.body().contains("value-that-stays-private"), put.body());
+        assertEquals("{\"items\":[]}", kaged.call("GET", "/v1/secrets", null).body());
+    }
+
     /** The rows of {@code sql}'s one column, as text. */
     private String storeText(String sql) throws Exception {
         return kaged.store().withConnection(c -> {

@@ -3,7 +3,6 @@ package io.kaged.http.routes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.persistence.secret.SecretStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -109,7 +108,9 @@ public final class SecretRoutes extends AllDirectives {
                     try {
                         return work.run();
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        // a full or read-only disk under the home: the operator's to fix, said without the value
+                        return Problem.unavailable("the secrets folder " + secrets.folder() + " cannot be used: "
+                                + e.getClass().getSimpleName() + " " + e.getMessage());
                     }
                 },
                 blocking);
