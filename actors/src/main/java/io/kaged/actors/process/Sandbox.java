@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts a process into its {@link SandboxSpec}'s sandbox, or says why it cannot. Whether bubblewrap works
@@ -33,6 +35,8 @@ public final class Sandbox {
      */
     public record Plan(List<String> argv, SandboxOutcome outcome, Map<String, String> env) {}
 
+    private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
+
     private final Settings settings;
     private final CompletableFuture<String> problem;
 
@@ -40,6 +44,14 @@ public final class Sandbox {
     public Sandbox(Settings settings, Executor blocking) {
         this.settings = settings;
         this.problem = CompletableFuture.supplyAsync(() -> probe(settings.bwrap()), blocking);
+        problem.thenAccept(why -> {
+            if (why != null) {
+                log.warn(
+                        "Sandboxes cannot be set up here: {}. Runs and sessions that ask for one are refused"
+                                + " unless their sandbox says required: false.",
+                        why);
+            }
+        });
     }
 
     /** A sandbox with bubblewrap from PATH that hides nothing of kaged's: for tests and tools. */
