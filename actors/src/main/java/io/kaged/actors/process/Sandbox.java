@@ -111,6 +111,15 @@ public final class Sandbox {
         return null;
     }
 
+    /** For a person, without waiting: "bubblewrap", "unavailable: why", or "being probed". */
+    public String status() {
+        if (!problem.isDone()) {
+            return "being probed";
+        }
+        String why = problem.join();
+        return why == null ? "bubblewrap" : "unavailable: " + why;
+    }
+
     /** Why a sandbox cannot be set up on this host, or null when it can. Blocking. */
     public String problem() {
         return problem.join();

@@ -101,7 +101,10 @@ public final class Daemon {
             actors.recover(store).toCompletableFuture().get(30, TimeUnit.SECONDS);
             RetentionService retention = actors.retention(store, clock, system);
             JvmMetrics.register(MetricsExtension.registry(system.classicSystem()));
-            Supplier<InfoRoutes.Info> info = () -> info(settings.storage(), schema, startedAt);
+            Supplier<InfoRoutes.Info> info =
+                    () -> info(settings.storage(), schema, startedAt, () -> actors.confinement()
+                            .sandbox()
+                            .status());
             Route routes = HttpApi.routes(
                     new HttpApi.Needs(system, store, actors, retention, token, settings.http(), clock, info));
             ServerBinding binding = bind(system, settings.http(), routes);
@@ -182,7 +185,8 @@ public final class Daemon {
         return env;
     }
 
-    private static InfoRoutes.Info info(StorageSettings storage, String schema, Instant startedAt) {
+    private static InfoRoutes.Info info(
+            StorageSettings storage, String schema, Instant startedAt, Supplier<String> sandbox) {
         return new InfoRoutes.Info(
                 version(),
                 storage.home().mode().label(),
@@ -190,7 +194,8 @@ public final class Daemon {
                 storage.target().masked(),
                 schema,
                 startedAt.toString(),
-                Duration.between(startedAt, Clock.systemUTC().instant()).toSeconds());
+                Duration.between(startedAt, Clock.systemUTC().instant()).toSeconds(),
+                sandbox.get());
     }
 
     /** Scheduled only with the API up; the scheduler's tasks end with the actor system. */

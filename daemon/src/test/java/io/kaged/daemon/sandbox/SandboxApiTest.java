@@ -157,6 +157,9 @@ class SandboxApiTest {
         assertFalse(Files.exists(Path.of("/etc/kaged-sandbox-test")));
         assertEquals("inside\n", Files.readString(workspace.resolve("inside.txt")));
 
+        assertEquals(
+                "bubblewrap",
+                kaged.json("GET", "/v1/info", null, 200).get("sandbox").asText());
         JsonNode applied = audit("sandbox.applied", boxed);
         assertEquals(1, applied.size(), applied.toString());
         assertTrue(applied.get(0).get("detail").asText().contains("network off"), applied.toString());
@@ -235,6 +238,9 @@ class SandboxApiTest {
         assertEquals(1, rows.size(), rows.toString());
         assertEquals("refused", rows.get(0).get("outcome").asText());
         assertTrue(rows.get(0).get("detail").asText().contains("sandbox refused"), rows.toString());
+
+        String info = kaged.json("GET", "/v1/info", null, 200).get("sandbox").asText();
+        assertTrue(info.startsWith("unavailable: bubblewrap is not available (/no/such/bwrap"), info);
 
         String allowed = dispatch(run("echo ran", Map.of("network", false, "required", false)));
         kaged.awaitState(allowed, "succeeded");
