@@ -1,8 +1,13 @@
 package io.kaged.actors;
 
+import io.kaged.persistence.audit.AuditEntry;
+import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.journal.JournalProjection;
+import io.kaged.persistence.store.Ids;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * The projection of one kind of owner of a journal (runs, sessions): it projects the events of that kind's
@@ -80,5 +85,15 @@ public abstract class OwnerProjection<E> implements JournalProjection {
                 label,
                 reason,
                 at);
+    }
+
+    /**
+     * An audit row for an event kaged itself decided (a sandbox applied, refused or skipped), written with
+     * the event in the journal's transaction, so the row exists exactly when the event does.
+     */
+    protected void audit(Connection c, String kind, String id, String outcome, String detail, long at)
+            throws SQLException {
+        AuditLog.insert(
+                c, List.of(new AuditEntry(Ids.newId(), Instant.ofEpochMilli(at), "daemon", kind, id, outcome, detail)));
     }
 }

@@ -1,6 +1,9 @@
 package io.kaged.actors;
 
+import io.kaged.actors.process.ConfinedLauncher;
+import io.kaged.actors.process.ProcessConfinement;
 import io.kaged.actors.process.PtyLauncher;
+import io.kaged.actors.process.Sandbox;
 import io.kaged.actors.retention.RetentionService;
 import io.kaged.actors.run.RunLauncher;
 import io.kaged.actors.run.RunProjection;
@@ -10,6 +13,7 @@ import io.kaged.actors.session.SessionProjection;
 import io.kaged.actors.session.SessionQueries;
 import io.kaged.actors.session.SessionSupervisor;
 import io.kaged.persistence.journal.JournalProjection;
+import io.kaged.persistence.secret.SecretStore;
 import io.kaged.persistence.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +43,8 @@ public record Supervisors(
         ActorRef<SessionSupervisor.Command> sessions,
         ActorRef<RunSupervisor.Command> runs,
         ActorSettings settings,
-        Executor blocking) {
+        Executor blocking,
+        ProcessConfinement confinement) {
 
     /** How long the coordinated shutdown waits for every session's process to be terminated. */
     private static final Duration TERMINATE_SESSIONS = Duration.ofSeconds(10);
@@ -55,27 +60,39 @@ public record Supervisors(
      * shutdown's service-stop phase.
      *
      * @param runEnvironment the variables a run gets from kaged (KAGED_URL, KAGED_TOKEN), by run id
+     * @param sandbox how processes are sandboxed here; its probe starts now
+     * @param secrets the operator's secrets, read when a process that names one starts
      */
     public static Supervisors spawn(
             ActorContext<?> ctx,
             ActorSettings settings,
             Function<String, Map<String, String>> runEnvironment,
-            Clock clock) {
+            Clock clock,
+            Sandbox.Settings sandbox,
+            SecretStore secrets) {
         PtyLauncher launcher = new PtyLauncher(settings.sessions().readBufferBytes());
         ExecutorService blocking = Executors.newCachedThreadPool(daemonThreads("kaged-process-io"));
+        ProcessConfinement confinement = new ProcessConfinement(new Sandbox(sandbox, blocking), secrets);
         ActorSystem<?> system = ctx.getSystem();
         system.getWhenTerminated().thenRun(() -> {
             launcher.close();
             blocking.shutdownNow();
         });
         Supervisors supervisors = new Supervisors(
-                ctx.spawn(SessionSupervisor.create(settings.sessions(), launcher, blocking, clock), "sessions"),
+                ctx.spawn(
+                        SessionSupervisor.create(
+                                settings.sessions(), new ConfinedLauncher(launcher, confinement), blocking, clock),
+                        "sessions"),
                 ctx.spawn(
                         RunSupervisor.create(
-                                settings.runs(), new RunLauncher(blocking, runEnvironment), blocking, clock),
+                                settings.runs(),
+                                new RunLauncher(blocking, runEnvironment, confinement),
+                                blocking,
+                                clock),
                         "runs"),
                 settings,
-                blocking);
+                blocking,
+                confinement);
         CoordinatedShutdown.get(system)
                 .addTask(
                         CoordinatedShutdown.PhaseServiceStop(),

@@ -27,6 +27,7 @@ import io.kaged.http.routes.MetricsRoutes;
 import io.kaged.http.routes.ProjectRoutes;
 import io.kaged.http.routes.RetentionRoutes;
 import io.kaged.http.routes.RunRoutes;
+import io.kaged.http.routes.SecretRoutes;
 import io.kaged.http.routes.SessionAttach;
 import io.kaged.http.routes.SessionRoutes;
 import io.kaged.http.routes.StatsRoutes;
@@ -101,7 +102,8 @@ public final class HttpApi {
                 mapper,
                 attach,
                 auditLog,
-                pid -> n.actors().blocking().execute(() -> Signals.sendToGroup(pid, Signal.KILL)));
+                pid -> n.actors().blocking().execute(() -> Signals.sendToGroup(pid, Signal.KILL)),
+                n.actors().confinement().secrets());
         RunRoutes runs = new RunRoutes(
                 system,
                 n.actors().runs(),
@@ -110,7 +112,8 @@ public final class HttpApi {
                 n.settings(),
                 mapper,
                 new JournalEvents(store, new PayloadCodec(system.classicSystem())),
-                new RunPurge(store, auditLog));
+                new RunPurge(store, auditLog),
+                n.actors().confinement().secrets());
         PrometheusRegistry registry = MetricsExtension.registry(system.classicSystem());
         GaugeWithCallback.builder()
                 .name("kaged_store_degraded")
@@ -129,6 +132,8 @@ public final class HttpApi {
                 new AuditRoutes(new AuditQueries(store), mapper),
                 new StatsRoutes(new StatsQueries(store), mapper),
                 new RetentionRoutes(n.retention(), store.health(), mapper),
+                new SecretRoutes(
+                        n.actors().confinement().secrets(), audit, n.actors().blocking(), mapper),
                 new MetricsRoutes(
                         registry, new StateGauges(store, registry), n.settings().metricsOpen(), store.health()),
                 new HttpMetrics(registry, RouteTemplates.api()),

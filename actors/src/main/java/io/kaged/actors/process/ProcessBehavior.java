@@ -185,8 +185,14 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
      */
     protected ReplyEffect<E, S> recordFailedStart(
             E event, String reason, java.util.function.Predicate<S> stillWaiting, Consumer<S> after) {
+        return recordFailedStart(List.of(event), reason, stillWaiting, after);
+    }
+
+    /** As above, with the events that say why before the failed start. */
+    protected ReplyEffect<E, S> recordFailedStart(
+            List<E> events, String reason, java.util.function.Predicate<S> stillWaiting, Consumer<S> after) {
         return Effect()
-                .persist(event)
+                .persist(events)
                 .thenRun(st -> {
                     after.accept(st);
                     waiting.refuseAll(

@@ -9,7 +9,12 @@ public sealed interface ProcessReport extends ProcessMessage {
 
     record Launched(int attempt, RunningProcess process) implements ProcessReport {}
 
-    record LaunchFailed(int attempt, String reason) implements ProcessReport {}
+    /** @param sandboxRefused the process was not started because its required sandbox cannot be set up */
+    record LaunchFailed(int attempt, String reason, boolean sandboxRefused) implements ProcessReport {
+        public LaunchFailed(int attempt, String reason) {
+            this(attempt, reason, false);
+        }
+    }
 
     /** The attempt's {@link OutputBuffer} has bytes waiting: it was empty, or has reached a batch's worth. */
     record OutputWaiting(int attempt) implements ProcessReport {}

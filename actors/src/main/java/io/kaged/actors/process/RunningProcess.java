@@ -14,4 +14,9 @@ public interface RunningProcess {
 
     /** Sends {@code signal} to the process group, so a shell's children stop and resume with it. */
     void signal(Signal signal);
+
+    /** What became of the sandbox the process asked for; null when it asked for none. */
+    default SandboxOutcome sandbox() {
+        return null;
+    }
 }

@@ -10,19 +10,36 @@ import java.util.List;
  * @param network whether the process may open network sockets; null is yes
  * @param writable further paths the process may write
  * @param readOnly further paths the process may read that the root file system's view hides
+ * @param required whether a sandbox that cannot be set up refuses the process; null is yes, false runs it
+ *     without one (recorded as skipped)
  */
 public record SandboxSpec(
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean network,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> writable,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> readOnly) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> readOnly,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean required) {
 
     public SandboxSpec {
         writable = writable == null ? List.of() : List.copyOf(writable);
         readOnly = readOnly == null ? List.of() : List.copyOf(readOnly);
     }
 
+    public SandboxSpec(Boolean network, List<String> writable, List<String> readOnly) {
+        this(network, writable, readOnly, null);
+    }
+
+    /** The default of an ACP run: the workspace writable, the network on (agents call their model's API). */
+    public static SandboxSpec agentDefault() {
+        return new SandboxSpec(null, List.of(), List.of(), null);
+    }
+
     /** Whether the process keeps the host's network. */
     public boolean hasNetwork() {
         return network == null || network;
+    }
+
+    /** Whether a sandbox that cannot be set up refuses the process rather than running it without one. */
+    public boolean mustApply() {
+        return required == null || required;
     }
 }

@@ -140,7 +140,9 @@ public final class SupervisedProcess {
                             }
                         },
                         blocking),
-                (p, failure) -> failure == null ? new Launched(n, p) : new LaunchFailed(n, rootMessage(failure)));
+                (p, failure) -> failure == null
+                        ? new Launched(n, p)
+                        : new LaunchFailed(n, rootMessage(failure), SandboxRefused.isCause(failure)));
     }
 
     /** The backoff before the next attempt: {@link LaunchDue} after {@code delay}. */

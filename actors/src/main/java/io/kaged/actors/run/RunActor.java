@@ -107,6 +107,15 @@ public final class RunActor {
 
     public record AttemptFailedToStart(int attempt, String reason, boolean willRetry, long at) implements Event {}
 
+    /** Attempt {@code attempt} runs in a sandbox; {@code profile} says what it may reach. */
+    public record SandboxApplied(int attempt, String profile, long at) implements Event {}
+
+    /** Attempt {@code attempt} was not started: its sandbox cannot be set up and is required. */
+    public record SandboxRefused(int attempt, String reason, long at) implements Event {}
+
+    /** Attempt {@code attempt} runs without the sandbox it asked for, which allowed that: it cannot be set up. */
+    public record SandboxSkipped(int attempt, String reason, long at) implements Event {}
+
     /** A batch of one stream's output; the bytes go to the transcript table, not the journal row. */
     public record OutputRecorded(String stream, long chunkSeq, int size, long at, @JsonIgnore byte[] data)
             implements Event {}

@@ -230,14 +230,16 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         if (timeout != null) {
             timers.startSingleTimer(new TimedOut(attempt), Duration.ofMillis(timeout));
         }
-        return recordThenRelease(new AttemptStarted(attempt, c.process().pid(), now()), st -> process.startRecorded());
+        return recordThenRelease(
+                RunSandboxEvents.started(new AttemptStarted(attempt, c.process().pid(), now()), c.process()),
+                st -> process.startRecorded());
     }
 
     private ReplyEffect<Event, RunState> launchFailed(Queued s, LaunchFailed c) {
         process.launchFailed(c);
-        boolean retry = s.run().attempted().mayRetry();
+        boolean retry = !c.sandboxRefused() && s.run().attempted().mayRetry();
         return recordFailedStart(
-                new AttemptFailedToStart(s.run().attempts() + 1, c.reason(), retry, now()),
+                RunSandboxEvents.failed(new AttemptFailedToStart(s.run().attempts() + 1, c.reason(), retry, now()), c),
                 c.reason(),
                 st -> st instanceof Queued,
                 this::scheduleNext);

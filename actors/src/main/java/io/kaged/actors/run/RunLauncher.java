@@ -1,7 +1,10 @@
 package io.kaged.actors.run;
 
 import io.kaged.actors.process.OutputSink;
+import io.kaged.actors.process.ProcessConfinement;
 import io.kaged.actors.process.RunningProcess;
+import io.kaged.actors.process.SandboxedProcess;
+import io.kaged.actors.process.SecretMask;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.Signals;
 import java.io.File;
@@ -18,7 +21,9 @@ import java.util.concurrent.Executor;
  * Starts a run's process without a terminal: stdout and stderr apart, the input text on stdin (then
  * closed). It runs under {@code setsid}, so it leads its own process group and a timeout or cancel
  * reaches everything it started. Readers and the exit wait run on the given blocking executor; the exit
- * is reported only after both streams are drained.
+ * is reported only after both streams are drained. A run that asks for a sandbox starts in it, {@code
+ * setsid bwrap … -- command}, so the sandbox and everything in it are the group; its secrets go into its
+ * environment and are masked in its output ({@link ProcessConfinement}).
  */
 public final class RunLauncher {
 
@@ -41,26 +46,41 @@ public final class RunLauncher {
 
     private final Executor blocking;
     private final java.util.function.Function<String, java.util.Map<String, String>> kagedEnvironment;
+    private final ProcessConfinement confinement;
 
     /**
      * @param kagedEnvironment the variables a run gets from kaged (KAGED_URL, KAGED_TOKEN), by run id
      */
     public RunLauncher(
-            Executor blocking, java.util.function.Function<String, java.util.Map<String, String>> kagedEnvironment) {
+            Executor blocking,
+            java.util.function.Function<String, java.util.Map<String, String>> kagedEnvironment,
+            ProcessConfinement confinement) {
         this.blocking = blocking;
         this.kagedEnvironment = kagedEnvironment;
+        this.confinement = confinement;
     }
 
-    public RunningProcess start(String runId, RunSpec spec, OutputSink sink) throws IOException {
+    /** A launcher whose sandboxes use bubblewrap from PATH and hide nothing, and that keeps no secrets. */
+    public RunLauncher(
+            Executor blocking, java.util.function.Function<String, java.util.Map<String, String>> kagedEnvironment) {
+        this(blocking, kagedEnvironment, ProcessConfinement.basic(blocking));
+    }
+
+    public RunningProcess start(String runId, RunSpec spec, OutputSink output) throws IOException {
+        ProcessConfinement.Prepared prepared =
+                confinement.prepare(spec.command(), spec.cwd(), spec.sandbox(), spec.secretEnv());
+        OutputSink sink = SecretMask.wrap(output, prepared.secretValues());
         List<String> argv = new ArrayList<>();
         argv.add("setsid");
-        argv.addAll(spec.command());
+        argv.addAll(prepared.argv());
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (spec.cwd() != null) {
             pb.directory(new File(spec.cwd()));
         }
         pb.environment().putAll(spec.env());
+        pb.environment().putAll(prepared.secretEnv());
         pb.environment().putAll(kagedEnvironment.apply(runId));
+        pb.environment().putAll(prepared.sandboxEnv());
         pb.environment().put("KAGED_RUN_ID", runId);
         Process process = pb.start();
         CountDownLatch drained = new CountDownLatch(2);
@@ -83,7 +103,7 @@ public final class RunLauncher {
                 Thread.currentThread().interrupt();
             }
         });
-        return new PipedProcess(process.pid());
+        return SandboxedProcess.of(new PipedProcess(process.pid()), prepared.outcome());
     }
 
     private static void pump(InputStream in, String stream, OutputSink sink, CountDownLatch drained) {

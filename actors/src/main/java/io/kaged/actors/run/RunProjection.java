@@ -53,6 +53,12 @@ public final class RunProjection extends OwnerProjection<RunActor.Event> {
                     f.willRetry() ? null : f.at(),
                     f.at(),
                     id);
+        } else if (e instanceof RunActor.SandboxApplied a) {
+            audit(c, "sandbox.applied", id, "ok", "attempt " + a.attempt() + ": " + a.profile(), a.at());
+        } else if (e instanceof RunActor.SandboxRefused r) {
+            audit(c, "sandbox.refused", id, "refused", "attempt " + r.attempt() + ": " + r.reason(), r.at());
+        } else if (e instanceof RunActor.SandboxSkipped k) {
+            audit(c, "sandbox.skipped", id, "ok", "attempt " + k.attempt() + " unsandboxed: " + k.reason(), k.at());
         } else if (e instanceof RunActor.OutputRecorded o) {
             transcript(c, id, o.chunkSeq(), o.stream(), o.at(), o.data());
         } else if (e instanceof RunActor.AttemptEnded end) {

@@ -15,7 +15,8 @@ import java.util.Map;
  *     before.
  * @param acp set for an ACP run: kaged is the agent's ACP client over its stdio; null for a plain run
  * @param workspace whether the run's cwd is a workspace whose files each checkpoint records; null is no
- * @param sandbox the sandbox the process runs in; null runs it without one
+ * @param sandbox the sandbox the process runs in; null runs it without one, except an ACP run, which gets
+ *     {@link SandboxSpec#agentDefault()}
  * @param secretEnv environment variables whose values are secrets, by variable name to secret name; only the
  *     names are stored, the values are looked up when the process starts
  *
@@ -47,6 +48,10 @@ public record RunSpec(
         env = env == null ? Map.of() : Map.copyOf(env);
         onParentEnd = ABANDON.equals(onParentEnd) ? ABANDON : null;
         secretEnv = secretEnv == null ? Map.of() : Map.copyOf(secretEnv);
+        // an agent runs sandboxed unless its dispatch says how: its workspace writable, the network on
+        if (sandbox == null && acp != null) {
+            sandbox = SandboxSpec.agentDefault();
+        }
     }
 
     /** A plain dispatch: no ACP, no workspace, no sandbox, no secrets. */

@@ -96,6 +96,15 @@ public final class SessionActor {
 
     public record StartFailed(String reason, boolean willRestart, long at) implements Event {}
 
+    /** The session's process runs in a sandbox; {@code profile} says what it may reach. */
+    public record SandboxApplied(String profile, long at) implements Event {}
+
+    /** The session's process was not started: its sandbox cannot be set up and is required. */
+    public record SandboxRefused(String reason, long at) implements Event {}
+
+    /** The session's process runs without the sandbox it asked for, which allowed that: it cannot be set up. */
+    public record SandboxSkipped(String reason, long at) implements Event {}
+
     public record Paused(long at) implements Event {}
 
     public record Resumed(long at) implements Event {}

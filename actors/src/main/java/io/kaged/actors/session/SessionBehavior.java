@@ -196,7 +196,8 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     }
 
     private ReplyEffect<Event, SessionState> launch(SessionSpec spec) {
-        ProcessSpec ps = new ProcessSpec(spec.command(), spec.cwd(), spec.env(), spec.cols(), spec.rows());
+        ProcessSpec ps = new ProcessSpec(
+                spec.command(), spec.cwd(), spec.env(), spec.cols(), spec.rows(), spec.sandbox(), spec.secretEnv());
         process.launch(sink -> launcher.start(ps, sink.as(PTY)));
         return Effect().noReply();
     }
@@ -205,15 +206,17 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         if (!process.launched(c)) {
             return Effect().noReply();
         }
-        return recordThenRelease(new ProcessStarted(c.process().pid(), now()), st -> process.startRecorded());
+        return recordThenRelease(
+                SessionSandboxEvents.started(new ProcessStarted(c.process().pid(), now()), c.process()),
+                st -> process.startRecorded());
     }
 
     private ReplyEffect<Event, SessionState> launchFailed(Starting s, LaunchFailed c) {
         process.launchFailed(c);
-        boolean restart = s.session().spec().restart().restarts(null);
+        boolean restart = !c.sandboxRefused() && s.session().spec().restart().restarts(null);
         context.getLog().warn("Session {} could not start: {}", sessionId, c.reason());
         return recordFailedStart(
-                new StartFailed(c.reason(), restart, now()),
+                SessionSandboxEvents.failed(new StartFailed(c.reason(), restart, now()), c),
                 c.reason(),
                 st -> st instanceof Starting,
                 this::scheduleRestart);

@@ -37,6 +37,12 @@ public final class SessionProjection extends OwnerProjection<SessionActor.Event>
                     failed.willRestart() ? "starting" : "exited",
                     failed.at(),
                     id);
+        } else if (e instanceof SessionActor.SandboxApplied a) {
+            audit(c, "sandbox.applied", id, "ok", a.profile(), a.at());
+        } else if (e instanceof SessionActor.SandboxRefused r) {
+            audit(c, "sandbox.refused", id, "refused", r.reason(), r.at());
+        } else if (e instanceof SessionActor.SandboxSkipped k) {
+            audit(c, "sandbox.skipped", id, "ok", "unsandboxed: " + k.reason(), k.at());
         } else if (e instanceof SessionActor.Paused paused) {
             state(c, id, "paused", paused.at());
             checkpoint(c, Ids.newId(), id, sequenceNr, null, "pause", paused.at());

@@ -39,4 +39,37 @@ class OrphansTest {
             mine.descendants().forEach(ProcessHandle::destroyForcibly);
         }
     }
+
+    @Test
+    void aSandboxLeftBehindIsFoundAndEndedWhole() throws Exception {
+        String runId = "orphan-sandboxed-" + ProcessHandle.current().pid();
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("setsid"));
+        argv.addAll(BwrapCommand.argv(
+                "bwrap",
+                new SandboxSpec(false, null, null),
+                null,
+                java.util.List.of(),
+                null,
+                java.util.List.of("/bin/sh", "-c", "sleep 600 & sleep 600")));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("KAGED_RUN_ID", runId);
+        Process sandbox = pb.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (sandbox.descendants().count() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50); // bwrap's init, the shell and its two sleeps
+            }
+            java.util.List<Long> inside =
+                    sandbox.descendants().map(ProcessHandle::pid).toList();
+            assertTrue(inside.size() >= 3, "the sandbox's processes: " + inside);
+
+            Orphans.reap(sandbox.pid(), runId, Duration.ofSeconds(5));
+
+            assertTrue(sandbox.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+            inside.forEach(pid -> assertFalse(Orphans.running(pid), "every process of the sandbox is gone"));
+        } finally {
+            sandbox.descendants().forEach(ProcessHandle::destroyForcibly);
+            sandbox.destroyForcibly();
+        }
+    }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ProjectCommand.class,
             PromptCommand.class,
+            SecretCommand.class,
             AuditCommand.class,
             StatsCommand.class,
             PruneCommand.class,

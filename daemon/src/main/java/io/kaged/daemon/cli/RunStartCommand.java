@@ -22,6 +22,9 @@ public final class RunStartCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;
 
+    @Mixin
+    ConfinementOptions confinement;
+
     @Option(names = "--input", description = "Text given to the run on stdin.")
     String input;
 
@@ -56,6 +59,7 @@ public final class RunStartCommand implements Callable<Integer> {
         body.put("project", project);
         body.put("timeoutMs", timeoutMs);
         body.put("retries", retries);
+        confinement.addTo(body);
         body.values().removeIf(v -> v == null);
         var client = options.client();
         String id = client.post("/v1/runs", body).get("id").asText();

@@ -22,6 +22,9 @@ public final class SessionNewCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;
 
+    @Mixin
+    ConfinementOptions confinement;
+
     @Option(
             names = {"-n", "--name"},
             description = "A name to find the session by.")
@@ -58,6 +61,7 @@ public final class SessionNewCommand implements Callable<Integer> {
         body.put("name", name);
         body.put("project", project);
         body.put("restart", restart);
+        confinement.addTo(body);
         if (System.console() != null) {
             org.jline.terminal.Size size = TerminalSize.current();
             body.put("cols", size.getColumns());

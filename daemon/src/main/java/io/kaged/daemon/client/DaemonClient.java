@@ -78,6 +78,10 @@ public final class DaemonClient {
         return send("POST", path, body);
     }
 
+    public JsonNode put(String path, Object body) {
+        return send("PUT", path, body);
+    }
+
     public JsonNode delete(String path) {
         return send("DELETE", path, null);
     }

@@ -10,6 +10,7 @@ import io.kaged.http.routes.InfoRoutes;
 import io.kaged.http.routes.RunTokens;
 import io.kaged.persistence.journal.JournalSetup;
 import io.kaged.persistence.metrics.MetricsExtension;
+import io.kaged.persistence.secret.SecretStore;
 import io.kaged.persistence.store.PrivateFolders;
 import io.kaged.persistence.store.StorageSettings;
 import io.kaged.persistence.store.Store;
@@ -86,6 +87,8 @@ public final class Daemon {
                             settings.actors(),
                             runId -> runEnvironment(runTokens, apiUrl, settings.http(), runId),
                             clock,
+                            DaemonSandbox.settings(loaded, settings.storage()),
+                            SecretStore.inHome(loaded.home().dir()),
                             spawned),
                     "kaged",
                     ActorSystemSetup.create(
@@ -98,12 +101,25 @@ public final class Daemon {
             actors.recover(store).toCompletableFuture().get(30, TimeUnit.SECONDS);
             RetentionService retention = actors.retention(store, clock, system);
             JvmMetrics.register(MetricsExtension.registry(system.classicSystem()));
-            Supplier<InfoRoutes.Info> info = () -> info(settings.storage(), schema, startedAt);
+            Supplier<InfoRoutes.Info> info =
+                    () -> info(settings.storage(), schema, startedAt, () -> actors.confinement()
+                            .sandbox()
+                            .status());
             Route routes = HttpApi.routes(
                     new HttpApi.Needs(system, store, actors, retention, token, settings.http(), clock, info));
             ServerBinding binding = bind(system, settings.http(), routes);
             apiUrl.set(settings.http().scheme() + "://" + settings.http().host() + ":"
                     + binding.localAddress().getPort());
+            ApiSocket socket = ApiSocket.open(
+                    ApiSocket.in(loaded.home().dir()),
+                    new java.net.InetSocketAddress(
+                            binding.localAddress().getAddress().isAnyLocalAddress()
+                                    ? java.net.InetAddress.getLoopbackAddress()
+                                    : binding.localAddress().getAddress(),
+                            binding.localAddress().getPort()));
+            if (socket != null) {
+                system.getWhenTerminated().thenRun(socket::close);
+            }
             schedule(retention);
             system.getWhenTerminated().thenRun(lock::close);
             log.info(
@@ -176,7 +192,8 @@ public final class Daemon {
         return env;
     }
 
-    private static InfoRoutes.Info info(StorageSettings storage, String schema, Instant startedAt) {
+    private static InfoRoutes.Info info(
+            StorageSettings storage, String schema, Instant startedAt, Supplier<String> sandbox) {
         return new InfoRoutes.Info(
                 version(),
                 storage.home().mode().label(),
@@ -184,7 +201,8 @@ public final class Daemon {
                 storage.target().masked(),
                 schema,
                 startedAt.toString(),
-                Duration.between(startedAt, Clock.systemUTC().instant()).toSeconds());
+                Duration.between(startedAt, Clock.systemUTC().instant()).toSeconds(),
+                sandbox.get());
     }
 
     /** Scheduled only with the API up; the scheduler's tasks end with the actor system. */

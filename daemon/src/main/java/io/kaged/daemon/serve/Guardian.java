@@ -2,6 +2,8 @@ package io.kaged.daemon.serve;
 
 import io.kaged.actors.ActorSettings;
 import io.kaged.actors.Supervisors;
+import io.kaged.actors.process.Sandbox;
+import io.kaged.persistence.secret.SecretStore;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,9 +23,11 @@ final class Guardian {
             ActorSettings settings,
             Function<String, Map<String, String>> runEnvironment,
             Clock clock,
+            Sandbox.Settings sandbox,
+            SecretStore secrets,
             CompletableFuture<Supervisors> started) {
         return Behaviors.setup(ctx -> {
-            started.complete(Supervisors.spawn(ctx, settings, runEnvironment, clock));
+            started.complete(Supervisors.spawn(ctx, settings, runEnvironment, clock, sandbox, secrets));
             return Behaviors.empty();
         });
     }

@@ -25,6 +25,7 @@ public final class ApiRoutes extends AllDirectives {
     private final StatsRoutes stats;
     private final OpenApiRoutes openApi = new OpenApiRoutes();
     private final RetentionRoutes retention;
+    private final SecretRoutes secrets;
     private final MetricsRoutes metrics;
     private final HttpMetrics httpMetrics;
     private final RequestBodies bodies;
@@ -41,6 +42,7 @@ public final class ApiRoutes extends AllDirectives {
             AuditRoutes audit,
             StatsRoutes stats,
             RetentionRoutes retention,
+            SecretRoutes secrets,
             MetricsRoutes metrics,
             HttpMetrics httpMetrics,
             StoreHealth store) {
@@ -52,6 +54,7 @@ public final class ApiRoutes extends AllDirectives {
         this.audit = audit;
         this.stats = stats;
         this.retention = retention;
+        this.secrets = secrets;
         this.metrics = metrics;
         this.httpMetrics = httpMetrics;
         this.bodies = new RequestBodies(settings);
@@ -72,7 +75,8 @@ public final class ApiRoutes extends AllDirectives {
                                         openApi.route(),
                                         audit.route(),
                                         stats.route(),
-                                        retention.route())))),
+                                        retention.route(),
+                                        secrets.route())))),
                 metrics.route(auth)));
     }
 

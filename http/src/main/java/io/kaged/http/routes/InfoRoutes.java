@@ -17,7 +17,8 @@ public final class InfoRoutes extends AllDirectives {
             String storageUrl,
             String schemaVersion,
             String startedAt,
-            long uptimeSeconds) {}
+            long uptimeSeconds,
+            String sandbox) {}
 
     /** {@code ok}, or {@code degraded} with the reason while the store does not take writes. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)

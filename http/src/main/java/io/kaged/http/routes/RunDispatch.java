@@ -5,6 +5,7 @@ import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSpec;
 import io.kaged.actors.run.RunSummary;
 import io.kaged.actors.run.RunSupervisor;
+import io.kaged.persistence.secret.SecretStore;
 import io.kaged.persistence.store.Ids;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -27,19 +28,20 @@ final class RunDispatch extends AllDirectives {
     record DispatchRun(
             List<String> command,
             String cwd,
-            Map<String, String> env,
+            Map<String, EnvValue> env,
             String input,
             String parentId,
             String sessionId,
             String project,
             Long timeoutMs,
             Integer retries,
-            String onParentEnd) {
+            String onParentEnd,
+            SandboxBody sandbox) {
 
         /** The same request as a child of {@code parent}. */
         DispatchRun under(String parent) {
             return new DispatchRun(
-                    command, cwd, env, input, parent, sessionId, project, timeoutMs, retries, onParentEnd);
+                    command, cwd, env, input, parent, sessionId, project, timeoutMs, retries, onParentEnd, sandbox);
         }
     }
 
@@ -49,11 +51,13 @@ final class RunDispatch extends AllDirectives {
     private final RunQueries queries;
     private final ActorCalls<RunSupervisor.Command> calls;
     private final Json json;
+    private final SecretStore secrets;
 
-    RunDispatch(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json) {
+    RunDispatch(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json, SecretStore secrets) {
         this.queries = queries;
         this.calls = calls;
         this.json = json;
+        this.secrets = secrets;
     }
 
     /** A run's scoped token may start only children of its own run; the audit names that run as who asked. */
@@ -65,7 +69,7 @@ final class RunDispatch extends AllDirectives {
                     && !request.parentId().equals(scope.get())) {
                 return complete(RunRoutes.forbidden("start runs outside its own children"));
             }
-            RunSpec spec = validate(scope.map(request::under).orElse(request));
+            RunSpec spec = validate(scope.map(request::under).orElse(request), secrets);
             String id = Ids.newId();
             return completeWithFuture(parentExists(spec.parentId()).thenCompose(parentOk -> {
                 if (!parentOk) {
@@ -92,7 +96,8 @@ final class RunDispatch extends AllDirectives {
         return parentId == null ? ActorCalls.done(true) : queries.get(parentId).thenApply(Optional::isPresent);
     }
 
-    static RunSpec validate(DispatchRun r) {
+    /** @param secrets where the secrets the env names must be set; null checks only their names */
+    static RunSpec validate(DispatchRun r, SecretStore secrets) {
         if (r.command() == null
                 || r.command().isEmpty()
                 || r.command().stream().anyMatch(a -> a == null || a.isEmpty())) {
@@ -105,10 +110,7 @@ final class RunDispatch extends AllDirectives {
         id("parentId", r.parentId());
         id("sessionId", r.sessionId());
         JsonBodies.noNul("project", r.project());
-        if (r.env() != null) {
-            JsonBodies.noNul("env", r.env().keySet());
-            JsonBodies.noNul("env", r.env().values());
-        }
+        EnvBody env = EnvBody.of(r.env(), secrets);
         if (r.cwd() != null && !isFolder(r.cwd())) {
             throw new JsonBodies.BadRequest("Field 'cwd' names no folder on this host: " + r.cwd());
         }
@@ -118,10 +120,6 @@ final class RunDispatch extends AllDirectives {
         int retries = r.retries() == null ? 0 : r.retries();
         if (retries < 0 || retries > 100) {
             throw new JsonBodies.BadRequest("Field 'retries' must be between 0 and 100.");
-        }
-        if (r.env() != null
-                && r.env().keySet().stream().anyMatch(k -> k == null || !k.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
-            throw new JsonBodies.BadRequest("Field 'env' must map variable names (letters, digits, _) to strings.");
         }
         if (r.project() != null && r.project().length() > 200) {
             throw new JsonBodies.BadRequest("Field 'project' holds at most 200 characters.");
@@ -133,14 +131,18 @@ final class RunDispatch extends AllDirectives {
         return new RunSpec(
                 r.command(),
                 r.cwd(),
-                r.env(),
+                env.env(),
                 r.input(),
                 r.parentId(),
                 r.sessionId(),
                 r.project(),
                 r.timeoutMs(),
                 retries,
-                r.onParentEnd());
+                r.onParentEnd(),
+                null,
+                null,
+                SandboxBody.validate(r.sandbox()),
+                env.secretEnv());
     }
 
     /** An id field: ids are UUIDs, so anything long or with NUL is a mistake, not a key to store. */

@@ -11,6 +11,7 @@ import io.kaged.actors.run.RunSupervisor;
 import io.kaged.actors.run.RunView;
 import io.kaged.http.HttpSettings;
 import io.kaged.persistence.journal.JournalEvents;
+import io.kaged.persistence.secret.SecretStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,8 @@ public final class RunRoutes extends AllDirectives {
             HttpSettings settings,
             ObjectMapper mapper,
             JournalEvents journal,
-            RunPurge purger) {
+            RunPurge purger,
+            SecretStore secrets) {
         this.queries = queries;
         this.audit = audit;
         this.purger = purger;
@@ -62,7 +64,7 @@ public final class RunRoutes extends AllDirectives {
                 new ListFilters(QuerySettings.fromConfig(system.settings().config()));
         this.json = new Json(mapper);
         this.calls = new ActorCalls<>(system, runs, settings.askTimeout(), audit);
-        this.dispatch = new RunDispatch(queries, calls, json);
+        this.dispatch = new RunDispatch(queries, calls, json, secrets);
         this.events = new RunEventStream(queries, journal, mapper);
         this.checkpoints = new RunCheckpoints(queries, calls, json);
     }

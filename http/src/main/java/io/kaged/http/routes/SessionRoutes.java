@@ -11,6 +11,7 @@ import io.kaged.actors.session.SessionSummary;
 import io.kaged.actors.session.SessionSupervisor;
 import io.kaged.actors.session.SessionView;
 import io.kaged.http.HttpSettings;
+import io.kaged.persistence.secret.SecretStore;
 import io.kaged.persistence.store.Ids;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -43,12 +44,13 @@ public final class SessionRoutes extends AllDirectives {
     public record CreateSession(
             List<String> command,
             String cwd,
-            Map<String, String> env,
+            Map<String, EnvValue> env,
             Integer cols,
             Integer rows,
             String name,
             String project,
-            String restart) {}
+            String restart,
+            SandboxBody sandbox) {}
 
     public record InputBody(String data) {}
 
@@ -64,6 +66,7 @@ public final class SessionRoutes extends AllDirectives {
     private final ListFilters filters;
     private final Json json;
     private final ActorCalls<SessionSupervisor.Command> calls;
+    private final SecretStore secrets;
 
     public SessionRoutes(
             ActorSystem<?> system,
@@ -74,7 +77,9 @@ public final class SessionRoutes extends AllDirectives {
             ObjectMapper mapper,
             SessionAttach attach,
             io.kaged.persistence.audit.AuditLog auditLog,
-            java.util.function.LongConsumer killer) {
+            java.util.function.LongConsumer killer,
+            SecretStore secrets) {
+        this.secrets = secrets;
         this.queries = queries;
         this.attach = attach;
         this.auditLog = auditLog;
@@ -134,7 +139,7 @@ public final class SessionRoutes extends AllDirectives {
 
     private Route create() {
         return json.body(CreateSession.class, request -> {
-            SessionSpec spec = validate(request);
+            SessionSpec spec = validate(request, secrets);
             String id = Ids.newId();
             return completeWithFuture(calls.<SessionSummary>call(
                     ActorCalls.Action.of(ACTOR, "session.create", id, String.join(" ", spec.command()))
@@ -146,7 +151,8 @@ public final class SessionRoutes extends AllDirectives {
         });
     }
 
-    static SessionSpec validate(CreateSession c) {
+    /** @param secrets where the secrets the env names must be set; null checks only their names */
+    static SessionSpec validate(CreateSession c, SecretStore secrets) {
         if (c.command() == null || c.command().isEmpty()) {
             throw new JsonBodies.BadRequest("Field 'command' is required: the argv to run, e.g. [\"bash\", \"-l\"].");
         }
@@ -158,10 +164,7 @@ public final class SessionRoutes extends AllDirectives {
         JsonBodies.noNul("cwd", c.cwd());
         JsonBodies.noNul("name", c.name());
         JsonBodies.noNul("project", c.project());
-        if (c.env() != null) {
-            JsonBodies.noNul("env", c.env().keySet());
-            JsonBodies.noNul("env", c.env().values());
-        }
+        EnvBody env = EnvBody.of(c.env(), secrets);
         if (c.cwd() != null && !RunDispatch.isFolder(c.cwd())) {
             throw new JsonBodies.BadRequest("Field 'cwd' names no folder on this host: " + c.cwd());
         }
@@ -174,17 +177,23 @@ public final class SessionRoutes extends AllDirectives {
                 || c.project() != null && c.project().length() > 200) {
             throw new JsonBodies.BadRequest("Fields 'name' and 'project' hold at most 200 characters.");
         }
-        if (c.env() != null
-                && c.env().keySet().stream().anyMatch(k -> k == null || !k.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
-            throw new JsonBodies.BadRequest("Field 'env' must map variable names (letters, digits, _) to strings.");
-        }
         RestartPolicy restart;
         try {
             restart = c.restart() == null ? RestartPolicy.NEVER : RestartPolicy.parse(c.restart());
         } catch (IllegalArgumentException e) {
             throw new JsonBodies.BadRequest("Field 'restart' " + e.getMessage().substring("restart ".length()) + ".");
         }
-        return new SessionSpec(c.command(), c.cwd(), c.env(), cols, rows, c.name(), c.project(), restart);
+        return new SessionSpec(
+                c.command(),
+                c.cwd(),
+                env.env(),
+                cols,
+                rows,
+                c.name(),
+                c.project(),
+                restart,
+                SandboxBody.validate(c.sandbox()),
+                env.secretEnv());
     }
 
     private Route list() {

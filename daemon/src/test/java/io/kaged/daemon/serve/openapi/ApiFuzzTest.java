@@ -226,6 +226,8 @@ class ApiFuzzTest {
         ids.put("project", "fixture-project");
         ids.put("prompt", "fixture-prompt");
         ids.put("version", "1");
+        daemon.json("PUT", "/v1/secrets/fixture-secret", "{\"value\":\"fixture-value\"}", 201);
+        ids.put("secret", "fixture-secret");
         Eventually.waitFor(
                 TestDaemon.WAIT,
                 "the fixtures are readable",

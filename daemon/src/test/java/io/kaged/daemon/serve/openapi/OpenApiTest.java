@@ -61,7 +61,8 @@ class OpenApiTest {
             "runId", UNKNOWN_ID,
             "project", "no-such-project",
             "prompt", "no-such-prompt",
-            "version", "1");
+            "version", "1",
+            "secret", "no-such-secret");
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -196,6 +197,9 @@ class OpenApiTest {
         ids.put("project", "fixture-project");
         ids.put("prompt", "fixture-prompt");
         ids.put("version", "1");
+        Probe.Answer secret = probe.send("PUT", "/v1/secrets/fixture-secret", token, "{\"value\":\"fixture-value\"}");
+        assertEquals(201, secret.status(), "PUT /v1/secrets/fixture-secret -> " + secret);
+        ids.put("secret", "fixture-secret");
         return ids;
     }
 
