@@ -1,0 +1,182 @@
+package io.kaged.actors.run;
+
+import io.kaged.actors.process.ProcessMessage;
+import io.kaged.actors.process.SupervisedProcess;
+import io.kaged.actors.run.RunActor.WorkspaceRecorded;
+import io.kaged.actors.run.RunActor.WorkspaceRestored;
+import io.kaged.actors.workspace.WorkspaceChanges;
+import io.kaged.actors.workspace.WorkspaceSnapshot;
+import io.kaged.actors.workspace.WorkspaceStore;
+import io.kaged.actors.workspace.Workspaces;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * The files of a run with a workspace (its cwd): each checkpoint's snapshot is taken on the blocking
+ * executor and comes back as {@link RunActor.WorkspaceSnapshotTaken}; a rollback's restore waits for the
+ * next attempt's start, on the launcher's thread before the process is started, and comes back as
+ * {@link RunActor.WorkspaceRestoreDone}. The actor records both as events. A restore that fails keeps the
+ * attempt from starting (its start fails with the reason) and is tried again before the next one: an agent
+ * never goes on from files that are not the checkpoint's.
+ */
+final class RunWorkspace {
+
+    private final ActorContext<ProcessMessage> context;
+    private final String runId;
+    private final Executor blocking;
+    private int snapshotsUnderWay;
+    /** The checkpoint whose files the next attempt starts from; null when none is owed. */
+    private final AtomicReference<String> restoreOwed = new AtomicReference<>();
+
+    private final WorkspaceStore store;
+    private final ActorRef<ProcessMessage> self;
+
+    RunWorkspace(ActorContext<ProcessMessage> context, String runId, Executor blocking) {
+        this.context = context;
+        this.runId = runId;
+        this.blocking = blocking;
+        this.store = Workspaces.store(context.getSystem());
+        this.self = context.getSelf();
+    }
+
+    /** The folder whose files the checkpoints of {@code spec} record; null for a run without a workspace. */
+    static Path folder(RunSpec spec) {
+        return spec.hasWorkspace() && spec.cwd() != null ? Path.of(spec.cwd()) : null;
+    }
+
+    /**
+     * Snapshots the run's files as checkpoint {@code checkpointId}'s, if it has a workspace; {@code replyTo},
+     * if any, is answered once the snapshot is recorded ({@link #answer}).
+     */
+    void snapshot(RunSpec spec, String checkpointId, ActorRef<StatusReply<String>> replyTo) {
+        Path folder = folder(spec);
+        if (folder == null) {
+            return;
+        }
+        snapshotsUnderWay++;
+        WorkspaceStore s = store;
+        context.pipeToSelf(
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return s.snapshot(runId, folder, checkpointId);
+                            } catch (IOException e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        },
+                        blocking),
+                (snapshot, failure) -> new RunActor.WorkspaceSnapshotTaken(
+                        checkpointId,
+                        snapshot,
+                        failure == null ? null : SupervisedProcess.rootMessage(failure),
+                        replyTo));
+    }
+
+    /** The event recording a snapshot (or why there is none). */
+    WorkspaceRecorded recorded(RunActor.WorkspaceSnapshotTaken t, long at) {
+        snapshotsUnderWay--;
+        int max = store.settings().maxListedPaths();
+        WorkspaceSnapshot s = t.snapshot();
+        if (s == null) {
+            return new WorkspaceRecorded(t.checkpointId(), null, 0, 0, 0, List.of(), t.error(), at);
+        }
+        List<String> skipped = s.skipped().stream()
+                .limit(max)
+                .map(k -> k.path() + " (" + k.reason() + ")")
+                .toList();
+        return new WorkspaceRecorded(
+                t.checkpointId(), s.id(), s.files(), s.bytes(), s.skipped().size(), skipped, null, at);
+    }
+
+    /** The checkpoint's answer, after its snapshot's event: its id, or why its files were not recorded. */
+    void answer(RunActor.WorkspaceSnapshotTaken t) {
+        if (t.replyTo() == null) {
+            return;
+        }
+        t.replyTo()
+                .tell(
+                        t.error() == null
+                                ? StatusReply.success(t.checkpointId())
+                                : StatusReply.error(
+                                        "checkpoint " + t.checkpointId() + " was taken, but the workspace's files"
+                                                + " could not be recorded: " + t.error()));
+    }
+
+    /**
+     * Whether a rollback to checkpoint {@code checkpointId} of a run of {@code spec} has the files it needs:
+     * true for a run without a workspace; else whether the checkpoint has a snapshot. Read off the actor.
+     */
+    CompletableFuture<Boolean> hasSnapshot(RunSpec spec, String checkpointId) {
+        if (folder(spec) == null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return store.snapshotOf(runId, checkpointId).isPresent();
+                    } catch (IOException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                },
+                blocking);
+    }
+
+    /** No snapshot is under way. */
+    boolean idle() {
+        return snapshotsUnderWay == 0;
+    }
+
+    /** The next attempt starts from checkpoint {@code checkpointId}'s files. */
+    void restoreBeforeNextAttempt(String checkpointId) {
+        restoreOwed.set(checkpointId);
+    }
+
+    /**
+     * On the launcher's thread, before the attempt's process starts: the restore a rollback owes, if any.
+     *
+     * @throws IOException when it fails: the attempt does not start
+     */
+    void restoreOwed(RunSpec spec) throws IOException {
+        String checkpointId = restoreOwed.get();
+        Path folder = folder(spec);
+        if (checkpointId == null || folder == null) {
+            return;
+        }
+        try {
+            WorkspaceChanges changes = store.restore(runId, folder, checkpointId);
+            restoreOwed.compareAndSet(checkpointId, null);
+            self.tell(new RunActor.WorkspaceRestoreDone(checkpointId, changes, null));
+        } catch (IOException | RuntimeException e) {
+            String reason = "the workspace could not be restored to checkpoint " + checkpointId + ": "
+                    + SupervisedProcess.rootMessage(e);
+            self.tell(new RunActor.WorkspaceRestoreDone(checkpointId, null, reason));
+            throw new IOException(reason);
+        }
+    }
+
+    /** The event recording a restore, its paths listed up to the bound. */
+    WorkspaceRestored restored(RunActor.WorkspaceRestoreDone d, long at) {
+        int max = store.settings().maxListedPaths();
+        WorkspaceChanges c = d.changes();
+        if (c == null) {
+            return new WorkspaceRestored(d.checkpointId(), 0, 0, 0, List.of(), List.of(), List.of(), d.error(), at);
+        }
+        return new WorkspaceRestored(
+                d.checkpointId(),
+                c.added().size(),
+                c.modified().size(),
+                c.deleted().size(),
+                c.added().stream().limit(max).toList(),
+                c.modified().stream().limit(max).toList(),
+                c.deleted().stream().limit(max).toList(),
+                null,
+                at);
+    }
+}
