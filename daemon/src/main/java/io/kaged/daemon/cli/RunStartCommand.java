@@ -40,6 +40,12 @@ public final class RunStartCommand implements Callable<Integer> {
     @Option(names = "--cwd", description = "Working folder (default: this one).")
     String cwd;
 
+    @Option(
+            names = "--workspace",
+            description = "The working folder is the run's workspace: each checkpoint records its files, and a"
+                    + " rollback puts them back.")
+    boolean workspace;
+
     @Option(names = "--wait", description = "Wait for the run to finish; exit with its exit code.")
     boolean await;
 
@@ -56,6 +62,9 @@ public final class RunStartCommand implements Callable<Integer> {
         body.put("project", project);
         body.put("timeoutMs", timeoutMs);
         body.put("retries", retries);
+        if (workspace) {
+            body.put("workspace", true);
+        }
         body.values().removeIf(v -> v == null);
         var client = options.client();
         String id = client.post("/v1/runs", body).get("id").asText();

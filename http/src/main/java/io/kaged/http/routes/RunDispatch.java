@@ -34,12 +34,13 @@ final class RunDispatch extends AllDirectives {
             String project,
             Long timeoutMs,
             Integer retries,
-            String onParentEnd) {
+            String onParentEnd,
+            Boolean workspace) {
 
         /** The same request as a child of {@code parent}. */
         DispatchRun under(String parent) {
             return new DispatchRun(
-                    command, cwd, env, input, parent, sessionId, project, timeoutMs, retries, onParentEnd);
+                    command, cwd, env, input, parent, sessionId, project, timeoutMs, retries, onParentEnd, workspace);
         }
     }
 
@@ -130,6 +131,10 @@ final class RunDispatch extends AllDirectives {
             throw new JsonBodies.BadRequest("Field 'onParentEnd' must be \"cancel\" (the default: the run ends when"
                     + " its parent is cancelled or times out) or \"abandon\" (it runs on).");
         }
+        if (Boolean.TRUE.equals(r.workspace()) && r.cwd() == null) {
+            throw new JsonBodies.BadRequest(
+                    "Field 'workspace' needs 'cwd': the folder whose files each checkpoint" + " records.");
+        }
         return new RunSpec(
                 r.command(),
                 r.cwd(),
@@ -140,7 +145,11 @@ final class RunDispatch extends AllDirectives {
                 r.project(),
                 r.timeoutMs(),
                 retries,
-                r.onParentEnd());
+                r.onParentEnd(),
+                null,
+                r.workspace(),
+                null,
+                null);
     }
 
     /** An id field: ids are UUIDs, so anything long or with NUL is a mistake, not a key to store. */

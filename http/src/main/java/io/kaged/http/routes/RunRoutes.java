@@ -64,7 +64,7 @@ public final class RunRoutes extends AllDirectives {
         this.calls = new ActorCalls<>(system, runs, settings.askTimeout(), audit);
         this.dispatch = new RunDispatch(queries, calls, json);
         this.events = new RunEventStream(queries, journal, mapper);
-        this.checkpoints = new RunCheckpoints(queries, calls, json);
+        this.checkpoints = new RunCheckpoints(queries, calls, json, new RunWorkspaceDiff(system));
     }
 
     /**
@@ -98,7 +98,14 @@ public final class RunRoutes extends AllDirectives {
                 path("pause", () -> post(() -> command(id, "run.pause", RunActor.Pause::new))),
                 path("resume", () -> post(() -> command(id, "run.resume", RunActor.Resume::new))),
                 path("rollback", () -> post(() -> checkpoints.rollback(id))),
-                path("checkpoints", () -> concat(post(() -> checkpoints.take(id)), get(() -> checkpoints.list(id)))));
+                pathPrefix(
+                        "checkpoints",
+                        () -> concat(
+                                pathEnd(() ->
+                                        concat(post(() -> checkpoints.take(id)), get(() -> checkpoints.list(id)))),
+                                path(
+                                        PathMatchers.segment().slash("diff"),
+                                        cp -> get(() -> checkpoints.diff(id, cp))))));
     }
 
     static HttpResponse forbidden(String what) {
