@@ -110,7 +110,7 @@ public final class HttpApi {
                 n.settings(),
                 mapper,
                 new JournalEvents(store, new PayloadCodec(system.classicSystem())),
-                new RunPurge(store, auditLog));
+                new RunPurge(store, auditLog, io.kaged.actors.workspace.Workspaces.store(system)));
         PrometheusRegistry registry = MetricsExtension.registry(system.classicSystem());
         GaugeWithCallback.builder()
                 .name("kaged_store_degraded")

@@ -44,6 +44,8 @@ public final class WorkspaceStore {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkspaceStore.class);
+
     static final String REFS = "refs/checkpoints/";
     private static final String SKIPPED = "skipped ";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -160,6 +162,30 @@ public final class WorkspaceStore {
         }
         locks.remove(ownerId);
         return true;
+    }
+
+    /**
+     * {@link #drop}s the repositories of runs whose rows were just deleted (a purge, retention); a failure is
+     * logged, not thrown: the rows are gone either way, and a repository left behind is only disk.
+     */
+    public void dropAll(List<String> ownerIds) {
+        for (String id : ownerIds) {
+            try {
+                drop(id);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn(
+                        "The workspace snapshots of run {} could not be deleted ({}): delete {} by hand",
+                        id,
+                        e,
+                        dirOf(id));
+            }
+        }
+    }
+
+    private String dirOf(String id) {
+        return settings.dir() == null
+                ? "-"
+                : settings.dir().resolve(id + ".git").toString();
     }
 
     private TreeComparison.Result compare(Repository repo, Path folder, String checkpointId) throws IOException {
