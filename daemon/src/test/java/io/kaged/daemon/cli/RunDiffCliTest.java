@@ -18,7 +18,8 @@ import picocli.CommandLine;
 
 /**
  * {@code kaged run start --workspace}, {@code kaged run diff} and {@code kaged run purge} in-process against a
- * real daemon: the diff names what changed since the checkpoint, and the purge deletes the run's snapshots.
+ * real daemon: the diff names what changed since the checkpoint, a backup says it leaves the snapshots out,
+ * and the purge deletes them.
  */
 class RunDiffCliTest {
 
@@ -74,6 +75,13 @@ class RunDiffCliTest {
 
             Path repo = home.resolve("workspaces").resolve(id + ".git");
             assertTrue(Files.isDirectory(repo), "the run's snapshots are under the kaged home");
+            Result backup = kaged(env, "backup", "--to", home.resolve("copy").toString());
+            assertEquals(0, backup.exit(), backup.out() + backup.err());
+            assertTrue(
+                    backup.out()
+                            .contains("Not included: the runs' workspace snapshots in " + home.resolve("workspaces")),
+                    backup.out());
+
             Result purged = kaged(env, "run", "purge", id);
             assertEquals(0, purged.exit(), purged.out() + purged.err());
             assertEquals(404, d.call("GET", "/v1/runs/" + id, null).statusCode());
