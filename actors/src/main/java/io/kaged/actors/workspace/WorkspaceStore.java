@@ -78,7 +78,7 @@ public final class WorkspaceStore {
         synchronized (lock(ownerId)) {
             List<FolderWalk.Entry> files = FolderWalk.walk(folder);
             try (Repository repo = open(ownerId, true);
-                    ObjectInserter inserter = repo.newObjectInserter()) {
+                    ObjectInserter inserter = inserter(repo)) {
                 SnapshotScan.Result scan = SnapshotScan.scan(repo, files, inserter, settings);
                 CommitBuilder commit = new CommitBuilder();
                 commit.setTreeId(scan.tree());
@@ -202,6 +202,17 @@ public final class WorkspaceStore {
                     FolderWalk.walk(folder),
                     skipped(commit.getFullMessage()));
         }
+    }
+
+    /**
+     * One pack per snapshot rather than a loose file per object: a first snapshot of thousands of files
+     * writes one file, and a checkpoint that changed nothing writes (nearly) nothing.
+     */
+    private static ObjectInserter inserter(Repository repo) {
+        if (repo.getObjectDatabase() instanceof org.eclipse.jgit.internal.storage.file.ObjectDirectory dir) {
+            return dir.newPackInserter();
+        }
+        return repo.newObjectInserter();
     }
 
     private Repository open(String ownerId, boolean create) throws IOException {
