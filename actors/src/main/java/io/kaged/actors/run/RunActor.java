@@ -97,17 +97,20 @@ public final class RunActor {
 
     record CheckpointUnavailable(String reason, ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
 
+    /** The end of a workspace snapshot or restore, off the actor's thread: recorded as an event. */
+    sealed interface WorkspaceDone extends Command {}
+
     /** A checkpoint's workspace snapshot is done ({@code snapshot}) or failed ({@code error}). */
     record WorkspaceSnapshotTaken(
             String checkpointId,
             io.kaged.actors.workspace.WorkspaceSnapshot snapshot,
             String error,
             ActorRef<StatusReply<String>> replyTo)
-            implements Command {}
+            implements WorkspaceDone {}
 
     /** A rollback's restore of the workspace is done ({@code changes}) or failed ({@code error}). */
     record WorkspaceRestoreDone(String checkpointId, io.kaged.actors.workspace.WorkspaceChanges changes, String error)
-            implements Command {}
+            implements WorkspaceDone {}
 
     // ---- events ---------------------------------------------------------------------------------
 

@@ -36,8 +36,8 @@ import io.kaged.actors.run.RunActor.Rollback;
 import io.kaged.actors.run.RunActor.RolledBack;
 import io.kaged.actors.run.RunActor.Stop;
 import io.kaged.actors.run.RunActor.TimedOut;
-import io.kaged.actors.run.RunActor.WorkspaceRestoreDone;
-import io.kaged.actors.run.RunActor.WorkspaceSnapshotTaken;
+import io.kaged.actors.run.RunActor.WorkspaceDone;
+import io.kaged.actors.run.RunActor.WorkspaceRestored;
 import io.kaged.actors.run.RunState.Empty;
 import io.kaged.actors.run.RunState.Existing;
 import io.kaged.actors.run.RunState.Finished;
@@ -201,13 +201,10 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onCommand(Rollback.class, this::rollback)
                 .onCommand(CheckpointLoaded.class, this::rollbackTo)
                 .onCommand(CheckpointUnavailable.class, this::rollbackRefused)
-                .onCommand(WorkspaceSnapshotTaken.class, (s, c) -> Effect()
-                        .persist(workspace.recorded(c, now()))
+                .onCommand(WorkspaceDone.class, (s, c) -> Effect()
+                        .persist(workspace.event(c, now()))
                         .thenRun(st -> workspace.answer(c))
                         .thenNoReply())
-                .onCommand(
-                        WorkspaceRestoreDone.class,
-                        (s, c) -> Effect().persist(workspace.restored(c, now())).thenNoReply())
                 .onCommand(Stop.class, (s, c) -> declineStop())
                 .onCommand(Exited.class, this::exited)
                 .onAnyCommand((s, c) -> Effect().noReply());
@@ -368,15 +365,10 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 
     private ReplyEffect<Event, RunState> checkpoint(Existing s, Checkpoint c) {
         String id = Ids.newId();
-        if (RunWorkspace.folder(s.run().spec()) != null) { // answered once the files are recorded too
-            return Effect()
-                    .persist(new CheckpointTaken(id, c.label(), now()))
-                    .thenRun(st -> workspace.snapshot(s.run().spec(), id, c.replyTo()))
-                    .thenNoReply();
-        }
         return Effect()
                 .persist(new CheckpointTaken(id, c.label(), now()))
-                .thenReply(c.replyTo(), st -> StatusReply.success(id));
+                .thenRun(st -> workspace.snapshot(s.run().spec(), id, c.replyTo())) // answers, once files are in
+                .thenNoReply();
     }
 
     private ReplyEffect<Event, RunState> reapOrphans(long osPid) {
@@ -435,7 +427,6 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                     Run now = ((Existing) st).run();
                     // what the old attempt prints from now on is set aside with the rest
                     process.discardOutput();
-                    workspace.restoreBeforeNextAttempt(c.checkpointId());
                     process.cancelLaunch();
                     timers.cancel(new TimedOut(now.attempts()));
                     if (process.hasProcess()) {
@@ -480,7 +471,9 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onEvent(AttemptEnded.class, Existing::attemptEnded)
                 .onEvent(Cancelled.class, Existing::cancelled)
                 .onEvent(Interrupted.class, Existing::interrupted)
-                .onEvent(RolledBack.class, Existing::rolledBack);
+                // the files a rollback owes the next attempt: owed again after a crash, until restored
+                .onEvent(RolledBack.class, (s, e) -> workspace.owed(e, s.rolledBack(e)))
+                .onEvent(WorkspaceRestored.class, (s, e) -> workspace.paid(e, s));
         // a checkpoint, or a start, pause or resume that found the run in another phase: nothing changes
         b.forAnyState().onAnyEvent((s, e) -> s);
         return b.build();

@@ -58,6 +58,9 @@ final class RunWorkspace {
     void snapshot(RunSpec spec, String checkpointId, ActorRef<StatusReply<String>> replyTo) {
         Path folder = folder(spec);
         if (folder == null) {
+            if (replyTo != null) {
+                replyTo.tell(StatusReply.success(checkpointId));
+            }
             return;
         }
         snapshotsUnderWay++;
@@ -79,8 +82,22 @@ final class RunWorkspace {
                         replyTo));
     }
 
+    /** The event that records {@code done}. */
+    RunActor.Event event(RunActor.WorkspaceDone done, long at) {
+        return done instanceof RunActor.WorkspaceSnapshotTaken t
+                ? recorded(t, at)
+                : restored((RunActor.WorkspaceRestoreDone) done, at);
+    }
+
+    /** Answers whoever waits for {@code done}: a checkpoint's asker. */
+    void answer(RunActor.WorkspaceDone done) {
+        if (done instanceof RunActor.WorkspaceSnapshotTaken t) {
+            answer(t);
+        }
+    }
+
     /** The event recording a snapshot (or why there is none). */
-    WorkspaceRecorded recorded(RunActor.WorkspaceSnapshotTaken t, long at) {
+    private WorkspaceRecorded recorded(RunActor.WorkspaceSnapshotTaken t, long at) {
         snapshotsUnderWay--;
         int max = store.settings().maxListedPaths();
         WorkspaceSnapshot s = t.snapshot();
@@ -96,7 +113,7 @@ final class RunWorkspace {
     }
 
     /** The checkpoint's answer, after its snapshot's event: its id, or why its files were not recorded. */
-    void answer(RunActor.WorkspaceSnapshotTaken t) {
+    private void answer(RunActor.WorkspaceSnapshotTaken t) {
         if (t.replyTo() == null) {
             return;
         }
@@ -133,9 +150,22 @@ final class RunWorkspace {
         return snapshotsUnderWay == 0;
     }
 
-    /** The next attempt starts from checkpoint {@code checkpointId}'s files. */
-    void restoreBeforeNextAttempt(String checkpointId) {
-        restoreOwed.set(checkpointId);
+    /**
+     * From the event handler, so also while the journal is replayed: after {@code e}, the next attempt
+     * starts from its checkpoint's files. A daemon that died between the rollback and the restore restores
+     * on its next start. Returns {@code next}, the state after the event.
+     */
+    RunState owed(RunActor.RolledBack e, RunState next) {
+        restoreOwed.set(e.checkpointId());
+        return next;
+    }
+
+    /** From the event handler: a restore recorded as done settles what was owed. Returns {@code state}. */
+    RunState paid(WorkspaceRestored e, RunState state) {
+        if (e.error() == null) {
+            restoreOwed.compareAndSet(e.checkpointId(), null);
+        }
+        return state;
     }
 
     /**
@@ -162,7 +192,7 @@ final class RunWorkspace {
     }
 
     /** The event recording a restore, its paths listed up to the bound. */
-    WorkspaceRestored restored(RunActor.WorkspaceRestoreDone d, long at) {
+    private WorkspaceRestored restored(RunActor.WorkspaceRestoreDone d, long at) {
         int max = store.settings().maxListedPaths();
         WorkspaceChanges c = d.changes();
         if (c == null) {
