@@ -63,6 +63,19 @@ public final class WorkspaceStore {
         return settings;
     }
 
+    /**
+     * Whether {@code folder} holds the snapshot repositories or lies inside them: such a folder cannot be a
+     * workspace (each snapshot would record the snapshots).
+     */
+    public boolean overlaps(Path folder) {
+        if (settings.dir() == null) {
+            return false;
+        }
+        Path f = folder.toAbsolutePath().normalize();
+        Path d = settings.dir().toAbsolutePath().normalize();
+        return d.startsWith(f) || f.startsWith(d);
+    }
+
     /** Where run {@code ownerId}'s snapshots are kept. */
     public Path location(String ownerId) {
         if (settings.dir() == null) {

@@ -50,6 +50,13 @@ class WorkspaceApiTest {
             HttpResponse<String> noCwd = kaged.call("POST", "/v1/runs", "{\"command\":[\"true\"],\"workspace\":true}");
             assertEquals(400, noCwd.statusCode(), noCwd.body());
             assertTrue(noCwd.body().contains("'workspace' needs 'cwd'"), noCwd.body());
+            HttpResponse<String> inHome = kaged.call(
+                    "POST",
+                    "/v1/runs",
+                    TestDaemon.JSON.writeValueAsString(
+                            Map.of("command", List.of("true"), "cwd", home.toString(), "workspace", true)));
+            assertEquals(400, inHome.statusCode(), inHome.body());
+            assertTrue(inHome.body().contains("holds kaged's workspace snapshots"), inHome.body());
 
             String id = kaged.json(
                             "POST",

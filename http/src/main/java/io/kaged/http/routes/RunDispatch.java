@@ -5,6 +5,7 @@ import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSpec;
 import io.kaged.actors.run.RunSummary;
 import io.kaged.actors.run.RunSupervisor;
+import io.kaged.actors.workspace.WorkspaceStore;
 import io.kaged.persistence.store.Ids;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -50,11 +51,13 @@ final class RunDispatch extends AllDirectives {
     private final RunQueries queries;
     private final ActorCalls<RunSupervisor.Command> calls;
     private final Json json;
+    private final WorkspaceStore workspaces;
 
-    RunDispatch(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json) {
+    RunDispatch(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json, WorkspaceStore workspaces) {
         this.queries = queries;
         this.calls = calls;
         this.json = json;
+        this.workspaces = workspaces;
     }
 
     /** A run's scoped token may start only children of its own run; the audit names that run as who asked. */
@@ -67,6 +70,10 @@ final class RunDispatch extends AllDirectives {
                 return complete(RunRoutes.forbidden("start runs outside its own children"));
             }
             RunSpec spec = validate(scope.map(request::under).orElse(request));
+            if (Boolean.TRUE.equals(spec.workspace()) && workspaces.overlaps(Path.of(spec.cwd()))) {
+                throw new JsonBodies.BadRequest("Field 'cwd' holds kaged's workspace snapshots ("
+                        + workspaces.settings().dir() + "), so it cannot be a workspace: choose the project's folder.");
+            }
             String id = Ids.newId();
             return completeWithFuture(parentExists(spec.parentId()).thenCompose(parentOk -> {
                 if (!parentOk) {

@@ -62,7 +62,7 @@ public final class RunRoutes extends AllDirectives {
                 new ListFilters(QuerySettings.fromConfig(system.settings().config()));
         this.json = new Json(mapper);
         this.calls = new ActorCalls<>(system, runs, settings.askTimeout(), audit);
-        this.dispatch = new RunDispatch(queries, calls, json);
+        this.dispatch = new RunDispatch(queries, calls, json, io.kaged.actors.workspace.Workspaces.store(system));
         this.events = new RunEventStream(queries, journal, mapper);
         this.checkpoints = new RunCheckpoints(queries, calls, json, new RunWorkspaceDiff(system));
     }
