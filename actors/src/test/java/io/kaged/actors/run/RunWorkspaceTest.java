@@ -20,6 +20,7 @@ import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A run with a workspace: its checkpoints record its files, and a rollback puts them back. */
@@ -148,6 +149,84 @@ class RunWorkspaceTest {
                     f.events("w1", RunActor.WorkspaceRecorded.class).get(1).checkpointId());
             f.<RunSummary>ask("w1", RunActor.Cancel::new);
         }
+    }
+
+    /**
+     * A restore that cannot be done (a folder of ignored files stands where the checkpoint has a file) keeps
+     * the attempt from starting, with the reason; once the way is clear, a rollback restores and starts.
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aFailedRestoreKeepsTheAttemptFromStartingAndSaysWhy(TestEngine engine) throws Exception {
+        Path ws = Files.createDirectories(home.resolve("ws"));
+        Files.writeString(ws.resolve("x"), "x at the checkpoint\n");
+        Files.writeString(ws.resolve(".gitignore"), "*.log\n");
+        Path go = home.resolve("go");
+        String script = "echo ready; while [ ! -f " + go + " ]; do sleep 0.02; done;"
+                + " rm x; mkdir x; echo log > x/a.log; echo done; sleep 600";
+        String overrides = "kaged.workspaces.dir = \"" + home.resolve("workspaces") + "\"";
+        try (RunFixture f = new RunFixture(TestDatabases.newStoreUrl(engine, home), home, overrides)) {
+            f.dispatch("w2", workspaceRun(script, ws));
+            Eventually.waitFor(
+                    RunFixture.WAIT, "ready", () -> f.output("w2", false).equals("ready\n"));
+            String checkpoint =
+                    f.<String>ask("w2", r -> new RunActor.Checkpoint(null, r)).getValue();
+            Files.createFile(go);
+            Eventually.waitFor(
+                    RunFixture.WAIT, "done", () -> f.output("w2", false).equals("ready\ndone\n"));
+            Files.delete(go);
+
+            f.<RunSummary>ask("w2", r -> new RunActor.Rollback(checkpoint, r)).getValue();
+
+            Eventually.waitFor(
+                    RunFixture.WAIT, "failed", () -> f.view("w2").state().equals("failed"));
+            RunActor.WorkspaceRestored failed =
+                    f.events("w2", RunActor.WorkspaceRestored.class).get(0);
+            assertTrue(failed.error().contains("a folder is in its place"), failed.error());
+            assertTrue(f.events("w2", RunActor.AttemptFailedToStart.class)
+                    .get(0)
+                    .reason()
+                    .contains("could not be restored to checkpoint " + checkpoint));
+            assertEquals(
+                    "failed",
+                    StoreExtension.store(f.kit.system().classicSystem())
+                            .read(c -> AuditLog.latest(c, "run.workspace.restore", 10))
+                            .join()
+                            .get(0)
+                            .outcome());
+
+            Files.delete(ws.resolve("x/a.log"));
+            Files.delete(ws.resolve("x"));
+            f.<RunSummary>ask("w2", r -> new RunActor.Rollback(checkpoint, r)).getValue();
+            Eventually.waitFor(
+                    RunFixture.WAIT,
+                    "the new attempt",
+                    () -> f.output("w2", false).equals("ready\nready\n")
+                            && f.events("w2", RunActor.WorkspaceRestored.class).size() == 2);
+            assertEquals("x at the checkpoint\n", Files.readString(ws.resolve("x")));
+            assertEquals(
+                    null,
+                    f.events("w2", RunActor.WorkspaceRestored.class).get(1).error());
+            f.<RunSummary>ask("w2", RunActor.Cancel::new);
+        }
+    }
+
+    private static RunSpec workspaceRun(String script, Path ws) {
+        return new RunSpec(
+                List.of("/bin/sh", "-c", script),
+                ws.toString(),
+                Map.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                null,
+                true,
+                null,
+                null);
     }
 
     private static Map<String, String> withoutLog(Map<String, String> state) {
