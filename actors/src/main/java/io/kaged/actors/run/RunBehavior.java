@@ -215,6 +215,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         return Effect()
                 .persist(new Dispatched(runId, c.spec(), now()))
                 .thenRun(st -> {
+                    workspace.baseline(c.spec());
                     launch(((Queued) st).run());
                     if (c.spec().parentId() != null && c.spec().endsWithParent()) {
                         supervisor.tell(

@@ -28,6 +28,11 @@ import org.apache.pekko.pattern.StatusReply;
  */
 final class RunWorkspace {
 
+    /** The snapshot taken at dispatch; checkpoint ids are UUIDs, so no checkpoint has this name. */
+    static final String AT_DISPATCH = "dispatch";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunWorkspace.class);
+
     private final ActorContext<ProcessMessage> context;
     private final String runId;
     private final Executor blocking;
@@ -80,6 +85,30 @@ final class RunWorkspace {
                         snapshot,
                         failure == null ? null : SupervisedProcess.rootMessage(failure),
                         replyTo));
+    }
+
+    /**
+     * Records the workspace as the run is dispatched, in the background and under a name no checkpoint has
+     * ({@value #AT_DISPATCH}): the files are then in the repository and the cache, so the first checkpoint
+     * reads only what changed since and answers well within the API's ask timeout. A failure is only logged:
+     * the checkpoints report their own.
+     */
+    void baseline(RunSpec spec) {
+        Path folder = folder(spec);
+        if (folder == null) {
+            return;
+        }
+        blocking.execute(() -> {
+            try {
+                store.snapshot(runId, folder, AT_DISPATCH);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn(
+                        "The workspace {} of run {} could not be recorded at dispatch: {}",
+                        folder,
+                        runId,
+                        e.toString());
+            }
+        });
     }
 
     /** The event that records {@code done}. */
