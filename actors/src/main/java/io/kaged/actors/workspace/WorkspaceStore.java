@@ -53,6 +53,19 @@ public final class WorkspaceStore {
     private final WorkspaceSettings settings;
     private final Clock clock;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    /**
+     * Runs whose repository was just dropped (the newest {@value #DROPS_KEPT}): a snapshot still queued for
+     * one of them (the one taken at dispatch, say) must not create it again.
+     */
+    private final java.util.Map<String, Boolean> dropped =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > DROPS_KEPT;
+                }
+            });
+
+    private static final int DROPS_KEPT = 10_000;
 
     public WorkspaceStore(WorkspaceSettings settings, Clock clock) {
         this.settings = settings;
@@ -89,6 +102,9 @@ public final class WorkspaceStore {
     public WorkspaceSnapshot snapshot(String ownerId, Path folder, String checkpointId) throws IOException {
         checked(checkpointId);
         synchronized (lock(ownerId)) {
+            if (dropped.containsKey(ownerId)) {
+                throw new NoSnapshot("the workspace snapshots of " + ownerId + " were deleted with it");
+            }
             List<FolderWalk.Entry> files = FolderWalk.walk(folder);
             try (Repository repo = open(ownerId, true);
                     ObjectInserter inserter = inserter(repo)) {
@@ -162,19 +178,24 @@ public final class WorkspaceStore {
         if (settings.dir() == null) {
             return false;
         }
-        synchronized (lock(ownerId)) {
-            Path dir = location(ownerId);
-            if (!Files.exists(dir)) {
-                return false;
-            }
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
+        try {
+            synchronized (lock(ownerId)) {
+                dropped.put(ownerId, Boolean.TRUE);
+                Path dir = location(ownerId);
+                if (!Files.exists(dir)) {
+                    return false;
                 }
+                try (Stream<Path> all = Files.walk(dir)) {
+                    for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+                return true;
             }
+        } finally {
+            // a later call takes a new lock object, and finds the run among the dropped ones
+            locks.remove(ownerId);
         }
-        locks.remove(ownerId);
-        return true;
     }
 
     /**

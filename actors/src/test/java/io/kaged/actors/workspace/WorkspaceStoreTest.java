@@ -175,6 +175,11 @@ class WorkspaceStoreTest {
         assertTrue(store.snapshotOf("run4", "cp1").isEmpty());
         assertThrows(WorkspaceStore.NoSnapshot.class, () -> store.restore("run4", ws, "cp1"));
         assertEquals("a", Files.readString(ws.resolve("a.txt")));
+        assertThrows(
+                WorkspaceStore.NoSnapshot.class,
+                () -> store.snapshot("run4", ws, "late"),
+                "a snapshot that was still queued when its run was purged does not bring the repository back");
+        assertFalse(Files.exists(store.location("run4")));
     }
 
     private static void write(Path root, String path, String content) throws IOException {
