@@ -112,7 +112,7 @@ public final class HttpApi {
                 n.settings(),
                 mapper,
                 new JournalEvents(store, new PayloadCodec(system.classicSystem())),
-                new RunPurge(store, auditLog),
+                new RunPurge(store, auditLog, io.kaged.actors.workspace.Workspaces.store(system)),
                 n.actors().confinement().secrets());
         PrometheusRegistry registry = MetricsExtension.registry(system.classicSystem());
         GaugeWithCallback.builder()

@@ -3,6 +3,7 @@ package io.kaged.actors.retention;
 import io.kaged.actors.Removed;
 import io.kaged.actors.run.RunSupervisor;
 import io.kaged.actors.session.SessionSupervisor;
+import io.kaged.actors.workspace.Workspaces;
 import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.store.Store;
 import java.sql.Connection;
@@ -225,7 +226,8 @@ public final class RetentionService {
                     runs,
                     RunSupervisor.Purge::new,
                     (c, ids, cutoff) -> RetentionQueries.deleteRuns(c, ids, cutoff, audit, actor),
-                    runTotals);
+                    runTotals,
+                    batch -> Workspaces.store(system).dropAll(batch.ids()));
         }
 
         private CompletableFuture<Void> sessionsPhase() {
@@ -235,7 +237,8 @@ public final class RetentionService {
                     sessions,
                     SessionSupervisor.Purge::new,
                     (c, ids, cutoff) -> RetentionQueries.deleteSessions(c, ids, cutoff, audit, actor),
-                    sessionTotals);
+                    sessionTotals,
+                    batch -> {});
         }
 
         /**
@@ -248,7 +251,8 @@ public final class RetentionService {
                 ActorRef<C> supervisor,
                 PurgeCommand<C> purge,
                 Deleter deleter,
-                Totals totals) {
+                Totals totals,
+                java.util.function.Consumer<RetentionQueries.Batch> afterCommit) {
             int n = cutoff == null ? 0 : nextBatch();
             if (n == 0) {
                 return done();
@@ -264,7 +268,11 @@ public final class RetentionService {
                                                 supervisor,
                                                 r -> purge.of(
                                                         ids,
-                                                        () -> store.write(LANE, c -> deleter.delete(c, ids, cutoff)),
+                                                        () -> store.write(LANE, c -> deleter.delete(c, ids, cutoff))
+                                                                .thenApply(batch -> {
+                                                                    afterCommit.accept(batch);
+                                                                    return batch;
+                                                                }),
                                                         r),
                                                 settings.batchTimeout(),
                                                 system.scheduler())
@@ -272,7 +280,13 @@ public final class RetentionService {
                                                 reply -> {
                                                     record(reply, ids, totals);
                                                     return ownersPhase(
-                                                            cutoff, finder, supervisor, purge, deleter, totals);
+                                                            cutoff,
+                                                            finder,
+                                                            supervisor,
+                                                            purge,
+                                                            deleter,
+                                                            totals,
+                                                            afterCommit);
                                                 },
                                                 executor);
                             },

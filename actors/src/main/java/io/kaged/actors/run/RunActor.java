@@ -97,6 +97,21 @@ public final class RunActor {
 
     record CheckpointUnavailable(String reason, ActorRef<StatusReply<RunSummary>> replyTo) implements Command {}
 
+    /** The end of a workspace snapshot or restore, off the actor's thread: recorded as an event. */
+    sealed interface WorkspaceDone extends Command {}
+
+    /** A checkpoint's workspace snapshot is done ({@code snapshot}) or failed ({@code error}). */
+    record WorkspaceSnapshotTaken(
+            String checkpointId,
+            io.kaged.actors.workspace.WorkspaceSnapshot snapshot,
+            String error,
+            ActorRef<StatusReply<String>> replyTo)
+            implements WorkspaceDone {}
+
+    /** A rollback's restore of the workspace is done ({@code changes}) or failed ({@code error}). */
+    record WorkspaceRestoreDone(String checkpointId, io.kaged.actors.workspace.WorkspaceChanges changes, String error)
+            implements WorkspaceDone {}
+
     // ---- events ---------------------------------------------------------------------------------
 
     public sealed interface Event extends KagedSerializable {}
@@ -140,6 +155,41 @@ public final class RunActor {
     public record CheckpointTaken(String checkpointId, String label, long at) implements Event {}
 
     public record Interrupted(boolean willRetry, long at) implements Event {}
+
+    /**
+     * Checkpoint {@code checkpointId} (a {@link CheckpointTaken} or a {@link Paused}) recorded the run's
+     * workspace as snapshot {@code snapshot} (a commit in the run's workspace repository): {@code files}
+     * files of {@code bytes} bytes; {@code skipped} files were left out, the first of them named in {@code
+     * skippedPaths}. When the snapshot failed, {@code snapshot} is null and {@code error} says why.
+     */
+    public record WorkspaceRecorded(
+            String checkpointId,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String snapshot,
+            int files,
+            long bytes,
+            int skipped,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> skippedPaths,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+            long at)
+            implements Event {}
+
+    /**
+     * Before the attempt after a rollback, the workspace was put back as checkpoint {@code checkpointId}
+     * recorded it: {@code added} files added since were removed, {@code modified} ones rewritten, {@code
+     * deleted} ones written back (the first of each named). When the restore failed, {@code error} says why
+     * and the attempt did not start.
+     */
+    public record WorkspaceRestored(
+            String checkpointId,
+            int added,
+            int modified,
+            int deleted,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> addedPaths,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> modifiedPaths,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> deletedPaths,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+            long at)
+            implements Event {}
 
     /**
      * The run went back to checkpoint {@code checkpointId} (event {@code checkpointSequenceNr}): output

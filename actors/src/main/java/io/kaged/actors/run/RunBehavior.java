@@ -36,6 +36,8 @@ import io.kaged.actors.run.RunActor.Rollback;
 import io.kaged.actors.run.RunActor.RolledBack;
 import io.kaged.actors.run.RunActor.Stop;
 import io.kaged.actors.run.RunActor.TimedOut;
+import io.kaged.actors.run.RunActor.WorkspaceDone;
+import io.kaged.actors.run.RunActor.WorkspaceRestored;
 import io.kaged.actors.run.RunState.Empty;
 import io.kaged.actors.run.RunState.Existing;
 import io.kaged.actors.run.RunState.Finished;
@@ -68,7 +70,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  *
  * <p>Past 400 lines: every handler must see the behaviour's {@code Effect()} and its per-incarnation
  * fields, so the handlers of every phase stay in this one class; what they call is elsewhere (the
- * rollback's reading of a checkpoint in {@link RunRollback}, the cascade to child runs in {@link
+ * rollback's reading of a checkpoint in {@link RunRollback}, the workspace's files in {@link
+ * RunWorkspace}, the cascade to child runs in {@link
  * RunCascade}, the process in {@link SupervisedProcess}).
  */
 final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
@@ -79,6 +82,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     private final ActorRef<RunSupervisor.Command> supervisor;
     private final RunRollback rollback;
     private final RunCascade cascade;
+    private final RunWorkspace workspace;
 
     /** The current attempt was ended by its timeout. */
     private boolean timedOut;
@@ -97,7 +101,8 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         this.settings = settings;
         this.launcher = launcher;
         this.supervisor = supervisor;
-        this.rollback = new RunRollback(context, runId);
+        this.workspace = new RunWorkspace(context, runId, blocking);
+        this.rollback = new RunRollback(context, runId, workspace);
         this.cascade = new RunCascade(context, runId, supervisor, settings.cascadeWait());
         context.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
     }
@@ -196,6 +201,10 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onCommand(Rollback.class, this::rollback)
                 .onCommand(CheckpointLoaded.class, this::rollbackTo)
                 .onCommand(CheckpointUnavailable.class, this::rollbackRefused)
+                .onCommand(WorkspaceDone.class, (s, c) -> Effect()
+                        .persist(workspace.event(c, now()))
+                        .thenRun(st -> workspace.answer(c))
+                        .thenNoReply())
                 .onCommand(Stop.class, (s, c) -> declineStop())
                 .onCommand(Exited.class, this::exited)
                 .onAnyCommand((s, c) -> Effect().noReply());
@@ -206,6 +215,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         return Effect()
                 .persist(new Dispatched(runId, c.spec(), now()))
                 .thenRun(st -> {
+                    workspace.baseline(c.spec());
                     launch(((Queued) st).run());
                     if (c.spec().parentId() != null && c.spec().endsWithParent()) {
                         supervisor.tell(
@@ -216,7 +226,10 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     }
 
     private ReplyEffect<Event, RunState> launch(Run run) {
-        process.launch(sink -> launcher.start(runId, run.spec(), sink));
+        process.launch(sink -> {
+            workspace.restoreOwed(run.spec()); // a rollback's files come back before the process starts
+            return launcher.start(runId, run.spec(), sink);
+        });
         return Effect().noReply();
     }
 
@@ -294,10 +307,12 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     }
 
     private ReplyEffect<Event, RunState> pause(Running s, Pause c) {
-        return record(new RunActor.Paused(Ids.newId(), now()), c, st -> {
+        RunActor.Paused paused = new RunActor.Paused(Ids.newId(), now());
+        return record(paused, c, st -> {
             // The timeout is suspended while paused and starts afresh on resume: a debugging pause is no failure.
             timers.cancel(new TimedOut(s.run().attempts()));
             process.signal(Signal.STOP);
+            workspace.snapshot(s.run().spec(), paused.checkpointId(), null);
         });
     }
 
@@ -355,7 +370,8 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         String id = Ids.newId();
         return Effect()
                 .persist(new CheckpointTaken(id, c.label(), now()))
-                .thenReply(c.replyTo(), st -> StatusReply.success(id));
+                .thenRun(st -> workspace.snapshot(s.run().spec(), id, c.replyTo())) // answers, once files are in
+                .thenNoReply();
     }
 
     private ReplyEffect<Event, RunState> reapOrphans(long osPid) {
@@ -429,7 +445,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 
     /** Nothing of this run is under way in memory: no process, no start, no unrecorded output, no reply owed. */
     private boolean quiescent() {
-        return process.idle() && !rollback.loading() && cascade.idle();
+        return process.idle() && !rollback.loading() && cascade.idle() && workspace.idle();
     }
 
     private ReplyEffect<Event, RunState> passivate() {
@@ -458,7 +474,9 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onEvent(AttemptEnded.class, Existing::attemptEnded)
                 .onEvent(Cancelled.class, Existing::cancelled)
                 .onEvent(Interrupted.class, Existing::interrupted)
-                .onEvent(RolledBack.class, Existing::rolledBack);
+                // the files a rollback owes the next attempt: owed again after a crash, until restored
+                .onEvent(RolledBack.class, (s, e) -> workspace.owed(e, s.rolledBack(e)))
+                .onEvent(WorkspaceRestored.class, (s, e) -> workspace.paid(e, s));
         // a checkpoint, or a start, pause or resume that found the run in another phase: nothing changes
         b.forAnyState().onAnyEvent((s, e) -> s);
         return b.build();

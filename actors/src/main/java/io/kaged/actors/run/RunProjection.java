@@ -2,9 +2,16 @@ package io.kaged.actors.run;
 
 import io.kaged.actors.OwnerProjection;
 import io.kaged.actors.Sql;
+import io.kaged.persistence.audit.AuditEntry;
+import io.kaged.persistence.audit.AuditLog;
+import io.kaged.persistence.store.Ids;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Keeps {@code runs} and the runs' {@code transcripts} in step with run events, in the journal's transaction. */
 public final class RunProjection extends OwnerProjection<RunActor.Event> {
@@ -103,6 +110,8 @@ public final class RunProjection extends OwnerProjection<RunActor.Event> {
                     "UPDATE runs SET state = 'queued', exit_code = NULL, ended_at = NULL, updated_at = ? WHERE id = ?",
                     r.at(),
                     id);
+        } else if (e instanceof RunActor.WorkspaceRestored w) {
+            workspaceRestored(c, id, w);
         } else if (e instanceof RunActor.Interrupted i) {
             Sql.update(
                     c,
@@ -112,5 +121,31 @@ public final class RunProjection extends OwnerProjection<RunActor.Event> {
                     i.at(),
                     id);
         }
+    }
+
+    /** A rollback's restore of the files is an audit row too, in the event's transaction. */
+    private static void workspaceRestored(Connection c, String id, RunActor.WorkspaceRestored w) throws SQLException {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("checkpointId", w.checkpointId());
+        if (w.error() != null) {
+            detail.put("error", w.error());
+        } else {
+            detail.put("removed", w.added());
+            detail.put("rewritten", w.modified());
+            detail.put("writtenBack", w.deleted());
+            detail.put("removedPaths", w.addedPaths());
+            detail.put("rewrittenPaths", w.modifiedPaths());
+            detail.put("writtenBackPaths", w.deletedPaths());
+        }
+        AuditLog.insert(
+                c,
+                List.of(new AuditEntry(
+                        Ids.newId(),
+                        Instant.ofEpochMilli(w.at()),
+                        "daemon",
+                        "run.workspace.restore",
+                        id,
+                        w.error() == null ? "ok" : "failed",
+                        Sql.json(detail))));
     }
 }

@@ -3,6 +3,7 @@ package io.kaged.actors.run;
 import io.kaged.actors.OwnerRows;
 import io.kaged.actors.Removed;
 import io.kaged.actors.Sql;
+import io.kaged.actors.workspace.WorkspaceStore;
 import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.store.Store;
 import java.sql.Connection;
@@ -55,10 +56,17 @@ public final class RunPurge {
 
     private final Store store;
     private final AuditLog audit;
+    private final WorkspaceStore workspaces;
 
-    public RunPurge(Store store, AuditLog audit) {
+    /** @param workspaces the purged runs' workspace snapshots go with their rows; null keeps them */
+    public RunPurge(Store store, AuditLog audit, WorkspaceStore workspaces) {
         this.store = store;
         this.audit = audit;
+        this.workspaces = workspaces;
+    }
+
+    public RunPurge(Store store, AuditLog audit) {
+        this(store, audit, null);
     }
 
     /** The run and all its descendants, root first, deepest last; empty if there is no such run. */
@@ -76,6 +84,16 @@ public final class RunPurge {
      * The runs' actors must have been stopped.
      */
     public CompletableFuture<Outcome> purge(String rootId, Set<String> expected, String actor) {
+        return rows(rootId, expected, actor).thenApply(outcome -> {
+            // after the commit, on the store's blocking thread: a rolled-back deletion keeps its snapshots
+            if (outcome instanceof Purged p && workspaces != null) {
+                workspaces.dropAll(p.runIds());
+            }
+            return outcome;
+        });
+    }
+
+    private CompletableFuture<Outcome> rows(String rootId, Set<String> expected, String actor) {
         return store.write(RunActor.persistenceId(rootId).id(), c -> {
             List<TreeRun> tree = tree(c, rootId);
             if (tree.isEmpty()) {

@@ -25,13 +25,15 @@ final class RunRollback {
 
     private final ActorContext<ProcessMessage> context;
     private final String runId;
+    private final RunWorkspace workspace;
     private RunCheckpoints checkpoints;
     /** A checkpoint is being read; the rollback's reply is still owed. */
     private boolean loading;
 
-    RunRollback(ActorContext<ProcessMessage> context, String runId) {
+    RunRollback(ActorContext<ProcessMessage> context, String runId, RunWorkspace workspace) {
         this.context = context;
         this.runId = runId;
+        this.workspace = workspace;
     }
 
     void load(Rollback c) {
@@ -39,15 +41,45 @@ final class RunRollback {
         if (checkpoints == null) {
             checkpoints = RunCheckpoints.of(context.getSystem());
         }
-        context.pipeToSelf(checkpoints.load(runId, c.checkpointId()), (loaded, failure) -> {
-            if (failure != null) {
-                return new CheckpointUnavailable(
-                        "checkpoint could not be read: " + SupervisedProcess.rootMessage(failure), c.replyTo());
+        context.pipeToSelf(
+                checkpoints.load(runId, c.checkpointId()).thenCompose(l -> withFiles(l, c.checkpointId())),
+                (loaded, failure) -> {
+                    if (failure instanceof java.util.concurrent.CompletionException
+                            && failure.getCause() instanceof NoFiles) {
+                        return new CheckpointUnavailable(
+                                "checkpoint " + c.checkpointId()
+                                        + " has no snapshot of the run's workspace (taken before"
+                                        + " the run had one, or its snapshots are gone); the run's files cannot go back",
+                                c.replyTo());
+                    }
+                    if (failure != null) {
+                        return new CheckpointUnavailable(
+                                "checkpoint could not be read: " + SupervisedProcess.rootMessage(failure), c.replyTo());
+                    }
+                    return loaded.<ProcessMessage>map(
+                                    l -> new CheckpointLoaded(c.checkpointId(), l.sequenceNr(), l.state(), c.replyTo()))
+                            .orElseGet(() -> new CheckpointUnavailable(
+                                    "run " + runId + " has no checkpoint " + c.checkpointId(), c.replyTo()));
+                });
+    }
+
+    /** A checkpoint of a run with a workspace whose files were not recorded. */
+    private static final class NoFiles extends RuntimeException {
+        NoFiles() {
+            super(null, null, false, false);
+        }
+    }
+
+    private java.util.concurrent.CompletableFuture<java.util.Optional<RunCheckpoints.Loaded>> withFiles(
+            java.util.Optional<RunCheckpoints.Loaded> loaded, String checkpointId) {
+        if (loaded.isEmpty() || !(loaded.get().state() instanceof Existing at)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(loaded);
+        }
+        return workspace.hasSnapshot(at.run().spec(), checkpointId).thenApply(has -> {
+            if (!has) {
+                throw new NoFiles();
             }
-            return loaded.<ProcessMessage>map(
-                            l -> new CheckpointLoaded(c.checkpointId(), l.sequenceNr(), l.state(), c.replyTo()))
-                    .orElseGet(() -> new CheckpointUnavailable(
-                            "run " + runId + " has no checkpoint " + c.checkpointId(), c.replyTo()));
+            return loaded;
         });
     }
 

@@ -33,6 +33,21 @@ public final class BackupCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "FILE", description = "Where to write (default: <home>/backups/kaged-<time>).")
     Path to;
 
+    /**
+     * The workspace snapshots are files beside the store, not in it, and a backup does not carry them
+     * (docs/adr, "workspace repository per run"): said where they are, every time, so nobody counts on them.
+     */
+    private void workspacesNote(LoadedConfig loaded) {
+        String dir = loaded.config().getString("kaged.workspaces.dir");
+        if (dir.isBlank() || !Files.isDirectory(Path.of(dir))) {
+            return;
+        }
+        spec.commandLine()
+                .getOut()
+                .println("Not included: the runs' workspace snapshots in " + dir + " (copy that folder alongside to"
+                        + " keep them; without it, rollbacks of restored runs cannot put their files back).");
+    }
+
     @Override
     public Integer call() {
         LoadedConfig loaded = modeOption.load();
@@ -59,6 +74,7 @@ public final class BackupCommand implements Callable<Integer> {
                             r.verification(),
                             r.took().toMillis() / 1000.0);
         }
+        workspacesNote(loaded);
         return 0;
     }
 }

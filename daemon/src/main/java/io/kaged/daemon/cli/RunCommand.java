@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             RunResumeCommand.class,
             RunCheckpointCommand.class,
             RunRollbackCommand.class,
+            RunDiffCommand.class,
             RunCancelCommand.class,
             RunPurgeCommand.class
         })

@@ -43,6 +43,12 @@ public final class RunStartCommand implements Callable<Integer> {
     @Option(names = "--cwd", description = "Working folder (default: this one).")
     String cwd;
 
+    @Option(
+            names = "--workspace",
+            description = "The working folder is the run's workspace: each checkpoint records its files, and a"
+                    + " rollback puts them back.")
+    boolean workspace;
+
     @Option(names = "--wait", description = "Wait for the run to finish; exit with its exit code.")
     boolean await;
 
@@ -60,6 +66,9 @@ public final class RunStartCommand implements Callable<Integer> {
         body.put("timeoutMs", timeoutMs);
         body.put("retries", retries);
         confinement.addTo(body);
+        if (workspace) {
+            body.put("workspace", true);
+        }
         body.values().removeIf(v -> v == null);
         var client = options.client();
         String id = client.post("/v1/runs", body).get("id").asText();

@@ -37,7 +37,11 @@ public final class ConfigLoader {
         Config fromFile = file.map(ConfigLoader::parse).orElse(ConfigFactory.empty());
         Config config = envLayer(effective)
                 .withFallback(fromFile)
-                .withFallback(ConfigFactory.parseMap(Map.of("kaged.mode", mode.label())))
+                .withFallback(ConfigFactory.parseMap(Map.of(
+                        "kaged.mode",
+                        mode.label(),
+                        "kaged.workspaces.dir",
+                        home.dir().resolve("workspaces").toString())))
                 .withFallback(ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "kaged-daemon.conf"))
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();

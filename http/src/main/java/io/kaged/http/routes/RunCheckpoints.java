@@ -21,11 +21,13 @@ final class RunCheckpoints extends AllDirectives {
     private final RunQueries queries;
     private final ActorCalls<RunSupervisor.Command> calls;
     private final Json json;
+    private final RunWorkspaceDiff workspace;
 
-    RunCheckpoints(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json) {
+    RunCheckpoints(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json, RunWorkspaceDiff workspace) {
         this.queries = queries;
         this.calls = calls;
         this.json = json;
+        this.workspace = workspace;
     }
 
     Route list(String id) {
@@ -56,6 +58,39 @@ final class RunCheckpoints extends AllDirectives {
     }
 
     /**
+     * {@code GET .../checkpoints/{cp}/diff[?patch=true]}: 404 for an unknown run or a checkpoint not of this
+     * run, 409 for a checkpoint without a workspace snapshot.
+     */
+    Route diff(String id, String checkpointId) {
+        return parameterMap(params -> {
+            QueryParams.requireKnown(params, java.util.Set.of("patch"));
+            boolean patch = QueryParams.bool(params, "patch");
+            return completeWithFuture(queries.get(id).thenCompose(v -> {
+                if (v.isEmpty()) {
+                    return ActorCalls.done(RunRoutes.noRun(id));
+                }
+                return queries.checkpoints(id).thenCompose(list -> {
+                    if (list.stream().noneMatch(cp -> cp.id().equals(checkpointId))) {
+                        return ActorCalls.done(noCheckpoint(id, checkpointId));
+                    }
+                    return workspace
+                            .diff(id, v.get().cwd(), checkpointId, patch)
+                            .thenApply(d -> d.diff() != null
+                                    ? json.reply(StatusCodes.OK, d.diff())
+                                    : Problem.response(StatusCodes.CONFLICT, d.conflict()));
+                });
+            }));
+        });
+    }
+
+    private static org.apache.pekko.http.javadsl.model.HttpResponse noCheckpoint(String id, String checkpointId) {
+        return Problem.response(
+                StatusCodes.NOT_FOUND,
+                "Run " + id + " has no checkpoint " + checkpointId + "; GET /v1/runs/" + id
+                        + "/checkpoints lists them.");
+    }
+
+    /**
      * 404 for an unknown run or a checkpoint not of this run, 409 when the run cannot go back now (the actor
      * says why), else the run as it is after the rollback.
      */
@@ -72,10 +107,7 @@ final class RunCheckpoints extends AllDirectives {
                 }
                 return queries.checkpoints(id).thenCompose(list -> {
                     if (list.stream().noneMatch(cp -> cp.id().equals(checkpointId))) {
-                        return ActorCalls.done(Problem.response(
-                                StatusCodes.NOT_FOUND,
-                                "Run " + id + " has no checkpoint " + checkpointId + "; GET /v1/runs/" + id
-                                        + "/checkpoints lists them."));
+                        return ActorCalls.done(noCheckpoint(id, checkpointId));
                     }
                     return calls.<RunSummary>call(
                             ActorCalls.Action.of("api", "run.rollback", id, "to checkpoint " + checkpointId),

@@ -5,6 +5,7 @@ import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSpec;
 import io.kaged.actors.run.RunSummary;
 import io.kaged.actors.run.RunSupervisor;
+import io.kaged.actors.workspace.WorkspaceStore;
 import io.kaged.persistence.secret.SecretStore;
 import io.kaged.persistence.store.Ids;
 import java.nio.file.Files;
@@ -36,12 +37,24 @@ final class RunDispatch extends AllDirectives {
             Long timeoutMs,
             Integer retries,
             String onParentEnd,
-            SandboxBody sandbox) {
+            SandboxBody sandbox,
+            Boolean workspace) {
 
         /** The same request as a child of {@code parent}. */
         DispatchRun under(String parent) {
             return new DispatchRun(
-                    command, cwd, env, input, parent, sessionId, project, timeoutMs, retries, onParentEnd, sandbox);
+                    command,
+                    cwd,
+                    env,
+                    input,
+                    parent,
+                    sessionId,
+                    project,
+                    timeoutMs,
+                    retries,
+                    onParentEnd,
+                    sandbox,
+                    workspace);
         }
     }
 
@@ -52,12 +65,19 @@ final class RunDispatch extends AllDirectives {
     private final ActorCalls<RunSupervisor.Command> calls;
     private final Json json;
     private final SecretStore secrets;
+    private final WorkspaceStore workspaces;
 
-    RunDispatch(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json, SecretStore secrets) {
+    RunDispatch(
+            RunQueries queries,
+            ActorCalls<RunSupervisor.Command> calls,
+            Json json,
+            SecretStore secrets,
+            WorkspaceStore workspaces) {
         this.queries = queries;
         this.calls = calls;
         this.json = json;
         this.secrets = secrets;
+        this.workspaces = workspaces;
     }
 
     /** A run's scoped token may start only children of its own run; the audit names that run as who asked. */
@@ -70,6 +90,10 @@ final class RunDispatch extends AllDirectives {
                 return complete(RunRoutes.forbidden("start runs outside its own children"));
             }
             RunSpec spec = validate(scope.map(request::under).orElse(request), secrets);
+            if (Boolean.TRUE.equals(spec.workspace()) && workspaces.overlaps(Path.of(spec.cwd()))) {
+                throw new JsonBodies.BadRequest("Field 'cwd' holds kaged's workspace snapshots ("
+                        + workspaces.settings().dir() + "), so it cannot be a workspace: choose the project's folder.");
+            }
             String id = Ids.newId();
             return completeWithFuture(parentExists(spec.parentId()).thenCompose(parentOk -> {
                 if (!parentOk) {
@@ -128,6 +152,10 @@ final class RunDispatch extends AllDirectives {
             throw new JsonBodies.BadRequest("Field 'onParentEnd' must be \"cancel\" (the default: the run ends when"
                     + " its parent is cancelled or times out) or \"abandon\" (it runs on).");
         }
+        if (Boolean.TRUE.equals(r.workspace()) && r.cwd() == null) {
+            throw new JsonBodies.BadRequest(
+                    "Field 'workspace' needs 'cwd': the folder whose files each checkpoint" + " records.");
+        }
         return new RunSpec(
                 r.command(),
                 r.cwd(),
@@ -140,7 +168,7 @@ final class RunDispatch extends AllDirectives {
                 retries,
                 r.onParentEnd(),
                 null,
-                null,
+                r.workspace(),
                 SandboxBody.validate(r.sandbox()),
                 env.secretEnv());
     }

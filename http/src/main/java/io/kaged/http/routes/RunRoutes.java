@@ -64,9 +64,10 @@ public final class RunRoutes extends AllDirectives {
                 new ListFilters(QuerySettings.fromConfig(system.settings().config()));
         this.json = new Json(mapper);
         this.calls = new ActorCalls<>(system, runs, settings.askTimeout(), audit);
-        this.dispatch = new RunDispatch(queries, calls, json, secrets);
+        this.dispatch =
+                new RunDispatch(queries, calls, json, secrets, io.kaged.actors.workspace.Workspaces.store(system));
         this.events = new RunEventStream(queries, journal, mapper);
-        this.checkpoints = new RunCheckpoints(queries, calls, json);
+        this.checkpoints = new RunCheckpoints(queries, calls, json, new RunWorkspaceDiff(system));
     }
 
     /**
@@ -101,11 +102,15 @@ public final class RunRoutes extends AllDirectives {
                 path("pause", () -> post(() -> calls.writing(() -> command(id, "run.pause", RunActor.Pause::new)))),
                 path("resume", () -> post(() -> calls.writing(() -> command(id, "run.resume", RunActor.Resume::new)))),
                 path("rollback", () -> post(() -> calls.writing(() -> checkpoints.rollback(id)))),
-                path(
+                pathPrefix(
                         "checkpoints",
                         () -> concat(
-                                post(() -> calls.writing(() -> checkpoints.take(id))),
-                                get(() -> checkpoints.list(id)))));
+                                pathEnd(() -> concat(
+                                        post(() -> calls.writing(() -> checkpoints.take(id))),
+                                        get(() -> checkpoints.list(id)))),
+                                path(
+                                        PathMatchers.segment().slash("diff"),
+                                        cp -> get(() -> checkpoints.diff(id, cp))))));
     }
 
     static HttpResponse forbidden(String what) {

@@ -218,7 +218,11 @@ class ApiFuzzTest {
                         .asText());
         String run = daemon.dispatch(null, "sleep", "300");
         daemon.awaitState(run, "running");
-        daemon.json("POST", "/v1/runs/" + run + "/checkpoints", "{\"label\":\"fixture\"}", 201);
+        ids.put(
+                "checkpointId",
+                daemon.json("POST", "/v1/runs/" + run + "/checkpoints", "{\"label\":\"fixture\"}", 201)
+                        .get("id")
+                        .asText());
         ids.put("runId", run);
         daemon.json("POST", "/v1/projects", "{\"name\":\"fixture-project\"}", 201);
         daemon.json("POST", "/v1/projects/fixture-project/prompts/fixture-prompt", "{\"body\":\"one\\n\"}", 201);

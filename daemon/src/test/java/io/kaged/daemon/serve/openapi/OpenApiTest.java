@@ -59,6 +59,7 @@ class OpenApiTest {
     private static final Map<String, String> UNKNOWN = Map.of(
             "sessionId", UNKNOWN_ID,
             "runId", UNKNOWN_ID,
+            "checkpointId", UNKNOWN_ID,
             "project", "no-such-project",
             "prompt", "no-such-prompt",
             "version", "1",
@@ -181,7 +182,13 @@ class OpenApiTest {
                 created("/v1/sessions", "{\"command\":[\"sleep\",\"300\"]}")
                         .get("id")
                         .asText());
-        String run = created("/v1/runs", "{\"command\":[\"sleep\",\"300\"]}")
+        // with a workspace, so that its checkpoint's diff answers with content
+        Path workspace = Files.createDirectories(home.resolve("fixture-workspace"));
+        Files.writeString(workspace.resolve("file.txt"), "one\n");
+        String run = created(
+                        "/v1/runs",
+                        JSON.writeValueAsString(Map.of(
+                                "command", List.of("sleep", "300"), "cwd", workspace.toString(), "workspace", true)))
                 .get("id")
                 .asText();
         Eventually.waitFor(WAIT, "run " + run + " is running", () -> probe.send("GET", "/v1/runs/" + run, token, null)
@@ -189,7 +196,11 @@ class OpenApiTest {
                 .path("state")
                 .asText()
                 .equals("running"));
-        created("/v1/runs/" + run + "/checkpoints", "{\"label\":\"fixture\"}");
+        ids.put(
+                "checkpointId",
+                created("/v1/runs/" + run + "/checkpoints", "{\"label\":\"fixture\"}")
+                        .get("id")
+                        .asText());
         ids.put("runId", run);
         created("/v1/projects", "{\"name\":\"fixture-project\"}");
         created("/v1/projects/fixture-project/prompts/fixture-prompt", "{\"body\":\"one\\n\"}");
