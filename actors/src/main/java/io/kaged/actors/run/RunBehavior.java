@@ -42,6 +42,7 @@ import io.kaged.actors.run.RunState.Finished;
 import io.kaged.actors.run.RunState.Queued;
 import io.kaged.actors.run.RunState.Run;
 import io.kaged.actors.run.RunState.Running;
+import io.kaged.actors.run.agent.RunAgent;
 import io.kaged.persistence.store.Ids;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +80,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     private final ActorRef<RunSupervisor.Command> supervisor;
     private final RunRollback rollback;
     private final RunCascade cascade;
+    private final RunAgent agent;
 
     /** The current attempt was ended by its timeout. */
     private boolean timedOut;
@@ -99,6 +101,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         this.supervisor = supervisor;
         this.rollback = new RunRollback(context, runId);
         this.cascade = new RunCascade(context, runId, supervisor, settings.cascadeWait());
+        this.agent = new RunAgent(runId, context, blocking, clock, process, this::Effect);
         context.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
     }
 
@@ -183,6 +186,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                         Idle.class,
                         (s, c) -> quiescent() ? passivate() : Effect().noReply())
                 .onCommand(Stop.class, (s, c) -> quiescent() ? Effect().stop().thenNoReply() : declineStop());
+        agent.handlers(b.forStateType(Existing.class));
         housekeeping(b.forStateType(Existing.class))
                 .onCommand(Dispatch.class, (s, c) -> refuse(c, "run already exists"))
                 .onCommand(GetSummary.class, (s, c) -> answer(c, s))
@@ -230,7 +234,10 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         if (timeout != null) {
             timers.startSingleTimer(new TimedOut(attempt), Duration.ofMillis(timeout));
         }
-        return recordThenRelease(new AttemptStarted(attempt, c.process().pid(), now()), st -> process.startRecorded());
+        return recordThenRelease(new AttemptStarted(attempt, c.process().pid(), now()), st -> {
+            process.startRecorded();
+            agent.attemptStarted(st, c.process());
+        });
     }
 
     private ReplyEffect<Event, RunState> launchFailed(Queued s, LaunchFailed c) {
@@ -269,6 +276,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
             return Effect().noReply();
         }
         process.killLeftovers();
+        agent.attemptEnded();
         int attempt = s.run().attempts();
         timers.cancel(new TimedOut(attempt));
         List<Event> events = batches(s);
@@ -453,6 +461,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         b.forStateType(Existing.class)
                 .onEvent(AttemptFailedToStart.class, Existing::failedToStart)
                 .onEvent(OutputRecorded.class, (s, e) -> s.outputRecorded())
+                .onEvent(RunActor.AgentEvent.class, Existing::agentEvent)
                 .onEvent(AttemptEnded.class, Existing::attemptEnded)
                 .onEvent(Cancelled.class, Existing::cancelled)
                 .onEvent(Interrupted.class, Existing::interrupted)

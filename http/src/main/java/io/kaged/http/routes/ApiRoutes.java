@@ -25,6 +25,7 @@ public final class ApiRoutes extends AllDirectives {
     private final OpenApiRoutes openApi = new OpenApiRoutes();
     private final RetentionRoutes retention;
     private final MetricsRoutes metrics;
+    private final ApprovalRoutes approvals;
     private final HttpMetrics httpMetrics;
     private final RequestBodies bodies;
     private final RequestTarget target = new RequestTarget();
@@ -40,7 +41,9 @@ public final class ApiRoutes extends AllDirectives {
             StatsRoutes stats,
             RetentionRoutes retention,
             MetricsRoutes metrics,
-            HttpMetrics httpMetrics) {
+            HttpMetrics httpMetrics,
+            ApprovalRoutes approvals) {
+        this.approvals = approvals;
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
@@ -63,6 +66,7 @@ public final class ApiRoutes extends AllDirectives {
                                 sessions.route(auth),
                                 auth.scoped(runs::route),
                                 auth.authenticated(projects::route),
+                                auth.authenticated(approvals::route),
                                 auth.authenticated(() -> concat(
                                         info.info(),
                                         openApi.route(),

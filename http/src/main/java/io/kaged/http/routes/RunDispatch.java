@@ -1,5 +1,6 @@
 package io.kaged.http.routes;
 
+import io.kaged.actors.run.AcpSpec;
 import io.kaged.actors.run.RunActor;
 import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSpec;
@@ -34,17 +35,20 @@ final class RunDispatch extends AllDirectives {
             String project,
             Long timeoutMs,
             Integer retries,
-            String onParentEnd) {
+            String onParentEnd,
+            AcpSpec acp) {
 
         /** The same request as a child of {@code parent}. */
         DispatchRun under(String parent) {
             return new DispatchRun(
-                    command, cwd, env, input, parent, sessionId, project, timeoutMs, retries, onParentEnd);
+                    command, cwd, env, input, parent, sessionId, project, timeoutMs, retries, onParentEnd, acp);
         }
     }
 
     private static final long MAX_TIMEOUT_MS = 7L * 24 * 3600 * 1000;
     private static final int MAX_ID = 64;
+    /** A prompt is text for a model, not a file to carry: large, but bounded. */
+    static final int MAX_PROMPT_CHARS = 1_000_000;
 
     private final RunQueries queries;
     private final ActorCalls<RunSupervisor.Command> calls;
@@ -130,6 +134,13 @@ final class RunDispatch extends AllDirectives {
             throw new JsonBodies.BadRequest("Field 'onParentEnd' must be \"cancel\" (the default: the run ends when"
                     + " its parent is cancelled or times out) or \"abandon\" (it runs on).");
         }
+        if (r.acp() != null) {
+            prompt("acp.prompt", r.acp().prompt(), true);
+            if (r.input() != null) {
+                throw new JsonBodies.BadRequest("Fields 'acp' and 'input' do not go together: an ACP run's stdin is"
+                        + " kaged's channel to the agent; give the first prompt as 'acp.prompt'.");
+            }
+        }
         return new RunSpec(
                 r.command(),
                 r.cwd(),
@@ -140,7 +151,26 @@ final class RunDispatch extends AllDirectives {
                 r.project(),
                 r.timeoutMs(),
                 retries,
-                r.onParentEnd());
+                r.onParentEnd(),
+                r.acp(),
+                null,
+                null,
+                null);
+    }
+
+    /** A prompt's text: not empty (unless it may be absent), no NUL, within its bound. */
+    static void prompt(String field, String text, boolean optional) {
+        if (text == null && optional) {
+            return;
+        }
+        if (text == null || text.isBlank()) {
+            throw new JsonBodies.BadRequest(
+                    "Field '" + field + "' must be the prompt's text, e.g. \"Fix the failing test\".");
+        }
+        JsonBodies.noNul(field, text);
+        if (text.length() > MAX_PROMPT_CHARS) {
+            throw new JsonBodies.BadRequest("Field '" + field + "' holds at most " + MAX_PROMPT_CHARS + " characters.");
+        }
     }
 
     /** An id field: ids are UUIDs, so anything long or with NUL is a mistake, not a key to store. */

@@ -45,6 +45,7 @@ public final class RunRoutes extends AllDirectives {
     private final RunDispatch dispatch;
     private final RunEventStream events;
     private final RunCheckpoints checkpoints;
+    private final RunAgentRoutes agent;
 
     public RunRoutes(
             ActorSystem<?> system,
@@ -65,6 +66,7 @@ public final class RunRoutes extends AllDirectives {
         this.dispatch = new RunDispatch(queries, calls, json);
         this.events = new RunEventStream(queries, journal, mapper);
         this.checkpoints = new RunCheckpoints(queries, calls, json);
+        this.agent = new RunAgentRoutes(queries, calls, json, journal);
     }
 
     /**
@@ -84,7 +86,8 @@ public final class RunRoutes extends AllDirectives {
         return concat(
                 pathEnd(() -> get(() -> readable(scope, id, () -> getOne(id)))),
                 path("output", () -> get(() -> readable(scope, id, () -> output(id)))),
-                path("events", () -> get(() -> readable(scope, id, () -> events.events(id)))));
+                path("events", () -> get(() -> readable(scope, id, () -> events.events(id)))),
+                path("conversation", () -> get(() -> readable(scope, id, () -> agent.conversation(id)))));
     }
 
     /** What only the daemon's token may do; a run's token gets 403 for anything else under the run. */
@@ -98,6 +101,8 @@ public final class RunRoutes extends AllDirectives {
                 path("pause", () -> post(() -> command(id, "run.pause", RunActor.Pause::new))),
                 path("resume", () -> post(() -> command(id, "run.resume", RunActor.Resume::new))),
                 path("rollback", () -> post(() -> checkpoints.rollback(id))),
+                path("prompt", () -> post(() -> agent.prompt(id))),
+                path("cancel-turn", () -> post(() -> agent.cancelTurn(id))),
                 path("checkpoints", () -> concat(post(() -> checkpoints.take(id)), get(() -> checkpoints.list(id)))));
     }
 

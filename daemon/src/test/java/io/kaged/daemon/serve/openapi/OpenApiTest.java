@@ -57,11 +57,18 @@ class OpenApiTest {
     private static final String UNKNOWN_ID = "00000000-0000-7000-8000-000000000000";
     /** Path parameters that name nothing: every id-bearing route must answer its own 404 (or a 400) to them. */
     private static final Map<String, String> UNKNOWN = Map.of(
-            "sessionId", UNKNOWN_ID,
-            "runId", UNKNOWN_ID,
-            "project", "no-such-project",
-            "prompt", "no-such-prompt",
-            "version", "1");
+            "sessionId",
+            UNKNOWN_ID,
+            "runId",
+            UNKNOWN_ID,
+            "approvalId",
+            UNKNOWN_ID,
+            "project",
+            "no-such-project",
+            "prompt",
+            "no-such-prompt",
+            "version",
+            "1");
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -180,7 +187,15 @@ class OpenApiTest {
                 created("/v1/sessions", "{\"command\":[\"sleep\",\"300\"]}")
                         .get("id")
                         .asText());
-        String run = created("/v1/runs", "{\"command\":[\"sleep\",\"300\"]}")
+        // an ACP run whose agent waits on a permission request: a run, a conversation and an approval
+        String run = created(
+                        "/v1/runs",
+                        JSON.createObjectNode()
+                                .<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                                        "command", JSON.valueToTree(io.kaged.daemon.agent.TestAgent.command()))
+                                .put("cwd", home.toString())
+                                .set("acp", JSON.createObjectNode().put("prompt", "ask edit a.txt"))
+                                .toString())
                 .get("id")
                 .asText();
         Eventually.waitFor(WAIT, "run " + run + " is running", () -> probe.send("GET", "/v1/runs/" + run, token, null)
@@ -190,6 +205,22 @@ class OpenApiTest {
                 .equals("running"));
         created("/v1/runs/" + run + "/checkpoints", "{\"label\":\"fixture\"}");
         ids.put("runId", run);
+        Eventually.waitFor(
+                WAIT,
+                "run " + run + " asks for an approval",
+                () -> probe.send("GET", "/v1/approvals?state=pending&runId=" + run, token, null)
+                                .json()
+                                .path("items")
+                                .size()
+                        == 1);
+        ids.put(
+                "approvalId",
+                probe.send("GET", "/v1/approvals?runId=" + run, token, null)
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .get("id")
+                        .asText());
         created("/v1/projects", "{\"name\":\"fixture-project\"}");
         created("/v1/projects/fixture-project/prompts/fixture-prompt", "{\"body\":\"one\\n\"}");
         created("/v1/projects/fixture-project/prompts/fixture-prompt", "{\"body\":\"two\\n\"}");

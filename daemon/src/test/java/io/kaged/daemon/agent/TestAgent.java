@@ -1,0 +1,282 @@
+package io.kaged.daemon.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An ACP agent for tests, run by a kaged run as a real separate process ({@link #command}). Each prompt's
+ * text is its script for that turn: steps separated by {@code ;}, each a verb and its words:
+ *
+ * <ul>
+ *   <li>{@code say TEXT}: the reply, streamed as two agent_message_chunk updates;
+ *   <li>{@code think TEXT}: an agent_thought_chunk;
+ *   <li>{@code plan A,B}: a plan of those entries;
+ *   <li>{@code ask KIND TARGET}: a tool call of that kind (edit and the like: TARGET is a path relative to the
+ *       cwd; execute: TARGET is the command line), then session/request_permission with the four usual
+ *       options; the call is then reported completed (allowed), failed (rejected), or the turn ends
+ *       {@code cancelled} (the request was answered cancelled);
+ *   <li>{@code write PATH TEXT}: fs/write_text_file, then says "wrote PATH" or "refused PATH";
+ *   <li>{@code garbage}: a line that is not JSON, a request for an unknown method, a response to nothing and
+ *       a notification nobody knows;
+ *   <li>{@code huge N}: a JSON line of N bytes;
+ *   <li>{@code sleep MS}; {@code crash}: exit 3 at once.
+ * </ul>
+ *
+ * The stop reason is {@code end_turn} unless a permission was cancelled. Prints to stderr what it does, so
+ * the run's stderr shows it.
+ */
+public final class TestAgent {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+    private final Map<String, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(100);
+    private final AtomicInteger calls = new AtomicInteger();
+    private final List<String> flags;
+    private String cwd = ".";
+
+    private TestAgent(List<String> flags) {
+        this.flags = flags;
+    }
+
+    /** The argv that runs this agent with the test's own classpath. */
+    public static List<String> command(String... flags) {
+        List<String> argv = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TestAgent.class.getName()));
+        argv.addAll(List.of(flags));
+        return argv;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new TestAgent(List.of(args)).run();
+    }
+
+    private void run() throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            JsonNode message = mapper.readTree(line);
+            JsonNode id = message.get("id");
+            String method = message.path("method").asText(null);
+            if (method == null) {
+                CompletableFuture<JsonNode> answer = waiting.remove(id.asText());
+                if (answer != null) {
+                    answer.complete(message);
+                }
+                continue;
+            }
+            JsonNode params = message.path("params");
+            System.err.println("test agent: " + method);
+            switch (method) {
+                case "initialize" -> {
+                    ObjectNode result = mapper.createObjectNode().put("protocolVersion", 1);
+                    result.putObject("agentCapabilities").put("loadSession", false);
+                    result.putObject("agentInfo").put("name", "test-agent").put("version", "1.0");
+                    result.putArray("authMethods");
+                    respond(id, result);
+                }
+                case "session/new" -> {
+                    if (flags.contains("--auth-required")) {
+                        send(mapper.createObjectNode()
+                                .put("jsonrpc", "2.0")
+                                .<ObjectNode>set("id", id)
+                                .set(
+                                        "error",
+                                        mapper.createObjectNode()
+                                                .put("code", -32000)
+                                                .put("message", "Authentication required")));
+                    } else {
+                        cwd = params.path("cwd").asText(".");
+                        respond(id, mapper.createObjectNode().put("sessionId", "test-session"));
+                    }
+                }
+                case "session/prompt" -> {
+                    String session = params.path("sessionId").asText();
+                    String script = params.path("prompt").path(0).path("text").asText("");
+                    new Thread(() -> turn(id, session, script)).start();
+                }
+                case "session/cancel" -> {}
+                default -> {
+                    if (id != null) {
+                        send(mapper.createObjectNode()
+                                .put("jsonrpc", "2.0")
+                                .<ObjectNode>set("id", id)
+                                .set(
+                                        "error",
+                                        mapper.createObjectNode()
+                                                .put("code", -32601)
+                                                .put("message", "no " + method)));
+                    }
+                }
+            }
+        }
+    }
+
+    private void turn(JsonNode id, String session, String script) {
+        String stop = "end_turn";
+        for (String step : script.split(";")) {
+            String[] words = step.trim().split(" ", 2);
+            String verb = words[0];
+            String rest = words.length > 1 ? words[1] : "";
+            switch (verb) {
+                case "say" -> {
+                    int half = rest.length() / 2;
+                    update(session, chunk("agent_message_chunk", rest.substring(0, half)));
+                    update(session, chunk("agent_message_chunk", rest.substring(half)));
+                }
+                case "think" -> update(session, chunk("agent_thought_chunk", rest));
+                case "plan" -> {
+                    ObjectNode plan = mapper.createObjectNode().put("sessionUpdate", "plan");
+                    ArrayNode entries = plan.putArray("entries");
+                    for (String entry : rest.split(",")) {
+                        entries.addObject()
+                                .put("content", entry)
+                                .put("priority", "medium")
+                                .put("status", "pending");
+                    }
+                    update(session, plan);
+                }
+                case "ask" -> {
+                    if (!ask(session, rest)) {
+                        stop = "cancelled";
+                    }
+                }
+                case "write" -> {
+                    String[] pw = rest.split(" ", 2);
+                    ObjectNode params = mapper.createObjectNode()
+                            .put("sessionId", session)
+                            .put("path", Path.of(cwd).resolve(pw[0]).toString())
+                            .put("content", pw.length > 1 ? pw[1] : "");
+                    JsonNode answer = request("fs/write_text_file", params).join();
+                    String said = answer.has("error") ? "refused " + pw[0] : "wrote " + pw[0];
+                    update(session, chunk("agent_message_chunk", said));
+                }
+                case "garbage" -> {
+                    sendRaw("this is not json {");
+                    sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"x1\",\"method\":\"unknown/thing\",\"params\":{}}");
+                    sendRaw("{\"jsonrpc\":\"2.0\",\"id\":999999,\"result\":{}}");
+                    sendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"nobody/knows\",\"params\":{}}");
+                }
+                case "huge" ->
+                    sendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"session/update\",\"params\":{\"pad\":\""
+                            + "x".repeat(Integer.parseInt(rest.trim())) + "\"}}");
+                case "sleep" -> {
+                    try {
+                        Thread.sleep(Long.parseLong(rest.trim()));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                case "crash" -> System.exit(3);
+                default -> {}
+            }
+        }
+        respond(id, mapper.createObjectNode().put("stopReason", stop));
+    }
+
+    /** A tool call and its permission request; false when the request was answered cancelled. */
+    private boolean ask(String session, String rest) {
+        String[] kt = rest.split(" ", 2);
+        String kind = kt[0];
+        String target = kt.length > 1 ? kt[1] : "";
+        String callId = "call-" + calls.incrementAndGet();
+        ObjectNode call = mapper.createObjectNode()
+                .put("toolCallId", callId)
+                .put("title", kind + " " + target)
+                .put("kind", kind)
+                .put("status", "pending");
+        if (kind.equals("execute")) {
+            call.putObject("rawInput").put("command", target);
+        } else {
+            call.putArray("locations")
+                    .addObject()
+                    .put("path", Path.of(cwd).resolve(target).toString());
+        }
+        update(session, call.deepCopy().put("sessionUpdate", "tool_call"));
+        ObjectNode ask = mapper.createObjectNode().put("sessionId", session);
+        ask.set("toolCall", call);
+        ArrayNode options = ask.putArray("options");
+        for (String option : List.of("allow_once", "allow_always", "reject_once", "reject_always")) {
+            options.addObject()
+                    .put("optionId", option)
+                    .put("name", option.replace('_', ' '))
+                    .put("kind", option);
+        }
+        JsonNode outcome =
+                request("session/request_permission", ask).join().path("result").path("outcome");
+        if ("cancelled".equals(outcome.path("outcome").asText())) {
+            return false;
+        }
+        boolean allowed = outcome.path("optionId").asText().startsWith("allow");
+        update(
+                session,
+                mapper.createObjectNode()
+                        .put("sessionUpdate", "tool_call_update")
+                        .put("toolCallId", callId)
+                        .put("status", allowed ? "completed" : "failed"));
+        return true;
+    }
+
+    private ObjectNode chunk(String kind, String text) {
+        ObjectNode update = mapper.createObjectNode().put("sessionUpdate", kind);
+        update.putObject("content").put("type", "text").put("text", text);
+        return update;
+    }
+
+    private void update(String session, ObjectNode update) {
+        ObjectNode params = mapper.createObjectNode().put("sessionId", session);
+        params.set("update", update);
+        send(mapper.createObjectNode()
+                .put("jsonrpc", "2.0")
+                .put("method", "session/update")
+                .set("params", params));
+    }
+
+    private CompletableFuture<JsonNode> request(String method, JsonNode params) {
+        String id = "a" + nextId.getAndIncrement();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        waiting.put(id, answer);
+        send(mapper.createObjectNode()
+                .put("jsonrpc", "2.0")
+                .put("id", id)
+                .put("method", method)
+                .set("params", params));
+        return answer;
+    }
+
+    private void respond(JsonNode id, JsonNode result) {
+        send(mapper.createObjectNode()
+                .put("jsonrpc", "2.0")
+                .<ObjectNode>set("id", id)
+                .set("result", result));
+    }
+
+    private void send(JsonNode message) {
+        sendRaw(message.toString());
+    }
+
+    private synchronized void sendRaw(String line) {
+        out.print(line);
+        out.print('\n');
+        out.flush();
+    }
+}
