@@ -171,7 +171,9 @@ public final class RunActor {
 
     /**
      * The attempt's agent answered initialize and has a session: {@code how} is "new" (session/new), "load" or
-     * "resume"; {@code agent} is its agentInfo and {@code authMethods} what it offers, as it sent them.
+     * "resume"; {@code agent} is its agentInfo and {@code authMethods} what it offers, as it sent them. {@code
+     * note} says what a later attempt could not get back (the agent neither loads nor resumes sessions);
+     * {@code replayed} counts the updates of a session/load that were not journaled again.
      */
     public record AgentConnected(
             int attempt,
@@ -180,6 +182,8 @@ public final class RunActor {
             @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode agent,
             @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode authMethods,
             boolean loadSession,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String note,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer replayed,
             long at)
             implements AgentEvent {}
 

@@ -49,7 +49,12 @@ class AgentRunApiTest {
     }
 
     private String agentRun(String project, String prompt, String... flags) throws Exception {
+        return agentRun(project, prompt, 0, flags);
+    }
+
+    private String agentRun(String project, String prompt, int retries, String... flags) throws Exception {
         ObjectNode body = JSON.createObjectNode();
+        body.put("retries", retries);
         body.set("command", JSON.valueToTree(TestAgent.command(flags)));
         body.put("cwd", work.toString());
         if (project != null) {
@@ -340,5 +345,90 @@ class AgentRunApiTest {
         assertEquals(1, audits("approval.decided", "operator api"));
         Predicate<String> ended = s -> !s.equals("running") && !s.equals("queued");
         assertTrue(ended.test(kaged.state(run)), kaged.state(run));
+    }
+
+    /** The agent's sessions as the run recorded them: each AgentConnected's how (and note). */
+    private List<JsonNode> connections(String run) throws Exception {
+        List<JsonNode> found = new ArrayList<>();
+        String events = kaged.call("GET", "/v1/runs/" + run + "/events?follow=false", null)
+                .body();
+        String[] lines = events.split("\n");
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].equals("event:AgentConnected") && lines[i - 1].startsWith("data:")) {
+                found.add(JSON.readTree(lines[i - 1].substring("data:".length())));
+            }
+        }
+        return found;
+    }
+
+    private void awaitConnections(String run, int count) throws Exception {
+        Eventually.waitFor(
+                TestDaemon.WAIT,
+                count + " sessions of " + run,
+                () -> connections(run).size() >= count);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aCrashedAgentIsLoadedBackWithoutDuplicatesAlsoAfterARestart(TestEngine engine) throws Exception {
+        String url = TestDatabases.newStoreUrl(engine, home);
+        kaged = new TestDaemon(home, url, "");
+        work = Files.createDirectories(home.resolve("work"));
+        String run = agentRun(null, "say first", 3, "--load");
+        awaitTurns(run, 1);
+        kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"crash\"}", 202);
+        awaitConnections(run, 2);
+        JsonNode loaded = connections(run).get(1);
+        assertEquals("load", loaded.get("how").asText(), loaded.toString());
+        assertEquals(connections(run).get(0).get("sessionId"), loaded.get("sessionId"));
+        assertTrue(loaded.get("replayed").asInt() >= 3, loaded.toString());
+        kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"say after\",\"queue\":true}", 202);
+        assertEquals(
+                List.of(
+                        "user_message:say first",
+                        "agent_message:first",
+                        "turn_end:end_turn",
+                        "user_message:crash",
+                        "turn_end:error",
+                        "user_message:say after",
+                        "agent_message:after",
+                        "turn_end:end_turn"),
+                shapes(awaitTurns(run, 3)));
+
+        kaged.close();
+        kaged = new TestDaemon(home, url, "");
+        awaitConnections(run, 3);
+        assertEquals("load", connections(run).get(2).get("how").asText());
+        kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"say again\",\"queue\":true}", 202);
+        List<String> shapes = shapes(awaitTurns(run, 4));
+        assertEquals(
+                List.of("user_message:say again", "agent_message:again", "turn_end:end_turn"), shapes.subList(8, 11));
+        assertEquals(11, shapes.size(), shapes.toString());
+        kaged.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void anAgentThatCannotLoadResumesOrStartsAfreshAndSaysSo(TestEngine engine) throws Exception {
+        start(engine);
+        String plain = agentRun(null, "say first", 1);
+        awaitTurns(plain, 1);
+        kaged.json("POST", "/v1/runs/" + plain + "/prompt", "{\"text\":\"crash\"}", 202);
+        awaitConnections(plain, 2);
+        JsonNode fresh = connections(plain).get(1);
+        assertEquals("new", fresh.get("how").asText());
+        assertTrue(fresh.get("note").asText().contains("does not remember the conversation"), fresh.toString());
+        kaged.json("POST", "/v1/runs/" + plain + "/prompt", "{\"text\":\"say after\",\"queue\":true}", 202);
+        assertEquals("agent_message:after", shapes(awaitTurns(plain, 3)).get(6));
+
+        String resumable = agentRun(null, "say first", 1, "--resume");
+        awaitTurns(resumable, 1);
+        kaged.json("POST", "/v1/runs/" + resumable + "/prompt", "{\"text\":\"crash\"}", 202);
+        awaitConnections(resumable, 2);
+        JsonNode resumed = connections(resumable).get(1);
+        assertEquals("resume", resumed.get("how").asText(), resumed.toString());
+        assertEquals(connections(resumable).get(0).get("sessionId"), resumed.get("sessionId"));
+        kaged.json("POST", "/v1/runs/" + plain + "/cancel", null, 200);
+        kaged.json("POST", "/v1/runs/" + resumable + "/cancel", null, 200);
     }
 }

@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code sleep MS}; {@code crash}: exit 3 at once.
  * </ul>
  *
+ * Flags: {@code --load} advertises loadSession and replays the session's updates (kept in a file of the cwd) on
+ * session/load; {@code --resume} advertises session/resume; {@code --auth-required} refuses session/new.
+ *
  * The stop reason is {@code end_turn} unless a permission was cancelled. Prints to stderr what it does, so
  * the run's stderr shows it.
  */
@@ -89,7 +92,11 @@ public final class TestAgent {
             switch (method) {
                 case "initialize" -> {
                     ObjectNode result = mapper.createObjectNode().put("protocolVersion", 1);
-                    result.putObject("agentCapabilities").put("loadSession", false);
+                    ObjectNode capabilities =
+                            result.putObject("agentCapabilities").put("loadSession", flags.contains("--load"));
+                    if (flags.contains("--resume")) {
+                        capabilities.putObject("sessionCapabilities").putObject("resume");
+                    }
                     result.putObject("agentInfo").put("name", "test-agent").put("version", "1.0");
                     result.putArray("authMethods");
                     respond(id, result);
@@ -106,12 +113,37 @@ public final class TestAgent {
                                                 .put("message", "Authentication required")));
                     } else {
                         cwd = params.path("cwd").asText(".");
-                        respond(id, mapper.createObjectNode().put("sessionId", "test-session"));
+                        respond(
+                                id,
+                                mapper.createObjectNode()
+                                        .put(
+                                                "sessionId",
+                                                "test-session-"
+                                                        + ProcessHandle.current()
+                                                                .pid()));
                     }
+                }
+                case "session/load" -> {
+                    cwd = params.path("cwd").asText(".");
+                    for (String old : history()) {
+                        ObjectNode p = mapper.createObjectNode()
+                                .put("sessionId", params.path("sessionId").asText());
+                        p.set("update", mapper.readTree(old));
+                        send(mapper.createObjectNode()
+                                .put("jsonrpc", "2.0")
+                                .put("method", "session/update")
+                                .set("params", p));
+                    }
+                    respond(id, mapper.createObjectNode());
+                }
+                case "session/resume" -> {
+                    cwd = params.path("cwd").asText(".");
+                    respond(id, mapper.createObjectNode());
                 }
                 case "session/prompt" -> {
                     String session = params.path("sessionId").asText();
                     String script = params.path("prompt").path(0).path("text").asText("");
+                    remember(chunk("user_message_chunk", script));
                     new Thread(() -> turn(id, session, script)).start();
                 }
                 case "session/cancel" -> {}
@@ -242,7 +274,26 @@ public final class TestAgent {
         return update;
     }
 
+    /** What a session/load replays: every update of the session so far, kept in a file of the cwd. */
+    private List<String> history() throws java.io.IOException {
+        Path file = Path.of(cwd).resolve(".test-agent-history.jsonl");
+        return java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file) : List.of();
+    }
+
+    private synchronized void remember(JsonNode update) {
+        try {
+            java.nio.file.Files.writeString(
+                    Path.of(cwd).resolve(".test-agent-history.jsonl"),
+                    update.toString() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void update(String session, ObjectNode update) {
+        remember(update);
         ObjectNode params = mapper.createObjectNode().put("sessionId", session);
         params.set("update", update);
         send(mapper.createObjectNode()

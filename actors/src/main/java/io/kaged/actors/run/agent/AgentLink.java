@@ -33,6 +33,15 @@ final class AgentLink {
     final Path cwd;
     private final Queue<AgentMessage> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean told = new AtomicBoolean();
+    /** Messages queued so far, and taken; a message's number is its place in that order. */
+    private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+
+    private long taken;
+    /** Updates numbered below this are a session/load's replay; unbounded while the load runs. */
+    private volatile long replayEnd;
+    /** How many replayed updates were left out of the journal. */
+    int replayed;
+
     private WorkspaceFiles files;
 
     String sessionId;
@@ -47,6 +56,7 @@ final class AgentLink {
                 blocking,
                 blocking,
                 message -> {
+                    received.incrementAndGet();
                     inbox.add(message);
                     if (told.compareAndSet(false, true)) {
                         self.tell(new RunAgent.AgentWaiting(attempt));
@@ -72,14 +82,36 @@ final class AgentLink {
                 .normalize();
     }
 
-    /** Everything queued, in order; the next message queued tells the actor again. */
+    /**
+     * Everything queued, in order, but the updates of a session/load's replay: the conversation has them
+     * already. The next message queued tells the actor again.
+     */
     List<AgentMessage> drain() {
         told.set(false);
         List<AgentMessage> messages = new ArrayList<>();
         for (AgentMessage m = inbox.poll(); m != null; m = inbox.poll()) {
-            messages.add(m);
+            long number = taken++;
+            if (m instanceof AgentMessage.Update && number < replayEnd) {
+                replayed++;
+            } else {
+                messages.add(m);
+            }
         }
         return messages;
+    }
+
+    /** A session/load is sent: the updates from now on are its replay. */
+    void replayStarts() {
+        replayEnd = Long.MAX_VALUE;
+    }
+
+    /**
+     * The session/load is answered: the replay is over. Called as the answer is completed, on the reader thread
+     * (or, when the answer came before the callback was registered, just after), so what the agent sends next
+     * is not counted as replay.
+     */
+    void replayEnded() {
+        replayEnd = received.get();
     }
 
     /** The run's workspace files; blocking (it resolves the roots' real paths): call off the actor. */
