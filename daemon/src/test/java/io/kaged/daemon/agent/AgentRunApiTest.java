@@ -431,4 +431,71 @@ class AgentRunApiTest {
         kaged.json("POST", "/v1/runs/" + plain + "/cancel", null, 200);
         kaged.json("POST", "/v1/runs/" + resumable + "/cancel", null, 200);
     }
+
+    private JsonNode toolCallItem(String run, String toolCallId) throws Exception {
+        for (JsonNode item : items(run)) {
+            if (toolCallId.equals(item.path("toolCallId").asText())) {
+                return item;
+            }
+        }
+        throw new AssertionError("no tool call " + toolCallId + " in " + items(run));
+    }
+
+    private String events(String run) throws Exception {
+        return kaged.call("GET", "/v1/runs/" + run + "/events?follow=false", null)
+                .body();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void anApprovalOutlivesItsAgentAndAnswersTheResumedAgentWhenItAsksAgain(TestEngine engine) throws Exception {
+        String url = TestDatabases.newStoreUrl(engine, home);
+        kaged = new TestDaemon(home, url, "");
+        work = Files.createDirectories(home.resolve("work"));
+        String run = agentRun(null, "askas t1 edit a.txt; say one", 3, "--load");
+        String first = awaitPending(run, 1).get(0).get("id").asText();
+
+        // still pending after a restart, and the resumed agent's new request for t1 is the same approval
+        kaged.close();
+        kaged = new TestDaemon(home, url, "");
+        awaitConnections(run, 2);
+        assertEquals(first, pendingApprovals(run).get(0).get("id").asText());
+        kaged.json(
+                "POST",
+                "/v1/runs/" + run + "/prompt",
+                "{\"text\":\"askas t1 edit a.txt; say again\",\"queue\":true}",
+                202);
+        Eventually.waitFor(
+                TestDaemon.WAIT, "the agent asked again", () -> events(run).contains("event:ApprovalReasked"));
+        assertEquals(1, pendingApprovals(run).size());
+        JsonNode answered = kaged.json("POST", "/v1/approvals/" + first, "{\"optionId\":\"allow_once\"}", 200);
+        assertEquals("operator api", answered.get("decidedBy").asText());
+        awaitTurns(run, 2);
+        assertEquals("completed", toolCallItem(run, "t1").get("status").asText());
+
+        // decided while its agent is gone: the answer waits for the agent's next request of that tool call
+        kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"askas t2 edit b.txt; say two\"}", 202);
+        String second = awaitPending(run, 1).get(0).get("id").asText();
+        kaged.close();
+        kaged = new TestDaemon(home, url, "");
+        awaitConnections(run, 3);
+        JsonNode recorded = kaged.json("POST", "/v1/approvals/" + second, "{\"optionId\":\"reject_once\"}", 200);
+        assertEquals("reject_once", recorded.get("decision").asText());
+        kaged.json(
+                "POST",
+                "/v1/runs/" + run + "/prompt",
+                "{\"text\":\"askas t2 edit b.txt; say two\",\"queue\":true}",
+                202);
+        awaitTurns(run, 4);
+        assertEquals("failed", toolCallItem(run, "t2").get("status").asText());
+        assertTrue(events(run).contains("event:ApprovalDelivered"));
+        assertEquals(0, pendingApprovals(run).size());
+        assertEquals(
+                2,
+                kaged.json("GET", "/v1/approvals?runId=" + run, null, 200)
+                        .get("items")
+                        .size());
+        assertEquals(2, audits("approval.decided", "operator api"));
+        kaged.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
+    }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       cwd; execute: TARGET is the command line), then session/request_permission with the four usual
  *       options; the call is then reported completed (allowed), failed (rejected), or the turn ends
  *       {@code cancelled} (the request was answered cancelled);
+ *   <li>{@code askas ID KIND TARGET}: the same with tool call id ID (so a later process can ask again);
  *   <li>{@code write PATH TEXT}: fs/write_text_file, then says "wrote PATH" or "refused PATH";
  *   <li>{@code garbage}: a line that is not JSON, a request for an unknown method, a response to nothing and
  *       a notification nobody knows;
@@ -188,7 +189,13 @@ public final class TestAgent {
                     update(session, plan);
                 }
                 case "ask" -> {
-                    if (!ask(session, rest)) {
+                    if (!ask(session, "call-" + calls.incrementAndGet(), rest)) {
+                        stop = "cancelled";
+                    }
+                }
+                case "askas" -> {
+                    String[] idRest = rest.split(" ", 2);
+                    if (!ask(session, idRest[0], idRest.length > 1 ? idRest[1] : "")) {
                         stop = "cancelled";
                     }
                 }
@@ -226,11 +233,10 @@ public final class TestAgent {
     }
 
     /** A tool call and its permission request; false when the request was answered cancelled. */
-    private boolean ask(String session, String rest) {
+    private boolean ask(String session, String callId, String rest) {
         String[] kt = rest.split(" ", 2);
         String kind = kt[0];
         String target = kt.length > 1 ? kt[1] : "";
-        String callId = "call-" + calls.incrementAndGet();
         ObjectNode call = mapper.createObjectNode()
                 .put("toolCallId", callId)
                 .put("title", kind + " " + target)
