@@ -72,7 +72,15 @@ public sealed interface RunState extends KagedSerializable {
          */
         Run rolledBackTo(int checkpointAttempts, boolean attemptWasLive) {
             int budgetNumber = attemptWasLive ? checkpointAttempts : checkpointAttempts + 1;
-            return new Run(id, spec, createdAt, attempts, nextChunk, attempts + 1 - budgetNumber, agent);
+            // the agent starts on a new ACP session: what it was told after the checkpoint is set aside
+            return new Run(
+                    id,
+                    spec,
+                    createdAt,
+                    attempts,
+                    nextChunk,
+                    attempts + 1 - budgetNumber,
+                    agent == null ? null : agent.withoutSession());
         }
     }
 

@@ -498,4 +498,32 @@ class AgentRunApiTest {
         assertEquals(2, audits("approval.decided", "operator api"));
         kaged.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aRollbackStartsANewSessionAndSetsTheLaterConversationAside(TestEngine engine) throws Exception {
+        start(engine);
+        String run = agentRun(null, "say one", 0, "--load");
+        awaitTurns(run, 1);
+        String checkpoint = kaged.json("POST", "/v1/runs/" + run + "/checkpoints", "{\"label\":\"after one\"}", 201)
+                .get("id")
+                .asText();
+        kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"say two\"}", 202);
+        awaitTurns(run, 2);
+        kaged.json("POST", "/v1/runs/" + run + "/rollback", "{\"checkpointId\":\"" + checkpoint + "\"}", 200);
+        awaitConnections(run, 2);
+        JsonNode fresh = connections(run).get(1);
+        assertEquals("new", fresh.get("how").asText(), fresh.toString());
+        assertTrue(!fresh.get("sessionId").equals(connections(run).get(0).get("sessionId")), fresh.toString());
+        List<String> kept = List.of("user_message:say one", "agent_message:one", "turn_end:end_turn");
+        Eventually.waitFor(
+                TestDaemon.WAIT, "the conversation after the checkpoint is set aside", () -> shapes(items(run))
+                        .equals(kept));
+        kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"say three\",\"queue\":true}", 202);
+        List<String> after = shapes(awaitTurns(run, 2));
+        assertEquals(
+                List.of("user_message:say three", "agent_message:three", "turn_end:end_turn"), after.subList(3, 6));
+        assertTrue(events(run).contains("event:ConversationSetAside"));
+        kaged.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
+    }
 }

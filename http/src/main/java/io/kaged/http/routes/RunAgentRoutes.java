@@ -93,9 +93,9 @@ final class RunAgentRoutes extends AllDirectives {
         });
     }
 
-    private HttpResponse page(String id, List<Object> events, int offset, int limit) {
+    private HttpResponse page(String id, List<JournalEvents.StoredEvent> events, int offset, int limit) {
         if (events.isEmpty()
-                || !(events.get(0) instanceof RunActor.Dispatched d)
+                || !(events.get(0).event() instanceof RunActor.Dispatched d)
                 || !d.spec().speaksAcp()) {
             return Problem.conflict("run " + id + " is not an ACP run: it was started without \"acp\", so it has no"
                     + " conversation; GET /v1/runs/" + id + "/output has what it printed");
@@ -121,9 +121,10 @@ final class RunAgentRoutes extends AllDirectives {
     }
 
     /** Every event of {@code pid} after {@code after}, read page by page. */
-    private CompletionStage<List<Object>> events(String pid, long after, List<Object> into) {
+    private CompletionStage<List<JournalEvents.StoredEvent>> events(
+            String pid, long after, List<JournalEvents.StoredEvent> into) {
         return journal.after(pid, after, PAGE).thenCompose(page -> {
-            page.forEach(e -> into.add(e.event()));
+            into.addAll(page);
             if (page.size() < PAGE) {
                 return CompletableFuture.completedFuture(into);
             }

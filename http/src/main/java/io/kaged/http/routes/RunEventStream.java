@@ -114,12 +114,19 @@ final class RunEventStream extends AllDirectives {
     /** {@code e} and the conversation items it changed, if it is after {@code startAfter}. */
     private void emit(JournalEvents.StoredEvent e, long startAfter, RunConversation fold, List<ServerSentEvent> out)
             throws JsonProcessingException {
-        List<ConversationItem> changed = fold == null ? List.of() : fold.apply(e.event());
+        RunConversation.Change change =
+                fold == null ? new RunConversation.Change(List.of(), -1) : fold.apply(e.sequenceNr(), e.event());
         if (e.sequenceNr() <= startAfter) {
             return;
         }
         out.add(sse(e));
-        for (ConversationItem item : changed) {
+        if (change.setAsideFrom() >= 0) {
+            out.add(ServerSentEvent.create(
+                    "{\"from\":" + change.setAsideFrom() + "}",
+                    "ConversationSetAside",
+                    String.valueOf(e.sequenceNr())));
+        }
+        for (ConversationItem item : change.changed()) {
             out.add(ServerSentEvent.create(
                     mapper.writeValueAsString(ConversationItems.json(item)),
                     "ConversationItem",

@@ -64,6 +64,11 @@ public record AgentState(
         return new AgentState(null, queued, 0, 0, Map.of(), StandingPermissions.NONE, Map.of());
     }
 
+    /** After a rollback: the next attempt starts a new ACP session, and no turn runs. */
+    public AgentState withoutSession() {
+        return new AgentState(null, queued, 0, prompts, pending, standing, unheard);
+    }
+
     public boolean turnRunning(int attempt) {
         return turnAttempt != 0 && turnAttempt == attempt;
     }

@@ -9,84 +9,116 @@ import io.kaged.actors.acp.ConversationItem;
 import io.kaged.actors.acp.SessionUpdate;
 import io.kaged.actors.acp.StopReason;
 import io.kaged.actors.run.RunActor;
+import io.kaged.persistence.journal.JournalEvents;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A run's conversation, folded from its journal events as they are read (ADR XXXX): prompts sent, the
- * agent's updates, and the end of each turn, whether by its stop reason, an error, or the agent's process
- * ending under it. Never stored: reading the run's events again gives the same items.
+ * A run's conversation, folded from its journal events as they are read (ADR XXXX): prompts sent, the agent's
+ * updates, and the end of each turn, whether by its stop reason, an error, or the agent's process ending under
+ * it. A rollback to a checkpoint sets aside what was said after the checkpoint, as it sets aside the output.
+ * Never stored: reading the run's events again gives the same items.
  */
 public final class RunConversation {
 
-    private static final String ENDED_MID_TURN = "the agent's process ended during the turn";
+    /** What one event did: the items it added or changed, and where items were set aside from (-1: none). */
+    public record Change(List<ConversationItem> changed, int setAsideFrom) {}
 
+    private record Fact(long sequenceNr, ConversationEvent event) {}
+
+    private static final String ENDED_MID_TURN = "the agent's process ended during the turn";
+    private static final String ROLLED_BACK = "the run was rolled back to a checkpoint during the turn";
+
+    private final List<Fact> facts = new ArrayList<>();
     private Conversation conversation = Conversation.empty();
     private boolean turnOpen;
 
-    /** The whole conversation of {@code events}, folded at once. */
-    public static Conversation of(List<?> events) {
+    /** The whole conversation of a run's events, folded at once. */
+    public static Conversation of(List<JournalEvents.StoredEvent> events) {
         RunConversation fold = new RunConversation();
-        List<ConversationEvent> facts = new ArrayList<>();
-        for (Object event : events) {
-            facts.addAll(fold.facts(event));
+        for (JournalEvents.StoredEvent e : events) {
+            fold.collect(e.sequenceNr(), e.event());
         }
-        return Conversation.of(facts);
+        return Conversation.of(fold.facts.stream().map(Fact::event).toList());
     }
 
-    /** Folds one journal event in; the items it added or changed, in index order. */
-    public List<ConversationItem> apply(Object event) {
-        List<ConversationEvent> facts = facts(event);
-        if (facts.isEmpty()) {
-            return List.of();
+    /** Folds one journal event in. */
+    public Change apply(long sequenceNr, Object event) {
+        int before = facts.size();
+        boolean reset = collect(sequenceNr, event);
+        if (reset) {
+            int from = conversation.items().size();
+            conversation = Conversation.of(facts.stream().map(Fact::event).toList());
+            return new Change(List.of(), Math.min(from, conversation.items().size()));
         }
-        List<ConversationItem> before = conversation.items();
-        for (ConversationEvent fact : facts) {
-            conversation = conversation.apply(fact);
+        if (facts.size() == before) {
+            return new Change(List.of(), -1);
         }
-        List<ConversationItem> after = conversation.items();
+        List<ConversationItem> old = conversation.items();
+        for (Fact fact : facts.subList(before, facts.size())) {
+            conversation = conversation.apply(fact.event());
+        }
+        List<ConversationItem> now = conversation.items();
         List<ConversationItem> changed = new ArrayList<>();
-        for (int i = 0; i < after.size(); i++) {
-            if (i >= before.size() || !before.get(i).equals(after.get(i))) {
-                changed.add(after.get(i));
+        for (int i = 0; i < now.size(); i++) {
+            if (i >= old.size() || !old.get(i).equals(now.get(i))) {
+                changed.add(now.get(i));
             }
         }
-        return changed;
+        return new Change(changed, -1);
     }
 
     public Conversation conversation() {
         return conversation;
     }
 
-    private List<ConversationEvent> facts(Object event) {
+    /** Adds the facts of {@code event}; true when a rollback took facts away. */
+    private boolean collect(long sequenceNr, Object event) {
+        if (event instanceof RunActor.RolledBack r) {
+            facts.removeIf(f -> f.sequenceNr() > r.checkpointSequenceNr());
+            turnOpen = openTurn();
+            if (turnOpen) {
+                facts.add(new Fact(sequenceNr, new ConversationEvent.TurnFailed(ROLLED_BACK)));
+                turnOpen = false;
+            }
+            return true;
+        }
         if (event instanceof RunActor.PromptSent p) {
             turnOpen = true;
-            return List.of(new ConversationEvent.PromptSent(p.text()));
-        }
-        if (event instanceof RunActor.AgentUpdates u) {
-            List<ConversationEvent> facts = new ArrayList<>(u.updates().size());
+            facts.add(new Fact(sequenceNr, new ConversationEvent.PromptSent(p.text())));
+        } else if (event instanceof RunActor.AgentUpdates u) {
             for (JsonNode update : u.updates()) {
-                facts.add(new ConversationEvent.UpdateReceived(update(update)));
+                facts.add(new Fact(sequenceNr, new ConversationEvent.UpdateReceived(update(update))));
             }
-            return facts;
-        }
-        if (event instanceof RunActor.TurnEnded t) {
+        } else if (event instanceof RunActor.TurnEnded t) {
             turnOpen = false;
             StopReason reason = stopReason(t.stopReason());
-            return List.of(
+            facts.add(new Fact(
+                    sequenceNr,
                     reason != null
                             ? new ConversationEvent.TurnEnded(reason)
-                            : new ConversationEvent.TurnFailed(t.error() != null ? t.error() : t.stopReason()));
-        }
-        boolean processEnded = event instanceof RunActor.AttemptEnded
-                || event instanceof RunActor.Interrupted
-                || event instanceof RunActor.Cancelled
-                || event instanceof RunActor.RolledBack;
-        if (processEnded && turnOpen) {
+                            : new ConversationEvent.TurnFailed(t.error() != null ? t.error() : t.stopReason())));
+        } else if (turnOpen
+                && (event instanceof RunActor.AttemptEnded
+                        || event instanceof RunActor.Interrupted
+                        || event instanceof RunActor.Cancelled)) {
             turnOpen = false;
-            return List.of(new ConversationEvent.TurnFailed(ENDED_MID_TURN));
+            facts.add(new Fact(sequenceNr, new ConversationEvent.TurnFailed(ENDED_MID_TURN)));
         }
-        return List.of();
+        return false;
+    }
+
+    private boolean openTurn() {
+        for (int i = facts.size() - 1; i >= 0; i--) {
+            ConversationEvent e = facts.get(i).event();
+            if (e instanceof ConversationEvent.TurnEnded || e instanceof ConversationEvent.TurnFailed) {
+                return false;
+            }
+            if (e instanceof ConversationEvent.PromptSent) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SessionUpdate update(JsonNode json) {
