@@ -1,9 +1,9 @@
-package io.kaged.daemon.agent;
+package io.kaged.daemon.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kaged.daemon.cli.Cli;
+import io.kaged.daemon.agent.TestAgent;
 import io.kaged.daemon.serve.TestDaemon;
 import io.kaged.persistence.testing.Eventually;
 import io.kaged.persistence.testing.TestEngine;
@@ -101,5 +101,53 @@ class AgentCliTest {
         Out decided = cli("approvals", "--all", "--run", run);
         assertTrue(decided.out().contains("operator api"), decided.out());
         assertEquals(0, cli("run", "cancel", run).exit());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void attachShowsTheConversationLiveAndSendsWhatIsTyped(TestEngine engine) throws Exception {
+        kaged = new TestDaemon(engine, home, "");
+        Path work = Files.createDirectories(home.resolve("work"));
+        List<String> start =
+                new ArrayList<>(List.of("agent", "start", "--cwd", work.toString(), "--prompt", "say hello", "--"));
+        start.addAll(TestAgent.command());
+        String run = cli(start.toArray(String[]::new)).out().trim();
+        Eventually.waitFor(TestDaemon.WAIT, "the first turn ended", () -> cli("agent", "show", run)
+                .out()
+                .contains("-- turn ended"));
+
+        java.io.InputStream terminal = AgentAttachCommand.prompts;
+        AgentAttachCommand.prompts = new java.io.ByteArrayInputStream(
+                "think deeply; say typed here\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        StringWriter out = new StringWriter();
+        Thread attached = new Thread(() -> {
+            CommandLine cl = Cli.commandLine(kaged.env());
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(new StringWriter(), true));
+            cl.execute("agent", "attach", run);
+        });
+        try {
+            attached.start();
+            Eventually.waitFor(TestDaemon.WAIT, "the typed prompt's answer shows", () -> out.toString()
+                    .contains("typed here"));
+            assertEquals(0, cli("run", "cancel", run).exit());
+            attached.join(TestDaemon.WAIT.toMillis());
+        } finally {
+            AgentAttachCommand.prompts = terminal;
+        }
+        assertTrue(!attached.isAlive(), "attach ends with the run");
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(
+                List.of(
+                        "> say hello",
+                        "hello",
+                        "-- turn ended: end_turn",
+                        "> think deeply; say typed here",
+                        "(thinking) deeply",
+                        "typed here",
+                        "-- turn ended: end_turn"),
+                lines.subList(0, 7),
+                out.toString());
+        assertEquals("-- run cancelled", lines.get(lines.size() - 1), out.toString());
     }
 }
