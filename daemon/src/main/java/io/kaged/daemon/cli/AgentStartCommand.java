@@ -32,6 +32,12 @@ public final class AgentStartCommand implements Callable<Integer> {
     @Option(names = "--prompt", description = "The first prompt, sent once the agent's session exists.")
     String prompt;
 
+    @Option(
+            names = "--profile",
+            description = "An agent profile of the project (its config's acp.profiles.NAME): its command, env and"
+                    + " permissions.")
+    String profile;
+
     @Option(names = "--cwd", description = "The agent's working folder and workspace (default: this one).")
     String cwd;
 
@@ -41,13 +47,47 @@ public final class AgentStartCommand implements Callable<Integer> {
     @Option(names = "--retries", description = "Retries after a failure (default 0).")
     Integer retries;
 
-    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The agent's command and its arguments.")
+    @Parameters(
+            paramLabel = "COMMAND",
+            arity = "0..*",
+            description = "The agent's command and its arguments (the profile's when left out).")
     List<String> command;
+
+    /** The command of the project's profile, as its config names it. */
+    private List<Object> profileCommand(io.kaged.daemon.client.DaemonClient client) {
+        if (project == null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--profile needs --project: agent profiles live in a project's config.");
+        }
+        com.fasterxml.jackson.databind.JsonNode argv = client.get(
+                        "/v1/projects/" + io.kaged.daemon.client.DaemonClient.segment(project))
+                .path("config")
+                .path("acp")
+                .path("profiles")
+                .path(profile)
+                .path("command");
+        if (!argv.isArray() || argv.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Project " + project + " has no command for profile " + profile + " (acp.profiles." + profile
+                            + ".command); give the command after --.");
+        }
+        List<Object> out = new java.util.ArrayList<>();
+        argv.forEach(a -> out.add(a.asText()));
+        return out;
+    }
 
     @Override
     public Integer call() {
+        if ((command == null || command.isEmpty()) && profile == null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Give the agent's command after --, or a --profile of the project that has one.");
+        }
+        var client = options.client();
+        List<Object> argv = command == null || command.isEmpty() ? profileCommand(client) : List.copyOf(command);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("command", command);
+        body.put("command", argv);
         body.put("cwd", cwd != null ? cwd : System.getProperty("user.dir"));
         body.put("project", project);
         body.put("timeoutMs", timeoutMs);
@@ -57,8 +97,11 @@ public final class AgentStartCommand implements Callable<Integer> {
         if (prompt != null) {
             acp.put("prompt", prompt);
         }
+        if (profile != null) {
+            acp.put("profile", profile);
+        }
         body.put("acp", acp);
-        String id = options.client().post("/v1/runs", body).get("id").asText();
+        String id = client.post("/v1/runs", body).get("id").asText();
         spec.commandLine().getOut().println(id);
         spec.commandLine().getOut().flush();
         return 0;

@@ -526,4 +526,52 @@ class AgentRunApiTest {
         assertTrue(events(run).contains("event:ConversationSetAside"));
         kaged.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aProfileOfTheProjectGivesTheCommandTheEnvAndThePolicy(TestEngine engine) throws Exception {
+        start(engine);
+        ObjectNode config = JSON.createObjectNode();
+        ObjectNode acp = config.putObject("acp");
+        acp.putArray("permissions").addObject().put("kind", "edit").put("decision", "reject");
+        ObjectNode profile = acp.putObject("profiles").putObject("tester");
+        profile.set("command", JSON.valueToTree(TestAgent.command()));
+        profile.putObject("env").put("FROM_PROFILE", "1").put("BOTH", "profile");
+        profile.putArray("permissions").addObject().put("kind", "edit").put("decision", "allow");
+        kaged.json(
+                "POST",
+                "/v1/projects",
+                JSON.createObjectNode().put("name", "p").set("config", config).toString(),
+                201);
+
+        ObjectNode body = JSON.createObjectNode().put("project", "p").put("cwd", work.toString());
+        body.set("command", JSON.valueToTree(TestAgent.command()));
+        body.putObject("env").put("BOTH", "request");
+        body.putObject("acp").put("profile", "tester").put("prompt", "ask edit a.txt; say done");
+        JsonNode run = kaged.json("POST", "/v1/runs", body.toString(), 201);
+        String id = run.get("id").asText();
+        assertEquals(TestAgent.command(), JSON.convertValue(run.get("command"), List.class));
+        assertEquals(
+                List.of("BOTH", "FROM_PROFILE"),
+                JSON.convertValue(run.get("envKeys"), List.class).stream()
+                        .sorted()
+                        .toList());
+        awaitTurns(id, 1);
+        JsonNode approval = kaged.json("GET", "/v1/approvals?runId=" + id, null, 200)
+                .get("items")
+                .get(0);
+        assertEquals(
+                "policy acp.profiles.tester.permissions[0] (kind edit: allow)",
+                approval.get("decidedBy").asText());
+
+        body.with("acp").put("profile", "nobody");
+        HttpResponse<String> unknown = kaged.call("POST", "/v1/runs", body.toString());
+        assertEquals(400, unknown.statusCode(), unknown.body());
+        assertTrue(
+                unknown.body().contains("has no agent profile 'nobody'; its config's acp.profiles has tester"),
+                unknown.body());
+        body.remove("project");
+        assertEquals(400, kaged.call("POST", "/v1/runs", body.toString()).statusCode());
+        kaged.json("POST", "/v1/runs/" + id + "/cancel", null, 200);
+    }
 }

@@ -150,4 +150,41 @@ class AgentCliTest {
                 out.toString());
         assertEquals("-- run cancelled", lines.get(lines.size() - 1), out.toString());
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aProfileGivesTheCommand(TestEngine engine) throws Exception {
+        kaged = new TestDaemon(engine, home, "");
+        Path work = Files.createDirectories(home.resolve("work"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode project =
+                json.createObjectNode().put("name", "p");
+        project.putObject("config")
+                .putObject("acp")
+                .putObject("profiles")
+                .putObject("tester")
+                .set("command", json.valueToTree(TestAgent.command()));
+        kaged.json("POST", "/v1/projects", project.toString(), 201);
+        Out started = cli(
+                "agent",
+                "start",
+                "--project",
+                "p",
+                "--profile",
+                "tester",
+                "--cwd",
+                work.toString(),
+                "--prompt",
+                "say hi");
+        assertEquals(0, started.exit(), started.err());
+        String run = started.out().trim();
+        Eventually.waitFor(TestDaemon.WAIT, "the turn ended", () -> cli("agent", "show", run)
+                .out()
+                .contains("-- turn ended: end_turn"));
+        assertTrue(cli("agent", "show", run).out().contains("\nhi\n"));
+        Out none = cli("agent", "start", "--project", "p", "--profile", "nobody", "--prompt", "x");
+        assertEquals(2, none.exit(), none.err());
+        assertTrue(none.err().contains("has no command for profile nobody"), none.err());
+        assertEquals(0, cli("run", "cancel", run).exit());
+    }
 }

@@ -53,11 +53,13 @@ final class RunDispatch extends AllDirectives {
     private final RunQueries queries;
     private final ActorCalls<RunSupervisor.Command> calls;
     private final Json json;
+    private final AgentProfiles profiles;
 
-    RunDispatch(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json) {
+    RunDispatch(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json, AgentProfiles profiles) {
         this.queries = queries;
         this.calls = calls;
         this.json = json;
+        this.profiles = profiles;
     }
 
     /** A run's scoped token may start only children of its own run; the audit names that run as who asked. */
@@ -69,21 +71,28 @@ final class RunDispatch extends AllDirectives {
                     && !request.parentId().equals(scope.get())) {
                 return complete(RunRoutes.forbidden("start runs outside its own children"));
             }
-            RunSpec spec = validate(scope.map(request::under).orElse(request));
+            RunSpec asked = validate(scope.map(request::under).orElse(request));
             String id = Ids.newId();
-            return completeWithFuture(parentExists(spec.parentId()).thenCompose(parentOk -> {
-                if (!parentOk) {
-                    return ActorCalls.done(Problem.response(
-                            StatusCodes.BAD_REQUEST,
-                            "Field 'parentId' names no run: " + spec.parentId() + ". GET /v1/runs lists them."));
-                }
-                return calls.<RunSummary>call(
-                        ActorCalls.Action.of(who, "run.dispatch", id, String.join(" ", spec.command()))
-                                .lateNote("it may still start. GET /v1/runs/" + id
-                                        + " shows whether it did, before you send the request again"),
-                        r -> new RunSupervisor.Deliver(id, new RunActor.Dispatch(spec, r)),
-                        summary -> created(id));
-            }));
+            return completeWithFuture(profiles.resolve(asked)
+                    .thenCompose(resolved -> resolved.refusal() != null
+                            ? ActorCalls.done(resolved.refusal())
+                            : dispatch(who, id, resolved.spec())));
+        });
+    }
+
+    private CompletionStage<HttpResponse> dispatch(String who, String id, RunSpec spec) {
+        return parentExists(spec.parentId()).thenCompose(parentOk -> {
+            if (!parentOk) {
+                return ActorCalls.done(Problem.response(
+                        StatusCodes.BAD_REQUEST,
+                        "Field 'parentId' names no run: " + spec.parentId() + ". GET /v1/runs lists them."));
+            }
+            return calls.<RunSummary>call(
+                    ActorCalls.Action.of(who, "run.dispatch", id, String.join(" ", spec.command()))
+                            .lateNote("it may still start. GET /v1/runs/" + id
+                                    + " shows whether it did, before you send the request again"),
+                    r -> new RunSupervisor.Deliver(id, new RunActor.Dispatch(spec, r)),
+                    summary -> created(id));
         });
     }
 
@@ -136,6 +145,7 @@ final class RunDispatch extends AllDirectives {
         }
         if (r.acp() != null) {
             prompt("acp.prompt", r.acp().prompt(), true);
+            AgentProfiles.validate(r.acp().profile(), r.project());
             if (r.input() != null) {
                 throw new JsonBodies.BadRequest("Fields 'acp' and 'input' do not go together: an ACP run's stdin is"
                         + " kaged's channel to the agent; give the first prompt as 'acp.prompt'.");

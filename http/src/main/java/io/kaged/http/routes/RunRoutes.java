@@ -63,7 +63,13 @@ public final class RunRoutes extends AllDirectives {
                 new ListFilters(QuerySettings.fromConfig(system.settings().config()));
         this.json = new Json(mapper);
         this.calls = new ActorCalls<>(system, runs, settings.askTimeout(), audit);
-        this.dispatch = new RunDispatch(queries, calls, json);
+        this.dispatch = new RunDispatch(
+                queries,
+                calls,
+                json,
+                new AgentProfiles(new io.kaged.persistence.project.ProjectStore(
+                        io.kaged.persistence.store.StoreExtension.store(system.classicSystem()),
+                        java.time.Clock.systemUTC())));
         this.events = new RunEventStream(queries, journal, mapper);
         this.checkpoints = new RunCheckpoints(queries, calls, json);
         this.agent = new RunAgentRoutes(queries, calls, json, journal);

@@ -19,6 +19,9 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  */
 final class AgentBatch {
 
+    /** Updates in one journal event at most: a row stays a row, not a turn's worth of a fast agent. */
+    static final int MAX_UPDATES = 500;
+
     final List<Event> events = new ArrayList<>();
     final List<Runnable> after = new ArrayList<>();
     private final List<JsonNode> updates = new ArrayList<>();
@@ -36,6 +39,9 @@ final class AgentBatch {
 
     void update(JsonNode update) {
         updates.add(update);
+        if (updates.size() >= MAX_UPDATES) {
+            cut();
+        }
     }
 
     void add(Event event) {

@@ -28,11 +28,19 @@ final class AgentLink {
     /** An fs/* read or write is of text, not of a build's artefacts. */
     private static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
 
+    /**
+     * How many of the agent's messages may wait for the actor. Past it the reader thread waits, so the agent's
+     * stdout pipe fills and the agent waits too: an agent faster than the journal is slowed, not buffered.
+     */
+    static final int MAX_WAITING = 10_000;
+
     final int attempt;
     final AcpConnection connection;
     final Path cwd;
     private final Queue<AgentMessage> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean told = new AtomicBoolean();
+    private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_WAITING);
+    private volatile boolean closed;
     /** Messages queued so far, and taken; a message's number is its place in that order. */
     private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
 
@@ -45,7 +53,7 @@ final class AgentLink {
     private WorkspaceFiles files;
 
     String sessionId;
-    PermissionPolicy policy = PermissionPolicy.EMPTY;
+    io.kaged.actors.acp.Permissions policy = PermissionPolicy.EMPTY;
 
     private AgentLink(int attempt, AgentPipes pipes, Executor blocking, ActorRef<ProcessMessage> self, Path cwd) {
         this.attempt = attempt;
@@ -56,6 +64,7 @@ final class AgentLink {
                 blocking,
                 blocking,
                 message -> {
+                    waitForRoom();
                     received.incrementAndGet();
                     inbox.add(message);
                     if (told.compareAndSet(false, true)) {
@@ -90,6 +99,7 @@ final class AgentLink {
         told.set(false);
         List<AgentMessage> messages = new ArrayList<>();
         for (AgentMessage m = inbox.poll(); m != null; m = inbox.poll()) {
+            room.release();
             long number = taken++;
             if (m instanceof AgentMessage.Update && number < replayEnd) {
                 replayed++;
@@ -122,7 +132,19 @@ final class AgentLink {
         return files;
     }
 
+    /** On the reader thread: waits while the actor is {@link #MAX_WAITING} messages behind, unless closed. */
+    private void waitForRoom() {
+        try {
+            while (!closed && !room.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                // the actor drains in batches; a closed link's messages are dropped by the actor anyway
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     void close() {
+        closed = true;
         connection.close();
     }
 }

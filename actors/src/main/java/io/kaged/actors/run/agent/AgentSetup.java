@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.acp.Acp;
 import io.kaged.actors.acp.AcpJson;
 import io.kaged.actors.acp.PermissionPolicy;
+import io.kaged.actors.acp.Permissions;
+import io.kaged.actors.acp.PolicyDecision;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunSpec;
@@ -62,7 +64,8 @@ final class AgentSetup {
         int attempt = s.run().attempts();
         String previous = s.run().agent() == null ? null : s.run().agent().sessionId();
         AgentLink link = AgentLink.open(attempt, pipes, blocking, context.getSelf(), spec);
-        CompletableFuture<PermissionPolicy.Parsed> policy = policy(spec.project());
+        CompletableFuture<PermissionPolicy.Parsed> policy =
+                policy(spec.project(), spec.acp() == null ? null : spec.acp().profile());
         CompletableFuture<ProcessMessage> setup = link.connection
                 .initialize(Acp.InitializeRequest.kaged(version))
                 .handle((init, failure) -> {
@@ -130,7 +133,22 @@ final class AgentSetup {
                 .thenApply(created -> new Opened(created.sessionId(), "new", note));
     }
 
-    private CompletableFuture<PermissionPolicy.Parsed> policy(String project) {
+    /**
+     * The policy as the audit log names its rules: a profile's rules are {@code acp.profiles.NAME.permissions[i]},
+     * not the project's {@code acp.permissions[i]}.
+     */
+    static Permissions named(PermissionPolicy policy, RunSpec spec) {
+        String profile = spec.acp() == null ? null : spec.acp().profile();
+        if (profile == null) {
+            return policy;
+        }
+        String prefix = "acp.profiles." + profile + ".permissions";
+        return question -> policy.decide(question)
+                .map(d -> new PolicyDecision(d.decision(), d.rule().replaceFirst("^acp\\.permissions", prefix)));
+    }
+
+    /** The project's policy, or the profile's when the profile has {@code permissions}. */
+    private CompletableFuture<PermissionPolicy.Parsed> policy(String project, String profile) {
         if (project == null) {
             return CompletableFuture.completedFuture(new PermissionPolicy.Valid(PermissionPolicy.EMPTY));
         }
@@ -139,7 +157,16 @@ final class AgentSetup {
         return projects.get(project)
                 .thenApply(found -> found.map(p -> {
                             try {
-                                return PermissionPolicy.fromConfig(MAPPER.readTree(p.config()));
+                                com.fasterxml.jackson.databind.JsonNode config = MAPPER.readTree(p.config());
+                                com.fasterxml.jackson.databind.JsonNode own = profile == null
+                                        ? null
+                                        : config.path("acp")
+                                                .path("profiles")
+                                                .path(profile)
+                                                .get("permissions");
+                                return own != null && !own.isNull()
+                                        ? PermissionPolicy.parseRules(own)
+                                        : PermissionPolicy.fromConfig(config);
                             } catch (IOException e) {
                                 return (PermissionPolicy.Parsed)
                                         new PermissionPolicy.Invalid(List.of("the project's config is not JSON"));

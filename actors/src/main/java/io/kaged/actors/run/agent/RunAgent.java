@@ -143,13 +143,12 @@ public final class RunAgent {
                 "load".equals(c.how()) ? link.replayed : null,
                 now()));
         if (c.policy() instanceof PermissionPolicy.Valid valid) {
-            link.policy = valid.policy();
+            link.policy = AgentSetup.named(valid.policy(), s.run().spec());
         } else if (c.policy() instanceof PermissionPolicy.Invalid invalid) {
             link.policy = PermissionPolicy.EMPTY;
             batch.add(new RunActor.AgentFault(
                     "policy",
-                    "the project's acp.permissions cannot be used, so the operator decides every request: "
-                            + invalid.message(),
+                    "the project's policy cannot be used, so the operator decides every request: " + invalid.message(),
                     "",
                     now()));
         }

@@ -45,7 +45,7 @@ class AgentStateTest {
             null,
             0,
             null,
-            new AcpSpec("first"),
+            new AcpSpec("first", null),
             null,
             null,
             null);
