@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code say TEXT}: the reply, streamed as two agent_message_chunk updates;
  *   <li>{@code think TEXT}: an agent_thought_chunk;
+ *   <li>{@code stream N}: N agent_message_chunk updates as fast as it can, and on stderr how long that took;
  *   <li>{@code plan A,B}: a plan of those entries;
  *   <li>{@code ask KIND TARGET}: a tool call of that kind (edit and the like: TARGET is a path relative to the
  *       cwd; execute: TARGET is the command line), then session/request_permission with the four usual
@@ -177,6 +178,15 @@ public final class TestAgent {
                     update(session, chunk("agent_message_chunk", rest.substring(half)));
                 }
                 case "think" -> update(session, chunk("agent_thought_chunk", rest));
+                case "stream" -> {
+                    long began = System.nanoTime();
+                    int n = Integer.parseInt(rest.trim());
+                    for (int i = 0; i < n; i++) {
+                        update(session, chunk("agent_message_chunk", "chunk " + i + " "));
+                    }
+                    System.err.println("test agent: streamed " + n + " chunks in "
+                            + (System.nanoTime() - began) / 1_000_000 + " ms");
+                }
                 case "plan" -> {
                     ObjectNode plan = mapper.createObjectNode().put("sessionUpdate", "plan");
                     ArrayNode entries = plan.putArray("entries");
@@ -287,6 +297,9 @@ public final class TestAgent {
     }
 
     private synchronized void remember(JsonNode update) {
+        if (!flags.contains("--load")) {
+            return;
+        }
         try {
             java.nio.file.Files.writeString(
                     Path.of(cwd).resolve(".test-agent-history.jsonl"),
