@@ -187,8 +187,19 @@ public final class RunActor {
             long at)
             implements AgentEvent {}
 
-    /** initialize or session/new failed ({@code step} says which): the attempt's process is ended. */
-    public record AgentSetupFailed(int attempt, String step, String reason, long at) implements AgentEvent {}
+    /**
+     * initialize or the session's setup failed ({@code step} says which): the attempt's process is ended. When
+     * initialize had answered, {@code agent} and {@code authMethods} are what it said (an agent that wants a login
+     * says how).
+     */
+    public record AgentSetupFailed(
+            int attempt,
+            String step,
+            String reason,
+            @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode agent,
+            @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode authMethods,
+            long at)
+            implements AgentEvent {}
 
     /** session/update notifications in the order the agent sent them, each as ACP JSON; one batch per drain. */
     public record AgentUpdates(List<JsonNode> updates, long at) implements AgentEvent {}

@@ -34,6 +34,9 @@ public final class AgentShowCommand implements Callable<Integer> {
         int offset = 0;
         while (true) {
             JsonNode page = client.get("/v1/runs/" + id + "/conversation?limit=" + PAGE + "&offset=" + offset);
+            if (offset == 0 && page.has("agent")) {
+                out.println(agent(page.get("agent")));
+            }
             for (JsonNode item : page.get("items")) {
                 out.println(line(item));
             }
@@ -44,6 +47,23 @@ public final class AgentShowCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** "agent codex-acp 0.16.0: session s-1 (load)", or why its setup failed and how it wants to be logged in. */
+    static String agent(JsonNode agent) {
+        JsonNode info = agent.path("info");
+        String who = "agent " + info.path("name").asText("?") + " "
+                + info.path("version").asText("");
+        if (agent.hasNonNull("setupError")) {
+            StringBuilder auth = new StringBuilder();
+            agent.path("authMethods").forEach(m -> auth.append(auth.length() == 0 ? "" : ", ")
+                    .append(m.path("name").asText(m.path("id").asText())));
+            return who.trim() + ": setup failed: " + agent.get("setupError").asText()
+                    + (auth.length() == 0 ? "" : " (it offers: " + auth + ")");
+        }
+        return who.trim() + ": session " + agent.path("sessionId").asText() + " ("
+                + agent.path("session").asText() + ")"
+                + (agent.hasNonNull("note") ? "; " + agent.get("note").asText() : "");
     }
 
     static String line(JsonNode item) {

@@ -325,6 +325,11 @@ class AgentRunApiTest {
                 .body();
         assertTrue(events.contains("event:AgentSetupFailed"), events);
         assertTrue(events.contains("Authentication required"), events);
+        JsonNode agent = conversation(run).get("agent");
+        assertEquals("test-agent", agent.get("info").get("name").asText(), agent.toString());
+        assertEquals("test-login", agent.get("authMethods").get(0).get("id").asText(), agent.toString());
+        assertTrue(agent.get("setupError").asText().startsWith("session/new failed: "), agent.toString());
+        assertTrue(agent.get("setupError").asText().contains("Authentication required"), agent.toString());
     }
 
     @ParameterizedTest

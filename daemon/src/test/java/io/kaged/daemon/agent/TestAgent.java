@@ -100,7 +100,10 @@ public final class TestAgent {
                         capabilities.putObject("sessionCapabilities").putObject("resume");
                     }
                     result.putObject("agentInfo").put("name", "test-agent").put("version", "1.0");
-                    result.putArray("authMethods");
+                    ArrayNode auth = result.putArray("authMethods");
+                    if (flags.contains("--auth-required")) {
+                        auth.addObject().put("id", "test-login").put("name", "Log in to the test");
+                    }
                     respond(id, result);
                 }
                 case "session/new" -> {

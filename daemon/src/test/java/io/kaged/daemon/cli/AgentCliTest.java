@@ -97,7 +97,9 @@ class AgentCliTest {
                         "> say and again",
                         "and again",
                         "-- turn ended: end_turn"),
-                shown.subList(1, shown.size()));
+                shown.subList(2, shown.size()));
+        assertTrue(shown.get(1).startsWith("agent test-agent 1.0: session test-session-"), shown.get(1));
+        assertTrue(shown.get(1).endsWith("(new)"), shown.get(1));
         Out decided = cli("approvals", "--all", "--run", run);
         assertTrue(decided.out().contains("operator api"), decided.out());
         assertEquals(0, cli("run", "cancel", run).exit());

@@ -40,7 +40,8 @@ final class RunAgentRoutes extends AllDirectives {
             Integer next,
             String title,
             String currentModeId,
-            Object usage) {}
+            Object usage,
+            RunConversation.Agent agent) {}
 
     private static final int PAGE = 500;
     private static final int DEFAULT_LIMIT = 100;
@@ -100,7 +101,8 @@ final class RunAgentRoutes extends AllDirectives {
             return Problem.conflict("run " + id + " is not an ACP run: it was started without \"acp\", so it has no"
                     + " conversation; GET /v1/runs/" + id + "/output has what it printed");
         }
-        Conversation conversation = RunConversation.of(events);
+        RunConversation fold = RunConversation.read(events);
+        Conversation conversation = fold.conversation();
         int total = conversation.items().size();
         List<ObjectNode> items = conversation.page(offset, limit).stream()
                 .map(ConversationItems::json)
@@ -117,7 +119,8 @@ final class RunAgentRoutes extends AllDirectives {
                         next,
                         conversation.title(),
                         conversation.currentModeId(),
-                        conversation.usage()));
+                        conversation.usage(),
+                        fold.agent()));
     }
 
     /** Every event of {@code pid} after {@code after}, read page by page. */

@@ -39,7 +39,9 @@ final class AgentSetup {
             PermissionPolicy.Parsed policy)
             implements ProcessMessage {}
 
-    record SetupFailed(int attempt, String step, String reason) implements ProcessMessage {}
+    /** {@code init} is the agent's answer to initialize when it came before the failure, else null. */
+    record SetupFailed(int attempt, String step, String reason, Acp.InitializeResponse init)
+            implements ProcessMessage {}
 
     private record Opened(String sessionId, String how, String note) {}
 
@@ -71,20 +73,20 @@ final class AgentSetup {
                 .handle((init, failure) -> {
                     if (failure != null) {
                         return CompletableFuture.<ProcessMessage>completedFuture(
-                                new SetupFailed(attempt, Acp.INITIALIZE, SupervisedProcess.rootMessage(failure)));
+                                new SetupFailed(attempt, Acp.INITIALIZE, SupervisedProcess.rootMessage(failure), null));
                     }
                     return session(link, init, previous)
                             .thenCombine(policy, (opened, parsed) -> (ProcessMessage) new SessionOpened(
                                     attempt, opened.sessionId(), init, opened.how(), opened.note(), parsed))
-                            .exceptionally(
-                                    f -> new SetupFailed(attempt, Acp.SESSION_NEW, SupervisedProcess.rootMessage(f)));
+                            .exceptionally(f ->
+                                    new SetupFailed(attempt, Acp.SESSION_NEW, SupervisedProcess.rootMessage(f), init));
                 })
                 .thenCompose(Function.identity());
         context.pipeToSelf(
                 setup,
                 (message, failure) -> failure == null
                         ? message
-                        : new SetupFailed(attempt, Acp.INITIALIZE, SupervisedProcess.rootMessage(failure)));
+                        : new SetupFailed(attempt, Acp.INITIALIZE, SupervisedProcess.rootMessage(failure), null));
         return link;
     }
 

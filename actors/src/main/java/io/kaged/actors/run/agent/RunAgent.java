@@ -164,7 +164,14 @@ public final class RunAgent {
             return effect().noReply();
         }
         context.getLog().info("ACP run {}: {} failed: {}", runId, c.step(), c.reason());
-        return effect().persist(new RunActor.AgentSetupFailed(c.attempt(), c.step(), c.reason(), now()))
+        Acp.InitializeResponse init = c.init();
+        return effect().persist(new RunActor.AgentSetupFailed(
+                        c.attempt(),
+                        c.step(),
+                        c.reason(),
+                        init == null || init.agentInfo() == null ? null : MAPPER.valueToTree(init.agentInfo()),
+                        init == null || init.authMethods() == null ? null : MAPPER.valueToTree(init.authMethods()),
+                        now()))
                 .thenRun(st -> process.terminate(Signal.TERM))
                 .thenNoReply();
     }

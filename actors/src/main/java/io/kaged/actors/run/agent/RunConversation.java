@@ -26,20 +26,36 @@ public final class RunConversation {
 
     private record Fact(long sequenceNr, ConversationEvent event) {}
 
+    /**
+     * What the run knows of its agent, from its latest session or failed setup: the agent's info and auth
+     * methods as it sent them, the ACP session and how it was opened (new, load, resume), what a later attempt
+     * could not get back, and why the setup failed, if it did.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Agent(
+            JsonNode info, JsonNode authMethods, String sessionId, String session, String note, String setupError) {}
+
     private static final String ENDED_MID_TURN = "the agent's process ended during the turn";
     private static final String ROLLED_BACK = "the run was rolled back to a checkpoint during the turn";
 
     private final List<Fact> facts = new ArrayList<>();
     private Conversation conversation = Conversation.empty();
     private boolean turnOpen;
+    private Agent agent;
 
     /** The whole conversation of a run's events, folded at once. */
-    public static Conversation of(List<JournalEvents.StoredEvent> events) {
+    public static RunConversation read(List<JournalEvents.StoredEvent> events) {
         RunConversation fold = new RunConversation();
         for (JournalEvents.StoredEvent e : events) {
             fold.collect(e.sequenceNr(), e.event());
         }
-        return Conversation.of(fold.facts.stream().map(Fact::event).toList());
+        fold.conversation = Conversation.of(fold.facts.stream().map(Fact::event).toList());
+        return fold;
+    }
+
+    /** The run's agent as last heard of; null before its first session or failed setup. */
+    public Agent agent() {
+        return agent;
     }
 
     /** Folds one journal event in. */
@@ -74,6 +90,12 @@ public final class RunConversation {
 
     /** Adds the facts of {@code event}; true when a rollback took facts away. */
     private boolean collect(long sequenceNr, Object event) {
+        if (event instanceof RunActor.AgentConnected c) {
+            agent = new Agent(c.agent(), c.authMethods(), c.sessionId(), c.how(), c.note(), null);
+        } else if (event instanceof RunActor.AgentSetupFailed f) {
+            String error = f.reason().startsWith(f.step()) ? f.reason() : f.step() + ": " + f.reason();
+            agent = new Agent(f.agent(), f.authMethods(), null, null, null, error);
+        }
         if (event instanceof RunActor.RolledBack r) {
             facts.removeIf(f -> f.sequenceNr() > r.checkpointSequenceNr());
             turnOpen = openTurn();
