@@ -48,6 +48,24 @@ class AgentRunApiTest {
         }
     }
 
+    /**
+     * A daemon again on the store of the one just stopped. PostgreSQL frees the old daemon's advisory lock when
+     * its backend has gone, a moment after the connection closed: a start that comes first is told to wait.
+     */
+    private TestDaemon restarted(String url) throws Exception {
+        long until = System.nanoTime() + TestDaemon.WAIT.toNanos();
+        while (true) {
+            try {
+                return new TestDaemon(home, url, "");
+            } catch (io.kaged.daemon.serve.DaemonStartException e) {
+                if (!e.getMessage().contains("another kaged daemon is running") || System.nanoTime() > until) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     private String agentRun(String project, String prompt, String... flags) throws Exception {
         return agentRun(project, prompt, 0, flags);
     }
@@ -341,7 +359,7 @@ class AgentRunApiTest {
         String run = agentRun(null, "ask edit a.txt");
         String id = awaitPending(run, 1).get(0).get("id").asText();
         kaged.close();
-        kaged = new TestDaemon(home, url, "");
+        kaged = restarted(url);
         JsonNode pending = pendingApprovals(run);
         assertEquals(1, pending.size(), pending.toString());
         assertEquals(id, pending.get(0).get("id").asText());
@@ -401,7 +419,7 @@ class AgentRunApiTest {
                 shapes(awaitTurns(run, 3)));
 
         kaged.close();
-        kaged = new TestDaemon(home, url, "");
+        kaged = restarted(url);
         awaitConnections(run, 3);
         assertEquals("load", connections(run).get(2).get("how").asText());
         kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"say again\",\"queue\":true}", 202);
@@ -462,7 +480,7 @@ class AgentRunApiTest {
 
         // still pending after a restart, and the resumed agent's new request for t1 is the same approval
         kaged.close();
-        kaged = new TestDaemon(home, url, "");
+        kaged = restarted(url);
         awaitConnections(run, 2);
         assertEquals(first, pendingApprovals(run).get(0).get("id").asText());
         kaged.json(
@@ -482,7 +500,7 @@ class AgentRunApiTest {
         kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"askas t2 edit b.txt; say two\"}", 202);
         String second = awaitPending(run, 1).get(0).get("id").asText();
         kaged.close();
-        kaged = new TestDaemon(home, url, "");
+        kaged = restarted(url);
         awaitConnections(run, 3);
         JsonNode recorded = kaged.json("POST", "/v1/approvals/" + second, "{\"optionId\":\"reject_once\"}", 200);
         assertEquals("reject_once", recorded.get("decision").asText());
