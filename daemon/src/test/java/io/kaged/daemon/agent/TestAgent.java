@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       cwd; execute: TARGET is the command line), then session/request_permission with the four usual
  *       options; the call is then reported completed (allowed), failed (rejected), or the turn ends
  *       {@code cancelled} (the request was answered cancelled);
+ *   <li>{@code asks N KIND TARGET}: N such requests in a row, and on stderr the latencies of their answers;
  *   <li>{@code askas ID KIND TARGET}: the same with tool call id ID (so a later process can ask again);
  *   <li>{@code write PATH TEXT}: fs/write_text_file, then says "wrote PATH" or "refused PATH";
  *   <li>{@code garbage}: a line that is not JSON, a request for an unknown method, a response to nothing and
@@ -205,6 +206,20 @@ public final class TestAgent {
                     if (!ask(session, "call-" + calls.incrementAndGet(), rest)) {
                         stop = "cancelled";
                     }
+                }
+                case "asks" -> {
+                    // N permission requests one after another; on stderr how long each took to be answered
+                    String[] nt = rest.split(" ", 2);
+                    int n = Integer.parseInt(nt[0]);
+                    long[] micros = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        long began = System.nanoTime();
+                        ask(session, "call-" + calls.incrementAndGet(), nt.length > 1 ? nt[1] : "other x");
+                        micros[i] = (System.nanoTime() - began) / 1000;
+                    }
+                    java.util.Arrays.sort(micros);
+                    System.err.println("test agent: " + n + " permission round trips, p50 " + micros[n / 2]
+                            + " us, p99 " + micros[Math.min(n - 1, n * 99 / 100)] + " us, max " + micros[n - 1] + " us");
                 }
                 case "askas" -> {
                     String[] idRest = rest.split(" ", 2);
