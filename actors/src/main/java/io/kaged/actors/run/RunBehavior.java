@@ -420,6 +420,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                     Run now = ((Existing) st).run();
                     // what the old attempt prints from now on is set aside with the rest
                     process.discardOutput();
+                    agent.attemptEnded();
                     process.cancelLaunch();
                     timers.cancel(new TimedOut(now.attempts()));
                     if (process.hasProcess()) {

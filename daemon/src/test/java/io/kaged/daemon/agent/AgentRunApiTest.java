@@ -533,6 +533,10 @@ class AgentRunApiTest {
                 .asText();
         kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"say two\"}", 202);
         awaitTurns(run, 2);
+        // a turn running at the rollback: the old agent's end of it is not part of the new conversation
+        kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"say three; sleep 30000\"}", 202);
+        Eventually.waitFor(TestDaemon.WAIT, "the third turn is under way", () -> shapes(items(run))
+                .contains("agent_message:three"));
         kaged.json("POST", "/v1/runs/" + run + "/rollback", "{\"checkpointId\":\"" + checkpoint + "\"}", 200);
         awaitConnections(run, 2);
         JsonNode fresh = connections(run).get(1);
@@ -542,10 +546,17 @@ class AgentRunApiTest {
         Eventually.waitFor(
                 TestDaemon.WAIT, "the conversation after the checkpoint is set aside", () -> shapes(items(run))
                         .equals(kept));
-        kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"say three\",\"queue\":true}", 202);
+        kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"say four\",\"queue\":true}", 202);
         List<String> after = shapes(awaitTurns(run, 2));
         assertEquals(
-                List.of("user_message:say three", "agent_message:three", "turn_end:end_turn"), after.subList(3, 6));
+                List.of(
+                        "user_message:say one",
+                        "agent_message:one",
+                        "turn_end:end_turn",
+                        "user_message:say four",
+                        "agent_message:four",
+                        "turn_end:end_turn"),
+                after);
         assertTrue(events(run).contains("event:ConversationSetAside"));
         kaged.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
     }

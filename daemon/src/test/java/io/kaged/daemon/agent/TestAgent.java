@@ -218,8 +218,9 @@ public final class TestAgent {
                         micros[i] = (System.nanoTime() - began) / 1000;
                     }
                     java.util.Arrays.sort(micros);
-                    System.err.println("test agent: " + n + " permission round trips, p50 " + micros[n / 2]
-                            + " us, p99 " + micros[Math.min(n - 1, n * 99 / 100)] + " us, max " + micros[n - 1] + " us");
+                    System.err.println(
+                            "test agent: " + n + " permission round trips, p50 " + micros[n / 2] + " us, p99 "
+                                    + micros[Math.min(n - 1, n * 99 / 100)] + " us, max " + micros[n - 1] + " us");
                 }
                 case "askas" -> {
                     String[] idRest = rest.split(" ", 2);
