@@ -81,6 +81,9 @@ public final class OwnerRows {
             List<String> pids = part.stream().map(kind::persistenceId).toList();
             deleteWhere(c, "transcripts", "owner_id", part);
             deleteWhere(c, "checkpoints", "owner_id", part);
+            if (kind == Kind.RUN) {
+                deleteWhere(c, "approvals", "run_id", part);
+            }
             deleteWhere(c, "journal", "persistence_id", pids);
             deleteWhere(c, "journal_deletions", "persistence_id", pids);
             deleteWhere(c, "snapshot", "persistence_id", pids);

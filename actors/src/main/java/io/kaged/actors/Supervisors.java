@@ -51,7 +51,7 @@ public record Supervisors(
 
     /** The query tables the journal keeps in step with the session and run events. */
     public static List<JournalProjection> projections() {
-        return List.of(new SessionProjection(), new RunProjection());
+        return List.of(new SessionProjection(), new RunProjection(), new io.kaged.actors.run.agent.AgentProjection());
     }
 
     /**

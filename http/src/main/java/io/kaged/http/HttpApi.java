@@ -18,6 +18,7 @@ import io.kaged.http.console.LoginTickets;
 import io.kaged.http.metrics.HttpMetrics;
 import io.kaged.http.metrics.RouteTemplates;
 import io.kaged.http.routes.ApiRoutes;
+import io.kaged.http.routes.ApprovalRoutes;
 import io.kaged.http.routes.AttachTickets;
 import io.kaged.http.routes.AuditRoutes;
 import io.kaged.http.routes.AuditTrail;
@@ -137,7 +138,14 @@ public final class HttpApi {
                 new MetricsRoutes(
                         registry, new StateGauges(store, registry), n.settings().metricsOpen(), store.health()),
                 new HttpMetrics(registry, RouteTemplates.api()),
-                store.health());
+                store.health(),
+                new ApprovalRoutes(
+                        system,
+                        n.actors().runs(),
+                        new io.kaged.actors.run.agent.ApprovalQueries(store),
+                        audit,
+                        n.settings(),
+                        mapper));
         return console(n, audit).around(api.route(), api::hardened);
     }
 

@@ -2,10 +2,12 @@ package io.kaged.actors.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.Replying;
 import io.kaged.persistence.serialization.KagedSerializable;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -90,6 +92,22 @@ public final class RunActor {
     }
 
     record TimedOut(int attempt) implements Command {}
+
+    // ---- commands of an ACP run (io.kaged.actors.run.agent.RunAgent handles them) ------------------
+
+    /**
+     * A prompt for the agent: sent now when no turn runs, else queued if {@code queue}, else refused. The
+     * reply is "sent" or "queued".
+     */
+    public record Prompt(String text, boolean queue, ActorRef<StatusReply<String>> replyTo)
+            implements Command, Replying<String> {}
+
+    /** ACP {@code session/cancel} for the running turn; its pending permission requests are answered cancelled. */
+    public record CancelTurn(ActorRef<StatusReply<String>> replyTo) implements Command, Replying<String> {}
+
+    /** The operator's answer to a pending approval: one of the options the agent offered. */
+    public record DecideApproval(String approvalId, String optionId, String by, ActorRef<StatusReply<String>> replyTo)
+            implements Command, Replying<String> {}
 
     record CheckpointLoaded(
             String checkpointId, long sequenceNr, RunState state, ActorRef<StatusReply<RunSummary>> replyTo)
@@ -204,4 +222,96 @@ public final class RunActor {
             long outputFrom,
             long at)
             implements Event {}
+
+    // ---- events of an ACP run (see io.kaged.actors.run.agent) -------------------------------------------
+
+    /** What kaged learnt from the agent of an ACP run; {@link RunState.Run#agent} folds them. */
+    public sealed interface AgentEvent extends Event {}
+
+    /**
+     * The attempt's agent answered initialize and has a session: {@code how} is "new" (session/new), "load" or
+     * "resume"; {@code agent} is its agentInfo and {@code authMethods} what it offers, as it sent them. {@code
+     * note} says what a later attempt could not get back (the agent neither loads nor resumes sessions);
+     * {@code replayed} counts the updates of a session/load that were not journaled again.
+     */
+    public record AgentConnected(
+            int attempt,
+            String sessionId,
+            String how,
+            @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode agent,
+            @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode authMethods,
+            boolean loadSession,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String note,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer replayed,
+            long at)
+            implements AgentEvent {}
+
+    /**
+     * initialize or the session's setup failed ({@code step} says which): the attempt's process is ended. When
+     * initialize had answered, {@code agent} and {@code authMethods} are what it said (an agent that wants a login
+     * says how).
+     */
+    public record AgentSetupFailed(
+            int attempt,
+            String step,
+            String reason,
+            @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode agent,
+            @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode authMethods,
+            long at)
+            implements AgentEvent {}
+
+    /** session/update notifications in the order the agent sent them, each as ACP JSON; one batch per drain. */
+    public record AgentUpdates(List<JsonNode> updates, long at) implements AgentEvent {}
+
+    /** A prompt waits for the running turn to end (or for the agent's session to exist). */
+    public record PromptQueued(String text, long at) implements AgentEvent {}
+
+    /** kaged sent {@code text} as session/prompt; {@code fromQueue} when it was the oldest queued prompt. */
+    public record PromptSent(String text, boolean fromQueue, int attempt, long at) implements AgentEvent {}
+
+    /** The turn ended: the agent's stop reason, or the {@code error} that ended it (then stopReason is null). */
+    public record TurnEnded(
+            @JsonInclude(JsonInclude.Include.NON_NULL) String stopReason,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+            long at)
+            implements AgentEvent {}
+
+    /** The operator cancelled the running turn (session/cancel sent). */
+    public record TurnCancelRequested(long at) implements AgentEvent {}
+
+    /** A session/request_permission of the agent, as an approval; {@code requestId} is its JSON-RPC id. */
+    public record ApprovalRequested(
+            String approvalId, JsonNode requestId, int attempt, JsonNode toolCall, List<JsonNode> options, long at)
+            implements AgentEvent {}
+
+    /**
+     * An approval decided: {@code outcome} "selected" (then {@code optionId} and {@code optionKind}) or
+     * "cancelled"; {@code by} is "operator NAME", "policy RULE" or "cancel-turn". {@code unheard} when the
+     * agent that asked was gone: the answer goes to the next request for the same tool call.
+     */
+    public record ApprovalDecided(
+            String approvalId,
+            String outcome,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String optionId,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String optionKind,
+            String by,
+            boolean unheard,
+            long at)
+            implements AgentEvent {}
+
+    /** A later attempt's agent asked again for the tool call of a still pending approval: it now answers that. */
+    public record ApprovalReasked(String approvalId, JsonNode requestId, int attempt, long at) implements AgentEvent {}
+
+    /** A decision made while its agent was gone reached the agent that asked again. */
+    public record ApprovalDelivered(String approvalId, long at) implements AgentEvent {}
+
+    /** Something the agent sent that kaged could not use, recorded; the run goes on. */
+    public record AgentFault(String kind, String detail, String excerpt, long at) implements AgentEvent {}
+
+    /** An fs/write_text_file served inside the workspace. */
+    public record FileWritten(String path, long size, String sha256, long at) implements AgentEvent {}
+
+    /** An fs/* request refused; {@code sandbox} when the path left the workspace (audited as sandbox.*). */
+    public record FileRefused(String method, String path, String refusal, boolean sandbox, String message, long at)
+            implements AgentEvent {}
 }

@@ -44,6 +44,7 @@ import io.kaged.actors.run.RunState.Finished;
 import io.kaged.actors.run.RunState.Queued;
 import io.kaged.actors.run.RunState.Run;
 import io.kaged.actors.run.RunState.Running;
+import io.kaged.actors.run.agent.RunAgent;
 import io.kaged.persistence.store.Ids;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +84,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     private final RunRollback rollback;
     private final RunCascade cascade;
     private final RunWorkspace workspace;
+    private final RunAgent agent;
 
     /** The current attempt was ended by its timeout. */
     private boolean timedOut;
@@ -104,6 +106,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         this.workspace = new RunWorkspace(context, runId, blocking);
         this.rollback = new RunRollback(context, runId, workspace);
         this.cascade = new RunCascade(context, runId, supervisor, settings.cascadeWait());
+        this.agent = new RunAgent(runId, context, blocking, clock, process, this::Effect);
         context.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
     }
 
@@ -188,6 +191,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                         Idle.class,
                         (s, c) -> quiescent() ? passivate() : Effect().noReply())
                 .onCommand(Stop.class, (s, c) -> quiescent() ? Effect().stop().thenNoReply() : declineStop());
+        agent.handlers(b.forStateType(Existing.class));
         housekeeping(b.forStateType(Existing.class))
                 .onCommand(Dispatch.class, (s, c) -> refuse(c, "run already exists"))
                 .onCommand(GetSummary.class, (s, c) -> answer(c, s))
@@ -244,8 +248,10 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
             timers.startSingleTimer(new TimedOut(attempt), Duration.ofMillis(timeout));
         }
         return recordThenRelease(
-                RunSandboxEvents.started(new AttemptStarted(attempt, c.process().pid(), now()), c.process()),
-                st -> process.startRecorded());
+                RunSandboxEvents.started(new AttemptStarted(attempt, c.process().pid(), now()), c.process()), st -> {
+                    process.startRecorded();
+                    agent.attemptStarted(st, c.process());
+                });
     }
 
     private ReplyEffect<Event, RunState> launchFailed(Queued s, LaunchFailed c) {
@@ -284,6 +290,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
             return Effect().noReply();
         }
         process.killLeftovers();
+        agent.attemptEnded();
         int attempt = s.run().attempts();
         timers.cancel(new TimedOut(attempt));
         List<Event> events = batches(s);
@@ -430,6 +437,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                     Run now = ((Existing) st).run();
                     // what the old attempt prints from now on is set aside with the rest
                     process.discardOutput();
+                    agent.attemptEnded();
                     process.cancelLaunch();
                     timers.cancel(new TimedOut(now.attempts()));
                     if (process.hasProcess()) {
@@ -471,6 +479,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         b.forStateType(Existing.class)
                 .onEvent(AttemptFailedToStart.class, Existing::failedToStart)
                 .onEvent(OutputRecorded.class, (s, e) -> s.outputRecorded())
+                .onEvent(RunActor.AgentEvent.class, Existing::agentEvent)
                 .onEvent(AttemptEnded.class, Existing::attemptEnded)
                 .onEvent(Cancelled.class, Existing::cancelled)
                 .onEvent(Interrupted.class, Existing::interrupted)

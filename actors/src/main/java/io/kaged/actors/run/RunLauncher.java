@@ -7,6 +7,7 @@ import io.kaged.actors.process.SandboxedProcess;
 import io.kaged.actors.process.SecretMask;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.Signals;
+import io.kaged.actors.run.agent.AgentPipes;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,6 +84,9 @@ public final class RunLauncher {
         pb.environment().putAll(prepared.sandboxEnv());
         pb.environment().put("KAGED_RUN_ID", runId);
         Process process = pb.start();
+        if (spec.speaksAcp()) {
+            return agent(process, sink);
+        }
         CountDownLatch drained = new CountDownLatch(2);
         blocking.execute(() -> pump(process.getInputStream(), "stdout", sink, drained));
         blocking.execute(() -> pump(process.getErrorStream(), "stderr", sink, drained));
@@ -105,6 +109,27 @@ public final class RunLauncher {
         });
         return SandboxedProcess.of(new PipedProcess(process.pid()), prepared.outcome());
     }
+
+    /**
+     * An ACP agent: stdin and stdout are the JSON-RPC channel its run reads; only stderr is recorded. The exit
+     * is reported once both are read to their end (or, should the channel never be read, a while after).
+     */
+    private RunningProcess agent(Process process, OutputSink sink) {
+        CountDownLatch drained = new CountDownLatch(2);
+        blocking.execute(() -> pump(process.getErrorStream(), "stderr", sink, drained));
+        blocking.execute(() -> {
+            try {
+                int code = process.waitFor();
+                drained.await(AGENT_OUTPUT_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                sink.exited(code);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return new AgentPipes(process.pid(), process.getOutputStream(), process.getInputStream(), drained::countDown);
+    }
+
+    private static final long AGENT_OUTPUT_GRACE_SECONDS = 30;
 
     private static void pump(InputStream in, String stream, OutputSink sink, CountDownLatch drained) {
         byte[] buffer = new byte[16 * 1024];

@@ -1,5 +1,6 @@
 package io.kaged.actors.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.kaged.actors.run.RunActor.AttemptEnded;
@@ -9,6 +10,7 @@ import io.kaged.actors.run.RunActor.Cancelled;
 import io.kaged.actors.run.RunActor.Dispatched;
 import io.kaged.actors.run.RunActor.Interrupted;
 import io.kaged.actors.run.RunActor.RolledBack;
+import io.kaged.actors.run.agent.AgentState;
 import io.kaged.persistence.serialization.KagedSerializable;
 
 /**
@@ -30,14 +32,33 @@ public sealed interface RunState extends KagedSerializable {
      * back, so an attempt number always names one process; {@code forgiven} is how many of them a rollback
      * took off the retry budget.
      */
-    record Run(String id, RunSpec spec, long createdAt, int attempts, long nextChunk, int forgiven)
+    record Run(
+            String id,
+            RunSpec spec,
+            long createdAt,
+            int attempts,
+            long nextChunk,
+            int forgiven,
+            @JsonInclude(JsonInclude.Include.NON_NULL) AgentState agent)
             implements KagedSerializable {
+
+        /** A run that speaks no ACP, or one recorded before ACP runs existed. */
+        public Run(String id, RunSpec spec, long createdAt, int attempts, long nextChunk, int forgiven) {
+            this(id, spec, createdAt, attempts, nextChunk, forgiven, null);
+        }
+
         Run attempted() {
-            return new Run(id, spec, createdAt, attempts + 1, nextChunk, forgiven);
+            return new Run(id, spec, createdAt, attempts + 1, nextChunk, forgiven, agent);
         }
 
         Run chunked() {
-            return new Run(id, spec, createdAt, attempts, nextChunk + 1, forgiven);
+            return new Run(id, spec, createdAt, attempts, nextChunk + 1, forgiven, agent);
+        }
+
+        /** After an event of the run's ACP agent. */
+        Run agentEvent(RunActor.AgentEvent e) {
+            AgentState from = agent == null ? AgentState.initial(spec) : agent;
+            return new Run(id, spec, createdAt, attempts, nextChunk, forgiven, from.apply(e, spec));
         }
 
         /** Whether the attempt just counted may be followed by another. */
@@ -51,7 +72,15 @@ public sealed interface RunState extends KagedSerializable {
          */
         Run rolledBackTo(int checkpointAttempts, boolean attemptWasLive) {
             int budgetNumber = attemptWasLive ? checkpointAttempts : checkpointAttempts + 1;
-            return new Run(id, spec, createdAt, attempts, nextChunk, attempts + 1 - budgetNumber);
+            // the agent starts on a new ACP session: what it was told after the checkpoint is set aside
+            return new Run(
+                    id,
+                    spec,
+                    createdAt,
+                    attempts,
+                    nextChunk,
+                    attempts + 1 - budgetNumber,
+                    agent == null ? null : agent.withoutSession());
         }
     }
 
@@ -63,7 +92,7 @@ public sealed interface RunState extends KagedSerializable {
         }
 
         public Queued dispatched(Dispatched e) {
-            return new Queued(new Run(e.runId(), e.spec(), e.at(), 0, 1, 0));
+            return new Queued(new Run(e.runId(), e.spec(), e.at(), 0, 1, 0, AgentState.initial(e.spec())));
         }
     }
 
@@ -76,6 +105,10 @@ public sealed interface RunState extends KagedSerializable {
         /** Whether a process is, or is about to be, there. */
         default boolean live() {
             return !(this instanceof Finished);
+        }
+
+        default Existing agentEvent(RunActor.AgentEvent e) {
+            return withRun(run().agentEvent(e));
         }
 
         default Existing outputRecorded() {

@@ -18,11 +18,11 @@ class RunSpecSandboxTest {
 
     @Test
     void anAcpRunIsSandboxedByDefaultWithItsNetworkAndAPlainRunIsNot() {
-        SandboxSpec agent = spec(new AcpSpec(null), null).sandbox();
+        SandboxSpec agent = spec(new AcpSpec(null, null), null).sandbox();
         assertEquals(SandboxSpec.agentDefault(), agent);
         assertTrue(agent.hasNetwork() && agent.mustApply() && agent.writable().isEmpty());
         assertNull(spec(null, null).sandbox());
         SandboxSpec asked = new SandboxSpec(false, List.of("/data"), List.of(), false);
-        assertEquals(asked, spec(new AcpSpec("hi"), asked).sandbox(), "what the dispatch says wins");
+        assertEquals(asked, spec(new AcpSpec("hi", null), asked).sandbox(), "what the dispatch says wins");
     }
 }

@@ -104,6 +104,38 @@ public final class DaemonClient {
         return exchange("GET", path, null);
     }
 
+    /**
+     * A GET whose answer is a stream of text lines (server-sent events), read as they come; no time-out. The
+     * stream ends with the answer.
+     */
+    public java.util.stream.Stream<String> lines(String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + token())
+                    .GET()
+                    .build();
+            HttpResponse<java.util.stream.Stream<String>> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() >= 400) {
+                String body = response.body().collect(Collectors.joining("\n"));
+                throw ClientException.fromProblem(
+                        response.statusCode(), body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body));
+            }
+            return response.body();
+        } catch (ConnectException e) {
+            throw notRunning();
+        } catch (IOException e) {
+            if (e.getCause() instanceof ConnectException) {
+                throw notRunning();
+            }
+            throw new ClientException(
+                    ClientException.FAILED, "talking to the daemon at " + base + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.FAILED, "interrupted");
+        }
+    }
+
     private JsonNode send(String method, String path, Object body) {
         String answer = exchange(method, path, body);
         try {

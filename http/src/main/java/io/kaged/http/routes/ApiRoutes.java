@@ -27,6 +27,7 @@ public final class ApiRoutes extends AllDirectives {
     private final RetentionRoutes retention;
     private final SecretRoutes secrets;
     private final MetricsRoutes metrics;
+    private final ApprovalRoutes approvals;
     private final HttpMetrics httpMetrics;
     private final RequestBodies bodies;
     private final RequestTarget target = new RequestTarget();
@@ -45,7 +46,9 @@ public final class ApiRoutes extends AllDirectives {
             SecretRoutes secrets,
             MetricsRoutes metrics,
             HttpMetrics httpMetrics,
-            StoreHealth store) {
+            StoreHealth store,
+            ApprovalRoutes approvals) {
+        this.approvals = approvals;
         this.auth = auth;
         this.info = info;
         this.sessions = sessions;
@@ -70,6 +73,7 @@ public final class ApiRoutes extends AllDirectives {
                                 sessions.route(auth),
                                 auth.scoped(runs::route),
                                 auth.authenticated(projects::route),
+                                auth.authenticated(approvals::route),
                                 auth.authenticated(() -> concat(
                                         info.info(),
                                         openApi.route(),

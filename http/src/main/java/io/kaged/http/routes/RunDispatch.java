@@ -1,5 +1,6 @@
 package io.kaged.http.routes;
 
+import io.kaged.actors.run.AcpSpec;
 import io.kaged.actors.run.RunActor;
 import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSpec;
@@ -38,7 +39,8 @@ final class RunDispatch extends AllDirectives {
             Integer retries,
             String onParentEnd,
             SandboxBody sandbox,
-            Boolean workspace) {
+            Boolean workspace,
+            AcpSpec acp) {
 
         /** The same request as a child of {@code parent}. */
         DispatchRun under(String parent) {
@@ -54,30 +56,36 @@ final class RunDispatch extends AllDirectives {
                     retries,
                     onParentEnd,
                     sandbox,
-                    workspace);
+                    workspace,
+                    acp);
         }
     }
 
     private static final long MAX_TIMEOUT_MS = 7L * 24 * 3600 * 1000;
     private static final int MAX_ID = 64;
+    /** A prompt is text for a model, not a file to carry: large, but bounded. */
+    static final int MAX_PROMPT_CHARS = 1_000_000;
 
     private final RunQueries queries;
     private final ActorCalls<RunSupervisor.Command> calls;
     private final Json json;
     private final SecretStore secrets;
     private final WorkspaceStore workspaces;
+    private final AgentProfiles profiles;
 
     RunDispatch(
             RunQueries queries,
             ActorCalls<RunSupervisor.Command> calls,
             Json json,
             SecretStore secrets,
-            WorkspaceStore workspaces) {
+            WorkspaceStore workspaces,
+            AgentProfiles profiles) {
         this.queries = queries;
         this.calls = calls;
         this.json = json;
         this.secrets = secrets;
         this.workspaces = workspaces;
+        this.profiles = profiles;
     }
 
     /** A run's scoped token may start only children of its own run; the audit names that run as who asked. */
@@ -89,25 +97,32 @@ final class RunDispatch extends AllDirectives {
                     && !request.parentId().equals(scope.get())) {
                 return complete(RunRoutes.forbidden("start runs outside its own children"));
             }
-            RunSpec spec = validate(scope.map(request::under).orElse(request), secrets);
-            if (Boolean.TRUE.equals(spec.workspace()) && workspaces.overlaps(Path.of(spec.cwd()))) {
+            RunSpec asked = validate(scope.map(request::under).orElse(request), secrets);
+            if (asked.hasWorkspace() && asked.cwd() != null && workspaces.overlaps(Path.of(asked.cwd()))) {
                 throw new JsonBodies.BadRequest("Field 'cwd' holds kaged's workspace snapshots ("
                         + workspaces.settings().dir() + "), so it cannot be a workspace: choose the project's folder.");
             }
             String id = Ids.newId();
-            return completeWithFuture(parentExists(spec.parentId()).thenCompose(parentOk -> {
-                if (!parentOk) {
-                    return ActorCalls.done(Problem.response(
-                            StatusCodes.BAD_REQUEST,
-                            "Field 'parentId' names no run: " + spec.parentId() + ". GET /v1/runs lists them."));
-                }
-                return calls.<RunSummary>call(
-                        ActorCalls.Action.of(who, "run.dispatch", id, String.join(" ", spec.command()))
-                                .lateNote("it may still start. GET /v1/runs/" + id
-                                        + " shows whether it did, before you send the request again"),
-                        r -> new RunSupervisor.Deliver(id, new RunActor.Dispatch(spec, r)),
-                        summary -> created(id));
-            }));
+            return completeWithFuture(profiles.resolve(asked)
+                    .thenCompose(resolved -> resolved.refusal() != null
+                            ? ActorCalls.done(resolved.refusal())
+                            : dispatch(who, id, resolved.spec())));
+        });
+    }
+
+    private CompletionStage<HttpResponse> dispatch(String who, String id, RunSpec spec) {
+        return parentExists(spec.parentId()).thenCompose(parentOk -> {
+            if (!parentOk) {
+                return ActorCalls.done(Problem.response(
+                        StatusCodes.BAD_REQUEST,
+                        "Field 'parentId' names no run: " + spec.parentId() + ". GET /v1/runs lists them."));
+            }
+            return calls.<RunSummary>call(
+                    ActorCalls.Action.of(who, "run.dispatch", id, String.join(" ", spec.command()))
+                            .lateNote("it may still start. GET /v1/runs/" + id
+                                    + " shows whether it did, before you send the request again"),
+                    r -> new RunSupervisor.Deliver(id, new RunActor.Dispatch(spec, r)),
+                    summary -> created(id));
         });
     }
 
@@ -156,6 +171,14 @@ final class RunDispatch extends AllDirectives {
             throw new JsonBodies.BadRequest(
                     "Field 'workspace' needs 'cwd': the folder whose files each checkpoint" + " records.");
         }
+        if (r.acp() != null) {
+            prompt("acp.prompt", r.acp().prompt(), true);
+            AgentProfiles.validate(r.acp().profile(), r.project());
+            if (r.input() != null) {
+                throw new JsonBodies.BadRequest("Fields 'acp' and 'input' do not go together: an ACP run's stdin is"
+                        + " kaged's channel to the agent; give the first prompt as 'acp.prompt'.");
+            }
+        }
         return new RunSpec(
                 r.command(),
                 r.cwd(),
@@ -167,10 +190,25 @@ final class RunDispatch extends AllDirectives {
                 r.timeoutMs(),
                 retries,
                 r.onParentEnd(),
-                null,
+                r.acp(),
                 r.workspace(),
                 SandboxBody.validate(r.sandbox()),
                 env.secretEnv());
+    }
+
+    /** A prompt's text: not empty (unless it may be absent), no NUL, within its bound. */
+    static void prompt(String field, String text, boolean optional) {
+        if (text == null && optional) {
+            return;
+        }
+        if (text == null || text.isBlank()) {
+            throw new JsonBodies.BadRequest(
+                    "Field '" + field + "' must be the prompt's text, e.g. \"Fix the failing test\".");
+        }
+        JsonBodies.noNul(field, text);
+        if (text.length() > MAX_PROMPT_CHARS) {
+            throw new JsonBodies.BadRequest("Field '" + field + "' holds at most " + MAX_PROMPT_CHARS + " characters.");
+        }
     }
 
     /** An id field: ids are UUIDs, so anything long or with NUL is a mistake, not a key to store. */

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kaged.actors.acp.ConversationItem;
 import io.kaged.actors.run.RunActor;
 import io.kaged.actors.run.RunQueries;
+import io.kaged.actors.run.agent.RunConversation;
 import io.kaged.persistence.journal.JournalEvents;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,8 +62,12 @@ final class RunEventStream extends AllDirectives {
                     return complete(RunRoutes.noRun(id));
                 }
                 String pid = RunActor.persistenceId(id).id();
+                CompletionStage<Boolean> acp = speaksAcp(pid);
                 if (!follow) {
-                    return completeOK(history(pid, fromSeq), EventStreamMarshalling.toEventStream());
+                    Source<ServerSentEvent, NotUsed> past = Source.completionStageSource(
+                                    acp.thenApply(a -> history(pid, fromSeq, a)))
+                            .mapMaterializedValue(ignored -> NotUsed.notUsed());
+                    return completeOK(past, EventStreamMarshalling.toEventStream());
                 }
                 if (fromSeq < 0 && FINAL.contains(view.get().state())) {
                     return completeOK(Source.<ServerSentEvent>empty(), EventStreamMarshalling.toEventStream());
@@ -69,16 +75,29 @@ final class RunEventStream extends AllDirectives {
                 CompletionStage<Long> start =
                         fromSeq >= 0 ? CompletableFuture.completedFuture(fromSeq) : journal.highest(pid);
                 Source<ServerSentEvent, NotUsed> stream = Source.completionStageSource(
-                                start.thenApply(s -> live(pid, s)))
+                                start.thenCombine(acp, (s, a) -> live(pid, s, a)))
                         .mapMaterializedValue(ignored -> NotUsed.notUsed());
                 return completeOK(stream, EventStreamMarshalling.toEventStream());
             });
         });
     }
 
+    /**
+     * Whether the run is an ACP run: then its stream also carries its conversation's items, each time one is
+     * added or changes ({@code event: ConversationItem}), folded from the whole history so items keep their
+     * index whatever the stream's start (ADR XXXX).
+     */
+    private CompletionStage<Boolean> speaksAcp(String pid) {
+        return journal.after(pid, 0, 1)
+                .thenApply(first -> !first.isEmpty()
+                        && first.get(0).event() instanceof RunActor.Dispatched d
+                        && d.spec().speaksAcp());
+    }
+
     /** The events recorded so far after {@code startAfter}, then the end of the stream. */
-    private Source<ServerSentEvent, NotUsed> history(String pid, long startAfter) {
-        return Source.unfoldAsync(startAfter, after -> journal.after(pid, after, PAGE)
+    private Source<ServerSentEvent, NotUsed> history(String pid, long startAfter, boolean acp) {
+        RunConversation fold = acp ? new RunConversation() : null;
+        return Source.unfoldAsync(acp ? 0 : startAfter, after -> journal.after(pid, after, PAGE)
                         .thenApply(events -> events.isEmpty()
                                 ? Optional.<Pair<Long, List<JournalEvents.StoredEvent>>>empty()
                                 : Optional.of(Pair.create(
@@ -86,14 +105,38 @@ final class RunEventStream extends AllDirectives {
                 .mapConcat(events -> {
                     List<ServerSentEvent> out = new ArrayList<>();
                     for (JournalEvents.StoredEvent e : events) {
-                        out.add(sse(e));
+                        emit(e, startAfter, fold, out);
                     }
                     return out;
                 });
     }
 
-    private Source<ServerSentEvent, NotUsed> live(String pid, long startAfter) {
-        AtomicLong cursor = new AtomicLong(startAfter);
+    /** {@code e} and the conversation items it changed, if it is after {@code startAfter}. */
+    private void emit(JournalEvents.StoredEvent e, long startAfter, RunConversation fold, List<ServerSentEvent> out)
+            throws JsonProcessingException {
+        RunConversation.Change change =
+                fold == null ? new RunConversation.Change(List.of(), -1) : fold.apply(e.sequenceNr(), e.event());
+        if (e.sequenceNr() <= startAfter) {
+            return;
+        }
+        out.add(sse(e));
+        if (change.setAsideFrom() >= 0) {
+            out.add(ServerSentEvent.create(
+                    "{\"from\":" + change.setAsideFrom() + "}",
+                    "ConversationSetAside",
+                    String.valueOf(e.sequenceNr())));
+        }
+        for (ConversationItem item : change.changed()) {
+            out.add(ServerSentEvent.create(
+                    mapper.writeValueAsString(ConversationItems.json(item)),
+                    "ConversationItem",
+                    String.valueOf(e.sequenceNr())));
+        }
+    }
+
+    private Source<ServerSentEvent, NotUsed> live(String pid, long startAfter, boolean acp) {
+        RunConversation fold = acp ? new RunConversation() : null;
+        AtomicLong cursor = new AtomicLong(acp ? 0 : startAfter);
         AtomicBoolean finished = new AtomicBoolean();
         return Source.tick(Duration.ZERO, EVENT_POLL, Boolean.TRUE)
                 .mapMaterializedValue(ignored -> NotUsed.notUsed())
@@ -103,8 +146,8 @@ final class RunEventStream extends AllDirectives {
                     List<ServerSentEvent> out = new ArrayList<>();
                     for (JournalEvents.StoredEvent e : events) {
                         cursor.set(e.sequenceNr());
-                        out.add(sse(e));
-                        if (ends(e.event())) {
+                        emit(e, startAfter, fold, out);
+                        if (e.sequenceNr() > startAfter && ends(e.event())) {
                             finished.set(true);
                             break;
                         }

@@ -46,6 +46,7 @@ public final class RunRoutes extends AllDirectives {
     private final RunDispatch dispatch;
     private final RunEventStream events;
     private final RunCheckpoints checkpoints;
+    private final RunAgentRoutes agent;
 
     public RunRoutes(
             ActorSystem<?> system,
@@ -64,10 +65,18 @@ public final class RunRoutes extends AllDirectives {
                 new ListFilters(QuerySettings.fromConfig(system.settings().config()));
         this.json = new Json(mapper);
         this.calls = new ActorCalls<>(system, runs, settings.askTimeout(), audit);
-        this.dispatch =
-                new RunDispatch(queries, calls, json, secrets, io.kaged.actors.workspace.Workspaces.store(system));
+        this.dispatch = new RunDispatch(
+                queries,
+                calls,
+                json,
+                secrets,
+                io.kaged.actors.workspace.Workspaces.store(system),
+                new AgentProfiles(new io.kaged.persistence.project.ProjectStore(
+                        io.kaged.persistence.store.StoreExtension.store(system.classicSystem()),
+                        java.time.Clock.systemUTC())));
         this.events = new RunEventStream(queries, journal, mapper);
         this.checkpoints = new RunCheckpoints(queries, calls, json, new RunWorkspaceDiff(system));
+        this.agent = new RunAgentRoutes(queries, calls, json, journal);
     }
 
     /**
@@ -88,7 +97,8 @@ public final class RunRoutes extends AllDirectives {
         return concat(
                 pathEnd(() -> get(() -> readable(scope, id, () -> getOne(id)))),
                 path("output", () -> get(() -> readable(scope, id, () -> output(id)))),
-                path("events", () -> get(() -> readable(scope, id, () -> events.events(id)))));
+                path("events", () -> get(() -> readable(scope, id, () -> events.events(id)))),
+                path("conversation", () -> get(() -> readable(scope, id, () -> agent.conversation(id)))));
     }
 
     /** What only the daemon's token may do; a run's token gets 403 for anything else under the run. */
@@ -102,6 +112,8 @@ public final class RunRoutes extends AllDirectives {
                 path("pause", () -> post(() -> calls.writing(() -> command(id, "run.pause", RunActor.Pause::new)))),
                 path("resume", () -> post(() -> calls.writing(() -> command(id, "run.resume", RunActor.Resume::new)))),
                 path("rollback", () -> post(() -> calls.writing(() -> checkpoints.rollback(id)))),
+                path("prompt", () -> post(() -> calls.writing(() -> agent.prompt(id)))),
+                path("cancel-turn", () -> post(() -> calls.writing(() -> agent.cancelTurn(id)))),
                 pathPrefix(
                         "checkpoints",
                         () -> concat(

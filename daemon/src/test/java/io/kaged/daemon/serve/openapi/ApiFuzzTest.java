@@ -224,6 +224,27 @@ class ApiFuzzTest {
                         .get("id")
                         .asText());
         ids.put("runId", run);
+        ObjectNode agentRun = JSON.createObjectNode();
+        agentRun.set("command", JSON.valueToTree(io.kaged.daemon.agent.TestAgent.command()));
+        agentRun.put("cwd", home.toString());
+        agentRun.putObject("acp").put("prompt", "ask edit a.txt");
+        String agent = daemon.json("POST", "/v1/runs", agentRun.toString(), 201)
+                .get("id")
+                .asText();
+        Eventually.waitFor(
+                TestDaemon.WAIT,
+                "the agent run asks for an approval",
+                () -> daemon.json("GET", "/v1/approvals?runId=" + agent, null, 200)
+                                .path("items")
+                                .size()
+                        == 1);
+        ids.put(
+                "approvalId",
+                daemon.json("GET", "/v1/approvals?runId=" + agent, null, 200)
+                        .path("items")
+                        .get(0)
+                        .get("id")
+                        .asText());
         daemon.json("POST", "/v1/projects", "{\"name\":\"fixture-project\"}", 201);
         daemon.json("POST", "/v1/projects/fixture-project/prompts/fixture-prompt", "{\"body\":\"one\\n\"}", 201);
         daemon.json("POST", "/v1/projects/fixture-project/prompts/fixture-prompt", "{\"body\":\"two\\n\"}", 201);

@@ -57,19 +57,32 @@ class OpenApiTest {
     private static final String UNKNOWN_ID = "00000000-0000-7000-8000-000000000000";
     /** Path parameters that name nothing: every id-bearing route must answer its own 404 (or a 400) to them. */
     private static final Map<String, String> UNKNOWN = Map.of(
-            "sessionId", UNKNOWN_ID,
-            "runId", UNKNOWN_ID,
-            "checkpointId", UNKNOWN_ID,
-            "project", "no-such-project",
-            "prompt", "no-such-prompt",
-            "version", "1",
-            "secret", "no-such-secret");
+            "sessionId",
+            UNKNOWN_ID,
+            "runId",
+            UNKNOWN_ID,
+            "checkpointId",
+            UNKNOWN_ID,
+            "approvalId",
+            UNKNOWN_ID,
+            "project",
+            "no-such-project",
+            "prompt",
+            "no-such-prompt",
+            "version",
+            "1",
+            "secret",
+            "no-such-secret");
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path home;
+
+    /** Outside the kaged home: an ACP run is sandboxed, and a sandbox refuses a cwd inside the home. */
+    @TempDir
+    Path workspaces;
 
     private Daemon daemon;
     private String token;
@@ -182,13 +195,18 @@ class OpenApiTest {
                 created("/v1/sessions", "{\"command\":[\"sleep\",\"300\"]}")
                         .get("id")
                         .asText());
-        // with a workspace, so that its checkpoint's diff answers with content
-        Path workspace = Files.createDirectories(home.resolve("fixture-workspace"));
+        // an ACP run whose agent waits on a permission request: a run, a conversation and an approval; its
+        // cwd is its workspace (an ACP run's default), so that its checkpoint's diff answers with content
+        Path workspace = Files.createDirectories(workspaces.resolve("fixture-workspace"));
         Files.writeString(workspace.resolve("file.txt"), "one\n");
         String run = created(
                         "/v1/runs",
-                        JSON.writeValueAsString(Map.of(
-                                "command", List.of("sleep", "300"), "cwd", workspace.toString(), "workspace", true)))
+                        JSON.createObjectNode()
+                                .<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                                        "command", JSON.valueToTree(io.kaged.daemon.agent.TestAgent.command()))
+                                .put("cwd", workspace.toString())
+                                .set("acp", JSON.createObjectNode().put("prompt", "ask edit a.txt"))
+                                .toString())
                 .get("id")
                 .asText();
         Eventually.waitFor(WAIT, "run " + run + " is running", () -> probe.send("GET", "/v1/runs/" + run, token, null)
@@ -202,6 +220,22 @@ class OpenApiTest {
                         .get("id")
                         .asText());
         ids.put("runId", run);
+        Eventually.waitFor(
+                WAIT,
+                "run " + run + " asks for an approval",
+                () -> probe.send("GET", "/v1/approvals?state=pending&runId=" + run, token, null)
+                                .json()
+                                .path("items")
+                                .size()
+                        == 1);
+        ids.put(
+                "approvalId",
+                probe.send("GET", "/v1/approvals?runId=" + run, token, null)
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .get("id")
+                        .asText());
         created("/v1/projects", "{\"name\":\"fixture-project\"}");
         created("/v1/projects/fixture-project/prompts/fixture-prompt", "{\"body\":\"one\\n\"}");
         created("/v1/projects/fixture-project/prompts/fixture-prompt", "{\"body\":\"two\\n\"}");

@@ -1,0 +1,358 @@
+package io.kaged.actors.run.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.actors.acp.Acp;
+import io.kaged.actors.acp.AcpJson;
+import io.kaged.actors.acp.AgentMessage;
+import io.kaged.actors.acp.AgentRequest;
+import io.kaged.actors.acp.PermissionPolicy;
+import io.kaged.actors.acp.RpcError;
+import io.kaged.actors.process.ProcessMessage;
+import io.kaged.actors.process.RunningProcess;
+import io.kaged.actors.process.Signal;
+import io.kaged.actors.process.SupervisedProcess;
+import io.kaged.actors.run.RunActor;
+import io.kaged.actors.run.RunActor.Event;
+import io.kaged.actors.run.RunState;
+import io.kaged.actors.run.RunState.Existing;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilderByState;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * The ACP side of a run actor: kaged as the client of the agent the run started (ADR XXXX). When an attempt of an
+ * ACP run starts, {@link AgentSetup} opens the channel ({@link AgentLink}) and the session; then the queued
+ * prompts go out one turn at a time. What the agent sends becomes run events in its order ({@link AgentBatch}):
+ * updates in batches, permission requests as approvals ({@link AgentApprovals}), fs/* requests served inside the
+ * workspace ({@link AgentFiles}), faults recorded. Every decision is journaled before the agent hears it.
+ * {@code RunBehavior} registers {@link #handlers} and tells it of an attempt's start and end; the persistent part
+ * is {@link AgentState}, in the run's state.
+ */
+public final class RunAgent {
+
+    /** The agent's messages are waiting in the link of {@code attempt}. */
+    record AgentWaiting(int attempt) implements ProcessMessage {}
+
+    /** A session/prompt answered: its stop reason, or the error that ended it. */
+    record TurnDone(int attempt, String stopReason, String error) implements ProcessMessage {}
+
+    private static final int MAX_EXCERPT = 500;
+    private static final ObjectMapper MAPPER = AcpJson.mapper();
+
+    private final String runId;
+    private final ActorContext<ProcessMessage> context;
+    private final Clock clock;
+    private final SupervisedProcess process;
+    private final Supplier<EffectFactories<Event, RunState>> effects;
+    private final AgentSetup setup;
+    private final AgentFiles files;
+
+    private AgentLink link;
+
+    public RunAgent(
+            String runId,
+            ActorContext<ProcessMessage> context,
+            Executor blocking,
+            Clock clock,
+            SupervisedProcess process,
+            Supplier<EffectFactories<Event, RunState>> effects) {
+        this.runId = runId;
+        this.context = context;
+        this.clock = clock;
+        this.process = process;
+        this.effects = effects;
+        this.setup = new AgentSetup(context, blocking, clock);
+        this.files = new AgentFiles(context, blocking);
+    }
+
+    private EffectFactories<Event, RunState> effect() {
+        return effects.get();
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private AgentBatch batch() {
+        return new AgentBatch(effect(), clock::millis);
+    }
+
+    /** Adds the handlers of an ACP run's commands and of the channel's reports to {@code b}. */
+    public <X extends Existing> CommandHandlerWithReplyBuilderByState<ProcessMessage, Event, X, RunState> handlers(
+            CommandHandlerWithReplyBuilderByState<ProcessMessage, Event, X, RunState> b) {
+        return b.onCommand(RunActor.Prompt.class, (s, c) -> prompt(s, c))
+                .onCommand(RunActor.CancelTurn.class, (s, c) -> cancelTurn(s, c))
+                .onCommand(RunActor.DecideApproval.class, (s, c) -> decide(s, c))
+                .onCommand(AgentWaiting.class, (s, c) -> current(c.attempt()) ? drain(s).persist() : effect().noReply())
+                .onCommand(AgentSetup.SessionOpened.class, (s, c) -> sessionOpened(s, c))
+                .onCommand(AgentSetup.SetupFailed.class, (s, c) -> setupFailed(c))
+                .onCommand(TurnDone.class, (s, c) -> turnDone(s, c))
+                .onCommand(
+                        AgentFiles.FileServed.class,
+                        (s, c) -> current(c.attempt())
+                                ? AgentFiles.served(c, link, effect(), clock::millis)
+                                : effect().noReply());
+    }
+
+    // ---- the attempt's channel --------------------------------------------------------------------
+
+    /** An attempt's start is recorded: for an ACP run, open the channel and set up the agent's session. */
+    public void attemptStarted(RunState state, RunningProcess started) {
+        if (started instanceof AgentPipes pipes && state instanceof Existing s) {
+            attemptEnded();
+            link = setup.start(s, pipes);
+        }
+    }
+
+    /** The attempt's process has ended: its channel goes with it. */
+    public void attemptEnded() {
+        if (link != null) {
+            link.close();
+            link = null;
+        }
+    }
+
+    private boolean current(int attempt) {
+        return link != null && link.attempt == attempt;
+    }
+
+    // ---- setup --------------------------------------------------------------------------------------
+
+    private ReplyEffect<Event, RunState> sessionOpened(Existing s, AgentSetup.SessionOpened c) {
+        if (!current(c.attempt()) || s instanceof RunState.Finished) {
+            return effect().noReply();
+        }
+        link.sessionId = c.sessionId();
+        AgentBatch batch = drain(s);
+        Acp.InitializeResponse init = c.init();
+        batch.add(new RunActor.AgentConnected(
+                c.attempt(),
+                c.sessionId(),
+                c.how(),
+                init.agentInfo() == null ? null : MAPPER.valueToTree(init.agentInfo()),
+                init.authMethods() == null ? null : MAPPER.valueToTree(init.authMethods()),
+                init.canLoadSession(),
+                c.note(),
+                "load".equals(c.how()) ? link.replayed : null,
+                now()));
+        if (c.policy() instanceof PermissionPolicy.Valid valid) {
+            link.policy = AgentSetup.named(valid.policy(), s.run().spec());
+        } else if (c.policy() instanceof PermissionPolicy.Invalid invalid) {
+            link.policy = PermissionPolicy.EMPTY;
+            batch.add(new RunActor.AgentFault(
+                    "policy",
+                    "the project's policy cannot be used, so the operator decides every request: " + invalid.message(),
+                    "",
+                    now()));
+        }
+        AgentState agent = s.run().agent();
+        if (s instanceof RunState.Running && agent != null && !agent.queued().isEmpty()) {
+            sendPrompt(batch, agent.queued().get(0), true);
+        }
+        return batch.persist();
+    }
+
+    private ReplyEffect<Event, RunState> setupFailed(AgentSetup.SetupFailed c) {
+        if (!current(c.attempt())) {
+            return effect().noReply();
+        }
+        context.getLog().info("ACP run {}: {} failed: {}", runId, c.step(), c.reason());
+        Acp.InitializeResponse init = c.init();
+        return effect().persist(new RunActor.AgentSetupFailed(
+                        c.attempt(),
+                        c.step(),
+                        c.reason(),
+                        init == null || init.agentInfo() == null ? null : MAPPER.valueToTree(init.agentInfo()),
+                        init == null || init.authMethods() == null ? null : MAPPER.valueToTree(init.authMethods()),
+                        now()))
+                .thenRun(st -> process.terminate(Signal.TERM))
+                .thenNoReply();
+    }
+
+    // ---- prompts and turns ----------------------------------------------------------------------------
+
+    private ReplyEffect<Event, RunState> prompt(Existing s, RunActor.Prompt c) {
+        AgentState agent = s.run().agent();
+        String refusal = notLive(s, agent);
+        if (refusal != null) {
+            return refuse(c.replyTo(), refusal);
+        }
+        int attempt = s.run().attempts();
+        if (agent.turnRunning(attempt) && !c.queue()) {
+            return refuse(
+                    c.replyTo(),
+                    "a turn is running; wait for it to end, cancel it (POST /v1/runs/" + runId
+                            + "/cancel-turn), or send the prompt with \"queue\": true");
+        }
+        boolean ready = s instanceof RunState.Running
+                && current(attempt)
+                && link.sessionId != null
+                && !agent.turnRunning(attempt)
+                && agent.queued().isEmpty();
+        if (!ready) {
+            return effect().persist(new RunActor.PromptQueued(c.text(), now()))
+                    .thenReply(c.replyTo(), st -> StatusReply.success("queued"));
+        }
+        AgentBatch batch = batch();
+        sendPrompt(batch, c.text(), false);
+        return batch.persistThenReply(c.replyTo(), "sent");
+    }
+
+    /** Why an ACP command cannot reach this run's agent; null when it can. */
+    private String notLive(Existing s, AgentState agent) {
+        if (agent == null) {
+            return "run " + runId + " is not an ACP run: it was started without \"acp\", so kaged does not speak"
+                    + " to its process";
+        }
+        if (s instanceof RunState.Finished f) {
+            return "run " + runId + " has finished (" + f.outcome() + ")";
+        }
+        if (s instanceof RunState.Paused) {
+            return "run " + runId + " is paused; resume it first (POST /v1/runs/" + runId + "/resume)";
+        }
+        return null;
+    }
+
+    private void sendPrompt(AgentBatch batch, String text, boolean fromQueue) {
+        AgentLink on = link;
+        int attempt = on.attempt;
+        String sessionId = on.sessionId;
+        batch.add(new RunActor.PromptSent(text, fromQueue, attempt, now()));
+        batch.after.add(() -> context.pipeToSelf(
+                on.connection.prompt(Acp.PromptRequest.text(sessionId, text)),
+                (answer, failure) -> failure != null
+                        ? new TurnDone(attempt, null, SupervisedProcess.rootMessage(failure))
+                        : new TurnDone(
+                                attempt,
+                                answer.stopReason() == null
+                                        ? "end_turn"
+                                        : MAPPER.valueToTree(answer.stopReason())
+                                                .asText(),
+                                null)));
+    }
+
+    private ReplyEffect<Event, RunState> turnDone(Existing s, TurnDone c) {
+        if (!current(c.attempt())) {
+            return effect().noReply();
+        }
+        AgentBatch batch = drain(s);
+        batch.add(new RunActor.TurnEnded(c.stopReason(), c.error(), now()));
+        AgentState agent = s.run().agent();
+        if (s instanceof RunState.Running && agent != null && !agent.queued().isEmpty()) {
+            sendPrompt(batch, agent.queued().get(0), true);
+        }
+        return batch.persist();
+    }
+
+    private ReplyEffect<Event, RunState> cancelTurn(Existing s, RunActor.CancelTurn c) {
+        AgentState agent = s.run().agent();
+        String refusal = notLive(s, agent);
+        if (refusal != null) {
+            return refuse(c.replyTo(), refusal);
+        }
+        int attempt = s.run().attempts();
+        if (!agent.turnRunning(attempt) || !current(attempt)) {
+            return refuse(c.replyTo(), "run " + runId + " has no turn running");
+        }
+        AgentBatch batch = drain(s);
+        batch.add(new RunActor.TurnCancelRequested(now()));
+        AgentApprovals.turnCancelled(agent, link, batch);
+        AgentLink on = link;
+        String sessionId = on.sessionId;
+        // ACP: the client answers every pending permission request of the session "cancelled" itself.
+        batch.after.add(() -> on.connection.cancel(sessionId));
+        return batch.persistThenReply(c.replyTo(), "cancelling");
+    }
+
+    // ---- approvals ------------------------------------------------------------------------------------
+
+    private ReplyEffect<Event, RunState> decide(Existing s, RunActor.DecideApproval c) {
+        AgentState agent = s.run().agent();
+        if (agent == null) {
+            return refuse(c.replyTo(), "run " + runId + " is not an ACP run");
+        }
+        AgentState.PendingApproval p = agent.pending().get(c.approvalId());
+        String refusal = AgentApprovals.refusal(p, c.approvalId(), c.optionId());
+        if (refusal != null) {
+            return refuse(c.replyTo(), refusal);
+        }
+        boolean heard = AgentApprovals.heard(p, link);
+        AgentLink on = link;
+        return effect().persist(AgentApprovals.decided(p, c.optionId(), c.by(), heard, now()))
+                .thenRun(st -> {
+                    if (heard) {
+                        on.connection.respond(
+                                io.kaged.actors.acp.RequestId.of(p.requestId()),
+                                io.kaged.actors.acp.ClientResponse.RequestPermission.selected(c.optionId()));
+                    }
+                })
+                .thenReply(c.replyTo(), st -> StatusReply.success(heard ? "answered" : "recorded"));
+    }
+
+    // ---- the agent's messages -----------------------------------------------------------------------------
+
+    private AgentBatch drain(Existing s) {
+        AgentBatch batch = batch();
+        if (link == null) {
+            return batch;
+        }
+        AgentState agent = s.run().agent() == null
+                ? AgentState.initial(s.run().spec())
+                : s.run().agent();
+        AgentLink on = link;
+        for (AgentMessage message : on.drain()) {
+            if (message instanceof AgentMessage.Update u) {
+                batch.update(MAPPER.valueToTree(u.update()));
+            } else if (message instanceof AgentMessage.Request r) {
+                batch.cut();
+                request(agent, on, r, batch);
+            } else if (message instanceof AgentMessage.RequestWithdrawn w) {
+                batch.cut();
+                AgentApprovals.withdrawn(agent, on, w.id(), batch);
+            } else if (message instanceof AgentMessage.Fault f) {
+                batch.add(new RunActor.AgentFault(
+                        f.kind().name().toLowerCase(Locale.ROOT), f.detail(), excerpt(f.excerpt()), now()));
+            }
+        }
+        return batch;
+    }
+
+    private void request(AgentState agent, AgentLink on, AgentMessage.Request r, AgentBatch batch) {
+        if (r.request() instanceof AgentRequest.RequestPermission permission) {
+            AgentApprovals.requested(agent, on, r.id(), permission, batch);
+        } else if (r.request() instanceof AgentRequest.ReadTextFile read) {
+            files.serve(
+                    on,
+                    r.id(),
+                    Acp.FS_READ_TEXT_FILE,
+                    read.path(),
+                    f -> f.read(read.path(), read.line(), read.limit()));
+        } else if (r.request() instanceof AgentRequest.WriteTextFile write) {
+            files.serve(on, r.id(), Acp.FS_WRITE_TEXT_FILE, write.path(), f -> f.write(write.path(), write.content()));
+        } else {
+            String why = "kaged does not run terminals for agents yet";
+            batch.add(new RunActor.AgentFault("unserved", why + "; the request was answered with an error", "", now()));
+            batch.after.add(() -> on.connection.respondError(r.id(), RpcError.of(RpcError.INTERNAL_ERROR, why)));
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private ReplyEffect<Event, RunState> refuse(ActorRef<StatusReply<String>> replyTo, String reason) {
+        return effect().reply(replyTo, StatusReply.error(reason));
+    }
+
+    private static String excerpt(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= MAX_EXCERPT ? text : text.substring(0, MAX_EXCERPT) + "…";
+    }
+}
