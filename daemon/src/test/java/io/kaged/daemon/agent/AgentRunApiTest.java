@@ -33,12 +33,16 @@ class AgentRunApiTest {
     @TempDir
     Path home;
 
+    /** The agents' workspaces, outside the kaged home: an ACP run is sandboxed, and a sandbox refuses a cwd there. */
+    @TempDir
+    Path outside;
+
     private TestDaemon kaged;
     private Path work;
 
     private void start(TestEngine engine) throws Exception {
         kaged = new TestDaemon(engine, home, "");
-        work = Files.createDirectories(home.resolve("work"));
+        work = Files.createDirectories(outside.resolve("work"));
     }
 
     @AfterEach
@@ -355,7 +359,7 @@ class AgentRunApiTest {
     void aPendingApprovalWaitsAcrossARestart(TestEngine engine) throws Exception {
         String url = TestDatabases.newStoreUrl(engine, home);
         kaged = new TestDaemon(home, url, "");
-        work = Files.createDirectories(home.resolve("work"));
+        work = Files.createDirectories(outside.resolve("work"));
         String run = agentRun(null, "ask edit a.txt");
         String id = awaitPending(run, 1).get(0).get("id").asText();
         kaged.close();
@@ -396,7 +400,7 @@ class AgentRunApiTest {
     void aCrashedAgentIsLoadedBackWithoutDuplicatesAlsoAfterARestart(TestEngine engine) throws Exception {
         String url = TestDatabases.newStoreUrl(engine, home);
         kaged = new TestDaemon(home, url, "");
-        work = Files.createDirectories(home.resolve("work"));
+        work = Files.createDirectories(outside.resolve("work"));
         String run = agentRun(null, "say first", 3, "--load");
         awaitTurns(run, 1);
         kaged.json("POST", "/v1/runs/" + run + "/prompt", "{\"text\":\"crash\"}", 202);
@@ -474,7 +478,7 @@ class AgentRunApiTest {
     void anApprovalOutlivesItsAgentAndAnswersTheResumedAgentWhenItAsksAgain(TestEngine engine) throws Exception {
         String url = TestDatabases.newStoreUrl(engine, home);
         kaged = new TestDaemon(home, url, "");
-        work = Files.createDirectories(home.resolve("work"));
+        work = Files.createDirectories(outside.resolve("work"));
         String run = agentRun(null, "askas t1 edit a.txt; say one", 3, "--load");
         String first = awaitPending(run, 1).get(0).get("id").asText();
 

@@ -124,9 +124,8 @@ public final class TestAgent {
                                 mapper.createObjectNode()
                                         .put(
                                                 "sessionId",
-                                                "test-session-"
-                                                        + ProcessHandle.current()
-                                                                .pid()));
+                                                // not the pid: in a sandbox every agent is pid 2 of its own namespace
+                                                "test-session-" + java.util.UUID.randomUUID()));
                     }
                 }
                 case "session/load" -> {

@@ -25,6 +25,10 @@ class AgentCliTest {
     @TempDir
     Path home;
 
+    /** The agents' workspaces, outside the kaged home: an ACP run is sandboxed, and a sandbox refuses a cwd there. */
+    @TempDir
+    Path outside;
+
     private TestDaemon kaged;
 
     record Out(int exit, String out, String err) {}
@@ -50,7 +54,7 @@ class AgentCliTest {
     @EnumSource(TestEngine.class)
     void startApproveAndContinueAnAgentFromTheCommandLine(TestEngine engine) throws Exception {
         kaged = new TestDaemon(engine, home, "");
-        Path work = Files.createDirectories(home.resolve("work"));
+        Path work = Files.createDirectories(outside.resolve("work"));
         List<String> start = new ArrayList<>(List.of(
                 "agent", "start", "--cwd", work.toString(), "--prompt", "ask execute make test; say built", "--"));
         start.addAll(TestAgent.command());
@@ -109,7 +113,7 @@ class AgentCliTest {
     @EnumSource(TestEngine.class)
     void attachShowsTheConversationLiveAndSendsWhatIsTyped(TestEngine engine) throws Exception {
         kaged = new TestDaemon(engine, home, "");
-        Path work = Files.createDirectories(home.resolve("work"));
+        Path work = Files.createDirectories(outside.resolve("work"));
         List<String> start =
                 new ArrayList<>(List.of("agent", "start", "--cwd", work.toString(), "--prompt", "say hello", "--"));
         start.addAll(TestAgent.command());
@@ -157,7 +161,7 @@ class AgentCliTest {
     @EnumSource(TestEngine.class)
     void aProfileGivesTheCommand(TestEngine engine) throws Exception {
         kaged = new TestDaemon(engine, home, "");
-        Path work = Files.createDirectories(home.resolve("work"));
+        Path work = Files.createDirectories(outside.resolve("work"));
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode project =
                 json.createObjectNode().put("name", "p");

@@ -43,7 +43,7 @@ class ApiFuzzTest {
             Pattern.compile("\\tat |\\b(java|javax|scala|org\\.apache|com\\.fasterxml|io\\.kaged)\\.[a-z]+\\.");
 
     /** One daemon per engine for the whole class, with the resources the valid requests name. */
-    private record Target(TestDaemon daemon, Path home, String token, OpenApiDocument doc, Map<String, String> ids) {}
+    private record Target(TestDaemon daemon, Path root, String token, OpenApiDocument doc, Map<String, String> ids) {}
 
     private static final Map<TestEngine, Target> TARGETS = new EnumMap<>(TestEngine.class);
 
@@ -206,7 +206,9 @@ class ApiFuzzTest {
     }
 
     private static Target start(TestEngine engine) throws Exception {
-        Path home = Files.createTempDirectory("kaged-fuzz-");
+        // the kaged home and, beside it, the agent's workspace: a sandbox refuses a cwd inside the home
+        Path root = Files.createTempDirectory("kaged-fuzz-");
+        Path home = Files.createDirectories(root.resolve("home"));
         TestDaemon daemon = new TestDaemon(engine, home, "");
         String token = daemon.token();
         OpenApiDocument doc = OpenApiDocument.parse(OpenApiRoutes.load());
@@ -226,7 +228,7 @@ class ApiFuzzTest {
         ids.put("runId", run);
         ObjectNode agentRun = JSON.createObjectNode();
         agentRun.set("command", JSON.valueToTree(io.kaged.daemon.agent.TestAgent.command()));
-        agentRun.put("cwd", home.toString());
+        agentRun.put("cwd", Files.createDirectories(root.resolve("work")).toString());
         agentRun.putObject("acp").put("prompt", "ask edit a.txt");
         String agent = daemon.json("POST", "/v1/runs", agentRun.toString(), 201)
                 .get("id")
@@ -259,14 +261,14 @@ class ApiFuzzTest {
                 () -> daemon.call("GET", "/v1/sessions/" + ids.get("sessionId"), null)
                                 .statusCode()
                         == 200);
-        return new Target(daemon, home, token, doc, ids);
+        return new Target(daemon, root, token, doc, ids);
     }
 
     @AfterContainer
     static void stopDaemons() throws Exception {
         for (Target t : TARGETS.values()) {
             t.daemon().close();
-            try (var files = Files.walk(t.home())) {
+            try (var files = Files.walk(t.root())) {
                 files.sorted(java.util.Comparator.reverseOrder())
                         .forEach(p -> p.toFile().delete());
             }
