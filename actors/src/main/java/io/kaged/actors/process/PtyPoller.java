@@ -6,10 +6,10 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * receiver's call-back are queued and the pipe wakes the poll.
  *
  * <p>A pty ends when its read says so (end of file, EIO once every slave side is closed, or the descriptor
- * is invalid). Its master is closed then, and its process's exit is reported after that, so an exit
- * always follows all of the output: at once if the process is gone, else checked again after 1, 2, 4 ...
- * ms (up to a second) until it is.
+ * is invalid). Its master is closed then, and its child is reaped after that ({@code waitpid} without
+ * waiting), so an exit always follows all of the output: at once if the child is gone, else tried again
+ * after 1, 2, 4 ... ms (up to a second) until it is. No thread waits for any child.
  *
  * <p>Calls go through JNA direct mappings into memory allocated once: pty4j's own input stream builds a
  * JNA structure for its poll on every read, which doubled the reading CPU at ~4 KiB per read. Not for use
@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PtyPoller implements AutoCloseable {
 
-    /** A pty to read: its master descriptor, what closes it, its process, and where its output goes. */
-    record Source(int fd, Closeable master, Process process, ProcessOutput sink) {}
+    /** A pty to read: the child on its other side, and where its output goes. */
+    record Source(PtyChild child, ProcessOutput sink) {}
 
     private static final Logger log = LoggerFactory.getLogger(PtyPoller.class);
 
@@ -122,7 +122,10 @@ final class PtyPoller implements AutoCloseable {
         return size;
     }
 
-    /** Stops reading: every pty's master is closed and no exit is reported any more. */
+    /**
+     * Stops reading: every pty's master is closed and no exit is reported any more; children still
+     * running are reaped once they end.
+     */
     @Override
     public void close() {
         stopping = true;
@@ -162,10 +165,13 @@ final class PtyPoller implements AutoCloseable {
                 log.error("the pty poller failed and goes on", e);
             }
         }
+        List<PtyChild> left = new ArrayList<>();
         for (Tracked t : ptys) {
             closeMaster(t);
+            left.add(t.source.child());
         }
         ptys.clear();
+        reapAfterClose(left);
         closeQuietly(wakeRead);
         closeQuietly(wakeWrite);
     }
@@ -222,7 +228,7 @@ final class PtyPoller implements AutoCloseable {
         pollfds.setShort(4, POLLIN);
         for (int i = 1; i < pollCount; i++) {
             polled[i] = live.get(i - 1);
-            pollfds.setInt((long) i * POLLFD_BYTES, polled[i].source.fd());
+            pollfds.setInt((long) i * POLLFD_BYTES, polled[i].source.child().masterFd());
             pollfds.setShort((long) i * POLLFD_BYTES + 4, POLLIN);
         }
         setChanged = false;
@@ -241,7 +247,7 @@ final class PtyPoller implements AutoCloseable {
         }
         long n;
         try {
-            n = read(t.source.fd(), readBuffer, readBufferBytes);
+            n = read(t.source.child().masterFd(), readBuffer, readBufferBytes);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == EINTR || e.getErrorCode() == EAGAIN) {
                 return;
@@ -259,7 +265,10 @@ final class PtyPoller implements AutoCloseable {
         try {
             more = t.source.sink().offer(chunk, () -> resume(t));
         } catch (RuntimeException e) {
-            log.error("the receiver of pty {} failed; it is no longer read", t.source.fd(), e);
+            log.error(
+                    "the receiver of pty {}'s output failed; it is no longer read",
+                    t.source.child().pid(),
+                    e);
             closeMaster(t);
             ptys.remove(t);
             setChanged = true;
@@ -294,17 +303,17 @@ final class PtyPoller implements AutoCloseable {
             if (!t.ended || t.exitCheckAt - now > 0) {
                 continue;
             }
-            Process p = t.source.process();
-            if (p.isAlive()) {
+            OptionalInt exit = t.source.child().reap();
+            if (exit.isEmpty()) {
                 t.exitCheckAt = now + TimeUnit.MILLISECONDS.toNanos(t.exitCheckMs);
                 t.exitCheckMs = Math.min(t.exitCheckMs * 2, MAX_EXIT_CHECK_MS);
                 continue;
             }
             ptys.remove(i--);
             try {
-                t.source.sink().exited(p.exitValue());
+                t.source.sink().exited(exit.getAsInt());
             } catch (RuntimeException e) {
-                log.error("the receiver of pty {}'s exit failed", t.source.fd(), e);
+                log.error("the receiver of {}'s exit failed", t.source.child().pid(), e);
             }
         }
     }
@@ -321,11 +330,36 @@ final class PtyPoller implements AutoCloseable {
         return next == Long.MAX_VALUE ? -1 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(next));
     }
 
+    /**
+     * Children still there when the launcher closes get SIGHUP from their closed pty and end; a short-lived
+     * thread reaps them, so that none is left a zombie while this JVM runs on (as in tests).
+     */
+    private static void reapAfterClose(List<PtyChild> children) {
+        children.removeIf(c -> c.reap().isPresent());
+        if (children.isEmpty()) {
+            return;
+        }
+        Thread reaper = new Thread(
+                () -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!children.isEmpty() && System.nanoTime() - deadline < 0) {
+                        sleepMillis(20);
+                        children.removeIf(c -> c.reap().isPresent());
+                    }
+                    if (!children.isEmpty()) {
+                        log.warn("{} pty children outlived their closed ptys by 30 s; not reaped", children.size());
+                    }
+                },
+                "kaged-pty-reaper");
+        reaper.setDaemon(true);
+        reaper.start();
+    }
+
     private static void closeMaster(Tracked t) {
         try {
-            t.source.master().close();
+            t.source.child().closeMaster();
         } catch (IOException | RuntimeException e) {
-            log.trace("closing pty {}: {}", t.source.fd(), e.getMessage());
+            log.trace("closing the pty of {}: {}", t.source.child().pid(), e.getMessage());
         }
     }
 
@@ -338,8 +372,12 @@ final class PtyPoller implements AutoCloseable {
     }
 
     private static void sleepAfterFailure() {
+        sleepMillis(100);
+    }
+
+    private static void sleepMillis(long ms) {
         try {
-            Thread.sleep(100);
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

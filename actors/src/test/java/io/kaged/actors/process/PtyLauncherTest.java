@@ -18,8 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many ptys read by the launcher's one poller thread: each one's output arrives whole and in order, a
- * receiver that is behind holds up only its own pty, and every exit comes after its output.
+ * Many ptys read by the launcher's one poller thread, with no thread per pty or per child: each one's
+ * output arrives whole and in order, a receiver that is behind holds up only its own pty, and every exit
+ * comes after its output, with the child's exit code (or 128 plus the signal that ended it).
  */
 class PtyLauncherTest {
 
@@ -89,6 +90,7 @@ class PtyLauncherTest {
 
     @Test
     void fiftyPtysEachDeliverTheirOutputWholeAndInOrderThroughOneThread() throws Exception {
+        int threadsBefore = Thread.getAllStackTraces().size();
         List<Recorder> recorders = new ArrayList<>();
         List<RunningProcess> processes = new ArrayList<>();
         for (int k = 0; k < PTYS; k++) {
@@ -102,6 +104,11 @@ class PtyLauncherTest {
 
         // All fifty are alive, waiting for input, and read by one thread of the launcher's.
         assertEquals(1, threadsNamed("kaged-pty"), "one poller thread for every pty");
+        int threadsWithFifty = Thread.getAllStackTraces().size();
+        assertTrue(
+                threadsWithFifty - threadsBefore <= 2,
+                "no thread per pty or per child: " + threadsBefore + " threads before, " + threadsWithFifty + " with "
+                        + PTYS + " live ptys");
         for (RunningProcess p : processes) {
             p.write("go\n".getBytes(StandardCharsets.US_ASCII));
         }
@@ -136,6 +143,36 @@ class PtyLauncherTest {
         assertTrue(r.exited.await(60, TimeUnit.SECONDS), "exited");
         assertEquals(200_000, r.text().length(), "every byte before the exit");
         assertEquals(9, r.exitCode);
+    }
+
+    @Test
+    void aChildEndedByASignalReportsOneHundredTwentyEightPlusTheSignal() throws Exception {
+        Recorder r = new Recorder(false);
+        launcher.start(new ProcessSpec(List.of("/bin/sh", "-c", "echo bye; kill -9 $$"), null, Map.of(), 80, 24), r);
+        assertTrue(r.exited.await(30, TimeUnit.SECONDS), "exited");
+        assertEquals(137, r.exitCode);
+        assertEquals("bye\n", r.text());
+    }
+
+    @Test
+    void theSizeAndTheWorkingDirectoryAreThoseAskedFor(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Recorder r = new Recorder(false);
+        launcher.start(
+                new ProcessSpec(List.of("/bin/sh", "-c", "stty size; pwd"), dir.toString(), Map.of(), 91, 17), r);
+        assertTrue(r.exited.await(30, TimeUnit.SECONDS), "exited");
+        assertEquals("17 91\n" + dir.toRealPath() + "\n", r.text());
+        assertEquals(0, r.exitCode);
+    }
+
+    @Test
+    void aCommandThatIsNotThereFailsToStart() {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.IOException.class,
+                () -> launcher.start(
+                        new ProcessSpec(List.of("kaged-no-such-command"), null, Map.of(), 80, 24),
+                        new Recorder(false)));
+        assertTrue(e.getMessage().contains("kaged-no-such-command"), e.getMessage());
     }
 
     private static long threadsNamed(String prefix) {
