@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,48 +27,87 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Session numbers of a real daemon (a child JVM, as an operator runs it): start to healthy, idle RSS and
- * RSS with 100 live shells, output throughput of {@code cat} of a big file through a session into the
- * transcript as a ratio to a bare pty4j process in the same run, and attach latency with 1 MiB of
- * scrollback.
+ * RSS with 100 live shells (and threads), output throughput of {@code cat} of a big file through a
+ * session into the transcript as a ratio to a bare pty4j process in the same run, and attach latency with
+ * 1 MiB of scrollback; for each JVM flag set asked for (bin/kaged's, the JDK's defaults), one after the
+ * other in the same run, each on its own store.
  */
 public final class SessionBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** A set of JVM flags the daemon runs with, and the environment that selects it in bin/kaged. */
+    private record FlagSet(String name, String description, Map<String, String> env) {
+        static FlagSet named(String name) {
+            Map<String, String> env = new HashMap<>();
+            switch (name) {
+                case "kaged" -> {
+                    env.put("KAGED_JVM_FLAGS", null); // bin/kaged's own flags
+                    env.put("MALLOC_ARENA_MAX", null);
+                    return new FlagSet(name, "bin/kaged's flags", env);
+                }
+                case "jdk" -> {
+                    env.put("KAGED_JVM_FLAGS", ""); // the JDK's defaults: G1, C2, a quarter of RAM as heap
+                    env.put("MALLOC_ARENA_MAX", null);
+                    return new FlagSet(name, "the JDK's defaults", env);
+                }
+                default -> throw new Flags.UsageException("--flag-sets takes kaged and jdk, got '" + name + "'");
+            }
+        }
+    }
+
+    /** What one flag set measured. */
+    private record Result(
+            FlagSet set,
+            List<Long> starts,
+            long idleKb,
+            long idleThreads,
+            long busyKb,
+            long busyThreads,
+            List<CatRound> rounds,
+            List<Long> attach) {}
+
     private final Path work;
     private final int catMegabytes;
     private final int sessions;
     private final int catRounds;
+    private final List<FlagSet> flagSets;
     private BenchDaemon daemon;
 
-    private SessionBench(Path work, int catMegabytes, int sessions, int catRounds) {
+    private SessionBench(Path work, int catMegabytes, int sessions, int catRounds, List<FlagSet> flagSets) {
         this.work = work;
         this.catMegabytes = catMegabytes;
         this.sessions = sessions;
         this.catRounds = catRounds;
+        this.flagSets = flagSets;
     }
 
     public static void main(String[] args) throws Exception {
         int mb;
         int sessions;
         int catRounds;
+        List<FlagSet> sets = new ArrayList<>();
         try {
             Flags f = Flags.parse(args);
             mb = f.integer("cat-mb", 200, 1);
             sessions = f.integer("sessions", 100, 1);
             catRounds = f.integer("cat-rounds", 3, 1);
+            for (String name : f.text("flag-sets", "kaged,jdk").split(",")) {
+                sets.add(FlagSet.named(name.trim()));
+            }
             f.done();
         } catch (Flags.UsageException e) {
             if (e.getMessage() != null) {
                 System.err.println("error: " + e.getMessage());
             }
-            System.err.println("usage: SessionBench [--cat-mb 200] [--sessions 100] [--cat-rounds 3]");
+            System.err.println(
+                    "usage: SessionBench [--cat-mb 200] [--sessions 100] [--cat-rounds 3] [--flag-sets kaged,jdk]");
             System.exit(e.getMessage() == null ? 0 : 2);
             return;
         }
         Path work = Files.createTempDirectory("kaged-session-bench");
-        SessionBench bench = new SessionBench(work, mb, sessions, catRounds);
+        SessionBench bench = new SessionBench(work, mb, sessions, catRounds, sets);
         try {
             bench.run();
         } finally {
@@ -85,11 +125,71 @@ public final class SessionBench {
     }
 
     private void run() throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (FlagSet set : flagSets) {
+            System.out.printf(Locale.ROOT, "%n== the daemon on %s (%s)%n", set.description(), set.name());
+            results.add(measure(set));
+            daemon.close();
+            daemon = null;
+        }
+        System.out.println();
+        System.out.println(
+                "| JVM flags | start to healthy: new store; restarts (ms) | RSS idle (MiB) | threads idle | RSS "
+                        + sessions + " sessions (MiB) | per session (KiB) | threads | cat " + catMegabytes
+                        + " MiB: session / bare pty4j, cold | same, round " + catRounds
+                        + " | attach 1 MiB scrollback, median (ms) |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Result r : results) {
+            CatRound cold = r.rounds().get(0);
+            CatRound warm = r.rounds().get(r.rounds().size() - 1);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %d; %d, %d | %.1f | %d | %.1f | %.0f | %d | %.2f (%.0f / %.0f MiB/s) | %.2f (%.0f / %.0f MiB/s) | %d |%n",
+                    r.set().name(),
+                    r.starts().get(0),
+                    r.starts().get(1),
+                    r.starts().get(2),
+                    r.idleKb() / 1024.0,
+                    r.idleThreads(),
+                    r.busyKb() / 1024.0,
+                    (r.busyKb() - r.idleKb()) / (double) sessions,
+                    r.busyThreads(),
+                    cold.ratio(),
+                    cold.session(),
+                    cold.bare(),
+                    warm.ratio(),
+                    warm.session(),
+                    warm.bare(),
+                    r.attach().get(r.attach().size() / 2));
+        }
+        if (results.size() == 2) {
+            Result a = results.get(0);
+            Result b = results.get(1);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n%s / %s in this run: restart to healthy %.2f, RSS idle %.2f, RSS with %d sessions %.2f,"
+                            + " cat ratio cold %.2f, round %d %.2f%n",
+                    a.set().name(),
+                    b.set().name(),
+                    (a.starts().get(1) + a.starts().get(2))
+                            / (double) (b.starts().get(1) + b.starts().get(2)),
+                    a.idleKb() / (double) b.idleKb(),
+                    sessions,
+                    a.busyKb() / (double) b.busyKb(),
+                    a.rounds().get(0).ratio() / b.rounds().get(0).ratio(),
+                    catRounds,
+                    a.rounds().get(catRounds - 1).ratio()
+                            / b.rounds().get(catRounds - 1).ratio());
+        }
+    }
+
+    private Result measure(FlagSet set) throws Exception {
+        Path home = work.resolve("home-" + set.name());
         List<Long> starts = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             // The first start creates and migrates a store (and, first after a build, records the class-data
             // archive); the others restart on that store, as an operator's daemon does every time after.
-            daemon = BenchDaemon.start(work.resolve("home"), work.resolve("daemon-start-" + i + ".log"), Map.of());
+            daemon = BenchDaemon.start(home, work.resolve(set.name() + "-start-" + i + ".log"), set.env());
             long ms = daemon.startMillis();
             starts.add(ms);
             System.out.printf(
@@ -104,7 +204,8 @@ public final class SessionBench {
         }
         Thread.sleep(5000);
         long idle = daemon.rssKb();
-        System.out.printf(Locale.ROOT, "daemon RSS idle: %.1f MiB%n", idle / 1024.0);
+        long idleThreads = daemon.threads();
+        System.out.printf(Locale.ROOT, "daemon RSS idle: %.1f MiB, %d threads%n", idle / 1024.0, idleThreads);
 
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
@@ -115,12 +216,14 @@ public final class SessionBench {
         }
         Thread.sleep(5000);
         long busy = daemon.rssKb();
+        long busyThreads = daemon.threads();
         System.out.printf(
                 Locale.ROOT,
-                "daemon RSS with %d live sessions: %.1f MiB (%.0f KiB per session)%n",
+                "daemon RSS with %d live sessions: %.1f MiB (%.0f KiB per session), %d threads%n",
                 sessions,
                 busy / 1024.0,
-                (busy - idle) / (double) sessions);
+                (busy - idle) / (double) sessions,
+                busyThreads);
         for (String id : ids) {
             daemon.call("DELETE", "/v1/sessions/" + id + "?purge=true", null);
         }
@@ -143,8 +246,6 @@ public final class SessionBench {
                     session,
                     session / bare);
         }
-        CatRound cold = rounds.get(0);
-        CatRound warm = rounds.get(rounds.size() - 1);
 
         List<Long> attach = attachLatency(big);
         Collections.sort(attach);
@@ -155,28 +256,7 @@ public final class SessionBench {
                 attach.get(attach.size() / 2),
                 attach.get(attach.size() - 1),
                 attach.size());
-
-        System.out.println();
-        System.out.println("| start to healthy: new store, restarts (ms) | RSS idle (MiB) | RSS " + sessions
-                + " sessions (MiB) | cat "
-                + catMegabytes + " MiB: session / bare pty4j, cold | same, round " + rounds.size()
-                + " | attach 1 MiB scrollback (median ms) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
-        System.out.printf(
-                Locale.ROOT,
-                "| %d; %d, %d | %.1f | %.1f | %.2f (%.0f / %.0f MiB/s) | %.2f (%.0f / %.0f MiB/s) | %d |%n",
-                starts.get(0),
-                starts.get(1),
-                starts.get(2),
-                idle / 1024.0,
-                busy / 1024.0,
-                cold.ratio(),
-                cold.session(),
-                cold.bare(),
-                warm.ratio(),
-                warm.session(),
-                warm.bare(),
-                attach.get(attach.size() / 2));
+        return new Result(set, starts, idle, idleThreads, busy, busyThreads, rounds, attach);
     }
 
     private String create(List<String> command, String name) throws Exception {

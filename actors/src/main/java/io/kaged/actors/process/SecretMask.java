@@ -49,13 +49,16 @@ public final class SecretMask {
             }
 
             @Override
+            public boolean offer(String stream, byte[] chunk, Runnable resume) {
+                byte[] shown = mask.next(stream, chunk);
+                return shown.length == 0 || sink.offer(stream, shown, resume);
+            }
+
+            @Override
             public void exited(int exitCode) {
-                try {
-                    for (Map.Entry<String, byte[]> rest : mask.drain().entrySet()) {
-                        sink.output(rest.getKey(), rest.getValue());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                // the sink takes an offered chunk even when it is full, so the held-back rest is never lost
+                for (Map.Entry<String, byte[]> rest : mask.drain().entrySet()) {
+                    sink.offer(rest.getKey(), rest.getValue(), () -> {});
                 }
                 sink.exited(exitCode);
             }
@@ -70,22 +73,16 @@ public final class SecretMask {
         SecretMask mask = new SecretMask(secretValues);
         return new ProcessOutput() {
             @Override
-            public void output(byte[] chunk) throws InterruptedException {
+            public boolean offer(byte[] chunk, Runnable resume) {
                 byte[] shown = mask.next("", chunk);
-                if (shown.length > 0) {
-                    sink.output(shown);
-                }
+                return shown.length == 0 || sink.offer(shown, resume);
             }
 
             @Override
             public void exited(int exitCode) {
                 byte[] rest = mask.drain().get("");
-                try {
-                    if (rest != null) {
-                        sink.output(rest);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (rest != null) {
+                    sink.offer(rest, () -> {});
                 }
                 sink.exited(exitCode);
             }

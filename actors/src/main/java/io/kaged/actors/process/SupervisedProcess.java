@@ -7,7 +7,6 @@ import io.kaged.actors.process.ProcessReport.LaunchDue;
 import io.kaged.actors.process.ProcessReport.LaunchFailed;
 import io.kaged.actors.process.ProcessReport.Launched;
 import io.kaged.actors.process.ProcessReport.OrphansReaped;
-import io.kaged.actors.process.ProcessReport.OutputWaiting;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
@@ -114,22 +112,9 @@ public final class SupervisedProcess {
         process = null;
         startRecorded = false;
         earlyExit = null;
-        ActorRef<ProcessMessage> self = context.getSelf();
         OutputBuffer b = new OutputBuffer(settings.flushBytes(), settings.maxUnrecordedBytes());
         buffer = b;
-        OutputSink sink = new OutputSink() {
-            @Override
-            public void output(String stream, byte[] chunk) throws InterruptedException {
-                if (b.append(stream, chunk)) {
-                    self.tell(new OutputWaiting(n));
-                }
-            }
-
-            @Override
-            public void exited(int exitCode) {
-                self.tell(new Exited(n, exitCode));
-            }
-        };
+        OutputSink sink = new AttemptSink(n, b, context.getSelf());
         context.pipeToSelf(
                 CompletableFuture.supplyAsync(
                         () -> {

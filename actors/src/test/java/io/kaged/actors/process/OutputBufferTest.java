@@ -67,4 +67,24 @@ class OutputBufferTest {
         assertFalse(blocked.get(5, TimeUnit.SECONDS));
         assertTrue(out.drain().isEmpty());
     }
+
+    @Test
+    void anOfferTakesTheChunkSaysWhenFullAndCallsBackOnTheNextDrain() {
+        OutputBuffer out = new OutputBuffer(4, 8);
+        java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
+        OutputBuffer.Offered first = out.offer("pty", new byte[] {1, 2, 3}, resumed::incrementAndGet);
+        assertTrue(first.signal(), "the first bytes after empty");
+        assertFalse(first.full());
+        OutputBuffer.Offered second = out.offer("pty", new byte[] {4, 5, 6, 7, 8, 9}, resumed::incrementAndGet);
+        assertTrue(second.full(), "past the bound: the reader must stop");
+        assertEquals(0, resumed.get(), "no call-back before the actor takes the output");
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, out.drain().get("pty"), "nothing lost");
+        assertEquals(1, resumed.get(), "called back once by the drain");
+        out.drain();
+        assertEquals(1, resumed.get(), "and only once");
+        out.offer("pty", new byte[8], resumed::incrementAndGet);
+        out.close();
+        assertEquals(2, resumed.get(), "a close lets a stopped reader go too");
+        assertFalse(out.offer("pty", new byte[8], resumed::incrementAndGet).full(), "a closed buffer drops");
+    }
 }

@@ -480,7 +480,9 @@ class SessionApiTest {
 
             HttpResponse<String> restarted = call(second.port(), "POST", "/v1/sessions/" + id + "/restart", null);
             assertEquals(200, restarted.statusCode(), restarted.body());
-            assertEquals("starting", json(restarted).get("state").asText());
+            // The answer reports the state the session has by then: starting, or running on a quick machine.
+            String answered = json(restarted).get("state").asText();
+            assertTrue(answered.equals("starting") || answered.equals("running"), answered);
             String sid = id;
             eventually(
                     unchecked(() -> json(call(second.port(), "GET", "/v1/sessions/" + sid, null))

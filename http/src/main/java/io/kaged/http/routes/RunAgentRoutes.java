@@ -22,7 +22,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The routes of an ACP run's conversation: {@code POST /v1/runs/{id}/prompt}, {@code POST
  * /v1/runs/{id}/cancel-turn} (to the run actor) and {@code GET /v1/runs/{id}/conversation}, folded from the
- * run's journal events as they are read (ADR XXXX).
+ * run's journal events as they are read (ADR-0064).
  */
 final class RunAgentRoutes extends AllDirectives {
 

@@ -85,7 +85,7 @@ final class RunEventStream extends AllDirectives {
     /**
      * Whether the run is an ACP run: then its stream also carries its conversation's items, each time one is
      * added or changes ({@code event: ConversationItem}), folded from the whole history so items keep their
-     * index whatever the stream's start (ADR XXXX).
+     * index whatever the stream's start (ADR-0064).
      */
     private CompletionStage<Boolean> speaksAcp(String pid) {
         return journal.after(pid, 0, 1)

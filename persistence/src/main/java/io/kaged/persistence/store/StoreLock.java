@@ -19,7 +19,8 @@ import java.util.Properties;
 /**
  * Exclusive hold on a store: whoever holds it may run a daemon on it or replace it. SQLite uses an OS
  * file lock on {@code <db>.lock} (released by the kernel if the holder dies, even by SIGKILL); PostgreSQL
- * a session advisory lock on a dedicated connection (released when that connection drops).
+ * a session advisory lock on a dedicated connection (released by {@link #close}, and by the server when
+ * that connection drops).
  */
 public final class StoreLock implements AutoCloseable {
 
@@ -89,7 +90,16 @@ public final class StoreLock implements AutoCloseable {
                     return Optional.empty();
                 }
             }
-            return Optional.of(new StoreLock(c));
+            return Optional.of(new StoreLock(() -> {
+                // Unlocked here, not only by the connection's close: the server notices a closed
+                // connection a moment later, and a daemon started at once on the store must not find
+                // it still held.
+                try (Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock(" + ADVISORY_KEY + ")");
+                } finally {
+                    c.close();
+                }
+            }));
         } catch (SQLException e) {
             throw new StorageConfigException(
                     "cannot reach " + target.masked() + " to lock it: " + Store.rootMessage(e), e);

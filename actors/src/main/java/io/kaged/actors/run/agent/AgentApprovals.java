@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An ACP run's permission requests as approvals (ADR XXXX): who decides (the run's standing answers, then the
+ * An ACP run's permission requests as approvals (ADR-0064): who decides (the run's standing answers, then the
  * project's policy, else the operator), what is journaled, and what the agent is answered. Everything is added
  * to the batch of the actor message at hand; the answer goes to the agent after the batch is journaled.
  */

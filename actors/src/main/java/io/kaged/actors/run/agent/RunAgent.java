@@ -27,7 +27,7 @@ import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
- * The ACP side of a run actor: kaged as the client of the agent the run started (ADR XXXX). When an attempt of an
+ * The ACP side of a run actor: kaged as the client of the agent the run started (ADR-0064). When an attempt of an
  * ACP run starts, {@link AgentSetup} opens the channel ({@link AgentLink}) and the session; then the queued
  * prompts go out one turn at a time. What the agent sends becomes run events in its order ({@link AgentBatch}):
  * updates in batches, permission requests as approvals ({@link AgentApprovals}), fs/* requests served inside the

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A run's conversation, folded from its journal events as they are read (ADR XXXX): prompts sent, the agent's
+ * A run's conversation, folded from its journal events as they are read (ADR-0064): prompts sent, the agent's
  * updates, and the end of each turn, whether by its stop reason, an error, or the agent's process ending under
  * it. A rollback to a checkpoint sets aside what was said after the checkpoint, as it sets aside the output.
  * Never stored: reading the run's events again gives the same items.
