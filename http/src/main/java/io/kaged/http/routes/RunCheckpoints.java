@@ -4,7 +4,11 @@ import io.kaged.actors.run.RunActor;
 import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSummary;
 import io.kaged.actors.run.RunSupervisor;
+import io.kaged.actors.run.RunView;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -65,25 +69,31 @@ final class RunCheckpoints extends AllDirectives {
         return parameterMap(params -> {
             QueryParams.requireKnown(params, java.util.Set.of("patch"));
             boolean patch = QueryParams.bool(params, "patch");
-            return completeWithFuture(queries.get(id).thenCompose(v -> {
-                if (v.isEmpty()) {
-                    return ActorCalls.done(RunRoutes.noRun(id));
-                }
-                return queries.checkpoints(id).thenCompose(list -> {
-                    if (list.stream().noneMatch(cp -> cp.id().equals(checkpointId))) {
-                        return ActorCalls.done(noCheckpoint(id, checkpointId));
-                    }
-                    return workspace
-                            .diff(id, v.get().cwd(), checkpointId, patch)
-                            .thenApply(d -> d.diff() != null
-                                    ? json.reply(StatusCodes.OK, d.diff())
-                                    : Problem.response(StatusCodes.CONFLICT, d.conflict()));
-                });
-            }));
+            return completeWithFuture(withCheckpoint(id, checkpointId, run -> workspace
+                    .diff(id, run.cwd(), checkpointId, patch)
+                    .thenApply(d -> d.diff() != null
+                            ? json.reply(StatusCodes.OK, d.diff())
+                            : Problem.response(StatusCodes.CONFLICT, d.conflict()))));
         });
     }
 
-    private static org.apache.pekko.http.javadsl.model.HttpResponse noCheckpoint(String id, String checkpointId) {
+    /** {@code then} with the run, when run {@code id} is known and has checkpoint {@code checkpointId}; else a 404. */
+    private CompletionStage<HttpResponse> withCheckpoint(
+            String id, String checkpointId, Function<RunView, CompletionStage<HttpResponse>> then) {
+        return queries.get(id).thenCompose(v -> {
+            if (v.isEmpty()) {
+                return ActorCalls.done(RunRoutes.noRun(id));
+            }
+            return queries.checkpoints(id).thenCompose(list -> {
+                if (list.stream().noneMatch(cp -> cp.id().equals(checkpointId))) {
+                    return ActorCalls.done(noCheckpoint(id, checkpointId));
+                }
+                return then.apply(v.get());
+            });
+        });
+    }
+
+    private static HttpResponse noCheckpoint(String id, String checkpointId) {
         return Problem.response(
                 StatusCodes.NOT_FOUND,
                 "Run " + id + " has no checkpoint " + checkpointId + "; GET /v1/runs/" + id
@@ -101,21 +111,14 @@ final class RunCheckpoints extends AllDirectives {
                 throw new JsonBodies.BadRequest(
                         "Field 'checkpointId' is required: one of GET /v1/runs/" + id + "/checkpoints.");
             }
-            return completeWithFuture(queries.get(id).thenCompose(v -> {
-                if (v.isEmpty()) {
-                    return ActorCalls.done(RunRoutes.noRun(id));
-                }
-                return queries.checkpoints(id).thenCompose(list -> {
-                    if (list.stream().noneMatch(cp -> cp.id().equals(checkpointId))) {
-                        return ActorCalls.done(noCheckpoint(id, checkpointId));
-                    }
-                    return calls.<RunSummary>call(
+            return completeWithFuture(withCheckpoint(
+                    id,
+                    checkpointId,
+                    run -> calls.<RunSummary>call(
                             ActorCalls.Action.of("api", "run.rollback", id, "to checkpoint " + checkpointId),
                             r -> new RunSupervisor.Deliver(id, new RunActor.Rollback(checkpointId, r)),
-                            summary ->
-                                    queries.get(id).thenApply(view -> json.reply(StatusCodes.OK, view.orElseThrow())));
-                });
-            }));
+                            summary -> queries.get(id)
+                                    .thenApply(view -> json.reply(StatusCodes.OK, view.orElseThrow())))));
         });
     }
 }
