@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -109,31 +110,13 @@ public final class DaemonClient {
      * stream ends with the answer.
      */
     public java.util.stream.Stream<String> lines(String path) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Authorization", "Bearer " + token())
-                    .GET()
-                    .build();
-            HttpResponse<java.util.stream.Stream<String>> response =
-                    http.send(request, HttpResponse.BodyHandlers.ofLines());
-            if (response.statusCode() >= 400) {
-                String body = response.body().collect(Collectors.joining("\n"));
-                throw ClientException.fromProblem(
-                        response.statusCode(), body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body));
-            }
-            return response.body();
-        } catch (ConnectException e) {
-            throw notRunning();
-        } catch (IOException e) {
-            if (e.getCause() instanceof ConnectException) {
-                throw notRunning();
-            }
-            throw new ClientException(
-                    ClientException.FAILED, "talking to the daemon at " + base + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException(ClientException.FAILED, "interrupted");
-        }
+        return answer(
+                () -> HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Bearer " + token())
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines(),
+                lines -> lines.collect(Collectors.joining("\n")));
     }
 
     private JsonNode send(String method, String path, Object body) {
@@ -148,21 +131,37 @@ public final class DaemonClient {
 
     /** The body of a successful answer; a problem answer becomes a {@link ClientException}. */
     private String exchange(String method, String path, Object body) {
+        return answer(
+                () -> HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + token())
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(),
+                text -> text);
+    }
+
+    /** Builds a request; writing its body as JSON may fail, which counts as failing to talk to the daemon. */
+    private interface Request {
+        HttpRequest build() throws IOException;
+    }
+
+    /**
+     * The body of a successful answer to {@code request}; a problem answer, its body read as text by {@code
+     * text}, becomes a {@link ClientException}, and so does failing to reach the daemon.
+     */
+    private <T> T answer(Request request, HttpResponse.BodyHandler<T> handler, Function<T, String> text) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + token())
-                    .header("Content-Type", "application/json")
-                    .method(
-                            method,
-                            body == null
-                                    ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                    .build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<T> response = http.send(request.build(), handler);
             if (response.statusCode() >= 400) {
-                JsonNode problem = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-                throw ClientException.fromProblem(response.statusCode(), problem);
+                String problem = text.apply(response.body());
+                throw ClientException.fromProblem(
+                        response.statusCode(), problem.isBlank() ? JSON.createObjectNode() : JSON.readTree(problem));
             }
             return response.body();
         } catch (ConnectException e) {
