@@ -22,14 +22,12 @@ public final class BwrapCommand {
     private BwrapCommand() {}
 
     /**
-     * @param bwrap the binary, a name looked up on PATH or a path
-     * @param cwd the workspace: bound writable and made the working folder; null keeps the caller's
-     * @param hidden kaged's paths the process must not see (its home, a store file outside it)
-     * @param apiSocket kaged's API socket, bound in when the network is off; null for none
+     * The start every sandbox shares, the host's probe included: ended with kaged, its own pid namespace, no
+     * capabilities, the root read-only, fresh {@code /dev} and {@code /proc}. A new list, for the caller to
+     * add to.
      */
-    public static List<String> argv(
-            String bwrap, SandboxSpec spec, String cwd, List<Path> hidden, Path apiSocket, List<String> command) {
-        List<String> argv = new ArrayList<>(List.of(
+    static List<String> confined(String bwrap) {
+        return new ArrayList<>(List.of(
                 bwrap,
                 "--die-with-parent",
                 "--unshare-pid",
@@ -41,9 +39,19 @@ public final class BwrapCommand {
                 "--dev",
                 "/dev",
                 "--proc",
-                "/proc",
-                "--tmpfs",
-                "/tmp"));
+                "/proc"));
+    }
+
+    /**
+     * @param bwrap the binary, a name looked up on PATH or a path
+     * @param cwd the workspace: bound writable and made the working folder; null keeps the caller's
+     * @param hidden kaged's paths the process must not see (its home, a store file outside it)
+     * @param apiSocket kaged's API socket, bound in when the network is off; null for none
+     */
+    public static List<String> argv(
+            String bwrap, SandboxSpec spec, String cwd, List<Path> hidden, Path apiSocket, List<String> command) {
+        List<String> argv = confined(bwrap);
+        argv.addAll(List.of("--tmpfs", "/tmp"));
         if (!spec.hasNetwork()) {
             argv.add("--unshare-net");
         }

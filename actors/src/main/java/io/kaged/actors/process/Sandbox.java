@@ -126,22 +126,8 @@ public final class Sandbox {
     }
 
     private static String probe(String bwrap) {
-        List<String> argv = List.of(
-                bwrap,
-                "--die-with-parent",
-                "--unshare-pid",
-                "--unshare-net",
-                "--cap-drop",
-                "ALL",
-                "--ro-bind",
-                "/",
-                "/",
-                "--dev",
-                "/dev",
-                "--proc",
-                "/proc",
-                "--",
-                "true");
+        List<String> argv = BwrapCommand.confined(bwrap);
+        argv.addAll(List.of("--unshare-net", "--", "true"));
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             p.getOutputStream().close();
