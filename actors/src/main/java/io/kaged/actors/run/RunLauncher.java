@@ -1,12 +1,11 @@
 package io.kaged.actors.run;
 
 import io.kaged.actors.process.OutputSink;
+import io.kaged.actors.process.PipedProcess;
 import io.kaged.actors.process.ProcessConfinement;
 import io.kaged.actors.process.RunningProcess;
 import io.kaged.actors.process.SandboxedProcess;
 import io.kaged.actors.process.SecretMask;
-import io.kaged.actors.process.Signal;
-import io.kaged.actors.process.Signals;
 import io.kaged.actors.run.agent.AgentPipes;
 import java.io.File;
 import java.io.IOException;
@@ -28,22 +27,8 @@ import java.util.concurrent.Executor;
  */
 public final class RunLauncher {
 
-    /**
-     * A started run process: its input was given once on stdin, and it has no terminal, so writes and
-     * resizes have nowhere to go.
-     */
-    private record PipedProcess(long pid) implements RunningProcess {
-        @Override
-        public void write(byte[] data) {}
-
-        @Override
-        public void resize(int cols, int rows) {}
-
-        @Override
-        public void signal(Signal signal) {
-            Signals.sendToGroup(pid, signal);
-        }
-    }
+    /** A started run process: its input was given once on stdin. */
+    private record Started(long pid) implements PipedProcess {}
 
     private final Executor blocking;
     private final java.util.function.Function<String, java.util.Map<String, String>> kagedEnvironment;
@@ -107,7 +92,7 @@ public final class RunLauncher {
                 Thread.currentThread().interrupt();
             }
         });
-        return SandboxedProcess.of(new PipedProcess(process.pid()), prepared.outcome());
+        return SandboxedProcess.of(new Started(process.pid()), prepared.outcome());
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.kaged.actors.run.agent;
 
-import io.kaged.actors.process.RunningProcess;
-import io.kaged.actors.process.Signal;
-import io.kaged.actors.process.Signals;
+import io.kaged.actors.process.PipedProcess;
 import java.io.InputStream;
 import java.io.OutputStream;
 
@@ -12,16 +10,4 @@ import java.io.OutputStream;
  * output to its end, so the attempt's exit is reported after the agent's last message.
  */
 public record AgentPipes(long pid, OutputStream toAgent, InputStream fromAgent, Runnable outputRead)
-        implements RunningProcess {
-
-    @Override
-    public void write(byte[] data) {}
-
-    @Override
-    public void resize(int cols, int rows) {}
-
-    @Override
-    public void signal(Signal signal) {
-        Signals.sendToGroup(pid, signal);
-    }
-}
+        implements PipedProcess {}
