@@ -54,36 +54,7 @@ public record RunSpec(
         }
     }
 
-    /** A plain dispatch: no ACP, no workspace, no sandbox, no secrets. */
-    public RunSpec(
-            List<String> command,
-            String cwd,
-            Map<String, String> env,
-            String input,
-            String parentId,
-            String sessionId,
-            String project,
-            Long timeoutMs,
-            int retries,
-            String onParentEnd) {
-        this(
-                command,
-                cwd,
-                env,
-                input,
-                parentId,
-                sessionId,
-                project,
-                timeoutMs,
-                retries,
-                onParentEnd,
-                null,
-                null,
-                null,
-                null);
-    }
-
-    /** A run that ends with its parent. */
+    /** A plain dispatch that ends with its parent: no ACP, no workspace, no sandbox, no secrets. */
     public RunSpec(
             List<String> command,
             String cwd,
@@ -94,7 +65,7 @@ public record RunSpec(
             String project,
             Long timeoutMs,
             int retries) {
-        this(command, cwd, env, input, parentId, sessionId, project, timeoutMs, retries, null);
+        this(command, cwd, env, input, parentId, sessionId, project, timeoutMs, retries, null, null, null, null, null);
     }
 
     /** Whether kaged speaks ACP with this run's process. */

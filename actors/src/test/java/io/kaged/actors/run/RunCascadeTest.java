@@ -31,7 +31,20 @@ class RunCascadeTest {
     private RunSpec sleeper(String id, String parent, String onParentEnd, Long timeoutMs) {
         String script = "echo $$ > " + home.resolve(id + ".pid") + "; exec sleep 600";
         return new RunSpec(
-                List.of("/bin/sh", "-c", script), null, Map.of(), null, parent, null, null, timeoutMs, 0, onParentEnd);
+                List.of("/bin/sh", "-c", script),
+                null,
+                Map.of(),
+                null,
+                parent,
+                null,
+                null,
+                timeoutMs,
+                0,
+                onParentEnd,
+                null,
+                null,
+                null,
+                null);
     }
 
     private long pid(String id) throws Exception {
