@@ -69,7 +69,16 @@ class StoredFormatsTest {
         RunSpec rs = new RunSpec(
                 List.of("sh", "-c", "echo hi"), "/tmp", Map.of("A", "1"), "in", "p1", null, "proj", 5000L, 2);
         SessionSpec ss = new SessionSpec(
-                List.of("bash"), "/tmp", Map.of("B", "2"), 80, 24, "name", "proj", RestartPolicy.ON_FAILURE);
+                List.of("bash"),
+                "/tmp",
+                Map.of("B", "2"),
+                80,
+                24,
+                "name",
+                "proj",
+                RestartPolicy.ON_FAILURE,
+                null,
+                null);
         RunState.Run run = new RunState.Run("r1", rs, 1000L, 2, 5, 1);
         SessionState.Session session = new SessionState.Session(
                 "s1",

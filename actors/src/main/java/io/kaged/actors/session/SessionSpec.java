@@ -33,19 +33,6 @@ public record SessionSpec(
         secretEnv = secretEnv == null ? Map.of() : Map.copyOf(secretEnv);
     }
 
-    /** A session with neither sandbox nor secrets. */
-    public SessionSpec(
-            List<String> command,
-            String cwd,
-            Map<String, String> env,
-            int cols,
-            int rows,
-            String name,
-            String project,
-            RestartPolicy restart) {
-        this(command, cwd, env, cols, rows, name, project, restart, null, null);
-    }
-
     public SessionSpec withSize(int newCols, int newRows) {
         return new SessionSpec(command, cwd, env, newCols, newRows, name, project, restart, sandbox, secretEnv);
     }

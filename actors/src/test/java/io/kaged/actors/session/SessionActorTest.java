@@ -62,7 +62,7 @@ class SessionActorTest {
     }
 
     private static SessionSpec shell(String script, RestartPolicy restart) {
-        return new SessionSpec(List.of("/bin/sh", "-c", script), null, Map.of(), 80, 24, "t", "p", restart);
+        return new SessionSpec(List.of("/bin/sh", "-c", script), null, Map.of(), 80, 24, "t", "p", restart, null, null);
     }
 
     private static SessionSummary create(Env env, String id, SessionSpec spec) {

@@ -93,7 +93,8 @@ class SessionStartWaitTest {
 
     private void create(String id, String script, RestartPolicy restart) {
         TestProbe<StatusReply<SessionSummary>> probe = kit.createTestProbe();
-        SessionSpec spec = new SessionSpec(List.of("/bin/sh", "-c", script), null, Map.of(), 80, 24, "t", "p", restart);
+        SessionSpec spec = new SessionSpec(
+                List.of("/bin/sh", "-c", script), null, Map.of(), 80, 24, "t", "p", restart, null, null);
         sessions.tell(new SessionSupervisor.Deliver(id, new SessionActor.Create(spec, probe.ref())));
         assertEquals("starting", probe.receiveMessage(WAIT).getValue().state());
     }

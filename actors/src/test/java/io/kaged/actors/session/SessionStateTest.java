@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SessionStateTest {
 
     private static final SessionSpec SPEC =
-            new SessionSpec(List.of("sh"), null, Map.of(), 80, 24, "t", "p", RestartPolicy.ALWAYS);
+            new SessionSpec(List.of("sh"), null, Map.of(), 80, 24, "t", "p", RestartPolicy.ALWAYS, null, null);
 
     /** Two failures in a row so far; the process ran from t=0 to t=100 s. */
     private static final SessionState.Running RUNNING =

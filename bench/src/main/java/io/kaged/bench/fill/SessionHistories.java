@@ -58,7 +58,9 @@ final class SessionHistories {
                 40,
                 "shell-" + i,
                 project,
-                RestartPolicy.NEVER);
+                RestartPolicy.NEVER,
+                null,
+                null);
         List<SessionActor.Event> events = new ArrayList<>();
         events.add(new SessionActor.Created(id, spec, at));
         long started = at + 100 + r.nextInt(400);
