@@ -2,6 +2,7 @@ package io.kaged.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.daemon.client.DaemonClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -98,14 +99,7 @@ final class BenchDaemon implements AutoCloseable {
     }
 
     HttpRequest request(String method, String path, Object body) throws IOException {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+        return DaemonClient.request(URI.create("http://127.0.0.1:" + port + path), token, method, body)
                 .build();
     }
 
