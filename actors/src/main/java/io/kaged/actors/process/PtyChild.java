@@ -40,6 +40,9 @@ final class PtyChild implements RunningProcess {
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
         Pty pty = new Pty();
+        // The size is set before the fork, so that the program sees it from its first instruction (set after,
+        // a quick program such as `stty size` could read 0 0).
+        pty.setWindowSize(new WinSize(spec.cols(), spec.rows()), null);
         // Resolves argv[0] on the PATH, forks, and in the child: setsid, the slave as terminal, chdir, exec.
         int pid = PtyHelpers.execPty(
                 argv[0],
@@ -55,9 +58,7 @@ final class PtyChild implements RunningProcess {
             pty.close();
             throw new IOException("cannot run " + argv[0] + ": not found on the PATH, or not executable");
         }
-        PtyChild child = new PtyChild(pty, pid);
-        child.resize(spec.cols(), spec.rows());
-        return child;
+        return new PtyChild(pty, pid);
     }
 
     int masterFd() {

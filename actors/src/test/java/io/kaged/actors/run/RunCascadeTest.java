@@ -178,9 +178,12 @@ class RunCascadeTest {
                         return null;
                     })
                     .join();
-            second.runs.tell(new RunSupervisor.Recover(second.queries.live().join()));
-            second.runs.tell(
-                    new RunSupervisor.EndOrphans(second.queries.orphans().join()));
+            // as the daemon's recovery does (Supervisors.recover): both read first, then told back to back, so
+            // the child hears of its parent's end before its own recovery can finish it as interrupted
+            var live = second.queries.live().join();
+            var orphans = second.queries.orphans().join();
+            second.runs.tell(new RunSupervisor.Recover(live));
+            second.runs.tell(new RunSupervisor.EndOrphans(orphans));
             Eventually.waitFor(RunFixture.WAIT, "c cancelled", () -> second.view("c")
                     .state()
                     .equals("cancelled"));
