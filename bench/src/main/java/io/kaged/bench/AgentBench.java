@@ -1,0 +1,332 @@
+package io.kaged.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kaged.persistence.store.Engine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * ACP runs of a real daemon (bin/kaged serve) with {@link BenchAgent} as the agent:
+ *
+ * <ol>
+ *   <li>conversation throughput: a turn whose agent streams N session/update chunks, timed from sending the
+ *       prompt to the turn's end being in the run's journal table (kaged journals the updates in order, and the
+ *       end after them; the journal is read directly, see {@link JournalWatch}), against the same agent code writing the same N lines to /dev/null in its own JVM; the
+ *       ratio of the two rates is the figure of the target (≥ 0.8);
+ *   <li>the permission round trip decided by policy: the agent asks K edit permissions in a row under a
+ *       project policy that allows edits, and times each request to its answer itself (target p99 < 5 ms).
+ * </ol>
+ */
+public final class AgentBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The agent's JVM: the same flags for the journal and the /dev/null rounds. */
+    private static final List<String> AGENT_JVM = List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m");
+
+    private final Path work;
+    private final int updates;
+    private final int rounds;
+    private final int asks;
+    private final List<Engine> engines;
+
+    private AgentBench(Path work, int updates, int rounds, int asks, List<Engine> engines) {
+        this.work = work;
+        this.updates = updates;
+        this.rounds = rounds;
+        this.asks = asks;
+        this.engines = engines;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int updates = 20_000;
+        int rounds = 3;
+        int asks = 300;
+        List<Engine> engines = List.of(Engine.SQLITE, Engine.POSTGRESQL);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--updates" -> updates = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--asks" -> asks = Integer.parseInt(args[++i]);
+                case "--engines" ->
+                    engines = Arrays.stream(args[++i].split(","))
+                            .map(e -> Engine.valueOf(e.toUpperCase(Locale.ROOT)))
+                            .toList();
+                default -> {
+                    System.err.println("usage: AgentBench [--updates 20000] [--rounds 3] [--asks 300]"
+                            + " [--engines sqlite,postgresql]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (asks < 1 || asks > 900 || updates < 1 || rounds < 1) {
+            System.err.println("AgentBench: --asks 1..900, --updates and --rounds at least 1");
+            System.exit(2);
+        }
+        Path work = Files.createTempDirectory("kaged-agent-bench");
+        new AgentBench(work, updates, rounds, asks, engines).run();
+    }
+
+    private void run() throws Exception {
+        System.out.printf(
+                Locale.ROOT,
+                "%d updates a turn, %d timed turns after one warm-up, %d permission requests; load average %s;"
+                        + " work in %s%n",
+                updates,
+                rounds,
+                asks,
+                loadAverage(),
+                work);
+        double nullRate = devNullRate();
+        List<String> rows = new ArrayList<>();
+        try (BenchStores stores = BenchStores.create()) {
+            for (Engine engine : engines) {
+                String url = engine == Engine.SQLITE ? null : stores.newStoreUrl(engine, "agents");
+                rows.add(measure(engine, url, nullRate));
+            }
+        }
+        System.out.println();
+        System.out.println("| engine | updates a turn | /dev/null: updates/s | journal: updates/s (median of " + rounds
+                + ") | ratio | permission round trip by policy p50 / p99 / max (ms) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        rows.forEach(System.out::println);
+        System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+    }
+
+    /** The agent's rate writing the turn's lines to /dev/null: the median of its timed rounds. */
+    private double devNullRate() throws Exception {
+        List<String> argv = new ArrayList<>(agentCommand());
+        argv.addAll(List.of("--null", String.valueOf(updates), String.valueOf(rounds + 1)));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        List<String> lines =
+                new String(p.getInputStream().readAllBytes()).lines().toList();
+        if (p.waitFor() != 0 || lines.size() != rounds + 1) {
+            throw new IllegalStateException("the /dev/null agent failed: " + lines);
+        }
+        double[] rates = lines.stream()
+                .skip(1) // the warm-up round
+                .mapToDouble(ns -> updates / (Long.parseLong(ns.trim()) / 1e9))
+                .sorted()
+                .toArray();
+        System.out.printf(Locale.ROOT, "/dev/null: %s updates/s%n", rounded(rates));
+        return rates[rates.length / 2];
+    }
+
+    private String measure(Engine engine, String url, double nullRate) throws Exception {
+        Map<String, String> env = url == null ? Map.of() : Map.of("KAGED_DATABASE_URL", url);
+        String name = engine.name().toLowerCase(Locale.ROOT);
+        Path home = Files.createDirectories(work.resolve(name + "-home"));
+        // outside the home: an ACP run is sandboxed, and its sandbox refuses a cwd inside the kaged home
+        Path cwd = Files.createDirectories(work.resolve(name + "-cwd"));
+        try (BenchDaemon d = BenchDaemon.start(home, work.resolve(name + ".log"), env);
+                JournalWatch journal = JournalWatch.open(home, url)) {
+            ObjectNode project = JSON.createObjectNode().put("name", "bench");
+            project.putObject("config")
+                    .putObject("acp")
+                    .putArray("permissions")
+                    .addObject()
+                    .put("kind", "edit")
+                    .put("decision", "allow");
+            d.call("POST", "/v1/projects", project);
+            ObjectNode run = JSON.createObjectNode();
+            run.set("command", JSON.valueToTree(agentCommand()));
+            run.put("cwd", cwd.toString()).put("project", "bench").putObject("acp");
+            String id = d.call("POST", "/v1/runs", run).get("id").asText();
+            Conversation c = new Conversation(d, id, journal);
+
+            c.turn("stream " + updates, 2); // warm-up: the agent's JIT, the daemon's first-use paths
+            double[] rates = new double[rounds];
+            double[] agentRates = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                int start = c.size();
+                List<JsonNode> tail = c.turn("stream " + updates, 2);
+                double seconds = (System.nanoTime() - c.sent()) / 1e9;
+                c.checkStreamed(start + 1, updates);
+                rates[r] = updates / seconds;
+                long agentNanos = Long.parseLong(report(tail, "streamed " + updates + " in "));
+                agentRates[r] = updates / (agentNanos / 1e9);
+            }
+            double[] sortedRates = rates.clone();
+            Arrays.sort(sortedRates);
+            Arrays.sort(agentRates);
+            double journaled = sortedRates[rounds / 2];
+            System.out.printf(
+                    Locale.ROOT,
+                    "[%s] into the journal: %s updates/s (the agent's own writes to the pipe: %s/s); ratio to"
+                            + " /dev/null %.2f%n",
+                    name,
+                    rounded(sortedRates),
+                    rounded(agentRates),
+                    journaled / nullRate);
+
+            List<JsonNode> tail = c.turn("asks " + asks, asks + 1);
+            List<Long> nanos = Arrays.stream(report(tail, "asks ").split(","))
+                    .map(us -> Long.parseLong(us) * 1000)
+                    .toList();
+            if (nanos.size() != asks) {
+                throw new IllegalStateException("the agent reported " + nanos.size() + " of " + asks + " requests");
+            }
+            long decidedByPolicy = d
+                    .call("GET", "/v1/approvals?runId=" + id + "&limit=1000", null)
+                    .get("items")
+                    .findValues("decidedBy")
+                    .stream()
+                    .filter(b -> b.asText().startsWith("policy "))
+                    .count();
+            if (decidedByPolicy < asks) {
+                throw new IllegalStateException("only " + decidedByPolicy + " of " + asks + " decided by policy");
+            }
+            Latencies l = Latencies.of(nanos);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[%s] %d permission requests allowed by policy: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    name,
+                    asks,
+                    l.millis(0.5),
+                    l.millis(0.99),
+                    l.maxMillis());
+            d.call("POST", "/v1/runs/" + id + "/cancel", null);
+            return String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.0f | %.0f | %.2f | %.2f / %.2f / %.2f |",
+                    name,
+                    updates,
+                    nullRate,
+                    journaled,
+                    journaled / nullRate,
+                    l.millis(0.5),
+                    l.millis(0.99),
+                    l.maxMillis());
+        }
+    }
+
+    /** The text after {@code prefix} of the agent's report (a thought) among a turn's last items. */
+    private static String report(List<JsonNode> tail, String prefix) {
+        for (JsonNode item : tail) {
+            String text = item.path("text").asText("");
+            if (item.path("type").asText().equals("thought") && text.startsWith(prefix)) {
+                return text.substring(prefix.length());
+            }
+        }
+        throw new IllegalStateException("no report '" + prefix + "' from the agent in " + tail);
+    }
+
+    /** The agent's argv: this JVM's java and class path, so the daemon starts the bench's own classes. */
+    private static List<String> agentCommand() {
+        List<String> argv = new ArrayList<>();
+        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.addAll(AGENT_JVM);
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchAgent.class.getName()));
+        return argv;
+    }
+
+    private static String rounded(double[] rates) {
+        return Arrays.stream(rates)
+                .mapToObj(r -> String.format(Locale.ROOT, "%.0f", r))
+                .reduce((a, b) -> a + " " + b)
+                .orElse("");
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * An ACP run's turns: the end of a turn is watched for in the journal table (the updates before it are
+     * journaled first), then its last items are read from the conversation once.
+     */
+    private static final class Conversation {
+        private final BenchDaemon d;
+        private final String run;
+        private final JournalWatch journal;
+        private int size;
+        private long turns;
+        /** When the last prompt that the daemon took was sent (a 409 before it is not counted). */
+        private long sent;
+
+        Conversation(BenchDaemon d, String run, JournalWatch journal) {
+            this.d = d;
+            this.run = run;
+            this.journal = journal;
+        }
+
+        int size() {
+            return size;
+        }
+
+        long sent() {
+            return sent;
+        }
+
+        /**
+         * Sends a prompt and waits for its turn to end; the items from {@code skip} after the prompt's own
+         * (past the long message, so polls stay small) to the end of the turn.
+         */
+        List<JsonNode> turn(String prompt, int skip) throws Exception {
+            int start = size;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (true) {
+                try {
+                    sent = System.nanoTime();
+                    d.call("POST", "/v1/runs/" + run + "/prompt", Map.of("text", prompt));
+                    break;
+                } catch (IllegalStateException busy) {
+                    // 409 while the agent starts or the last turn is still ending
+                    if (!busy.getMessage().contains("409") || System.nanoTime() > deadline) {
+                        throw busy;
+                    }
+                    Thread.sleep(10);
+                }
+            }
+            while (journal.events(run, "RunActor$TurnEnded") <= turns) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the turn '" + prompt + "' did not end within 10 minutes");
+                }
+                Thread.sleep(2);
+            }
+            turns++;
+            JsonNode items = d.call(
+                            "GET", "/v1/runs/" + run + "/conversation?offset=" + (start + skip) + "&limit=20", null)
+                    .get("items");
+            List<JsonNode> tail = new ArrayList<>();
+            items.forEach(tail::add);
+            for (int i = 0; i < tail.size(); i++) {
+                if (tail.get(i).path("type").asText().equals("turn_end")) {
+                    if (!"end_turn".equals(tail.get(i).path("stopReason").asText())) {
+                        throw new IllegalStateException("the turn '" + prompt + "' ended " + tail.get(i));
+                    }
+                    size = tail.get(i).get("index").asInt() + 1;
+                    return tail.subList(0, i + 1);
+                }
+            }
+            throw new IllegalStateException(
+                    "the turn '" + prompt + "' ended in the journal but not in its" + " conversation: " + tail);
+        }
+
+        /** Checks that the message at {@code index} holds all N chunks, in order. */
+        void checkStreamed(int index, int n) throws Exception {
+            JsonNode item = d.call("GET", "/v1/runs/" + run + "/conversation?offset=" + index + "&limit=1", null)
+                    .get("items")
+                    .get(0);
+            String text = item.path("text").asText();
+            if (!item.path("type").asText().equals("agent_message")
+                    || !text.startsWith("chunk 0 chunk 1 ")
+                    || !text.endsWith("chunk " + (n - 1) + " ")) {
+                throw new IllegalStateException("the journaled message is not the " + n + " chunks: "
+                        + text.substring(0, Math.min(200, text.length())));
+            }
+        }
+    }
+}
