@@ -122,6 +122,10 @@ export const api = {
   rollback: (id: string, checkpointId: string) =>
     call<RunView>('POST', `/v1/runs/${encodeURIComponent(id)}/rollback`, { checkpointId }),
   stats: () => call<Stats>('GET', '/v1/stats?byProject=true'),
+  approvals: (state: 'pending' | 'decided', limit = 100) =>
+    call<Page<Approval>>('GET', `/v1/approvals?state=${state}&order=desc&limit=${limit}`),
+  decide: (id: string, optionId: string) =>
+    call<Approval>('POST', `/v1/approvals/${encodeURIComponent(id)}`, { optionId }),
   projects: () => call<Page<Project>>('GET', '/v1/projects?limit=200'),
   prompts: (project: string) =>
     call<Page<PromptSummary>>('GET', `/v1/projects/${encodeURIComponent(project)}/prompts?limit=200`),
@@ -148,6 +152,31 @@ function query(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   return q.toString();
+}
+
+/** An agent's permission request (ACP session/request_permission), as GET /v1/approvals lists it. */
+export interface Approval {
+  id: string;
+  runId: string;
+  project?: string;
+  toolCall: ToolCall;
+  options: { optionId: string; name: string; kind: string }[];
+  state: 'pending' | 'decided';
+  decision?: string;
+  decisionKind?: string;
+  decidedBy?: string;
+  requestedAt: string;
+  decidedAt?: string;
+}
+
+export interface ToolCall {
+  toolCallId?: string;
+  title?: string;
+  kind?: string;
+  status?: string;
+  content?: Record<string, unknown>[];
+  locations?: Record<string, unknown>[];
+  rawInput?: unknown;
 }
 
 export interface Checkpoint {

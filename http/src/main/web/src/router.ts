@@ -10,6 +10,7 @@ export type Route =
   | { page: 'run'; id: string }
   | { page: 'audit' }
   | { page: 'stats' }
+  | { page: 'approvals' }
   | { page: 'projects' }
   | { page: 'project'; id: string }
   | { page: 'not-found'; path: string };
@@ -30,6 +31,8 @@ export function parse(path: string): Route {
       return id === undefined ? { page: 'audit' } : { page: 'not-found', path };
     case 'stats':
       return id === undefined ? { page: 'stats' } : { page: 'not-found', path };
+    case 'approvals':
+      return id === undefined ? { page: 'approvals' } : { page: 'not-found', path };
     case 'projects':
       return id === undefined ? { page: 'projects' } : { page: 'project', id };
     default:

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
+import { usePoll } from './use-poll';
 import { follow, navigate, useRoute, type Route } from '../router';
+import { ApprovalsPage } from './approvals-page';
 import { AuditPage } from './audit-page';
 import { ProjectPage, ProjectsPage } from './projects-page';
 import { StatsPage } from './stats-page';
@@ -38,6 +40,8 @@ function Page({ route }: { route: Route }) {
       return <AuditPage />;
     case 'stats':
       return <StatsPage />;
+    case 'approvals':
+      return <ApprovalsPage />;
     case 'projects':
       return <ProjectsPage />;
     case 'project':
@@ -53,6 +57,9 @@ function Page({ route }: { route: Route }) {
 
 function Header({ route }: { route: Route }) {
   const [error, setError] = useState<Error>();
+  // The badge: how many permission requests wait for an answer, wherever the operator is in the console.
+  const waiting = usePoll(() => api.approvals('pending', 100), 3000);
+  const pending = waiting.data?.items.length ?? 0;
   const logout = async () => {
     try {
       await api.logout();
@@ -74,6 +81,14 @@ function Header({ route }: { route: Route }) {
         </a>
         <a href="/audit" onClick={follow} aria-current={current(['audit'])} data-testid="nav-audit">
           Audit
+        </a>
+        <a href="/approvals" onClick={follow} aria-current={current(['approvals'])} data-testid="nav-approvals">
+          Approvals
+          {pending > 0 && (
+            <span class="badge" data-testid="approvals-badge" aria-label={`${pending} waiting`}>
+              {pending}
+            </span>
+          )}
         </a>
         <a href="/stats" onClick={follow} aria-current={current(['stats'])} data-testid="nav-stats">
           Stats

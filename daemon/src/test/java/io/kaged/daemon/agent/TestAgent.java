@@ -272,6 +272,16 @@ public final class TestAgent {
                 .put("status", "pending");
         if (kind.equals("execute")) {
             call.putObject("rawInput").put("command", target);
+        } else if (kind.equals("edit")) {
+            // an edit shows what it would change, as agents send it: a diff of the file
+            String path = Path.of(cwd).resolve(target).toString();
+            call.putArray("content")
+                    .addObject()
+                    .put("type", "diff")
+                    .put("path", path)
+                    .put("oldText", "old line of " + target + "\n")
+                    .put("newText", "new line of " + target + "\n");
+            call.putArray("locations").addObject().put("path", path);
         } else {
             call.putArray("locations")
                     .addObject()

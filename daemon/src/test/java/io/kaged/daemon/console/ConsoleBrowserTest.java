@@ -40,6 +40,9 @@ class ConsoleBrowserTest {
     @TempDir
     Path profile;
 
+    @TempDir
+    Path outside;
+
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void logsInStartsASessionTypesInItsTerminalAndLogsOut(TestEngine engine) throws Exception {
@@ -323,6 +326,64 @@ class ConsoleBrowserTest {
                     "the diff of the two versions",
                     d -> browser.byTestId("prompt-diff").getText().contains("+Check the tests twice."));
             browser.screenshot(engine + "-project");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void pendingApprovalsShowABadgeWhatTheAgentWantsAndTakeTheOperatorsAnswer(TestEngine engine) throws Exception {
+        try (TestDaemon daemon = new TestDaemon(engine, home, "");
+                Browser browser = new Browser(profile, Path.of("target", "console-screenshots"))) {
+            String base = new ConsoleHttp(daemon).origin();
+            browser.driver.get(base + "/login");
+            browser.byTestId("login-token").sendKeys(daemon.token());
+            browser.byTestId("login-submit").click();
+            browser.await("the sessions page", d -> browser.path().equals("/sessions"));
+            // the agent's workspace outside the kaged home: an ACP run is sandboxed, and a sandbox refuses the home
+            Path work = java.nio.file.Files.createDirectories(outside.resolve("agent-work"));
+            var body = TestDaemon.JSON.createObjectNode();
+            body.set("command", TestDaemon.JSON.valueToTree(io.kaged.daemon.agent.TestAgent.command()));
+            body.put("cwd", work.toString());
+            body.putObject("acp").put("prompt", "ask edit notes.txt; ask execute make test; say done");
+            String run = daemon.json("POST", "/v1/runs", body.toString(), 201)
+                    .get("id")
+                    .asText();
+
+            browser.await(
+                    "the badge counting one waiting request",
+                    d -> !d.findElements(By.cssSelector("[data-testid='approvals-badge']"))
+                                    .isEmpty()
+                            && browser.byTestId("approvals-badge").getText().equals("1"));
+            browser.byTestId("nav-approvals").click();
+            browser.await(
+                    "the edit's diff",
+                    d -> browser.byTestId("tool-call-diff").getText().contains("+new line of notes.txt"));
+            assertTrue(
+                    browser.byTestId("approval").getText().contains("edit"),
+                    browser.byTestId("approval").getText());
+            browser.screenshot(engine + "-approvals");
+            browser.byTestId("approval")
+                    .findElement(By.cssSelector("[data-option-kind='allow_once']"))
+                    .click();
+            browser.await("the next request, a command", d -> {
+                var cmd = d.findElements(By.cssSelector("[data-testid='tool-call-command']"));
+                return !cmd.isEmpty() && cmd.get(0).getText().contains("$ make test");
+            });
+            browser.byTestId("approval")
+                    .findElement(By.cssSelector("[data-option-kind='reject_once']"))
+                    .click();
+            browser.await("nothing waiting", d -> !d.findElements(By.cssSelector("[data-testid='approvals-none']"))
+                    .isEmpty());
+            browser.await("both answers listed as decided by the operator", d -> {
+                String decided = browser.byTestId("approvals-decided").getText();
+                return decided.contains("allow_once") && decided.contains("reject_once");
+            });
+            JsonNode approvals = daemon.json("GET", "/v1/approvals?state=decided&runId=" + run, null, 200);
+            assertEquals(2, approvals.get("items").size(), approvals.toString());
+            for (JsonNode a : approvals.get("items")) {
+                assertTrue(a.get("decidedBy").asText().startsWith("operator"), a.toString());
+            }
+            daemon.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
         }
     }
 
