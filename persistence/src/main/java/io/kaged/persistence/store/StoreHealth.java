@@ -1,6 +1,7 @@
 package io.kaged.persistence.store;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -155,7 +156,9 @@ public final class StoreHealth implements AutoCloseable {
                     || message.contains("SQLITE_CANTOPEN")
                     || state.startsWith("08")
                     || state.startsWith("57P")) {
-                return Optional.of(unavailable(firstLine(message)));
+                return Optional.of(unavailable(readOnlyDisk()
+                        .map(ro -> ro + " (" + firstLine(message) + ")")
+                        .orElse(firstLine(message))));
             }
         }
         return Optional.empty();
@@ -174,6 +177,31 @@ public final class StoreHealth implements AutoCloseable {
         try {
             return Optional.of(
                     Files.getFileStore(file.get().toAbsolutePath().getParent()).getUsableSpace());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * "the file system holding … is read-only" when that is why SQLite's write failed: SQLite answers a
+     * write onto a file system the kernel made read-only (after an I/O error) as SQLITE_IOERR_WRITE, which
+     * does not tell the operator what to repair. The mount options do not always say it either (Linux 6
+     * marks such a mount {@code emergency_ro}, not {@code ro}), so a file is created beside the store and
+     * the error the kernel gives is the answer. Empty on PostgreSQL or on a disk that takes the file.
+     */
+    private Optional<String> readOnlyDisk() {
+        Optional<Path> file = target.file();
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        Path folder = file.get().toAbsolutePath().getParent();
+        try {
+            Files.delete(Files.createTempFile(folder, ".kaged-probe", ".tmp"));
+            return Optional.empty();
+        } catch (FileSystemException e) {
+            return "Read-only file system".equals(e.getReason())
+                    ? Optional.of("the file system holding " + folder + " is read-only")
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
