@@ -132,6 +132,7 @@ class ReadOnlyStoreApiTest {
                 "application/problem+json",
                 r.headers().firstValue("Content-Type").orElse(""),
                 what);
+        assertTrue(r.headers().firstValue("Retry-After").isPresent(), what);
         assertTrue(r.body().contains(cause), what);
         assertTrue(r.body().contains("nothing was recorded or started"), what);
     }

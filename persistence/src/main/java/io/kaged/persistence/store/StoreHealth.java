@@ -90,11 +90,17 @@ public final class StoreHealth implements AutoCloseable {
     /**
      * A write succeeded: the store takes writes. Not yet after a full disk while the disk has less than
      * {@link #MIN_ROOM} free: SQLite still fits some writes into pages and log it already has, and a store
-     * that flapped between refusing and taking writes would be worse than one that waits for room.
+     * that flapped between refusing and taking writes would be worse than one that waits for room. Nor
+     * while the disk holding a SQLite store is read-only.
      */
     public void wrote() {
         Fault was = fault.get();
         if (was != null && was.kind() == Kind.DISK_FULL && usable().orElse(Long.MAX_VALUE) < MIN_ROOM) {
+            return;
+        }
+        // A transaction that changed no page commits without touching the file, so on a read-only disk it
+        // succeeds and says nothing: the disk must take a file again first.
+        if (was != null && was.kind() == Kind.UNAVAILABLE && readOnlyDisk().isPresent()) {
             return;
         }
         if (was != null && fault.compareAndSet(was, null)) {
