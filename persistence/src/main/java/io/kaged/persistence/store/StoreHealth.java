@@ -1,6 +1,7 @@
 package io.kaged.persistence.store;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -89,11 +90,17 @@ public final class StoreHealth implements AutoCloseable {
     /**
      * A write succeeded: the store takes writes. Not yet after a full disk while the disk has less than
      * {@link #MIN_ROOM} free: SQLite still fits some writes into pages and log it already has, and a store
-     * that flapped between refusing and taking writes would be worse than one that waits for room.
+     * that flapped between refusing and taking writes would be worse than one that waits for room. Nor
+     * while the disk holding a SQLite store is read-only.
      */
     public void wrote() {
         Fault was = fault.get();
         if (was != null && was.kind() == Kind.DISK_FULL && usable().orElse(Long.MAX_VALUE) < MIN_ROOM) {
+            return;
+        }
+        // A transaction that changed no page commits without touching the file, so on a read-only disk it
+        // succeeds and says nothing: the disk must take a file again first.
+        if (was != null && was.kind() == Kind.UNAVAILABLE && readOnlyDisk().isPresent()) {
             return;
         }
         if (was != null && fault.compareAndSet(was, null)) {
@@ -155,7 +162,9 @@ public final class StoreHealth implements AutoCloseable {
                     || message.contains("SQLITE_CANTOPEN")
                     || state.startsWith("08")
                     || state.startsWith("57P")) {
-                return Optional.of(unavailable(firstLine(message)));
+                return Optional.of(unavailable(readOnlyDisk()
+                        .map(ro -> ro + " (" + firstLine(message) + ")")
+                        .orElse(firstLine(message))));
             }
         }
         return Optional.empty();
@@ -174,6 +183,31 @@ public final class StoreHealth implements AutoCloseable {
         try {
             return Optional.of(
                     Files.getFileStore(file.get().toAbsolutePath().getParent()).getUsableSpace());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * "the file system holding … is read-only" when that is why SQLite's write failed: SQLite answers a
+     * write onto a file system the kernel made read-only (after an I/O error) as SQLITE_IOERR_WRITE, which
+     * does not tell the operator what to repair. The mount options do not always say it either (Linux 6
+     * marks such a mount {@code emergency_ro}, not {@code ro}), so a file is created beside the store and
+     * the error the kernel gives is the answer. Empty on PostgreSQL or on a disk that takes the file.
+     */
+    private Optional<String> readOnlyDisk() {
+        Optional<Path> file = target.file();
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        Path folder = file.get().toAbsolutePath().getParent();
+        try {
+            Files.delete(Files.createTempFile(folder, ".kaged-probe", ".tmp"));
+            return Optional.empty();
+        } catch (FileSystemException e) {
+            return "Read-only file system".equals(e.getReason())
+                    ? Optional.of("the file system holding " + folder + " is read-only")
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kaged.persistence.testing.Eventually;
+import io.kaged.persistence.testing.ReadOnlyDisk;
 import io.kaged.persistence.testing.SmallDisk;
 import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
@@ -80,6 +81,65 @@ class StoreFaultTest {
                     store.write("k", c -> insertBlobs(c, 1)).get(30, TimeUnit.SECONDS);
                 }
                 assertEquals(settings.poolSize() + 2, blobs(store), "nothing of the failed transactions is stored");
+                assertEquals("ok", integrity(store));
+            }
+        }
+    }
+
+    /**
+     * The disk under a SQLite store turns read-only (the kernel met an I/O error): the write fails with
+     * SQLite's own error, the store is faulted as unavailable (not a full disk) with the store's path in
+     * the reason, a write on a lane is refused without being tried, the probe keeps the fault while the
+     * disk stays read-only, and reads go on. Once the disk is repaired the store opens and writes again,
+     * with every commit synced before the fault.
+     */
+    @Test
+    void aDiskTurnedReadOnlyFaultsTheStoreAsUnavailableAndReadsGoOn() throws Exception {
+        try (ReadOnlyDisk disk = ReadOnlyDisk.mount(home, 64L * 1024 * 1024)) {
+            Path file = disk.path().resolve("kaged.db");
+            StorageSettings settings =
+                    StorageSettings.fromConfig(TestSystems.config("sqlite://" + file, home), Map.of());
+            try (Store store = Store.open(settings)) {
+                createBlobs(store);
+                store.write("k", c -> insertBlobs(c, 1)).get(30, TimeUnit.SECONDS);
+                // The file system aborts its journal: what was not synced is lost, as on a power loss. With
+                // synchronous = NORMAL that is at most checkpoint.sync-every (1 s); wait past it.
+                Thread.sleep(3000);
+                disk.failReadOnly();
+                ExecutionException failed =
+                        assertThrows(ExecutionException.class, () -> store.write("k", c -> insertBlobs(c, 1))
+                                .get(30, TimeUnit.SECONDS));
+                String failure = trace(failed.getCause());
+                assertTrue(failure.contains("SQLITE_IOERR") || failure.contains("SQLITE_READONLY"), failure);
+                StoreHealth.Fault fault = store.health().fault().orElseThrow();
+                assertEquals(StoreHealth.Kind.UNAVAILABLE, fault.kind(), fault.reason());
+                assertTrue(fault.reason().contains(file.toString()), fault.reason());
+                assertTrue(
+                        fault.reason().contains("the file system holding " + disk.path() + " is read-only"),
+                        fault.reason());
+
+                ExecutionException refused =
+                        assertThrows(ExecutionException.class, () -> store.write("k", c -> insertBlobs(c, 1))
+                                .get(30, TimeUnit.SECONDS));
+                assertTrue(refused.getCause() instanceof WriteRefused, trace(refused.getCause()));
+                // a transaction that changes nothing commits without touching the file: it proves nothing
+                long counted = store.inTransaction(c -> {
+                    try (Statement st = c.createStatement();
+                            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM fault_blobs")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+                assertEquals(1, counted);
+                assertTrue(store.health().fault().isPresent(), "a write of nothing does not clear a read-only disk");
+                Thread.sleep(2500);
+                assertTrue(store.health().fault().isPresent(), "the probe does not clear a read-only disk");
+                assertEquals(1, blobs(store), "reads go on, and nothing of the failed write is stored");
+            }
+            disk.repair();
+            try (Store store = Store.open(settings)) {
+                store.write("k", c -> insertBlobs(c, 1)).get(30, TimeUnit.SECONDS);
+                assertEquals(2, blobs(store));
                 assertEquals("ok", integrity(store));
             }
         }
