@@ -147,6 +147,20 @@ class SessionApiTest {
         }
     }
 
+    /** The offset of the client's first notice, which must be the offset notice of an attach with {@code from}. */
+    private static long firstOffset(Client client) throws Exception {
+        String notices;
+        synchronized (client) {
+            notices = client.notices.toString();
+        }
+        JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper()
+                .getFactory()
+                .createParser(notices)
+                .readValueAsTree();
+        assertEquals("offset", first.path("type").asText(), notices);
+        return first.path("offset").asLong(-1);
+    }
+
     private Client attach(int port, String id, String query, boolean withToken) throws Exception {
         Client client = new Client();
         WebSocket.Builder b = http.newWebSocketBuilder();
@@ -245,9 +259,7 @@ class SessionApiTest {
             Client first = attach(port, id, "?from=0", true);
             first.type("echo one-$((40+1))\n");
             eventually(() -> first.text().contains("one-41\r\n"), "output before the drop");
-            assertTrue(
-                    first.notices.toString().startsWith("{\"type\":\"offset\",\"offset\":0}"),
-                    first.notices.toString());
+            assertEquals(0, firstOffset(first), first.notices.toString());
             first.socket.abort();
             call(port, "POST", "/v1/sessions/" + id + "/input", "{\"data\":\"echo two-$((40+2))\\n\"}");
             eventually(unchecked(() -> transcript(port, id).contains("two-42\r\n")), "output while away");
@@ -264,15 +276,13 @@ class SessionApiTest {
                             (new String(seen, StandardCharsets.UTF_8) + back.text()).equals(transcript(port, id))),
                     "the bytes before and after the drop make the transcript exactly: no gap, no repeat");
             assertFalse(back.text().contains("one-41\r\n"), "bytes the client had are not sent again");
-            assertTrue(
-                    back.notices.toString().startsWith("{\"type\":\"offset\",\"offset\":" + seen.length + "}"),
-                    back.notices.toString());
+            assertEquals(seen.length, firstOffset(back), back.notices.toString());
 
             Client beyond = attach(port, id, "?from=999999999", true);
             eventually(
                     () -> beyond.text().contains("one-41") && beyond.text().contains("two-42"),
                     "an offset past the output starts over");
-            assertTrue(beyond.notices.toString().startsWith("{\"type\":\"offset\",\"offset\":0}"));
+            assertEquals(0, firstOffset(beyond), beyond.notices.toString());
             Client plain = attach(port, id, "", true);
             eventually(() -> plain.text().contains("two-42"), "a plain attach");
             assertEquals("", plain.notices.toString(), "no offset notice without from");

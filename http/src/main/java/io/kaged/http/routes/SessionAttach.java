@@ -201,7 +201,8 @@ public final class SessionAttach extends AllDirectives {
 
     private Message offsetNotice(long offset) {
         try {
-            return TextMessage.create(mapper.writeValueAsString(Map.of("type", "offset", "offset", offset)));
+            return TextMessage.create(mapper.writeValueAsString(
+                    mapper.createObjectNode().put("type", "offset").put("offset", offset)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
