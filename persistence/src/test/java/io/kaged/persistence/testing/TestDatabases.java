@@ -41,6 +41,37 @@ public final class TestDatabases {
         return "postgres://postgres:test-secret@localhost:" + pg.getPort() + "/" + name;
     }
 
+    /**
+     * A fresh database whose tables and indexes live in a tablespace on {@code folder} (an empty folder,
+     * for example a small disk's), while the server's own files and log stay where they are: the way to
+     * fill the disk under a PostgreSQL store without taking the whole server down. Drop it with
+     * {@link #dropPostgresOn(String)} before the folder goes away.
+     */
+    public static synchronized String newPostgresUrlOn(Path folder) {
+        EmbeddedPostgres pg = postgres();
+        int n = DATABASES.incrementAndGet();
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLESPACE kaged_space_" + n + " LOCATION '" + folder.toAbsolutePath() + "'");
+            s.execute("CREATE DATABASE kaged_test_" + n + " TABLESPACE kaged_space_" + n);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a test database on " + folder, e);
+        }
+        return "postgres://postgres:test-secret@localhost:" + pg.getPort() + "/kaged_test_" + n;
+    }
+
+    /** Drops a database made by {@link #newPostgresUrlOn(Path)} and its tablespace. */
+    public static synchronized void dropPostgresOn(String url) {
+        String n = url.substring(url.lastIndexOf("kaged_test_") + "kaged_test_".length());
+        try (Connection c = postgres().getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS kaged_test_" + n + " WITH (FORCE)");
+            s.execute("DROP TABLESPACE IF EXISTS kaged_space_" + n);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop the test database " + url, e);
+        }
+    }
+
     private static EmbeddedPostgres postgres() {
         if (postgres == null) {
             try {
