@@ -256,6 +256,39 @@ class SecretApiTest {
         }
         kaged.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
         kaged.awaitState(run, "cancelled");
+
+        // kaged agent start --secret, without a profile
+        List<String> start = new ArrayList<>(List.of(
+                "agent",
+                "start",
+                "--cwd",
+                work.toString(),
+                "--secret",
+                "OWN_KEY=agent-key",
+                "--prompt",
+                "env OWN_KEY",
+                "--"));
+        start.addAll(TestAgent.command());
+        Cmd started = cli("", start.toArray(String[]::new));
+        assertEquals(0, started.exit(), started.toString());
+        String cliRun = started.out().trim();
+        assertEquals(
+                "[\"OWN_KEY\"]",
+                kaged.json("GET", "/v1/runs/" + cliRun, null, 200)
+                        .get("envKeys")
+                        .toString());
+        Eventually.waitFor(
+                WAIT, "the CLI agent's turn ended", () -> conversation(cliRun).contains("turn_end"));
+        assertEquals(
+                "OWN_KEY=***",
+                JSON.readTree(conversation(cliRun))
+                        .get("items")
+                        .get(1)
+                        .get("text")
+                        .asText());
+        kaged.json("POST", "/v1/runs/" + cliRun + "/cancel", null, 200);
+        kaged.awaitState(cliRun, "cancelled");
+
         String store = storeBytes(engine);
         assertFalse(store.contains(value) || store.contains(hex(value)), "the store holds the secret's value");
         assertTrue(
