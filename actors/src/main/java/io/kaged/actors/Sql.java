@@ -105,6 +105,18 @@ public final class Sql {
         }
     }
 
+    /**
+     * The {@code env} column of a run or session: the literal variables with their values, and those set from
+     * secrets as {@code {"secret": NAME}} (the name, never the value), so {@link #keys} lists both as the
+     * view's {@code envKeys}.
+     */
+    public static String env(java.util.Map<String, String> env, java.util.Map<String, String> secretEnv)
+            throws SQLException {
+        java.util.Map<String, Object> column = new java.util.TreeMap<>(env);
+        secretEnv.forEach((variable, secret) -> column.put(variable, java.util.Map.of("secret", secret)));
+        return json(column);
+    }
+
     /** A value as the JSON text stored in a TEXT column. */
     public static String json(Object value) throws SQLException {
         try {

@@ -1,5 +1,6 @@
 package io.kaged.actors.run;
 
+import io.kaged.actors.process.MaskedJsonLines;
 import io.kaged.actors.process.OutputSink;
 import io.kaged.actors.process.PipedProcess;
 import io.kaged.actors.process.ProcessConfinement;
@@ -70,7 +71,7 @@ public final class RunLauncher {
         pb.environment().put("KAGED_RUN_ID", runId);
         Process process = pb.start();
         if (spec.speaksAcp()) {
-            return agent(process, sink);
+            return agent(process, sink, prepared.secretValues());
         }
         CountDownLatch drained = new CountDownLatch(2);
         blocking.execute(() -> pump(process.getInputStream(), "stdout", sink, drained));
@@ -99,7 +100,7 @@ public final class RunLauncher {
      * An ACP agent: stdin and stdout are the JSON-RPC channel its run reads; only stderr is recorded. The exit
      * is reported once both are read to their end (or, should the channel never be read, a while after).
      */
-    private RunningProcess agent(Process process, OutputSink sink) {
+    private RunningProcess agent(Process process, OutputSink sink, List<String> secretValues) {
         CountDownLatch drained = new CountDownLatch(2);
         blocking.execute(() -> pump(process.getErrorStream(), "stderr", sink, drained));
         blocking.execute(() -> {
@@ -111,7 +112,11 @@ public final class RunLauncher {
                 Thread.currentThread().interrupt();
             }
         });
-        return new AgentPipes(process.pid(), process.getOutputStream(), process.getInputStream(), drained::countDown);
+        return new AgentPipes(
+                process.pid(),
+                process.getOutputStream(),
+                MaskedJsonLines.wrap(process.getInputStream(), secretValues),
+                drained::countDown);
     }
 
     private static final long AGENT_OUTPUT_GRACE_SECONDS = 30;

@@ -36,7 +36,7 @@ public final class RunProjection extends OwnerProjection<RunActor.Event> {
                     Sql.json(s.command()),
                     Path.of(s.command().get(0)).getFileName().toString(),
                     s.cwd(),
-                    Sql.json(s.env()),
+                    Sql.env(s.env(), s.secretEnv()),
                     s.input(),
                     s.timeoutMs(),
                     s.retries(),

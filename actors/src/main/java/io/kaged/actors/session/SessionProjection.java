@@ -106,7 +106,7 @@ public final class SessionProjection extends OwnerProjection<SessionActor.Event>
                 s.project(),
                 Sql.json(s.command()),
                 s.cwd(),
-                Sql.json(s.env()),
+                Sql.env(s.env(), s.secretEnv()),
                 s.cols(),
                 s.rows(),
                 s.restart().label(),

@@ -24,6 +24,9 @@ public final class AgentStartCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;
 
+    @Mixin
+    ConfinementOptions confinement;
+
     @Option(
             names = "--project",
             description = "Project the run belongs to; its config's acp.permissions is the policy.")
@@ -93,6 +96,7 @@ public final class AgentStartCommand implements Callable<Integer> {
         body.put("timeoutMs", timeoutMs);
         body.put("retries", retries);
         body.values().removeIf(v -> v == null);
+        confinement.addTo(body);
         Map<String, Object> acp = new LinkedHashMap<>();
         if (prompt != null) {
             acp.put("prompt", prompt);

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code garbage}: a line that is not JSON, a request for an unknown method, a response to nothing and
  *       a notification nobody knows;
  *   <li>{@code huge N}: a JSON line of N bytes;
+ *   <li>{@code env VAR}: says {@code VAR=value} of its environment, and prints the same on stderr;
  *   <li>{@code sleep MS}; {@code crash}: exit 3 at once.
  * </ul>
  *
@@ -252,6 +253,11 @@ public final class TestAgent {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                }
+                case "env" -> {
+                    String said = rest.trim() + "=" + System.getenv(rest.trim());
+                    update(session, chunk("agent_message_chunk", said));
+                    System.err.println("test agent: " + said);
                 }
                 case "crash" -> System.exit(3);
                 default -> {}

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.daemon.agent.TestAgent;
 import io.kaged.daemon.cli.Cli;
 import io.kaged.daemon.serve.TestDaemon;
 import io.kaged.persistence.testing.Eventually;
@@ -38,6 +39,10 @@ class SecretApiTest {
 
     @TempDir
     Path home;
+
+    /** An agent's workspace, outside the kaged home: an ACP run is sandboxed, and a sandbox refuses a cwd there. */
+    @TempDir
+    Path outside;
 
     private TestDaemon kaged;
 
@@ -120,6 +125,14 @@ class SecretApiTest {
         Thread.sleep(300);
         assertTrue(transcript(session).contains("session ***"), transcript(session));
 
+        assertEquals(
+                "[\"API_KEY\",\"PLAIN\"]",
+                kaged.json("GET", "/v1/runs/" + run, null, 200).get("envKeys").toString());
+        assertEquals(
+                "[\"API_KEY\"]",
+                kaged.json("GET", "/v1/sessions/" + session, null, 200)
+                        .get("envKeys")
+                        .toString());
         List<String> answers = new ArrayList<>();
         answers.add(kaged.call("GET", "/v1/runs/" + run, null).body());
         answers.add(kaged.call("GET", "/v1/runs/" + run + "/events?follow=false", null)
@@ -191,6 +204,117 @@ class SecretApiTest {
         assertEquals("", cli("", "secret", "ls").out());
         JsonNode audit = kaged.json("GET", "/v1/audit?kind=secret.*", null, 200).get("items");
         assertEquals(2, audit.size(), audit.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void anAgentProfilesSecretReachesTheAgentMaskedAndNeverTheStore(TestEngine engine) throws Exception {
+        kaged = new TestDaemon(engine, home, "");
+        String value = "sk-agent-" + UUID.randomUUID();
+        kaged.json("PUT", "/v1/secrets/agent-key", JSON.writeValueAsString(Map.of("value", value)), 201);
+        Map<String, Object> profile = Map.of(
+                "command", TestAgent.command(),
+                "env", Map.of("AGENT_KEY", Map.of("secret", "agent-key"), "SHOWN", "plain"));
+        kaged.json(
+                "POST",
+                "/v1/projects",
+                JSON.writeValueAsString(
+                        Map.of("name", "p", "config", Map.of("acp", Map.of("profiles", Map.of("tester", profile))))),
+                201);
+        Path work = Files.createDirectories(outside.resolve("work"));
+        JsonNode dispatched = kaged.json(
+                "POST",
+                "/v1/runs",
+                JSON.writeValueAsString(Map.of(
+                        "command", TestAgent.command(),
+                        "cwd", work.toString(),
+                        "project", "p",
+                        "acp", Map.of("profile", "tester", "prompt", "env AGENT_KEY; env SHOWN"))),
+                201);
+        String run = dispatched.get("id").asText();
+        assertEquals("[\"AGENT_KEY\",\"SHOWN\"]", dispatched.get("envKeys").toString());
+        Eventually.waitFor(
+                WAIT, "the agent's turn ended", () -> conversation(run).contains("turn_end"));
+        JsonNode said = JSON.readTree(conversation(run)).get("items").get(1);
+        assertEquals("AGENT_KEY=***SHOWN=plain", said.get("text").asText(), said.toString());
+        Eventually.waitFor(
+                WAIT, "the agent's stderr", () -> kaged.call("GET", "/v1/runs/" + run + "/output?stream=stderr", null)
+                        .body()
+                        .contains("SHOWN=plain"));
+        String stderr = kaged.call("GET", "/v1/runs/" + run + "/output?stream=stderr", null)
+                .body();
+        assertTrue(stderr.contains("test agent: AGENT_KEY=***\n"), stderr);
+        String events = kaged.call("GET", "/v1/runs/" + run + "/events?follow=false", null)
+                .body();
+        assertTrue(events.contains("agent-key"), "the dispatch names the secret: " + events);
+        for (String answer : List.of(
+                events,
+                stderr,
+                conversation(run),
+                kaged.call("GET", "/v1/runs/" + run, null).body())) {
+            assertFalse(answer.contains(value), answer);
+        }
+        kaged.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
+        kaged.awaitState(run, "cancelled");
+
+        // kaged agent start --secret, without a profile
+        List<String> start = new ArrayList<>(List.of(
+                "agent",
+                "start",
+                "--cwd",
+                work.toString(),
+                "--secret",
+                "OWN_KEY=agent-key",
+                "--prompt",
+                "env OWN_KEY",
+                "--"));
+        start.addAll(TestAgent.command());
+        Cmd started = cli("", start.toArray(String[]::new));
+        assertEquals(0, started.exit(), started.toString());
+        String cliRun = started.out().trim();
+        assertEquals(
+                "[\"OWN_KEY\"]",
+                kaged.json("GET", "/v1/runs/" + cliRun, null, 200)
+                        .get("envKeys")
+                        .toString());
+        Eventually.waitFor(
+                WAIT, "the CLI agent's turn ended", () -> conversation(cliRun).contains("turn_end"));
+        assertEquals(
+                "OWN_KEY=***",
+                JSON.readTree(conversation(cliRun))
+                        .get("items")
+                        .get(1)
+                        .get("text")
+                        .asText());
+        kaged.json("POST", "/v1/runs/" + cliRun + "/cancel", null, 200);
+        kaged.awaitState(cliRun, "cancelled");
+
+        String store = storeBytes(engine);
+        assertFalse(store.contains(value) || store.contains(hex(value)), "the store holds the secret's value");
+        assertTrue(
+                store.contains("AGENT_KEY=***") || store.contains(hex("AGENT_KEY=***")),
+                "the store holds the masked conversation");
+
+        // a profile naming a secret that is not set is refused at dispatch, naming the profile
+        assertEquals(204, kaged.call("DELETE", "/v1/secrets/agent-key", null).statusCode());
+        HttpResponse<String> refused = kaged.call(
+                "POST",
+                "/v1/runs",
+                JSON.writeValueAsString(Map.of(
+                        "command", TestAgent.command(),
+                        "cwd", work.toString(),
+                        "project", "p",
+                        "acp", Map.of("profile", "tester"))));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(
+                refused.body().contains("acp.profiles.tester.env of project p")
+                        && refused.body().contains("'agent-key', which is not set"),
+                refused.body());
+    }
+
+    private String conversation(String run) throws Exception {
+        return kaged.call("GET", "/v1/runs/" + run + "/conversation?limit=1000", null)
+                .body();
     }
 
     @ParameterizedTest

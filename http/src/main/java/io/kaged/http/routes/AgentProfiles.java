@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.actors.run.RunSpec;
 import io.kaged.persistence.project.ProjectStore;
+import io.kaged.persistence.secret.SecretStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,9 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * "permissions": [...]}}}}}. A dispatch with {@code acp.profile} takes the profile's env (under the request's
  * own); the run actor applies the profile's {@code permissions} as the run's policy. The command stays the
  * request's, which the API requires: {@code kaged agent start --profile} fills it from the profile. Resolved
- * when the run is dispatched: the recorded dispatch has the variables the process got.
+ * when the run is dispatched: the recorded dispatch has the variables the process got. A profile's env value
+ * may be {@code {"secret": "NAME"}}, as in a request: the run records the secret's name, and the value is read
+ * when the process starts.
  */
 final class AgentProfiles {
 
@@ -29,13 +32,15 @@ final class AgentProfiles {
     record Resolved(RunSpec spec, HttpResponse refusal) {}
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProjectStore projects;
+    private final SecretStore secrets;
 
-    AgentProfiles(ProjectStore projects) {
+    /** @param secrets where the secrets a profile names must be set; null checks only their names */
+    AgentProfiles(ProjectStore projects, SecretStore secrets) {
         this.projects = projects;
+        this.secrets = secrets;
     }
 
     /** The request's own mistakes, before anything is read. */
@@ -77,17 +82,22 @@ final class AgentProfiles {
                         + " acp.profiles " + (names.isEmpty() ? "is empty" : "has " + String.join(", ", names)) + ".");
             }
             String at = "acp.profiles." + name;
-            Map<String, String> env = new LinkedHashMap<>();
-            for (var field : (Iterable<Map.Entry<String, JsonNode>>)
-                    () -> profile.path("env").fields()) {
-                if (!VARIABLE.matcher(field.getKey()).matches()
-                        || !field.getValue().isTextual()
-                        || field.getValue().asText().indexOf('\0') >= 0) {
-                    return refused(at + ".env of project " + spec.project() + " must map variable names to strings.");
-                }
-                env.put(field.getKey(), field.getValue().asText());
+            EnvBody profileEnv;
+            try {
+                profileEnv = EnvBody.of(envValues(profile.path("env")), secrets);
+            } catch (IllegalArgumentException e) {
+                return refused(at + ".env of project " + spec.project()
+                        + " must map variable names to strings or {\"secret\": \"NAME\"}: " + e.getMessage() + ".");
+            } catch (JsonBodies.BadRequest e) {
+                return refused(at + ".env of project " + spec.project() + ": " + e.getMessage());
             }
+            // the request's own variables win, whether plain or secret
+            Map<String, String> env = new LinkedHashMap<>(profileEnv.env());
+            Map<String, String> secretEnv = new LinkedHashMap<>(profileEnv.secretEnv());
+            env.keySet().removeAll(spec.secretEnv().keySet());
+            secretEnv.keySet().removeAll(spec.env().keySet());
             env.putAll(spec.env());
+            secretEnv.putAll(spec.secretEnv());
             return new Resolved(
                     new RunSpec(
                             spec.command(),
@@ -103,9 +113,31 @@ final class AgentProfiles {
                             spec.acp(),
                             spec.workspace(),
                             spec.sandbox(),
-                            spec.secretEnv()),
+                            secretEnv),
                     null);
         });
+    }
+
+    /** A profile's {@code env} as a request's: each value a string or {@code {"secret": "NAME"}}. */
+    private static Map<String, EnvValue> envValues(JsonNode env) {
+        if (env.isMissingNode() || env.isNull()) {
+            return Map.of();
+        }
+        if (!env.isObject()) {
+            throw new IllegalArgumentException("it is not an object");
+        }
+        Map<String, EnvValue> values = new LinkedHashMap<>();
+        for (var field : (Iterable<Map.Entry<String, JsonNode>>) env::fields) {
+            JsonNode v = field.getValue();
+            if (v.isTextual()) {
+                values.put(field.getKey(), new EnvValue(v.asText(), null));
+            } else if (v.isObject() && v.size() == 1 && v.path("secret").isTextual()) {
+                values.put(field.getKey(), new EnvValue(null, v.get("secret").asText()));
+            } else {
+                throw new IllegalArgumentException("'" + field.getKey() + "' is neither");
+            }
+        }
+        return values;
     }
 
     private static Resolved refused(String reason) {

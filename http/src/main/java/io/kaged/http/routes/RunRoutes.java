@@ -71,9 +71,11 @@ public final class RunRoutes extends AllDirectives {
                 json,
                 secrets,
                 io.kaged.actors.workspace.Workspaces.store(system),
-                new AgentProfiles(new io.kaged.persistence.project.ProjectStore(
-                        io.kaged.persistence.store.StoreExtension.store(system.classicSystem()),
-                        java.time.Clock.systemUTC())));
+                new AgentProfiles(
+                        new io.kaged.persistence.project.ProjectStore(
+                                io.kaged.persistence.store.StoreExtension.store(system.classicSystem()),
+                                java.time.Clock.systemUTC()),
+                        secrets));
         this.events = new RunEventStream(queries, journal, mapper);
         this.checkpoints = new RunCheckpoints(queries, calls, json, new RunWorkspaceDiff(system));
         this.agent = new RunAgentRoutes(queries, calls, json, journal);
