@@ -27,31 +27,16 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * What the operator does to a dispatched run, and what a parent's end does to it: pause (SIGSTOP, with a
  * checkpoint), resume (SIGCONT), cancel (SIGTERM, then SIGKILL after the grace, and the cascade to its
  * children, ADR-0058), and a named checkpoint. Each handler records its event first and acts on the process
- * after; {@link RunBehavior} routes the commands here by the run's phase.
+ * after; {@link RunBehavior} routes the commands here by the run's phase. A record: it only holds the
+ * parts of the run it acts on.
  */
-final class RunControls {
-
-    private final String runId;
-    private final RunBehavior behavior;
-    private final SupervisedProcess process;
-    private final TimerScheduler<ProcessMessage> timers;
-    private final RunWorkspace workspace;
-    private final RunCascade cascade;
-
-    RunControls(
-            String runId,
-            RunBehavior behavior,
-            SupervisedProcess process,
-            TimerScheduler<ProcessMessage> timers,
-            RunWorkspace workspace,
-            RunCascade cascade) {
-        this.runId = runId;
-        this.behavior = behavior;
-        this.process = process;
-        this.timers = timers;
-        this.workspace = workspace;
-        this.cascade = cascade;
-    }
+record RunControls(
+        String runId,
+        RunBehavior behavior,
+        SupervisedProcess process,
+        TimerScheduler<ProcessMessage> timers,
+        RunWorkspace workspace,
+        RunCascade cascade) {
 
     ReplyEffect<Event, RunState> pause(Running s, Pause c) {
         RunActor.Paused paused = new RunActor.Paused(Ids.newId(), behavior.now());
