@@ -54,6 +54,12 @@ public abstract class OwnerProjection<E> implements JournalProjection {
         Sql.update(c, "UPDATE " + table + " SET state = ?, updated_at = ? WHERE id = ?", state, at, id);
     }
 
+    /** A pause: the owner is paused, and the pause is a checkpoint at its event. */
+    protected void paused(Connection c, String id, long sequenceNr, String checkpointId, long at) throws SQLException {
+        state(c, id, "paused", at);
+        checkpoint(c, checkpointId, id, sequenceNr, null, "pause", at);
+    }
+
     /** A batch of output: the journal row has no bytes, so an event without them is a bug, not an empty batch. */
     protected void transcript(Connection c, String id, long chunkSeq, String stream, long at, byte[] data)
             throws SQLException {

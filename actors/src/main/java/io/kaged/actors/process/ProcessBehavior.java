@@ -111,7 +111,8 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
                 .build();
     }
 
-    protected long now() {
+    /** The clock's time; public, as {@link #record} is, for the handler classes an actor splits its roles into. */
+    public long now() {
         return clock.millis();
     }
 
@@ -218,7 +219,7 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
      * {@code c} with its summary. The side effect follows the persist it belongs to: if the persist fails,
      * the process is as the recorded state says (a pause that was not recorded stopped nothing).
      */
-    protected ReplyEffect<E, S> record(E event, Replying<R> c, Consumer<S> after) {
+    public ReplyEffect<E, S> record(E event, Replying<R> c, Consumer<S> after) {
         return Effect()
                 .persist(event)
                 .thenRun(after::accept)

@@ -1,6 +1,8 @@
 package io.kaged.actors.process;
 
+import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.function.IntToLongFunction;
 
 /**
  * What the process core of a run or a session is bounded by, read from {@code kaged.runs} or {@code
@@ -19,4 +21,20 @@ public record ProcessSettings(
         long maxUnrecordedBytes,
         Duration killGrace,
         int maxWaitingCommands,
-        Duration maxCommandWait) {}
+        Duration maxCommandWait) {
+
+    /**
+     * The keys that {@code kaged.runs} and {@code kaged.sessions} share, read from {@code c}, one of them;
+     * how much output may wait unrecorded is each kind's own, from its flush-bytes.
+     */
+    public static ProcessSettings read(Config c, IntToLongFunction maxUnrecordedBytes) {
+        int flushBytes = c.getBytes("flush-bytes").intValue();
+        return new ProcessSettings(
+                flushBytes,
+                c.getDuration("flush-interval"),
+                maxUnrecordedBytes.applyAsLong(flushBytes),
+                c.getDuration("kill-grace"),
+                c.getInt("max-waiting-commands"),
+                c.getDuration("max-command-wait"));
+    }
+}

@@ -1,21 +1,17 @@
 package io.kaged.actors.process;
 
 import io.kaged.actors.process.ProcessReport.Exited;
-import io.kaged.actors.process.ProcessReport.FlushDue;
 import io.kaged.actors.process.ProcessReport.KillDue;
 import io.kaged.actors.process.ProcessReport.LaunchDue;
 import io.kaged.actors.process.ProcessReport.LaunchFailed;
 import io.kaged.actors.process.ProcessReport.Launched;
 import io.kaged.actors.process.ProcessReport.OrphansReaped;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -36,14 +32,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * process that ends at once) is held and told again once the start is recorded, so that every attempt
  * ends after it started.
  *
- * <p>Output goes from the reader threads into the attempt's {@link OutputBuffer}; when told, the actor
+ * <p>Output goes from the reader threads into the attempt's {@link OutputBuffer} ({@link UnrecordedOutput}
+ * holds both); when told, the actor
  * takes it into the output not yet recorded (showing it to live readers first) and records it in batches
  * of at most {@code flush-bytes}, when a batch's worth waits or {@code flush-interval} after its first
  * byte. Not thread-safe: used from its actor only.
  *
- * <p>Past 400 lines: it is the one place each mechanism of an attempt lives (launch, output, exit,
- * signals, kill grace, orphans, waiting commands' process), which both actors share; splitting it would
- * hand its per-incarnation fields between classes.
  */
 public final class SupervisedProcess {
 
@@ -85,10 +79,7 @@ public final class SupervisedProcess {
     private Exited earlyExit;
     private boolean recovering;
 
-    private OutputBuffer buffer;
-    private final Map<String, ByteArrayOutputStream> unrecorded = new LinkedHashMap<>();
-    private long unrecordedBytes;
-    private boolean flushScheduled;
+    private final UnrecordedOutput output;
 
     /** @param blocking where process starts, writes, signals and orphan scans run: they may block */
     public SupervisedProcess(
@@ -101,6 +92,7 @@ public final class SupervisedProcess {
         this.blocking = blocking;
         this.io = new SerialExecutor(blocking);
         this.settings = settings;
+        this.output = new UnrecordedOutput(timers, settings);
     }
 
     // ---- attempt lifecycle ------------------------------------------------------------------------
@@ -112,9 +104,7 @@ public final class SupervisedProcess {
         process = null;
         startRecorded = false;
         earlyExit = null;
-        OutputBuffer b = new OutputBuffer(settings.flushBytes(), settings.maxUnrecordedBytes());
-        buffer = b;
-        OutputSink sink = new AttemptSink(n, b, context.getSelf());
+        OutputSink sink = new AttemptSink(n, output.newAttempt(), context.getSelf());
         context.pipeToSelf(
                 CompletableFuture.supplyAsync(
                         () -> {
@@ -190,7 +180,7 @@ public final class SupervisedProcess {
         }
         endedGroup = process.pid();
         process = null;
-        take(live);
+        output.take(live);
         return Exit.ENDED;
     }
 
@@ -309,60 +299,25 @@ public final class SupervisedProcess {
 
     /**
      * Takes what waits into the output not yet recorded ({@code live} sees it first). Returns whether a
-     * batch's worth waits now; if not, {@link FlushDue} is scheduled.
+     * batch's worth waits now; if not, {@link ProcessReport.FlushDue} is scheduled.
      */
     public boolean outputWaiting(Consumer<Batch> live) {
-        take(live);
-        if (unrecordedBytes >= settings.flushBytes()) {
-            return true;
-        }
-        if (!flushScheduled && unrecordedBytes > 0) {
-            flushScheduled = true;
-            timers.startSingleTimer(FlushDue.INSTANCE, settings.flushInterval());
-        }
-        return false;
-    }
-
-    private void take(Consumer<Batch> live) {
-        if (buffer == null) {
-            return;
-        }
-        for (Map.Entry<String, byte[]> e : buffer.drain().entrySet()) {
-            unrecorded
-                    .computeIfAbsent(e.getKey(), k -> new ByteArrayOutputStream())
-                    .writeBytes(e.getValue());
-            unrecordedBytes += e.getValue().length;
-            live.accept(new Batch(e.getKey(), e.getValue()));
-        }
+        return output.waiting(live);
     }
 
     /** The output not yet recorded, by stream, in batches of at most {@code flush-bytes}; none is left after. */
     public List<Batch> batches() {
-        flushScheduled = false;
-        timers.cancel(FlushDue.INSTANCE);
-        List<Batch> batches = new ArrayList<>();
-        for (Map.Entry<String, ByteArrayOutputStream> e : unrecorded.entrySet()) {
-            for (byte[] slice : slices(e.getValue().toByteArray(), settings.flushBytes())) {
-                batches.add(new Batch(e.getKey(), slice));
-            }
-        }
-        unrecorded.clear();
-        unrecordedBytes = 0;
-        return batches;
+        return output.batches();
     }
 
     /** What of {@code stream} is taken but not recorded yet. */
     public byte[] unrecorded(String stream) {
-        ByteArrayOutputStream out = unrecorded.get(stream);
-        return out == null ? new byte[0] : out.toByteArray();
+        return output.unrecorded(stream);
     }
 
     /** What the current attempt prints from now on is dropped (a rollback set it aside). */
     public void discardOutput() {
-        if (buffer != null) {
-            buffer.close();
-            buffer = null;
-        }
+        output.discard();
     }
 
     /** {@code bytes} in order, in pieces of at most {@code size}; itself when it fits. */
@@ -381,11 +336,7 @@ public final class SupervisedProcess {
 
     /** Nothing is under way in memory: no process, no start, no output waiting to be recorded. */
     public boolean idle() {
-        return process == null
-                && !launching
-                && !flushScheduled
-                && unrecordedBytes == 0
-                && (buffer == null || buffer.size() == 0);
+        return process == null && !launching && output.idle();
     }
 
     /** The actor is stopping (daemon stopping, purge, passivation): its process must not outlive it. */
@@ -393,9 +344,7 @@ public final class SupervisedProcess {
         if (process != null) {
             Signals.sendToGroup(process.pid(), Signal.KILL);
         }
-        if (buffer != null) {
-            buffer.close(); // a reader waiting for room must not wait forever
-        }
+        output.close();
     }
 
     /**
@@ -411,10 +360,7 @@ public final class SupervisedProcess {
         launching = false;
         startRecorded = false;
         earlyExit = null;
-        buffer = null;
-        unrecorded.clear();
-        unrecordedBytes = 0;
-        flushScheduled = false;
+        output.forget();
     }
 
     /** The innermost cause's message, or its class name when it has none: the sentence a refusal shows. */

@@ -56,6 +56,11 @@ public final class ListQuery {
         return this;
     }
 
+    /** Created in the window of a list's filter: from {@code after} (inclusive) to {@code before} (exclusive). */
+    public ListQuery createdBetween(String column, Long after, Long before) {
+        return where(" AND " + column + " >= ?", after).where(" AND " + column + " < ?", before);
+    }
+
     /** One page; one row more than the limit is read to know whether another page follows. */
     public <T> Page<T> page(Connection c, Paging p, RowMapper<T> rows, Function<T, String> idOf) throws SQLException {
         List<T> found = fetch(c, p.after(), p.descending(), p.limit() + 1, p.offset(), rows);

@@ -45,7 +45,6 @@ import io.kaged.actors.run.RunState.Queued;
 import io.kaged.actors.run.RunState.Run;
 import io.kaged.actors.run.RunState.Running;
 import io.kaged.actors.run.agent.RunAgent;
-import io.kaged.persistence.store.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,17 +62,15 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
- * The run actor's handlers, per phase of {@link RunState}: each validates, persists and replies. The
- * dispatch is persisted before anything starts. A non-zero exit (or a crash of the daemon under it) is
- * retried with backoff while attempts remain; a timeout or a cancel sends SIGTERM to the process group,
- * then SIGKILL after a grace, and ends the run. Never two attempts at once: the next one starts only
- * after the previous one's exit is recorded. The process itself is the {@link SupervisedProcess}'s.
- *
- * <p>Past 400 lines: every handler must see the behaviour's {@code Effect()} and its per-incarnation
- * fields, so the handlers of every phase stay in this one class; what they call is elsewhere (the
- * rollback's reading of a checkpoint in {@link RunRollback}, the workspace's files in {@link
- * RunWorkspace}, the cascade to child runs in {@link
- * RunCascade}, the process in {@link SupervisedProcess}).
+ * The run actor's behaviour: which handler takes each command in each phase of {@link RunState}, and which
+ * transition of the state each event is. The handlers of an attempt's lifecycle are here: the dispatch is
+ * persisted before anything starts; a non-zero exit (or a crash of the daemon under it) is retried with
+ * backoff while attempts remain; a timeout sends SIGTERM to the process group, then SIGKILL after a grace,
+ * and ends the run. Never two attempts at once: the next one starts only after the previous one's exit is
+ * recorded. The rest is in classes by role: the operator's pause, resume, cancel and checkpoint in {@link
+ * RunControls}, a rollback in {@link RunRollback}, the workspace's files in {@link RunWorkspace}, the
+ * cascade to child runs in {@link RunCascade}, an ACP agent in {@link RunAgent}, the process itself in
+ * {@link SupervisedProcess}.
  */
 final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
 
@@ -81,10 +78,11 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     private final RunSettings settings;
     private final RunLauncher launcher;
     private final ActorRef<RunSupervisor.Command> supervisor;
-    private final RunRollback rollback;
     private final RunCascade cascade;
     private final RunWorkspace workspace;
     private final RunAgent agent;
+    private final RunControls controls;
+    private final RunRollback rollback;
 
     /** The current attempt was ended by its timeout. */
     private boolean timedOut;
@@ -104,9 +102,10 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         this.launcher = launcher;
         this.supervisor = supervisor;
         this.workspace = new RunWorkspace(context, runId, blocking);
-        this.rollback = new RunRollback(context, runId, workspace);
         this.cascade = new RunCascade(context, runId, supervisor, settings.cascadeWait());
         this.agent = new RunAgent(runId, context, blocking, clock, process, this::Effect);
+        this.controls = new RunControls(runId, this, process, timers, workspace, cascade);
+        this.rollback = new RunRollback(context, timers, runId, this, process, workspace, agent);
         context.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
     }
 
@@ -167,11 +166,11 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(Running.class)
                 .onCommand(TimedOut.class, this::timedOut)
-                .onCommand(Pause.class, (s, c) -> needsProcess(c, () -> pause(s, c)))
+                .onCommand(Pause.class, (s, c) -> needsProcess(c, () -> controls.pause(s, c)))
                 .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(RunState.Paused.class)
-                .onCommand(Resume.class, (s, c) -> needsProcess(c, () -> resume(s, c)))
+                .onCommand(Resume.class, (s, c) -> needsProcess(c, () -> controls.resume(s, c)))
                 .onCommand(Pause.class, (s, c) -> refuse(c, "run is already paused"))
                 .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
@@ -198,13 +197,13 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onCommand(
                         Pause.class, (s, c) -> refuse(c, "run is " + s.label() + "; only a running run can be paused"))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "run is not paused"))
-                .onCommand(Cancel.class, (s, c) -> inTurn(c, () -> cancel(s, c)))
-                .onCommand(ParentEnded.class, this::parentEnded)
-                .onCommand(DescendantsCancelled.class, this::descendantsCancelled)
-                .onCommand(Checkpoint.class, this::checkpoint)
-                .onCommand(Rollback.class, this::rollback)
-                .onCommand(CheckpointLoaded.class, this::rollbackTo)
-                .onCommand(CheckpointUnavailable.class, this::rollbackRefused)
+                .onCommand(Cancel.class, (s, c) -> inTurn(c, () -> controls.cancel(s, c)))
+                .onCommand(ParentEnded.class, controls::parentEnded)
+                .onCommand(DescendantsCancelled.class, controls::descendantsCancelled)
+                .onCommand(Checkpoint.class, controls::checkpoint)
+                .onCommand(Rollback.class, rollback::asked)
+                .onCommand(CheckpointLoaded.class, rollback::loaded)
+                .onCommand(CheckpointUnavailable.class, rollback::unavailable)
                 .onCommand(WorkspaceDone.class, (s, c) -> Effect()
                         .persist(workspace.event(c, now()))
                         .thenRun(st -> workspace.answer(c))
@@ -229,7 +228,8 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 
-    private ReplyEffect<Event, RunState> launch(Run run) {
+    /** Starts the run's next attempt; a rollback's files come back first. */
+    ReplyEffect<Event, RunState> launch(Run run) {
         process.launch(sink -> {
             workspace.restoreOwed(run.spec()); // a rollback's files come back before the process starts
             return launcher.start(runId, run.spec(), sink);
@@ -313,74 +313,6 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         return Effect().noReply();
     }
 
-    private ReplyEffect<Event, RunState> pause(Running s, Pause c) {
-        RunActor.Paused paused = new RunActor.Paused(Ids.newId(), now());
-        return record(paused, c, st -> {
-            // The timeout is suspended while paused and starts afresh on resume: a debugging pause is no failure.
-            timers.cancel(new TimedOut(s.run().attempts()));
-            process.signal(Signal.STOP);
-            workspace.snapshot(s.run().spec(), paused.checkpointId(), null);
-        });
-    }
-
-    private ReplyEffect<Event, RunState> resume(RunState.Paused s, Resume c) {
-        return record(new Resumed(now()), c, st -> {
-            process.signal(Signal.CONT);
-            Long timeout = s.run().spec().timeoutMs();
-            if (timeout != null) {
-                timers.startSingleTimer(new TimedOut(s.run().attempts()), Duration.ofMillis(timeout));
-            }
-        });
-    }
-
-    private ReplyEffect<Event, RunState> cancel(Existing s, Cancel c) {
-        return cancelled(s, null, c);
-    }
-
-    // ---- the cascade to child runs (ADR-0058) ---------------------------------------------------------
-
-    private ReplyEffect<Event, RunState> parentEnded(Existing s, ParentEnded c) {
-        if (!s.run().spec().endsWithParent()) {
-            return Effect().reply(c.replyTo(), StatusReply.success(0));
-        }
-        return cancelled(s, c.reason(), c);
-    }
-
-    /**
-     * Records the cancel, ends the process, then has the supervisor cancel this run's children; {@code asked}
-     * is answered once their count is back. A run still being recovered has no process of its own yet: what
-     * the previous daemon left running under its id is reaped instead.
-     */
-    private ReplyEffect<Event, RunState> cancelled(Existing s, String reason, Replying<?> asked) {
-        boolean recovering = process.recovering();
-        long osPid = s instanceof Running r ? r.osPid() : s instanceof RunState.Paused p ? p.osPid() : -1;
-        return Effect()
-                .persist(new Cancelled(now(), reason))
-                .thenRun(st -> {
-                    process.cancelLaunch();
-                    if (recovering) {
-                        process.reapOrphans(osPid, runId);
-                    } else {
-                        process.terminate(Signal.TERM);
-                    }
-                    cascade.start(RunCascade.PARENT_CANCELLED, asked);
-                })
-                .thenNoReply();
-    }
-
-    private ReplyEffect<Event, RunState> descendantsCancelled(Existing s, DescendantsCancelled c) {
-        cascade.answered(c, s.summary());
-        return Effect().noReply();
-    }
-
-    private ReplyEffect<Event, RunState> checkpoint(Existing s, Checkpoint c) {
-        String id = Ids.newId();
-        return Effect()
-                .persist(new CheckpointTaken(id, c.label(), now()))
-                .thenRun(st -> workspace.snapshot(s.run().spec(), id, c.replyTo())) // answers, once files are in
-                .thenNoReply();
-    }
-
     private ReplyEffect<Event, RunState> reapOrphans(long osPid) {
         process.reapOrphans(osPid, runId);
         return Effect().noReply();
@@ -405,48 +337,6 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
             events.add(new OutputRecorded(batch.stream(), seq++, batch.data().length, now(), batch.data()));
         }
         return events;
-    }
-
-    // ---- rollback ---------------------------------------------------------------------------------
-
-    private ReplyEffect<Event, RunState> rollback(Existing s, Rollback c) {
-        if (process.recovering()) {
-            return Effect().reply(c.replyTo(), StatusReply.error(RunRollback.notYet(runId, "is being recovered")));
-        }
-        rollback.load(c);
-        return Effect().noReply();
-    }
-
-    private ReplyEffect<Event, RunState> rollbackRefused(Existing s, CheckpointUnavailable c) {
-        rollback.answered();
-        context.getLog().info("Rollback of run {} refused: {}", runId, c.reason());
-        return Effect().reply(c.replyTo(), StatusReply.error(c.reason()));
-    }
-
-    private ReplyEffect<Event, RunState> rollbackTo(Existing s, CheckpointLoaded c) {
-        rollback.answered();
-        RuntimeException refusal = rollback.refusal(c, process);
-        if (refusal != null) {
-            return Effect().reply(c.replyTo(), StatusReply.error(refusal));
-        }
-        List<Event> events = batches(s);
-        events.add(rollback.rolledBack(c, now()));
-        return Effect()
-                .persist(events)
-                .thenRun(st -> {
-                    Run now = ((Existing) st).run();
-                    // what the old attempt prints from now on is set aside with the rest
-                    process.discardOutput();
-                    agent.attemptEnded();
-                    process.cancelLaunch();
-                    timers.cancel(new TimedOut(now.attempts()));
-                    if (process.hasProcess()) {
-                        process.terminate(Signal.TERM);
-                    } else {
-                        launch(now);
-                    }
-                })
-                .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 
     // ---- passivation ------------------------------------------------------------------------------

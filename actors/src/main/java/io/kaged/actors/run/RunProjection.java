@@ -84,8 +84,7 @@ public final class RunProjection extends OwnerProjection<RunActor.Event> {
                     end.at(),
                     id);
         } else if (e instanceof RunActor.Paused paused) {
-            state(c, id, "paused", paused.at());
-            checkpoint(c, paused.checkpointId(), id, sequenceNr, null, "pause", paused.at());
+            paused(c, id, sequenceNr, paused.checkpointId(), paused.at());
         } else if (e instanceof RunActor.Resumed resumed) {
             state(c, id, "running", resumed.at());
         } else if (e instanceof RunActor.CheckpointTaken cp) {

@@ -34,8 +34,7 @@ public final class RunQueries {
                     .where(" AND r.parent_id = ?", f.parentId())
                     .where(" AND r.exit_code = ?", f.exitCode())
                     .where(" AND r.command_name = ?", f.command())
-                    .where(" AND r.created_at >= ?", f.createdAfter())
-                    .where(" AND r.created_at < ?", f.createdBefore());
+                    .createdBetween("r.created_at", f.createdAfter(), f.createdBefore());
             return q.page(c, f.paging(), RunQueries::view, RunView::id, f.outputContains());
         });
     }
@@ -125,9 +124,9 @@ public final class RunQueries {
                 rs.getInt("attempts"),
                 Sql.nullableInt(rs, "exit_code"),
                 rs.getInt("children"),
-                Instant.ofEpochMilli(rs.getLong("created_at")).toString(),
-                started == null ? null : Instant.ofEpochMilli(started).toString(),
-                ended == null ? null : Instant.ofEpochMilli(ended).toString(),
+                Sql.iso(rs, "created_at"),
+                Sql.iso(rs, "started_at"),
+                Sql.iso(rs, "ended_at"),
                 started != null && ended != null ? ended - started : null);
     }
 }

@@ -2,21 +2,30 @@ package io.kaged.actors.run;
 
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.ProcessNotReady;
+import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunActor.CheckpointLoaded;
 import io.kaged.actors.run.RunActor.CheckpointUnavailable;
+import io.kaged.actors.run.RunActor.Event;
 import io.kaged.actors.run.RunActor.Rollback;
 import io.kaged.actors.run.RunActor.RolledBack;
+import io.kaged.actors.run.RunActor.TimedOut;
 import io.kaged.actors.run.RunState.Existing;
 import io.kaged.actors.run.RunState.Queued;
+import io.kaged.actors.run.RunState.Run;
+import io.kaged.actors.run.agent.RunAgent;
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
- * A rollback before anything is recorded: the checkpoint is read off the actor's thread (its answer comes
- * back as {@link CheckpointLoaded} or {@link CheckpointUnavailable}), its state is checked, and the event
- * that records the rollback is made. The one part of a run that a session has no counterpart for.
+ * A run's rollback to a checkpoint: the checkpoint is read off the actor's thread (its answer comes back as
+ * {@link CheckpointLoaded} or {@link CheckpointUnavailable}), its state is checked, the rollback is recorded,
+ * then the old attempt is ended and the one that re-does the checkpoint's starts. The one part of a run that
+ * a session has no counterpart for; {@link RunBehavior} routes its commands here.
  */
 final class RunRollback {
 
@@ -24,17 +33,82 @@ final class RunRollback {
     static final Duration NOT_YET = Duration.ofSeconds(1);
 
     private final ActorContext<ProcessMessage> context;
+    private final TimerScheduler<ProcessMessage> timers;
     private final String runId;
+    private final RunBehavior behavior;
+    private final SupervisedProcess process;
     private final RunWorkspace workspace;
+    private final RunAgent agent;
     private RunCheckpoints checkpoints;
     /** A checkpoint is being read; the rollback's reply is still owed. */
     private boolean loading;
 
-    RunRollback(ActorContext<ProcessMessage> context, String runId, RunWorkspace workspace) {
+    RunRollback(
+            ActorContext<ProcessMessage> context,
+            TimerScheduler<ProcessMessage> timers,
+            String runId,
+            RunBehavior behavior,
+            SupervisedProcess process,
+            RunWorkspace workspace,
+            RunAgent agent) {
         this.context = context;
+        this.timers = timers;
         this.runId = runId;
+        this.behavior = behavior;
+        this.process = process;
         this.workspace = workspace;
+        this.agent = agent;
     }
+
+    // ---- handlers ---------------------------------------------------------------------------------
+
+    /** The operator asked for a rollback: the checkpoint is read first, unless the run is being recovered. */
+    ReplyEffect<Event, RunState> asked(Existing s, Rollback c) {
+        if (process.recovering()) {
+            return behavior.Effect().reply(c.replyTo(), StatusReply.error(notYet(runId, "is being recovered")));
+        }
+        load(c);
+        return behavior.Effect().noReply();
+    }
+
+    ReplyEffect<Event, RunState> unavailable(Existing s, CheckpointUnavailable c) {
+        answered();
+        context.getLog().info("Rollback of run {} refused: {}", runId, c.reason());
+        return behavior.Effect().reply(c.replyTo(), StatusReply.error(c.reason()));
+    }
+
+    /**
+     * The checkpoint is read: unless refused, the output taken so far and the rollback are recorded, what
+     * the old attempt prints from then on is set aside, and its process is ended (the next attempt starts
+     * once its exit is recorded) or, with none, the next attempt starts now.
+     */
+    ReplyEffect<Event, RunState> loaded(Existing s, CheckpointLoaded c) {
+        answered();
+        RuntimeException refusal = refusal(c, process);
+        if (refusal != null) {
+            return behavior.Effect().reply(c.replyTo(), StatusReply.error(refusal));
+        }
+        List<Event> events = behavior.batches(s);
+        events.add(rolledBack(c, behavior.now()));
+        return behavior.Effect()
+                .persist(events)
+                .thenRun(st -> {
+                    Run now = ((Existing) st).run();
+                    // what the old attempt prints from now on is set aside with the rest
+                    process.discardOutput();
+                    agent.attemptEnded();
+                    process.cancelLaunch();
+                    timers.cancel(new TimedOut(now.attempts()));
+                    if (process.hasProcess()) {
+                        process.terminate(Signal.TERM);
+                    } else {
+                        behavior.launch(now);
+                    }
+                })
+                .thenReply(c.replyTo(), st -> StatusReply.success(behavior.summary(st)));
+    }
+
+    // ---- reading the checkpoint -------------------------------------------------------------------
 
     void load(Rollback c) {
         loading = true;

@@ -44,8 +44,7 @@ public final class SessionProjection extends OwnerProjection<SessionActor.Event>
         } else if (e instanceof SessionActor.SandboxSkipped k) {
             audit(c, "sandbox.skipped", id, "ok", "unsandboxed: " + k.reason(), k.at());
         } else if (e instanceof SessionActor.Paused paused) {
-            state(c, id, "paused", paused.at());
-            checkpoint(c, Ids.newId(), id, sequenceNr, null, "pause", paused.at());
+            paused(c, id, sequenceNr, Ids.newId(), paused.at());
         } else if (e instanceof SessionActor.Resumed resumed) {
             state(c, id, "running", resumed.at());
         } else if (e instanceof SessionActor.Resized resized) {

@@ -30,8 +30,7 @@ public final class SessionQueries {
             ListQuery q = new ListQuery("SELECT " + COLUMNS + " FROM sessions", "id")
                     .where(" AND state = ?", f.state())
                     .where(" AND project = ?", f.project())
-                    .where(" AND created_at >= ?", f.createdAfter())
-                    .where(" AND created_at < ?", f.createdBefore());
+                    .createdBetween("created_at", f.createdAfter(), f.createdBefore());
             return q.page(c, f.paging(), SessionQueries::view, SessionView::id, f.transcriptContains());
         });
     }

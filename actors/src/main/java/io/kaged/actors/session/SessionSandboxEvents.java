@@ -2,30 +2,25 @@ package io.kaged.actors.session;
 
 import io.kaged.actors.process.ProcessReport.LaunchFailed;
 import io.kaged.actors.process.RunningProcess;
-import io.kaged.actors.process.SandboxOutcome;
-import java.util.ArrayList;
+import io.kaged.actors.process.SandboxEvents;
+import io.kaged.actors.session.SessionActor.Event;
 import java.util.List;
 
-/** The session events that say what became of its process's sandbox, recorded before its start or failed start. */
+/** The session events that say what became of its process's sandbox ({@link SandboxEvents}). */
 final class SessionSandboxEvents {
 
     private SessionSandboxEvents() {}
 
-    static List<SessionActor.Event> started(SessionActor.ProcessStarted start, RunningProcess process) {
-        List<SessionActor.Event> events = new ArrayList<>(2);
-        SandboxOutcome outcome = process.sandbox();
-        if (outcome instanceof SandboxOutcome.Applied a) {
-            events.add(new SessionActor.SandboxApplied(a.profile(), start.at()));
-        } else if (outcome instanceof SandboxOutcome.Skipped k) {
-            events.add(new SessionActor.SandboxSkipped(k.reason(), start.at()));
-        }
-        events.add(start);
-        return events;
+    static List<Event> started(SessionActor.ProcessStarted start, RunningProcess process) {
+        long at = start.at();
+        return SandboxEvents.started(
+                start,
+                process,
+                p -> new SessionActor.SandboxApplied(p, at),
+                r -> new SessionActor.SandboxSkipped(r, at));
     }
 
-    static List<SessionActor.Event> failed(SessionActor.StartFailed failed, LaunchFailed why) {
-        return why.sandboxRefused()
-                ? List.of(new SessionActor.SandboxRefused(why.reason(), failed.at()), failed)
-                : List.of(failed);
+    static List<Event> failed(SessionActor.StartFailed failed, LaunchFailed why) {
+        return SandboxEvents.failed(failed, why, r -> new SessionActor.SandboxRefused(r, failed.at()));
     }
 }
