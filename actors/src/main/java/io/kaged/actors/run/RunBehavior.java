@@ -106,7 +106,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         this.workspace = new RunWorkspace(context, runId, blocking);
         this.rollback = new RunRollback(context, runId, workspace);
         this.cascade = new RunCascade(context, runId, supervisor, settings.cascadeWait());
-        this.agent = new RunAgent(runId, context, blocking, clock, process, this::Effect);
+        this.agent = new RunAgent(runId, context, blocking, clock, process, this::Effect, supervisor);
         context.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
     }
 
