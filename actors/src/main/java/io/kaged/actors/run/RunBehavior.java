@@ -376,7 +376,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     private ReplyEffect<Event, RunState> checkpoint(Existing s, Checkpoint c) {
         String id = Ids.newId();
         return Effect()
-                .persist(new CheckpointTaken(id, c.label(), now()))
+                .persist(new CheckpointTaken(id, c.label(), now(), c.reason()))
                 .thenRun(st -> workspace.snapshot(s.run().spec(), id, c.replyTo())) // answers, once files are in
                 .thenNoReply();
     }

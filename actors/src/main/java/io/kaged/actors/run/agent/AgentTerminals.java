@@ -12,9 +12,12 @@ import io.kaged.actors.process.SandboxSpec;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunActor;
 import io.kaged.actors.run.RunActor.Event;
+import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSpec;
 import io.kaged.actors.run.RunState;
+import io.kaged.actors.run.RunSupervisor;
 import io.kaged.persistence.store.Ids;
+import io.kaged.persistence.store.StoreExtension;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -62,6 +66,21 @@ final class AgentTerminals {
         this.self = self;
         this.blocking = blocking;
         this.runs = runs;
+    }
+
+    static AgentTerminals of(
+            String runId,
+            ActorContext<ProcessMessage> context,
+            Executor blocking,
+            ActorRef<RunSupervisor.Command> supervisor) {
+        return new AgentTerminals(
+                runId,
+                context.getSelf(),
+                blocking,
+                new TerminalRuns(
+                        supervisor,
+                        context.getSystem().scheduler(),
+                        new RunQueries(StoreExtension.store(context.getSystem().classicSystem()))));
     }
 
     /** Serves one of the agent's terminal/* requests; false when {@code request} is none of them. */

@@ -12,12 +12,10 @@ import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunActor;
 import io.kaged.actors.run.RunActor.Event;
-import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSpec;
 import io.kaged.actors.run.RunState;
 import io.kaged.actors.run.RunState.Existing;
 import io.kaged.actors.run.RunSupervisor;
-import io.kaged.persistence.store.StoreExtension;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Executor;
@@ -34,7 +32,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * ACP run starts, {@link AgentSetup} opens the channel ({@link AgentLink}) and the session; then the queued
  * prompts go out one turn at a time. What the agent sends becomes run events in its order ({@link AgentBatch}):
  * updates in batches, permission requests as approvals ({@link AgentApprovals}), fs/* requests served inside the
- * workspace ({@link AgentFiles}), faults recorded. Every decision is journaled before the agent hears it.
+ * workspace ({@link AgentFiles}), terminal/* as child runs ({@link AgentTerminals}), faults recorded. When the
+ * project asks, each turn's prompt waits for a checkpoint first ({@link TurnCheckpoints}). Every decision is journaled before the agent hears it.
  * {@code RunBehavior} registers {@link #handlers} and tells it of an attempt's start and end; the persistent part
  * is {@link AgentState}, in the run's state.
  */
@@ -78,15 +77,8 @@ public final class RunAgent {
         this.effects = effects;
         this.setup = new AgentSetup(context, blocking, clock);
         this.files = new AgentFiles(context, blocking);
-        this.terminals = new AgentTerminals(
-                runId,
-                context.getSelf(),
-                blocking,
-                new TerminalRuns(
-                        supervisor,
-                        context.getSystem().scheduler(),
-                        new RunQueries(StoreExtension.store(context.getSystem().classicSystem()))));
-        this.checkpoints = new TurnCheckpoints(context);
+        this.terminals = AgentTerminals.of(runId, context, blocking, supervisor);
+        this.checkpoints = new TurnCheckpoints(runId, context);
     }
 
     private EffectFactories<Event, RunState> effect() {
@@ -240,34 +232,18 @@ public final class RunAgent {
 
     /** The oldest queued prompt goes out; first the checkpoint before its turn, when the project wants one. */
     private void nextTurn(AgentBatch batch, AgentState agent) {
-        int attempt = link.attempt;
-        if (!checkpoints.wanted(attempt)) {
+        if (!checkpoints.before(batch, agent, link.attempt)) {
             sendPrompt(batch, agent.queued().get(0), true);
-            return;
         }
-        int turn = agent.prompts() + 1;
-        checkpoints.begin(attempt);
-        batch.after.add(() -> checkpoints.take(attempt, turn));
     }
 
     /** The checkpoint before the turn is in: the turn's prompt goes out, unless the run has moved on meanwhile. */
     private ReplyEffect<Event, RunState> checkpointTaken(Existing s, TurnCheckpoints.Taken c) {
-        if (!current(c.attempt()) || !checkpoints.taken(c)) {
-            return effect().noReply();
-        }
-        if (c.error() != null) {
-            context.getLog().warn("ACP run {}: the checkpoint before the turn: {}", runId, c.error());
-        }
-        AgentState agent = s.run().agent();
-        if (!(s instanceof RunState.Running)
-                || agent == null
-                || agent.queued().isEmpty()
-                || agent.turnRunning(c.attempt())
-                || link.sessionId == null) {
+        if (!current(c.attempt()) || !checkpoints.turnMayStart(s, c, link.sessionId != null)) {
             return effect().noReply();
         }
         AgentBatch batch = drain(s);
-        sendPrompt(batch, agent.queued().get(0), true);
+        sendPrompt(batch, s.run().agent().queued().get(0), true);
         return batch.persist();
     }
 

@@ -3,6 +3,7 @@ package io.kaged.actors.run.agent;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunActor;
+import io.kaged.actors.run.RunState;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
@@ -21,13 +22,15 @@ final class TurnCheckpoints {
     /** A workspace snapshot reads every changed file: generous, since the turn waits for it anyway. */
     private static final Duration WAIT = Duration.ofMinutes(10);
 
+    private final String runId;
     private final ActorContext<ProcessMessage> context;
     /** The attempt whose project's config asked for checkpoints; 0 for none. */
     private int wantedBy;
     /** The attempt whose checkpoint is being taken; 0 when none is. */
     private int underWay;
 
-    TurnCheckpoints(ActorContext<ProcessMessage> context) {
+    TurnCheckpoints(String runId, ActorContext<ProcessMessage> context) {
+        this.runId = runId;
         this.context = context;
     }
 
@@ -50,28 +53,48 @@ final class TurnCheckpoints {
         return attempt != 0 && underWay == attempt;
     }
 
-    /** Marks the checkpoint under way now, before what asks for it is journaled. */
-    void begin(int attempt) {
+    /**
+     * When the attempt wants one, the checkpoint before the turn of the oldest queued prompt: marked under way at
+     * once, asked for once {@code batch} is journaled. False when the prompt may go out now.
+     */
+    boolean before(AgentBatch batch, AgentState agent, int attempt) {
+        if (!wanted(attempt)) {
+            return false;
+        }
+        int turn = agent.prompts() + 1;
         underWay = attempt;
+        batch.after.add(() -> take(attempt, turn));
+        return true;
     }
 
     /** Asks the run for the checkpoint labelled {@code before turn N}; its answer comes back as {@link Taken}. */
-    void take(int attempt, int turn) {
+    private void take(int attempt, int turn) {
         context.askWithStatus(
                 String.class,
                 context.getSelf(),
                 WAIT,
-                r -> new RunActor.Checkpoint(label(turn), r),
+                r -> new RunActor.Checkpoint(label(turn), RunActor.CheckpointTaken.TURN, r),
                 (id, failure) ->
                         new Taken(attempt, id, failure == null ? null : SupervisedProcess.rootMessage(failure)));
     }
 
-    /** Whether {@code t} is the answer the current attempt waits for; it then no longer waits. */
-    boolean taken(Taken t) {
+    /**
+     * The answer for the current attempt is in: whether the turn's prompt may go out now, or the run has moved on
+     * meanwhile (paused, ended, its queue emptied, its session gone).
+     */
+    boolean turnMayStart(RunState.Existing s, Taken t, boolean sessionOpen) {
         if (!underWay(t.attempt())) {
             return false;
         }
         underWay = 0;
-        return true;
+        if (t.error() != null) {
+            context.getLog().warn("ACP run {}: the checkpoint before the turn: {}", runId, t.error());
+        }
+        AgentState agent = s.run().agent();
+        return s instanceof RunState.Running
+                && agent != null
+                && !agent.queued().isEmpty()
+                && !agent.turnRunning(t.attempt())
+                && sessionOpen;
     }
 }
