@@ -206,6 +206,18 @@ class AgentTerminalApiTest {
 
     @ParameterizedTest
     @EnumSource(TestEngine.class)
+    void theTerminalsAnAgentLeftRunningAreCancelledWhenItsProcessEnds(TestEngine engine) throws Exception {
+        start(engine);
+        String run = agentRun("terminal leave sleep 60; sleep 500; crash");
+        Eventually.waitFor(
+                TestDaemon.WAIT, "the terminal's child run", () -> children(run).size() == 1);
+        String child = children(run).get(0).get("id").asText();
+        kaged.awaitState(run, "failed");
+        kaged.awaitState(child, "cancelled");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
     void aTerminalOutsideTheWorkspaceIsRefusedAndAudited(TestEngine engine) throws Exception {
         start(engine);
         String run = agentRun("terminal cwd=.. echo escaped");

@@ -32,10 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code asks N KIND TARGET}: N such requests in a row, and on stderr the latencies of their answers;
  *   <li>{@code askas ID KIND TARGET}: the same with tool call id ID (so a later process can ask again);
  *   <li>{@code write PATH TEXT}: fs/write_text_file, then says "wrote PATH" or "refused PATH";
- *   <li>{@code terminal [limit=N] [cwd=PATH] [kill] SHELL COMMAND}: terminal/create of {@code sh -c COMMAND}
- *       (with that outputByteLimit and cwd, relative to the session's), then, with {@code kill}, terminal/kill
- *       after 300 ms; then terminal/wait_for_exit, terminal/output and terminal/release, and says {@code terminal
- *       ID exit=CODE signal=SIGNAL truncated=BOOL output=[TEXT]}, or {@code terminal refused: MESSAGE}. The
+ *   <li>{@code terminal [limit=N] [cwd=PATH] [kill|leave] SHELL COMMAND}: terminal/create of {@code sh -c
+ *       COMMAND} (with that outputByteLimit and cwd, relative to the session's), then, with {@code kill},
+ *       terminal/kill after 300 ms; then terminal/wait_for_exit, terminal/output and terminal/release, and says
+ *       {@code terminal ID exit=CODE signal=SIGNAL truncated=BOOL status=CODE released=BOOL output=[TEXT]}, or
+ *       {@code terminal refused: MESSAGE}; with {@code leave}, it says {@code terminal ID left running} at once. The
  *       command cannot hold {@code ;} (it separates steps): use {@code &&};
  *   <li>{@code garbage}: a line that is not JSON, a request for an unknown method, a response to nothing and
  *       a notification nobody knows;
@@ -271,6 +272,7 @@ public final class TestAgent {
         String[] words = rest.split(" ");
         ObjectNode create = mapper.createObjectNode().put("sessionId", session).put("command", "sh");
         boolean kill = false;
+        boolean leave = false;
         int i = 0;
         for (; i < words.length; i++) {
             if (words[i].startsWith("limit=")) {
@@ -279,6 +281,8 @@ public final class TestAgent {
                 create.put("cwd", Path.of(cwd).resolve(words[i].substring(4)).toString());
             } else if (words[i].equals("kill")) {
                 kill = true;
+            } else if (words[i].equals("leave")) {
+                leave = true;
             } else {
                 break;
             }
@@ -290,6 +294,9 @@ public final class TestAgent {
             return "terminal refused: " + created.path("error").path("message").asText();
         }
         String id = created.path("result").path("terminalId").asText();
+        if (leave) {
+            return "terminal " + id + " left running";
+        }
         ObjectNode terminal =
                 mapper.createObjectNode().put("sessionId", session).put("terminalId", id);
         if (kill) {
