@@ -6,7 +6,7 @@ import io.kaged.actors.acp.ClientResponse;
 import io.kaged.actors.acp.FileResult;
 import io.kaged.actors.acp.RequestId;
 import io.kaged.actors.acp.RpcError;
-import io.kaged.actors.acp.TerminalOutput;
+import io.kaged.actors.acp.TerminalTail;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.SandboxSpec;
 import io.kaged.actors.process.SupervisedProcess;
@@ -269,7 +269,7 @@ final class AgentTerminals {
     private void output(AgentLink on, RequestId id, String terminalId, Terminal terminal) {
         answer(on, id, runs.summary(terminalId).thenCompose(summary -> runs.output(terminalId)
                 .thenApply(bytes -> {
-                    TerminalOutput.Tail tail = TerminalOutput.tail(bytes, terminal.outputByteLimit());
+                    TerminalTail.Tail tail = TerminalTail.tail(bytes, terminal.outputByteLimit());
                     return new ClientResponse.TerminalOutput(tail.text(), tail.truncated(), TerminalExit.of(summary));
                 })));
     }

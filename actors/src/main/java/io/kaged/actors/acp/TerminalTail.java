@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
  * cut from the start as ACP asks, at a character boundary so the text stays valid UTF-8 (a little under the
  * limit when the cut falls inside a character).
  */
-public final class TerminalOutput {
+public final class TerminalTail {
 
-    private TerminalOutput() {}
+    private TerminalTail() {}
 
     /** The retained text, and whether bytes were cut from the start. */
     public record Tail(String text, boolean truncated) {}
