@@ -2,13 +2,19 @@ package io.kaged.actors.acp;
 
 import java.nio.file.Path;
 
-/** The outcome of an fs/* request served by {@link WorkspaceFiles}: content, a write's record, or a refusal. */
+/**
+ * The outcome of a request {@link WorkspaceFiles} checked: an fs/* read's content, a write's record, a terminal's
+ * working directory, or a refusal.
+ */
 public sealed interface FileResult {
 
     record Read(Path path, String content) implements FileResult {}
 
     /** A write, for the run event: the file, its size in bytes and the SHA-256 of its content (hex). */
     record Written(Path path, long size, String sha256) implements FileResult {}
+
+    /** A working directory inside the workspace (a terminal's cwd): its real path. */
+    record Directory(Path path) implements FileResult {}
 
     /** {@code path} is the path as the agent gave it; {@code message} a sentence for the agent and the log. */
     record Refused(String path, Refusal refusal, String message) implements FileResult {}

@@ -114,6 +114,26 @@ public final class WorkspaceFiles {
         }
     }
 
+    /**
+     * A working directory for a terminal the agent starts: an existing directory inside the workspace, by its
+     * real path, or the same refusals as a file (a path outside, a symbolic link that leads out).
+     */
+    public FileResult directory(String path) {
+        Resolved r = resolve(path);
+        if (r.refused != null && r.refused.refusal() == Refusal.IS_DIRECTORY) {
+            try {
+                return new FileResult.Directory(
+                        (Path.of(path).isAbsolute() ? Path.of(path) : cwd.resolve(path)).toRealPath());
+            } catch (IOException | InvalidPathException e) {
+                return refuse(path, Refusal.IO_ERROR, "the directory cannot be resolved: " + e.getMessage());
+            }
+        }
+        if (r.refused != null) {
+            return r.refused;
+        }
+        return refuse(path, Refusal.NOT_FOUND, r.exists ? "a file, not a directory" : "no such directory");
+    }
+
     /** A path checked against the workspace: its real path (of the file, or where it will be) or a refusal. */
     private record Resolved(Path real, boolean exists, FileResult.Refused refused) {}
 

@@ -59,9 +59,16 @@ public final class RunActor {
 
     public record Resume(ActorRef<StatusReply<RunSummary>> replyTo) implements Command, Replying<RunSummary> {}
 
-    /** A named checkpoint (a snapshot) now; the reply is its id. */
-    public record Checkpoint(String label, ActorRef<StatusReply<String>> replyTo)
-            implements Command, Replying<String> {}
+    /**
+     * A named checkpoint (a snapshot) now; the reply is its id. {@code reason} is {@link CheckpointTaken#TURN} for
+     * the one an ACP run takes before a turn; null for one asked for by hand.
+     */
+    public record Checkpoint(String label, String reason, ActorRef<StatusReply<String>> replyTo)
+            implements Command, Replying<String> {
+        public Checkpoint(String label, ActorRef<StatusReply<String>> replyTo) {
+            this(label, null, replyTo);
+        }
+    }
 
     /**
      * Back to a checkpoint: the output recorded after it is set aside, and the process starts again from
@@ -170,7 +177,19 @@ public final class RunActor {
 
     public record Resumed(long at) implements Event {}
 
-    public record CheckpointTaken(String checkpointId, String label, long at) implements Event {}
+    /**
+     * @param reason {@link #TURN} for the checkpoint an ACP run takes before a turn; null (left out of the stored
+     *     JSON, as in every event written before the field existed) for one asked for by hand
+     */
+    public record CheckpointTaken(
+            String checkpointId, String label, long at, @JsonInclude(JsonInclude.Include.NON_NULL) String reason)
+            implements Event {
+        public static final String TURN = "turn";
+
+        public CheckpointTaken(String checkpointId, String label, long at) {
+            this(checkpointId, label, at, null);
+        }
+    }
 
     public record Interrupted(boolean willRetry, long at) implements Event {}
 

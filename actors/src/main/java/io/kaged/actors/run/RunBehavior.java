@@ -103,7 +103,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         this.supervisor = supervisor;
         this.workspace = new RunWorkspace(context, runId, blocking);
         this.cascade = new RunCascade(context, runId, supervisor, settings.cascadeWait());
-        this.agent = new RunAgent(runId, context, blocking, clock, process, this::Effect);
+        this.agent = new RunAgent(runId, context, blocking, clock, process, this::Effect, supervisor);
         this.controls = new RunControls(runId, this, process, timers, workspace, cascade);
         this.rollback = new RunRollback(context, timers, runId, this, process, workspace, agent);
         context.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);

@@ -65,7 +65,7 @@ record RunControls(
     ReplyEffect<Event, RunState> checkpoint(Existing s, Checkpoint c) {
         String id = Ids.newId();
         return behavior.Effect()
-                .persist(new CheckpointTaken(id, c.label(), behavior.now()))
+                .persist(new CheckpointTaken(id, c.label(), behavior.now(), c.reason()))
                 .thenRun(st -> workspace.snapshot(s.run().spec(), id, c.replyTo())) // answers, once files are in
                 .thenNoReply();
     }

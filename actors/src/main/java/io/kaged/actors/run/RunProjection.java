@@ -88,7 +88,14 @@ public final class RunProjection extends OwnerProjection<RunActor.Event> {
         } else if (e instanceof RunActor.Resumed resumed) {
             state(c, id, "running", resumed.at());
         } else if (e instanceof RunActor.CheckpointTaken cp) {
-            checkpoint(c, cp.checkpointId(), id, sequenceNr, cp.label(), "manual", cp.at());
+            checkpoint(
+                    c,
+                    cp.checkpointId(),
+                    id,
+                    sequenceNr,
+                    cp.label(),
+                    cp.reason() == null ? "manual" : cp.reason(),
+                    cp.at());
         } else if (e instanceof RunActor.Cancelled x) {
             Sql.update(
                     c,

@@ -52,6 +52,26 @@ class WorkspaceFilesTest {
     }
 
     @Test
+    void aTerminalsWorkingDirectoryMustBeAFolderInsideTheWorkspace() throws Exception {
+        Path sub = Files.createDirectories(workspace.resolve("sub"));
+        Files.writeString(workspace.resolve("a.txt"), "a");
+        Files.createSymbolicLink(workspace.resolve("out"), outside);
+        assertEquals(
+                sub.toRealPath(),
+                assertInstanceOf(FileResult.Directory.class, files.directory("sub"))
+                        .path());
+        assertEquals(
+                workspace.toRealPath(),
+                assertInstanceOf(FileResult.Directory.class, files.directory(workspace.toString()))
+                        .path());
+        assertEquals(Refusal.OUTSIDE_WORKSPACE, refusal(files.directory(outside.toString())));
+        assertEquals(Refusal.OUTSIDE_WORKSPACE, refusal(files.directory("..")));
+        assertEquals(Refusal.SYMLINK_ESCAPE, refusal(files.directory("out")));
+        assertEquals(Refusal.NOT_FOUND, refusal(files.directory("a.txt")));
+        assertEquals(Refusal.NOT_FOUND, refusal(files.directory("missing")));
+    }
+
+    @Test
     void writesCreateFilesAndParentsAndReportSizeAndHash() throws Exception {
         FileResult.Written w =
                 assertInstanceOf(FileResult.Written.class, files.write(workspace + "/src/new/Main.java", "héllo\n"));

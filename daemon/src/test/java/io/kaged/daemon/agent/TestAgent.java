@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code asks N KIND TARGET}: N such requests in a row, and on stderr the latencies of their answers;
  *   <li>{@code askas ID KIND TARGET}: the same with tool call id ID (so a later process can ask again);
  *   <li>{@code write PATH TEXT}: fs/write_text_file, then says "wrote PATH" or "refused PATH";
+ *   <li>{@code terminal [limit=N] [cwd=PATH] [kill|leave] SHELL COMMAND}: terminal/create of {@code sh -c
+ *       COMMAND} (with that outputByteLimit and cwd, relative to the session's), then, with {@code kill},
+ *       terminal/kill after 300 ms; then terminal/wait_for_exit, terminal/output and terminal/release, and says
+ *       {@code terminal ID exit=CODE signal=SIGNAL truncated=BOOL status=CODE released=BOOL output=[TEXT]}, or
+ *       {@code terminal refused: MESSAGE}; with {@code leave}, it says {@code terminal ID left running} at once. The
+ *       command cannot hold {@code ;} (it separates steps): use {@code &&};
  *   <li>{@code garbage}: a line that is not JSON, a request for an unknown method, a response to nothing and
  *       a notification nobody knows;
  *   <li>{@code huge N}: a JSON line of N bytes;
@@ -238,6 +244,7 @@ public final class TestAgent {
                     String said = answer.has("error") ? "refused " + pw[0] : "wrote " + pw[0];
                     update(session, chunk("agent_message_chunk", said));
                 }
+                case "terminal" -> update(session, chunk("agent_message_chunk", terminal(session, rest)));
                 case "garbage" -> {
                     sendRaw("this is not json {");
                     sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"x1\",\"method\":\"unknown/thing\",\"params\":{}}");
@@ -264,6 +271,63 @@ public final class TestAgent {
             }
         }
         respond(id, mapper.createObjectNode().put("stopReason", stop));
+    }
+
+    /** A terminal's whole life, as an agent runs a command; what it saw, as a line to say. */
+    private String terminal(String session, String rest) {
+        String[] words = rest.split(" ");
+        ObjectNode create = mapper.createObjectNode().put("sessionId", session).put("command", "sh");
+        boolean kill = false;
+        boolean leave = false;
+        int i = 0;
+        for (; i < words.length; i++) {
+            if (words[i].startsWith("limit=")) {
+                create.put("outputByteLimit", Long.parseLong(words[i].substring(6)));
+            } else if (words[i].startsWith("cwd=")) {
+                create.put("cwd", Path.of(cwd).resolve(words[i].substring(4)).toString());
+            } else if (words[i].equals("kill")) {
+                kill = true;
+            } else if (words[i].equals("leave")) {
+                leave = true;
+            } else {
+                break;
+            }
+        }
+        create.putArray("args").add("-c").add(String.join(" ", List.of(words).subList(i, words.length)));
+        create.putArray("env").addObject().put("name", "TEST_AGENT_TERMINAL").put("value", "yes");
+        JsonNode created = request("terminal/create", create).join();
+        if (created.has("error")) {
+            return "terminal refused: " + created.path("error").path("message").asText();
+        }
+        String id = created.path("result").path("terminalId").asText();
+        if (leave) {
+            return "terminal " + id + " left running";
+        }
+        ObjectNode terminal =
+                mapper.createObjectNode().put("sessionId", session).put("terminalId", id);
+        if (kill) {
+            sleep(300);
+            request("terminal/kill", terminal).join();
+        }
+        JsonNode exit = request("terminal/wait_for_exit", terminal).join().path("result");
+        JsonNode output = request("terminal/output", terminal).join().path("result");
+        request("terminal/release", terminal).join();
+        JsonNode afterRelease = request("terminal/output", terminal).join();
+        System.err.println("test agent: terminal " + id + " exit " + exit + ", after release: " + afterRelease);
+        return "terminal " + id + " exit=" + exit.path("exitCode").asText("none") + " signal="
+                + exit.path("signal").asText("none") + " truncated="
+                + output.path("truncated").asBoolean()
+                + " status=" + output.path("exitStatus").path("exitCode").asText("none") + " released="
+                + afterRelease.has("error") + " output=["
+                + output.path("output").asText() + "]";
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A tool call and its permission request; false when the request was answered cancelled. */

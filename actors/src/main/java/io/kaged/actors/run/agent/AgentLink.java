@@ -143,6 +143,11 @@ final class AgentLink {
         }
     }
 
+    /** Whether the attempt's channel is closed: its process ended, or the run rolled back. */
+    boolean closed() {
+        return closed;
+    }
+
     void close() {
         closed = true;
         connection.close();

@@ -29,15 +29,22 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  */
 final class AgentSetup {
 
-    /** The attempt's session is there: {@code how} new, load or resume; {@code note} says what was lost, if anything. */
+    /**
+     * The attempt's session is there: {@code how} new, load or resume; {@code note} says what was lost, if anything;
+     * {@code checkpointBeforeTurn} whether the project's config asks for a checkpoint before each turn.
+     */
     record SessionOpened(
             int attempt,
             String sessionId,
             Acp.InitializeResponse init,
             String how,
             String note,
-            PermissionPolicy.Parsed policy)
+            PermissionPolicy.Parsed policy,
+            boolean checkpointBeforeTurn)
             implements ProcessMessage {}
+
+    /** What an attempt reads of its project's config: the policy and {@code acp.checkpointBeforeTurn}. */
+    private record ProjectAcp(PermissionPolicy.Parsed policy, boolean checkpointBeforeTurn) {}
 
     /** {@code init} is the agent's answer to initialize when it came before the failure, else null. */
     record SetupFailed(int attempt, String step, String reason, Acp.InitializeResponse init)
@@ -66,8 +73,8 @@ final class AgentSetup {
         int attempt = s.run().attempts();
         String previous = s.run().agent() == null ? null : s.run().agent().sessionId();
         AgentLink link = AgentLink.open(attempt, pipes, blocking, context.getSelf(), spec);
-        CompletableFuture<PermissionPolicy.Parsed> policy =
-                policy(spec.project(), spec.acp() == null ? null : spec.acp().profile());
+        CompletableFuture<ProjectAcp> project =
+                project(spec.project(), spec.acp() == null ? null : spec.acp().profile());
         CompletableFuture<ProcessMessage> setup = link.connection
                 .initialize(Acp.InitializeRequest.kaged(version))
                 .handle((init, failure) -> {
@@ -76,8 +83,14 @@ final class AgentSetup {
                                 new SetupFailed(attempt, Acp.INITIALIZE, SupervisedProcess.rootMessage(failure), null));
                     }
                     return session(link, init, previous)
-                            .thenCombine(policy, (opened, parsed) -> (ProcessMessage) new SessionOpened(
-                                    attempt, opened.sessionId(), init, opened.how(), opened.note(), parsed))
+                            .thenCombine(project, (opened, acp) -> (ProcessMessage) new SessionOpened(
+                                    attempt,
+                                    opened.sessionId(),
+                                    init,
+                                    opened.how(),
+                                    opened.note(),
+                                    acp.policy(),
+                                    acp.checkpointBeforeTurn()))
                             .exceptionally(f ->
                                     new SetupFailed(attempt, Acp.SESSION_NEW, SupervisedProcess.rootMessage(f), init));
                 })
@@ -149,10 +162,14 @@ final class AgentSetup {
                 .map(d -> new PolicyDecision(d.decision(), d.rule().replaceFirst("^acp\\.permissions", prefix)));
     }
 
-    /** The project's policy, or the profile's when the profile has {@code permissions}. */
-    private CompletableFuture<PermissionPolicy.Parsed> policy(String project, String profile) {
+    /**
+     * The project's policy, or the profile's when the profile has {@code permissions}; and whether the project
+     * wants a checkpoint before each turn ({@code acp.checkpointBeforeTurn}, ADR-0068).
+     */
+    private CompletableFuture<ProjectAcp> project(String project, String profile) {
+        ProjectAcp none = new ProjectAcp(new PermissionPolicy.Valid(PermissionPolicy.EMPTY), false);
         if (project == null) {
-            return CompletableFuture.completedFuture(new PermissionPolicy.Valid(PermissionPolicy.EMPTY));
+            return CompletableFuture.completedFuture(none);
         }
         ProjectStore projects =
                 new ProjectStore(StoreExtension.store(context.getSystem().classicSystem()), clock);
@@ -166,16 +183,23 @@ final class AgentSetup {
                                                 .path("profiles")
                                                 .path(profile)
                                                 .get("permissions");
-                                return own != null && !own.isNull()
-                                        ? PermissionPolicy.parseRules(own)
-                                        : PermissionPolicy.fromConfig(config);
+                                return new ProjectAcp(
+                                        own != null && !own.isNull()
+                                                ? PermissionPolicy.parseRules(own)
+                                                : PermissionPolicy.fromConfig(config),
+                                        config.path("acp")
+                                                .path("checkpointBeforeTurn")
+                                                .asBoolean(false));
                             } catch (IOException e) {
-                                return (PermissionPolicy.Parsed)
-                                        new PermissionPolicy.Invalid(List.of("the project's config is not JSON"));
+                                return new ProjectAcp(
+                                        new PermissionPolicy.Invalid(List.of("the project's config is not JSON")),
+                                        false);
                             }
                         })
-                        .orElse(new PermissionPolicy.Valid(PermissionPolicy.EMPTY)))
-                .exceptionally(f -> new PermissionPolicy.Invalid(
-                        List.of("the project's config could not be read: " + SupervisedProcess.rootMessage(f))));
+                        .orElse(none))
+                .exceptionally(f -> new ProjectAcp(
+                        new PermissionPolicy.Invalid(
+                                List.of("the project's config could not be read: " + SupervisedProcess.rootMessage(f))),
+                        false));
     }
 }

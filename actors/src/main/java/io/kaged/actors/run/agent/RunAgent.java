@@ -6,15 +6,16 @@ import io.kaged.actors.acp.AcpJson;
 import io.kaged.actors.acp.AgentMessage;
 import io.kaged.actors.acp.AgentRequest;
 import io.kaged.actors.acp.PermissionPolicy;
-import io.kaged.actors.acp.RpcError;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.RunningProcess;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunActor;
 import io.kaged.actors.run.RunActor.Event;
+import io.kaged.actors.run.RunSpec;
 import io.kaged.actors.run.RunState;
 import io.kaged.actors.run.RunState.Existing;
+import io.kaged.actors.run.RunSupervisor;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Executor;
@@ -31,7 +32,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * ACP run starts, {@link AgentSetup} opens the channel ({@link AgentLink}) and the session; then the queued
  * prompts go out one turn at a time. What the agent sends becomes run events in its order ({@link AgentBatch}):
  * updates in batches, permission requests as approvals ({@link AgentApprovals}), fs/* requests served inside the
- * workspace ({@link AgentFiles}), faults recorded. Every decision is journaled before the agent hears it.
+ * workspace ({@link AgentFiles}), terminal/* as child runs ({@link AgentTerminals}), faults recorded. When the
+ * project asks, each turn's prompt waits for a checkpoint first ({@link TurnCheckpoints}). Every decision is journaled before the agent hears it.
  * {@code RunBehavior} registers {@link #handlers} and tells it of an attempt's start and end; the persistent part
  * is {@link AgentState}, in the run's state.
  */
@@ -53,8 +55,12 @@ public final class RunAgent {
     private final Supplier<EffectFactories<Event, RunState>> effects;
     private final AgentSetup setup;
     private final AgentFiles files;
+    private final AgentTerminals terminals;
+    private final TurnCheckpoints checkpoints;
 
     private AgentLink link;
+    /** The run's dispatch, as the attempt that opened {@link #link} found it. */
+    private RunSpec spec;
 
     public RunAgent(
             String runId,
@@ -62,7 +68,8 @@ public final class RunAgent {
             Executor blocking,
             Clock clock,
             SupervisedProcess process,
-            Supplier<EffectFactories<Event, RunState>> effects) {
+            Supplier<EffectFactories<Event, RunState>> effects,
+            ActorRef<RunSupervisor.Command> supervisor) {
         this.runId = runId;
         this.context = context;
         this.clock = clock;
@@ -70,6 +77,8 @@ public final class RunAgent {
         this.effects = effects;
         this.setup = new AgentSetup(context, blocking, clock);
         this.files = new AgentFiles(context, blocking);
+        this.terminals = AgentTerminals.of(runId, context, blocking, supervisor);
+        this.checkpoints = new TurnCheckpoints(runId, context);
     }
 
     private EffectFactories<Event, RunState> effect() {
@@ -94,6 +103,12 @@ public final class RunAgent {
                 .onCommand(AgentSetup.SessionOpened.class, (s, c) -> sessionOpened(s, c))
                 .onCommand(AgentSetup.SetupFailed.class, (s, c) -> setupFailed(c))
                 .onCommand(TurnDone.class, (s, c) -> turnDone(s, c))
+                .onCommand(TurnCheckpoints.Taken.class, (s, c) -> checkpointTaken(s, c))
+                .onCommand(
+                        AgentTerminals.CwdRefused.class,
+                        (s, c) -> current(c.attempt())
+                                ? AgentTerminals.refused(c, link, effect(), clock::millis)
+                                : effect().noReply())
                 .onCommand(
                         AgentFiles.FileServed.class,
                         (s, c) -> current(c.attempt())
@@ -107,6 +122,7 @@ public final class RunAgent {
     public void attemptStarted(RunState state, RunningProcess started) {
         if (started instanceof AgentPipes pipes && state instanceof Existing s) {
             attemptEnded();
+            spec = s.run().spec();
             link = setup.start(s, pipes);
         }
     }
@@ -114,6 +130,7 @@ public final class RunAgent {
     /** The attempt's process has ended: its channel goes with it. */
     public void attemptEnded() {
         if (link != null) {
+            terminals.attemptEnded(link.attempt);
             link.close();
             link = null;
         }
@@ -130,6 +147,7 @@ public final class RunAgent {
             return effect().noReply();
         }
         link.sessionId = c.sessionId();
+        checkpoints.sessionOpened(c.attempt(), c.checkpointBeforeTurn());
         AgentBatch batch = drain(s);
         Acp.InitializeResponse init = c.init();
         batch.add(new RunActor.AgentConnected(
@@ -154,7 +172,7 @@ public final class RunAgent {
         }
         AgentState agent = s.run().agent();
         if (s instanceof RunState.Running && agent != null && !agent.queued().isEmpty()) {
-            sendPrompt(batch, agent.queued().get(0), true);
+            nextTurn(batch, agent);
         }
         return batch.persist();
     }
@@ -185,7 +203,8 @@ public final class RunAgent {
             return refuse(c.replyTo(), refusal);
         }
         int attempt = s.run().attempts();
-        if (agent.turnRunning(attempt) && !c.queue()) {
+        boolean busy = agent.turnRunning(attempt) || checkpoints.underWay(attempt);
+        if (busy && !c.queue()) {
             return refuse(
                     c.replyTo(),
                     "a turn is running; wait for it to end, cancel it (POST /v1/runs/" + runId
@@ -194,15 +213,38 @@ public final class RunAgent {
         boolean ready = s instanceof RunState.Running
                 && current(attempt)
                 && link.sessionId != null
-                && !agent.turnRunning(attempt)
+                && !busy
                 && agent.queued().isEmpty();
         if (!ready) {
             return effect().persist(new RunActor.PromptQueued(c.text(), now()))
                     .thenReply(c.replyTo(), st -> StatusReply.success("queued"));
         }
         AgentBatch batch = batch();
-        sendPrompt(batch, c.text(), false);
+        if (checkpoints.wanted(attempt)) {
+            // the prompt waits in the queue, so the checkpoint holds it and a crash meanwhile does not lose it
+            batch.add(new RunActor.PromptQueued(c.text(), now()));
+            nextTurn(batch, agent);
+        } else {
+            sendPrompt(batch, c.text(), false);
+        }
         return batch.persistThenReply(c.replyTo(), "sent");
+    }
+
+    /** The oldest queued prompt goes out; first the checkpoint before its turn, when the project wants one. */
+    private void nextTurn(AgentBatch batch, AgentState agent) {
+        if (!checkpoints.before(batch, agent, link.attempt)) {
+            sendPrompt(batch, agent.queued().get(0), true);
+        }
+    }
+
+    /** The checkpoint before the turn is in: the turn's prompt goes out, unless the run has moved on meanwhile. */
+    private ReplyEffect<Event, RunState> checkpointTaken(Existing s, TurnCheckpoints.Taken c) {
+        if (!current(c.attempt()) || !checkpoints.turnMayStart(s, c, link.sessionId != null)) {
+            return effect().noReply();
+        }
+        AgentBatch batch = drain(s);
+        sendPrompt(batch, s.run().agent().queued().get(0), true);
+        return batch.persist();
     }
 
     /** Why an ACP command cannot reach this run's agent; null when it can. */
@@ -246,7 +288,7 @@ public final class RunAgent {
         batch.add(new RunActor.TurnEnded(c.stopReason(), c.error(), now()));
         AgentState agent = s.run().agent();
         if (s instanceof RunState.Running && agent != null && !agent.queued().isEmpty()) {
-            sendPrompt(batch, agent.queued().get(0), true);
+            nextTurn(batch, agent);
         }
         return batch.persist();
     }
@@ -337,9 +379,9 @@ public final class RunAgent {
         } else if (r.request() instanceof AgentRequest.WriteTextFile write) {
             files.serve(on, r.id(), Acp.FS_WRITE_TEXT_FILE, write.path(), f -> f.write(write.path(), write.content()));
         } else {
-            String why = "kaged does not run terminals for agents yet";
-            batch.add(new RunActor.AgentFault("unserved", why + "; the request was answered with an error", "", now()));
-            batch.after.add(() -> on.connection.respondError(r.id(), RpcError.of(RpcError.INTERNAL_ERROR, why)));
+            RunSpec spec = this.spec;
+            // after the events so far are journaled: a refused cwd is journaled in its place
+            batch.after.add(() -> terminals.serve(on, r.id(), r.request(), spec));
         }
     }
 
