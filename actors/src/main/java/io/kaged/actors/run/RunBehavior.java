@@ -9,6 +9,7 @@ import io.kaged.actors.process.ProcessReport.Launched;
 import io.kaged.actors.process.ProcessReport.OrphansReaped;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import io.kaged.actors.process.Replying;
+import io.kaged.actors.process.RunningProcess;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunActor.AttemptEnded;
@@ -286,6 +287,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     }
 
     private ReplyEffect<Event, RunState> exited(Existing s, Exited c) {
+        RunningProcess ending = process.current();
         if (process.exited(c, b -> {}) != SupervisedProcess.Exit.ENDED) {
             return Effect().noReply();
         }
@@ -295,6 +297,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         timers.cancel(new TimedOut(attempt));
         List<Event> events = batches(s);
         boolean retry = s.live() && !timedOut && c.exitCode() != 0 && s.run().mayRetry();
+        events.addAll(RunSandboxEvents.ended(attempt, ending, now()));
         events.add(new AttemptEnded(attempt, c.exitCode(), timedOut, retry, now()));
         return recordThenRelease(events, st -> {
             scheduleNext(st);

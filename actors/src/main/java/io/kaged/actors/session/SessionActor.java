@@ -105,6 +105,15 @@ public final class SessionActor {
     /** The session's process runs without the sandbox it asked for, which allowed that: it cannot be set up. */
     public record SandboxSkipped(String reason, long at) implements Event {}
 
+    /** The session's process tree runs in its own cgroup with {@code limits}. */
+    public record LimitsApplied(String limits, long at) implements Event {}
+
+    /** The session's process runs without the {@code limits} it asked for: the host does not delegate them. */
+    public record LimitsSkipped(String limits, String reason, long at) implements Event {}
+
+    /** The session's process tree ran into its {@code limit} {@code count} times ({@code memory}, {@code pids}). */
+    public record LimitReached(String limit, long count, long at) implements Event {}
+
     public record Paused(long at) implements Event {}
 
     public record Resumed(long at) implements Event {}

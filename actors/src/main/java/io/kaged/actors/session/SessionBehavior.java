@@ -10,6 +10,7 @@ import io.kaged.actors.process.ProcessReport.Launched;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import io.kaged.actors.process.ProcessSpec;
 import io.kaged.actors.process.Replying;
+import io.kaged.actors.process.RunningProcess;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.session.SessionActor.Attach;
@@ -316,10 +317,12 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     }
 
     private ReplyEffect<Event, SessionState> exited(Existing s, Exited c) {
+        RunningProcess ending = process.current();
         if (process.exited(c, this::taken) != SupervisedProcess.Exit.ENDED) {
             return Effect().noReply();
         }
         List<Event> events = batches(s);
+        events.addAll(SessionSandboxEvents.ended(ending, now()));
         boolean restart = !(s instanceof Ended) && s.session().spec().restart().restarts(c.exitCode());
         long at = now();
         // decided now and recorded, so that a replay under other settings rebuilds the same state
