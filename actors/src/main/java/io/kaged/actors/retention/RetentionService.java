@@ -238,7 +238,7 @@ public final class RetentionService {
                     SessionSupervisor.Purge::new,
                     (c, ids, cutoff) -> RetentionQueries.deleteSessions(c, ids, cutoff, audit, actor),
                     sessionTotals,
-                    batch -> {});
+                    batch -> Workspaces.store(system).dropAll(batch.ids()));
         }
 
         /**

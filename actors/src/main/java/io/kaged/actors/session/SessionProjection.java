@@ -52,7 +52,8 @@ public final class SessionProjection extends OwnerProjection<SessionActor.Event>
             audit(c, "sandbox.limit-reached", id, "refused", new LimitHit(l.limit(), l.count()).describe(), l.at());
         } else if (e instanceof SessionActor.Paused paused) {
             state(c, id, "paused", paused.at());
-            checkpoint(c, Ids.newId(), id, sequenceNr, null, "pause", paused.at());
+            String checkpointId = paused.checkpointId() != null ? paused.checkpointId() : Ids.newId();
+            checkpoint(c, checkpointId, id, sequenceNr, null, "pause", paused.at());
         } else if (e instanceof SessionActor.Resumed resumed) {
             state(c, id, "running", resumed.at());
         } else if (e instanceof SessionActor.Resized resized) {

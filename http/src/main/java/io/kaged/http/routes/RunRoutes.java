@@ -75,7 +75,7 @@ public final class RunRoutes extends AllDirectives {
                         io.kaged.persistence.store.StoreExtension.store(system.classicSystem()),
                         java.time.Clock.systemUTC())));
         this.events = new RunEventStream(queries, journal, mapper);
-        this.checkpoints = new RunCheckpoints(queries, calls, json, new RunWorkspaceDiff(system));
+        this.checkpoints = new RunCheckpoints(queries, calls, json, new WorkspaceDiff(system));
         this.agent = new RunAgentRoutes(queries, calls, json, journal);
     }
 
