@@ -35,6 +35,11 @@ public record SandboxSpec(
         this(network, writable, readOnly, required, null);
     }
 
+    /** This sandbox with {@code newLimits}. */
+    public SandboxSpec withLimits(SandboxLimits newLimits) {
+        return new SandboxSpec(network, writable, readOnly, required, newLimits);
+    }
+
     /** The limits to apply, or null when none is set. */
     public SandboxLimits limitsToApply() {
         return limits != null && limits.any() ? limits : null;

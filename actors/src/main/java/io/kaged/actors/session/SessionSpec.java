@@ -55,6 +55,11 @@ public record SessionSpec(
                 command, cwd, env, newCols, newRows, name, project, restart, sandbox, secretEnv, workspace);
     }
 
+    /** This spec with {@code newSandbox}. */
+    public SessionSpec withSandbox(SandboxSpec newSandbox) {
+        return new SessionSpec(command, cwd, env, cols, rows, name, project, restart, newSandbox, secretEnv, workspace);
+    }
+
     /** Whether checkpoints record the files of the session's cwd. */
     public boolean hasWorkspace() {
         return Boolean.TRUE.equals(workspace) && cwd != null;

@@ -203,4 +203,75 @@ class ResourceLimitsApiTest {
                     problem.toString());
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aProjectsLimitsApplyToItsSandboxedRunsAndSessionsThatGiveNone(TestEngine engine) throws Exception {
+        boolean delegated = hostDelegatesLimits();
+        String outcome = delegated ? "sandbox.limits-applied" : "sandbox.limits-skipped";
+        kaged = new TestDaemon(engine, home, "");
+        kaged.json(
+                "POST",
+                "/v1/projects",
+                JSON.writeValueAsString(
+                        Map.of("name", "capped", "config", Map.of("sandbox", Map.of("limits", Map.of("pids", 48))))),
+                201);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("command", List.of("/bin/sh", "-c", "echo ran"));
+        body.put("cwd", workspace.toString());
+        body.put("project", "capped");
+        body.put("sandbox", Map.of());
+        String byProject = kaged.json("POST", "/v1/runs", JSON.writeValueAsString(body), 201)
+                .get("id")
+                .asText();
+        body.put("sandbox", Map.of("limits", Map.of("memory", "64M")));
+        String own = kaged.json("POST", "/v1/runs", JSON.writeValueAsString(body), 201)
+                .get("id")
+                .asText();
+        body.remove("sandbox");
+        String unsandboxed = kaged.json("POST", "/v1/runs", JSON.writeValueAsString(body), 201)
+                .get("id")
+                .asText();
+        for (String id : List.of(byProject, own, unsandboxed)) {
+            kaged.awaitState(id, "succeeded");
+        }
+        JsonNode rows = audit(outcome, byProject);
+        assertEquals(1, rows.size(), rows.toString());
+        String limitsAt = delegated ? "attempt 1: " : "attempt 1 without ";
+        assertTrue(rows.get(0).get("detail").asText().startsWith(limitsAt + "pids 48"), rows.toString());
+        String ownDetail = audit(outcome, own).get(0).get("detail").asText();
+        assertTrue(
+                ownDetail.startsWith(limitsAt + "memory 64M" + (delegated ? "" : ":")),
+                "its own limits win: " + ownDetail);
+        assertEquals(0, audit(outcome, unsandboxed).size(), "no sandbox, no limits");
+
+        JsonNode session = kaged.json(
+                "POST",
+                "/v1/sessions",
+                JSON.writeValueAsString(Map.of(
+                        "command", List.of("/bin/sh", "-c", "sleep 30"),
+                        "cwd", workspace.toString(),
+                        "project", "capped",
+                        "sandbox", Map.of())),
+                201);
+        String sid = session.get("id").asText();
+        Eventually.waitFor(WAIT, "the session's limits are the project's", () -> {
+            JsonNode r = audit(outcome, sid);
+            return r.size() == 1
+                    && r.get(0).get("detail").asText().startsWith(delegated ? "pids 48" : "without pids 48:");
+        });
+        kaged.call("DELETE", "/v1/sessions/" + sid, null);
+
+        // limits in a project's config that cannot be applied refuse the dispatch, naming the project
+        kaged.json(
+                "PUT",
+                "/v1/projects/capped/config",
+                JSON.writeValueAsString(Map.of("config", Map.of("sandbox", Map.of("limits", Map.of("pids", 0))))),
+                200);
+        body.put("sandbox", Map.of());
+        JsonNode refused = kaged.json("POST", "/v1/runs", JSON.writeValueAsString(body), 400);
+        assertTrue(
+                refused.get("detail").asText().startsWith("Project capped's config has sandbox.limits"),
+                refused.toString());
+    }
 }

@@ -72,6 +72,7 @@ public final class SessionRoutes extends AllDirectives {
     private final SecretStore secrets;
     private final WorkspaceStore workspaces;
     private final SessionCheckpoints checkpoints;
+    private final ProjectLimits limits;
 
     public SessionRoutes(
             ActorSystem<?> system,
@@ -95,6 +96,7 @@ public final class SessionRoutes extends AllDirectives {
         this.calls = new ActorCalls<>(system, sessions, settings.askTimeout(), audit);
         this.workspaces = Workspaces.store(system);
         this.checkpoints = new SessionCheckpoints(queries, json, new WorkspaceDiff(system));
+        this.limits = new ProjectLimits(RunRoutes.projects(system));
     }
 
     public Route route(BearerAuth auth) {
@@ -154,15 +156,23 @@ public final class SessionRoutes extends AllDirectives {
 
     private Route create() {
         return json.body(CreateSession.class, request -> {
-            SessionSpec spec = validate(request, secrets, workspaces);
+            SessionSpec asked = validate(request, secrets, workspaces);
             String id = Ids.newId();
-            return completeWithFuture(calls.<SessionSummary>call(
-                    ActorCalls.Action.of(ACTOR, "session.create", id, String.join(" ", spec.command()))
-                            .lateNote("it may still start. GET /v1/sessions/" + id
-                                    + " shows whether it did, before you send the request again"),
-                    r -> deliver(id, new SessionActor.Create(spec, r)),
-                    summary -> queries.get(id).thenApply(view -> json.reply(StatusCodes.CREATED, view.orElseThrow())
-                            .addHeader(Location.create("/v1/sessions/" + id)))));
+            return completeWithFuture(
+                    limits.apply(asked.project(), asked.sandbox()).thenCompose(l -> {
+                        if (l.refusal() != null) {
+                            return ActorCalls.done(l.refusal());
+                        }
+                        SessionSpec spec = asked.withSandbox(l.sandbox());
+                        return calls.<SessionSummary>call(
+                                ActorCalls.Action.of(ACTOR, "session.create", id, String.join(" ", spec.command()))
+                                        .lateNote("it may still start. GET /v1/sessions/" + id
+                                                + " shows whether it did, before you send the request again"),
+                                r -> deliver(id, new SessionActor.Create(spec, r)),
+                                summary -> queries.get(id)
+                                        .thenApply(view -> json.reply(StatusCodes.CREATED, view.orElseThrow())
+                                                .addHeader(Location.create("/v1/sessions/" + id))));
+                    }));
         });
     }
 
