@@ -117,6 +117,8 @@ class ResourceLimitsApiTest {
                         .body());
         String events = events(id);
         assertTrue(events.contains("SandboxApplied"), "the sandbox is still applied: " + events);
+        String info = kaged.json("GET", "/v1/info", null, 200).get("limits").asText();
+        assertTrue(info.startsWith(delegated ? "cgroup v2 (" : "unavailable: "), info);
         if (delegated) {
             assertTrue(events.contains("LimitsApplied") && !events.contains("LimitsSkipped"), events);
             JsonNode rows = audit("sandbox.limits-applied", id);
