@@ -276,12 +276,15 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
      * process a rollback stopped: its end is recorded, then the attempt that re-does it starts.
      */
     private ReplyEffect<Event, RunState> relaunchAfter(Queued s, Exited c) {
+        RunningProcess ending = process.current();
         if (process.exited(c, b -> {}) != SupervisedProcess.Exit.ENDED) {
             return Effect().noReply();
         }
         process.killLeftovers();
+        List<Event> events = new ArrayList<>(RunSandboxEvents.ended(s.run().attempts(), ending, now()));
+        events.add(new AttemptEnded(s.run().attempts(), c.exitCode(), false, true, now()));
         return Effect()
-                .persist(new AttemptEnded(s.run().attempts(), c.exitCode(), false, true, now()))
+                .persist(events)
                 .thenRun(st -> launch(((Existing) st).run()))
                 .thenNoReply();
     }
