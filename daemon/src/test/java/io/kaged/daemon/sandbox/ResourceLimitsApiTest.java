@@ -276,4 +276,57 @@ class ResourceLimitsApiTest {
                 refused.get("detail").asText().startsWith("Project capped's config has sandbox.limits"),
                 refused.toString());
     }
+
+    private String cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = io.kaged.daemon.cli.Cli.commandLine(kaged.env());
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
+        assertEquals(0, cl.execute(args), String.join(" ", args) + " -> " + out);
+        return out.toString().trim();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void theCliAsksForLimitsAndForASessionsWorkspace(TestEngine engine) throws Exception {
+        boolean delegated = hostDelegatesLimits();
+        kaged = new TestDaemon(engine, home, "");
+        String run = cli(
+                "run",
+                "start",
+                "--wait",
+                "--memory",
+                "64M",
+                "--cpus",
+                "0.5",
+                "--pids",
+                "32",
+                "--cwd",
+                workspace.toString(),
+                "--",
+                "/bin/true");
+        JsonNode rows = audit(delegated ? "sandbox.limits-applied" : "sandbox.limits-skipped", run);
+        assertEquals(1, rows.size(), rows.toString());
+        assertTrue(rows.get(0).get("detail").asText().contains("memory 64M, cpu 0.5, pids 32"), rows.toString());
+        assertEquals(1, audit("sandbox.applied", run).size(), "a limit implies the sandbox");
+
+        String session = cli("session", "new", "--workspace", "--cwd", workspace.toString(), "--", "sleep", "30");
+        Eventually.waitFor(WAIT, "the session runs", () -> kaged.json("GET", "/v1/sessions/" + session, null, 200)
+                .get("state")
+                .asText()
+                .equals("running"));
+        kaged.json("POST", "/v1/sessions/" + session + "/pause", null, 200);
+        String cp = kaged.json("GET", "/v1/sessions/" + session + "/checkpoints", null, 200)
+                .get("items")
+                .get(0)
+                .get("id")
+                .asText();
+        Eventually.waitFor(
+                WAIT,
+                "the pause recorded the workspace",
+                () -> kaged.call("GET", "/v1/sessions/" + session + "/checkpoints/" + cp + "/diff", null)
+                                .statusCode()
+                        == 200);
+        kaged.call("DELETE", "/v1/sessions/" + session, null);
+    }
 }
