@@ -327,6 +327,9 @@ class ResourceLimitsApiTest {
                 () -> kaged.call("GET", "/v1/sessions/" + session + "/checkpoints/" + cp + "/diff", null)
                                 .statusCode()
                         == 200);
+        assertEquals("No changes since checkpoint " + cp + ".", cli("session", "diff", session));
+        Files.writeString(workspace.resolve("new.txt"), "new\n");
+        assertEquals("A new.txt", cli("session", "diff", session, cp));
         kaged.call("DELETE", "/v1/sessions/" + session, null);
     }
 }
