@@ -1,5 +1,6 @@
 package io.kaged.actors;
 
+import io.kaged.actors.process.Cgroups;
 import io.kaged.actors.process.ConfinedLauncher;
 import io.kaged.actors.process.ProcessConfinement;
 import io.kaged.actors.process.PtyLauncher;
@@ -72,8 +73,11 @@ public record Supervisors(
             SecretStore secrets) {
         PtyLauncher launcher = new PtyLauncher(settings.sessions().readBufferBytes());
         ExecutorService blocking = Executors.newCachedThreadPool(daemonThreads("kaged-process-io"));
-        ProcessConfinement confinement = new ProcessConfinement(new Sandbox(sandbox, blocking), secrets);
         ActorSystem<?> system = ctx.getSystem();
+        ProcessConfinement confinement = new ProcessConfinement(
+                new Sandbox(sandbox, blocking),
+                Cgroups.host(system.settings().config().getBoolean("kaged.sandbox.cgroups"), blocking),
+                secrets);
         system.getWhenTerminated().thenRun(() -> {
             launcher.close();
             blocking.shutdownNow();

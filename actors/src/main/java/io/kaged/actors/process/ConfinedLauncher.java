@@ -26,9 +26,15 @@ public final class ConfinedLauncher implements ProcessLauncher {
         Map<String, String> env = new HashMap<>(spec.env());
         env.putAll(p.secretEnv());
         env.putAll(p.sandboxEnv());
-        RunningProcess started = launcher.start(
-                new ProcessSpec(p.argv(), spec.cwd(), env, spec.cols(), spec.rows()),
-                SecretMask.wrap(sink, p.secretValues()));
-        return SandboxedProcess.of(started, p.outcome());
+        RunningProcess started;
+        try {
+            started = launcher.start(
+                    new ProcessSpec(p.argv(), spec.cwd(), env, spec.cols(), spec.rows()),
+                    p.watch(SecretMask.wrap(sink, p.secretValues())));
+        } catch (IOException | RuntimeException e) {
+            p.abandon();
+            throw e;
+        }
+        return p.started(started);
     }
 }

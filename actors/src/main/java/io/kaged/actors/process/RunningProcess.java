@@ -19,4 +19,14 @@ public interface RunningProcess {
     default SandboxOutcome sandbox() {
         return null;
     }
+
+    /** What became of the resource limits the process asked for; null when it asked for none. */
+    default LimitsOutcome limits() {
+        return null;
+    }
+
+    /** The limits its process tree ran into, known once it has ended (its exit is reported after). */
+    default java.util.List<LimitHit> limitsHit() {
+        return java.util.List.of();
+    }
 }

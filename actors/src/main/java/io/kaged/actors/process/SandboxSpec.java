@@ -12,12 +12,15 @@ import java.util.List;
  * @param readOnly further paths the process may read that the root file system's view hides
  * @param required whether a sandbox that cannot be set up refuses the process; null is yes, false runs it
  *     without one (recorded as skipped)
+ * @param limits memory, CPU and pids for the process tree, through a cgroup where the host delegates one
+ *     (skipped and recorded where it does not); null for none
  */
 public record SandboxSpec(
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean network,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> writable,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> readOnly,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean required) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean required,
+        @JsonInclude(JsonInclude.Include.NON_NULL) SandboxLimits limits) {
 
     public SandboxSpec {
         writable = writable == null ? List.of() : List.copyOf(writable);
@@ -25,12 +28,26 @@ public record SandboxSpec(
     }
 
     public SandboxSpec(Boolean network, List<String> writable, List<String> readOnly) {
-        this(network, writable, readOnly, null);
+        this(network, writable, readOnly, null, null);
+    }
+
+    public SandboxSpec(Boolean network, List<String> writable, List<String> readOnly, Boolean required) {
+        this(network, writable, readOnly, required, null);
+    }
+
+    /** This sandbox with {@code newLimits}. */
+    public SandboxSpec withLimits(SandboxLimits newLimits) {
+        return new SandboxSpec(network, writable, readOnly, required, newLimits);
+    }
+
+    /** The limits to apply, or null when none is set. */
+    public SandboxLimits limitsToApply() {
+        return limits != null && limits.any() ? limits : null;
     }
 
     /** The default of an ACP run: the workspace writable, the network on (agents call their model's API). */
     public static SandboxSpec agentDefault() {
-        return new SandboxSpec(null, List.of(), List.of(), null);
+        return new SandboxSpec(null, List.of(), List.of(), null, null);
     }
 
     /** Whether the process keeps the host's network. */

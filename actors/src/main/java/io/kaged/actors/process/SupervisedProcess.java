@@ -184,6 +184,11 @@ public final class SupervisedProcess {
         return Exit.ENDED;
     }
 
+    /** The current attempt's process, or null; read it before {@link #exited} lets it go. */
+    public RunningProcess current() {
+        return process;
+    }
+
     public boolean hasProcess() {
         return process != null;
     }

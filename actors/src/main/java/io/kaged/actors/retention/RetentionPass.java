@@ -119,7 +119,7 @@ final class RetentionPass {
                 SessionSupervisor.Purge::new,
                 (c, ids, cutoff) -> RetentionQueries.deleteSessions(c, ids, cutoff, audit, actor),
                 sessionTotals,
-                batch -> {});
+                batch -> Workspaces.store(system).dropAll(batch.ids()));
     }
 
     /**

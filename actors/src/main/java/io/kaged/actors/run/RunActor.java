@@ -156,6 +156,18 @@ public final class RunActor {
     /** Attempt {@code attempt} runs without the sandbox it asked for, which allowed that: it cannot be set up. */
     public record SandboxSkipped(int attempt, String reason, long at) implements Event {}
 
+    /** Attempt {@code attempt}'s process tree runs in its own cgroup with {@code limits}. */
+    public record LimitsApplied(int attempt, String limits, long at) implements Event {}
+
+    /** Attempt {@code attempt} runs without the {@code limits} it asked for: the host does not delegate them. */
+    public record LimitsSkipped(int attempt, String limits, String reason, long at) implements Event {}
+
+    /**
+     * Attempt {@code attempt}'s process tree ran into its {@code limit} ({@code memory}: processes OOM-killed,
+     * {@code pids}: forks refused) {@code count} times, as its cgroup counted when it ended.
+     */
+    public record LimitReached(int attempt, String limit, long count, long at) implements Event {}
+
     /** A batch of one stream's output; the bytes go to the transcript table, not the journal row. */
     public record OutputRecorded(String stream, long chunkSeq, int size, long at, @JsonIgnore byte[] data)
             implements Event {}

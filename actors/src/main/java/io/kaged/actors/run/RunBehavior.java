@@ -9,6 +9,7 @@ import io.kaged.actors.process.ProcessReport.Launched;
 import io.kaged.actors.process.ProcessReport.OrphansReaped;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import io.kaged.actors.process.Replying;
+import io.kaged.actors.process.RunningProcess;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunActor.AttemptEnded;
@@ -275,17 +276,21 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
      * process a rollback stopped: its end is recorded, then the attempt that re-does it starts.
      */
     private ReplyEffect<Event, RunState> relaunchAfter(Queued s, Exited c) {
+        RunningProcess ending = process.current();
         if (process.exited(c, b -> {}) != SupervisedProcess.Exit.ENDED) {
             return Effect().noReply();
         }
         process.killLeftovers();
+        List<Event> events = new ArrayList<>(RunSandboxEvents.ended(s.run().attempts(), ending, now()));
+        events.add(new AttemptEnded(s.run().attempts(), c.exitCode(), false, true, now()));
         return Effect()
-                .persist(new AttemptEnded(s.run().attempts(), c.exitCode(), false, true, now()))
+                .persist(events)
                 .thenRun(st -> launch(((Existing) st).run()))
                 .thenNoReply();
     }
 
     private ReplyEffect<Event, RunState> exited(Existing s, Exited c) {
+        RunningProcess ending = process.current();
         if (process.exited(c, b -> {}) != SupervisedProcess.Exit.ENDED) {
             return Effect().noReply();
         }
@@ -295,6 +300,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         timers.cancel(new TimedOut(attempt));
         List<Event> events = batches(s);
         boolean retry = s.live() && !timedOut && c.exitCode() != 0 && s.run().mayRetry();
+        events.addAll(RunSandboxEvents.ended(attempt, ending, now()));
         events.add(new AttemptEnded(attempt, c.exitCode(), timedOut, retry, now()));
         return recordThenRelease(events, st -> {
             scheduleNext(st);

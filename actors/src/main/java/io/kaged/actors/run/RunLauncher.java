@@ -5,7 +5,6 @@ import io.kaged.actors.process.OutputSink;
 import io.kaged.actors.process.PipedProcess;
 import io.kaged.actors.process.ProcessConfinement;
 import io.kaged.actors.process.RunningProcess;
-import io.kaged.actors.process.SandboxedProcess;
 import io.kaged.actors.process.SecretMask;
 import io.kaged.actors.run.agent.AgentPipes;
 import java.io.File;
@@ -56,7 +55,7 @@ public final class RunLauncher {
     public RunningProcess start(String runId, RunSpec spec, OutputSink output) throws IOException {
         ProcessConfinement.Prepared prepared =
                 confinement.prepare(spec.command(), spec.cwd(), spec.sandbox(), spec.secretEnv());
-        OutputSink sink = SecretMask.wrap(output, prepared.secretValues());
+        OutputSink sink = prepared.watch(SecretMask.wrap(output, prepared.secretValues()));
         List<String> argv = new ArrayList<>();
         argv.add("setsid");
         argv.addAll(prepared.argv());
@@ -69,9 +68,15 @@ public final class RunLauncher {
         pb.environment().putAll(kagedEnvironment.apply(runId));
         pb.environment().putAll(prepared.sandboxEnv());
         pb.environment().put("KAGED_RUN_ID", runId);
-        Process process = pb.start();
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException | RuntimeException e) {
+            prepared.abandon();
+            throw e;
+        }
         if (spec.speaksAcp()) {
-            return agent(process, sink, prepared.secretValues());
+            return prepared.started(agent(process, sink, prepared.secretValues()));
         }
         CountDownLatch drained = new CountDownLatch(2);
         blocking.execute(() -> pump(process.getInputStream(), "stdout", sink, drained));
@@ -93,7 +98,7 @@ public final class RunLauncher {
                 Thread.currentThread().interrupt();
             }
         });
-        return SandboxedProcess.of(new Started(process.pid()), prepared.outcome());
+        return prepared.started(new Started(process.pid()));
     }
 
     /**

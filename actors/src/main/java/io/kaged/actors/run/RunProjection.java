@@ -2,6 +2,7 @@ package io.kaged.actors.run;
 
 import io.kaged.actors.OwnerProjection;
 import io.kaged.actors.Sql;
+import io.kaged.actors.process.LimitHit;
 import io.kaged.persistence.audit.AuditEntry;
 import io.kaged.persistence.audit.AuditLog;
 import io.kaged.persistence.store.Ids;
@@ -66,6 +67,24 @@ public final class RunProjection extends OwnerProjection<RunActor.Event> {
             audit(c, "sandbox.refused", id, "refused", "attempt " + r.attempt() + ": " + r.reason(), r.at());
         } else if (e instanceof RunActor.SandboxSkipped k) {
             audit(c, "sandbox.skipped", id, "ok", "attempt " + k.attempt() + " unsandboxed: " + k.reason(), k.at());
+        } else if (e instanceof RunActor.LimitsApplied l) {
+            audit(c, "sandbox.limits-applied", id, "ok", "attempt " + l.attempt() + ": " + l.limits(), l.at());
+        } else if (e instanceof RunActor.LimitsSkipped l) {
+            audit(
+                    c,
+                    "sandbox.limits-skipped",
+                    id,
+                    "ok",
+                    "attempt " + l.attempt() + " without " + l.limits() + ": " + l.reason(),
+                    l.at());
+        } else if (e instanceof RunActor.LimitReached l) {
+            audit(
+                    c,
+                    "sandbox.limit-reached",
+                    id,
+                    "refused",
+                    "attempt " + l.attempt() + ": " + new LimitHit(l.limit(), l.count()).describe(),
+                    l.at());
         } else if (e instanceof RunActor.OutputRecorded o) {
             transcript(c, id, o.chunkSeq(), o.stream(), o.at(), o.data());
         } else if (e instanceof RunActor.AttemptEnded end) {

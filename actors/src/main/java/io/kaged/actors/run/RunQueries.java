@@ -83,7 +83,12 @@ public final class RunQueries {
 
     /** A run's checkpoints, oldest first. */
     public CompletableFuture<List<CheckpointView>> checkpoints(String id) {
-        return store.read(c -> Sql.rows(
+        return store.read(c -> checkpointsOf(c, id));
+    }
+
+    /** The checkpoints of run or session {@code ownerId}, oldest first. */
+    public static List<CheckpointView> checkpointsOf(java.sql.Connection c, String ownerId) throws SQLException {
+        return Sql.rows(
                 c,
                 "SELECT id, sequence_nr, label, reason, created_at FROM checkpoints WHERE owner_id = ?"
                         + " ORDER BY created_at, id",
@@ -93,7 +98,7 @@ public final class RunQueries {
                         rs.getString(3),
                         rs.getString(4),
                         Instant.ofEpochMilli(rs.getLong(5)).toString()),
-                id));
+                ownerId);
     }
 
     /**

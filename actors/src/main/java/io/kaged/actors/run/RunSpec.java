@@ -68,6 +68,25 @@ public record RunSpec(
         this(command, cwd, env, input, parentId, sessionId, project, timeoutMs, retries, null, null, null, null, null);
     }
 
+    /** This spec with {@code newSandbox}. */
+    public RunSpec withSandbox(SandboxSpec newSandbox) {
+        return new RunSpec(
+                command,
+                cwd,
+                env,
+                input,
+                parentId,
+                sessionId,
+                project,
+                timeoutMs,
+                retries,
+                onParentEnd,
+                acp,
+                workspace,
+                newSandbox,
+                secretEnv);
+    }
+
     /** Whether kaged speaks ACP with this run's process. */
     public boolean speaksAcp() {
         return acp != null;

@@ -5,7 +5,7 @@ import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.run.RunActor.WorkspaceRecorded;
 import io.kaged.actors.run.RunActor.WorkspaceRestored;
 import io.kaged.actors.workspace.WorkspaceChanges;
-import io.kaged.actors.workspace.WorkspaceSnapshot;
+import io.kaged.actors.workspace.WorkspaceRecorder;
 import io.kaged.actors.workspace.WorkspaceStore;
 import io.kaged.actors.workspace.Workspaces;
 import java.io.IOException;
@@ -29,9 +29,7 @@ import org.apache.pekko.pattern.StatusReply;
 final class RunWorkspace {
 
     /** The snapshot taken at dispatch; checkpoint ids are UUIDs, so no checkpoint has this name. */
-    static final String AT_DISPATCH = "dispatch";
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunWorkspace.class);
+    static final String AT_DISPATCH = WorkspaceRecorder.AT_START;
 
     private final ActorContext<ProcessMessage> context;
     private final String runId;
@@ -41,6 +39,7 @@ final class RunWorkspace {
     private final AtomicReference<String> restoreOwed = new AtomicReference<>();
 
     private final WorkspaceStore store;
+    private final WorkspaceRecorder recorder;
     private final ActorRef<ProcessMessage> self;
 
     RunWorkspace(ActorContext<ProcessMessage> context, String runId, Executor blocking) {
@@ -48,6 +47,7 @@ final class RunWorkspace {
         this.runId = runId;
         this.blocking = blocking;
         this.store = Workspaces.store(context.getSystem());
+        this.recorder = new WorkspaceRecorder(store, runId, blocking);
         this.self = context.getSelf();
     }
 
@@ -69,17 +69,8 @@ final class RunWorkspace {
             return;
         }
         snapshotsUnderWay++;
-        WorkspaceStore s = store;
         context.pipeToSelf(
-                CompletableFuture.supplyAsync(
-                        () -> {
-                            try {
-                                return s.snapshot(runId, folder, checkpointId);
-                            } catch (IOException e) {
-                                throw new java.util.concurrent.CompletionException(e);
-                            }
-                        },
-                        blocking),
+                recorder.snapshot(folder, checkpointId),
                 (snapshot, failure) -> new RunActor.WorkspaceSnapshotTaken(
                         checkpointId,
                         snapshot,
@@ -98,17 +89,7 @@ final class RunWorkspace {
         if (folder == null) {
             return;
         }
-        blocking.execute(() -> {
-            try {
-                store.snapshot(runId, folder, AT_DISPATCH);
-            } catch (IOException | RuntimeException e) {
-                LOG.warn(
-                        "The workspace {} of run {} could not be recorded at dispatch: {}",
-                        folder,
-                        runId,
-                        e.toString());
-            }
-        });
+        recorder.baseline(folder);
     }
 
     /** The event that records {@code done}. */
@@ -128,17 +109,9 @@ final class RunWorkspace {
     /** The event recording a snapshot (or why there is none). */
     private WorkspaceRecorded recorded(RunActor.WorkspaceSnapshotTaken t, long at) {
         snapshotsUnderWay--;
-        int max = store.settings().maxListedPaths();
-        WorkspaceSnapshot s = t.snapshot();
-        if (s == null) {
-            return new WorkspaceRecorded(t.checkpointId(), null, 0, 0, 0, List.of(), t.error(), at);
-        }
-        List<String> skipped = s.skipped().stream()
-                .limit(max)
-                .map(k -> k.path() + " (" + k.reason() + ")")
-                .toList();
+        WorkspaceRecorder.Recorded r = recorder.recorded(t.checkpointId(), t.snapshot(), t.error());
         return new WorkspaceRecorded(
-                t.checkpointId(), s.id(), s.files(), s.bytes(), s.skipped().size(), skipped, null, at);
+                r.checkpointId(), r.snapshot(), r.files(), r.bytes(), r.skipped(), r.skippedPaths(), r.error(), at);
     }
 
     /** The checkpoint's answer, after its snapshot's event: its id, or why its files were not recorded. */
@@ -163,15 +136,7 @@ final class RunWorkspace {
         if (folder(spec) == null) {
             return CompletableFuture.completedFuture(true);
         }
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return store.snapshotOf(runId, checkpointId).isPresent();
-                    } catch (IOException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                },
-                blocking);
+        return recorder.hasSnapshot(checkpointId);
     }
 
     /** No snapshot is under way. */

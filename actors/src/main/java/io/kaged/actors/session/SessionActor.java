@@ -42,6 +42,11 @@ public final class SessionActor {
 
     public sealed interface Command extends ProcessMessage {}
 
+    /** A checkpoint's workspace snapshot is done ({@code snapshot}) or failed ({@code error}), off the actor. */
+    record WorkspaceSnapshotTaken(
+            String checkpointId, io.kaged.actors.workspace.WorkspaceSnapshot snapshot, String error)
+            implements Command {}
+
     public record Create(SessionSpec spec, ActorRef<StatusReply<SessionSummary>> replyTo)
             implements Command, Replying<SessionSummary> {}
 
@@ -105,7 +110,41 @@ public final class SessionActor {
     /** The session's process runs without the sandbox it asked for, which allowed that: it cannot be set up. */
     public record SandboxSkipped(String reason, long at) implements Event {}
 
-    public record Paused(long at) implements Event {}
+    /** The session's process tree runs in its own cgroup with {@code limits}. */
+    public record LimitsApplied(String limits, long at) implements Event {}
+
+    /** The session's process runs without the {@code limits} it asked for: the host does not delegate them. */
+    public record LimitsSkipped(String limits, String reason, long at) implements Event {}
+
+    /** The session's process tree ran into its {@code limit} {@code count} times ({@code memory}, {@code pids}). */
+    public record LimitReached(String limit, long count, long at) implements Event {}
+
+    /**
+     * The session's process was stopped; a checkpoint. {@code checkpointId} names it (null in journals written
+     * before it was recorded: the projection made one up), and the session's workspace snapshot, if any.
+     */
+    public record Paused(long at, @JsonInclude(JsonInclude.Include.NON_NULL) String checkpointId) implements Event {
+        public Paused(long at) {
+            this(at, null);
+        }
+    }
+
+    /**
+     * Checkpoint {@code checkpointId} (a {@link Paused}) recorded the session's workspace as snapshot {@code
+     * snapshot}: {@code files} files of {@code bytes} bytes; {@code skipped} left out, the first of them
+     * named in {@code skippedPaths}. When the snapshot failed, {@code snapshot} is null and {@code error} says
+     * why.
+     */
+    public record WorkspaceRecorded(
+            String checkpointId,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String snapshot,
+            int files,
+            long bytes,
+            int skipped,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> skippedPaths,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+            long at)
+            implements Event {}
 
     public record Resumed(long at) implements Event {}
 

@@ -10,6 +10,7 @@ import io.kaged.actors.process.ProcessReport.Launched;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import io.kaged.actors.process.ProcessSpec;
 import io.kaged.actors.process.Replying;
+import io.kaged.actors.process.RunningProcess;
 import io.kaged.actors.process.Signal;
 import io.kaged.actors.process.SupervisedProcess;
 import io.kaged.actors.session.SessionActor.Attach;
@@ -75,6 +76,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     private final String sessionId;
     private final SessionSettings settings;
     private final ProcessLauncher launcher;
+    private final SessionWorkspace workspace;
     /** Attached clients: they get output as it is taken, before it is recorded. */
     private final Set<ActorRef<ClientFrame>> clients = new HashSet<>();
 
@@ -90,6 +92,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
         this.sessionId = sessionId;
         this.settings = settings;
         this.launcher = launcher;
+        this.workspace = new SessionWorkspace(context, sessionId, blocking);
     }
 
     static Behavior<SessionActor.Command> create(
@@ -163,6 +166,9 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 });
         housekeeping(b.forStateType(Existing.class))
                 .onCommand(Create.class, (s, c) -> refuse(c, "session already exists"))
+                .onCommand(
+                        SessionActor.WorkspaceSnapshotTaken.class,
+                        (s, c) -> Effect().persist(workspace.event(c, now())).thenNoReply())
                 .onCommand(GetSummary.class, (s, c) -> answer(c, s))
                 .onCommand(
                         Pause.class,
@@ -191,7 +197,10 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     private ReplyEffect<Event, SessionState> create(Empty s, Create c) {
         return Effect()
                 .persist(new Created(sessionId, c.spec(), now()))
-                .thenRun(st -> launch(((Starting) st).session().spec()))
+                .thenRun(st -> {
+                    launch(((Starting) st).session().spec());
+                    workspace.baseline(c.spec());
+                })
                 .thenReply(c.replyTo(), st -> StatusReply.success(summary(st)));
     }
 
@@ -254,7 +263,11 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     }
 
     private ReplyEffect<Event, SessionState> pause(Running s, Pause c) {
-        return record(new SessionActor.Paused(now()), c, st -> process.signal(Signal.STOP));
+        String checkpointId = io.kaged.persistence.store.Ids.newId();
+        return record(new SessionActor.Paused(now(), checkpointId), c, st -> {
+            process.signal(Signal.STOP);
+            workspace.snapshot(s.session().spec(), checkpointId); // the files are still while it is stopped
+        });
     }
 
     private ReplyEffect<Event, SessionState> resume(SessionState.Paused s, Resume c) {
@@ -316,10 +329,12 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     }
 
     private ReplyEffect<Event, SessionState> exited(Existing s, Exited c) {
+        RunningProcess ending = process.current();
         if (process.exited(c, this::taken) != SupervisedProcess.Exit.ENDED) {
             return Effect().noReply();
         }
         List<Event> events = batches(s);
+        events.addAll(SessionSandboxEvents.ended(ending, now()));
         boolean restart = !(s instanceof Ended) && s.session().spec().restart().restarts(c.exitCode());
         long at = now();
         // decided now and recorded, so that a replay under other settings rebuilds the same state

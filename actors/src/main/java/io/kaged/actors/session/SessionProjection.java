@@ -2,6 +2,7 @@ package io.kaged.actors.session;
 
 import io.kaged.actors.OwnerProjection;
 import io.kaged.actors.Sql;
+import io.kaged.actors.process.LimitHit;
 import io.kaged.persistence.store.Ids;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,8 +44,14 @@ public final class SessionProjection extends OwnerProjection<SessionActor.Event>
             audit(c, "sandbox.refused", id, "refused", r.reason(), r.at());
         } else if (e instanceof SessionActor.SandboxSkipped k) {
             audit(c, "sandbox.skipped", id, "ok", "unsandboxed: " + k.reason(), k.at());
+        } else if (e instanceof SessionActor.LimitsApplied l) {
+            audit(c, "sandbox.limits-applied", id, "ok", l.limits(), l.at());
+        } else if (e instanceof SessionActor.LimitsSkipped l) {
+            audit(c, "sandbox.limits-skipped", id, "ok", "without " + l.limits() + ": " + l.reason(), l.at());
+        } else if (e instanceof SessionActor.LimitReached l) {
+            audit(c, "sandbox.limit-reached", id, "refused", new LimitHit(l.limit(), l.count()).describe(), l.at());
         } else if (e instanceof SessionActor.Paused paused) {
-            paused(c, id, sequenceNr, Ids.newId(), paused.at());
+            paused(c, id, sequenceNr, paused.checkpointId() != null ? paused.checkpointId() : Ids.newId(), paused.at());
         } else if (e instanceof SessionActor.Resumed resumed) {
             state(c, id, "running", resumed.at());
         } else if (e instanceof SessionActor.Resized resized) {

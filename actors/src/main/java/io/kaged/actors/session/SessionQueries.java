@@ -70,6 +70,11 @@ public final class SessionQueries {
         });
     }
 
+    /** A session's checkpoints (its pauses), oldest first. */
+    public CompletableFuture<List<io.kaged.actors.run.RunQueries.CheckpointView>> checkpoints(String id) {
+        return store.read(c -> io.kaged.actors.run.RunQueries.checkpointsOf(c, id));
+    }
+
     private static Optional<SessionView> find(Connection c, String id) throws SQLException {
         return Sql.first(c, "SELECT " + COLUMNS + " FROM sessions WHERE id = ?", SessionQueries::view, id);
     }

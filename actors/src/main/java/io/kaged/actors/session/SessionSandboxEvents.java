@@ -16,8 +16,16 @@ final class SessionSandboxEvents {
         return SandboxEvents.started(
                 start,
                 process,
-                p -> new SessionActor.SandboxApplied(p, at),
-                r -> new SessionActor.SandboxSkipped(r, at));
+                new SandboxEvents.Names<>(
+                        p -> new SessionActor.SandboxApplied(p, at),
+                        r -> new SessionActor.SandboxSkipped(r, at),
+                        a -> new SessionActor.LimitsApplied(a.limits(), at),
+                        k -> new SessionActor.LimitsSkipped(k.limits(), k.reason(), at)));
+    }
+
+    /** The limits the session's process tree ran into, to record before its exit. */
+    static List<Event> ended(RunningProcess process, long at) {
+        return SandboxEvents.ended(process, hit -> new SessionActor.LimitReached(hit.limit(), hit.count(), at));
     }
 
     static List<Event> failed(SessionActor.StartFailed failed, LaunchFailed why) {

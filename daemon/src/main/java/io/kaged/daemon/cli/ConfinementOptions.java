@@ -36,6 +36,27 @@ public final class ConfinementOptions {
     boolean unsandboxedOk;
 
     @Option(
+            names = "--memory",
+            paramLabel = "SIZE",
+            description = "Limit the process tree's memory, such as 512M, where the host delegates cgroups"
+                    + " (implies --sandbox).")
+    String memory;
+
+    @Option(
+            names = "--cpus",
+            paramLabel = "N",
+            description = "Limit the process tree to N CPUs, such as 0.5, where the host delegates cgroups"
+                    + " (implies --sandbox).")
+    Double cpus;
+
+    @Option(
+            names = "--pids",
+            paramLabel = "N",
+            description = "Limit the process tree to N processes and threads, where the host delegates cgroups"
+                    + " (implies --sandbox).")
+    Integer pids;
+
+    @Option(
             names = "--secret",
             paramLabel = "VAR=NAME",
             description = "Environment variable VAR gets the value of secret NAME (kaged secret set; repeatable).")
@@ -43,7 +64,17 @@ public final class ConfinementOptions {
 
     /** Adds {@code sandbox} and {@code env} to a request body, when asked for. */
     void addTo(Map<String, Object> body) {
-        if (sandbox || noNetwork || writable != null || readOnly != null || unsandboxedOk) {
+        Map<String, Object> limits = new LinkedHashMap<>();
+        if (memory != null) {
+            limits.put("memory", memory);
+        }
+        if (cpus != null) {
+            limits.put("cpu", cpus);
+        }
+        if (pids != null) {
+            limits.put("pids", pids);
+        }
+        if (sandbox || noNetwork || writable != null || readOnly != null || unsandboxedOk || !limits.isEmpty()) {
             Map<String, Object> box = new LinkedHashMap<>();
             if (noNetwork) {
                 box.put("network", false);
@@ -56,6 +87,9 @@ public final class ConfinementOptions {
             }
             if (unsandboxedOk) {
                 box.put("required", false);
+            }
+            if (!limits.isEmpty()) {
+                box.put("limits", limits);
             }
             body.put("sandbox", box);
         }

@@ -1,80 +1,22 @@
 package io.kaged.daemon.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.kaged.daemon.client.ClientException;
-import io.kaged.daemon.client.DaemonClient;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code kaged run diff RUN [CHECKPOINT] [--patch]}: what changed in the run's workspace since a checkpoint. */
 @Command(
         name = "diff",
         description = "Show what changed in a run's workspace since a checkpoint (the newest if none is given):"
                 + " one line per file, A added, M modified, D deleted; --patch adds a unified diff.")
-public final class RunDiffCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
-
-    @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
-    String id;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "CHECKPOINT", description = "A checkpoint id of the run.")
-    String checkpoint;
-
-    @Option(
-            names = {"-p", "--patch"},
-            description = "Also print a unified diff of the text files.")
-    boolean patch;
+public final class RunDiffCommand extends WorkspaceDiffCommand {
 
     @Override
-    public Integer call() {
-        DaemonClient client = options.client();
-        String cp = checkpoint != null ? checkpoint : newest(client);
-        JsonNode d = client.get("/v1/runs/" + DaemonClient.segment(id) + "/checkpoints/" + DaemonClient.segment(cp)
-                + "/diff" + (patch ? "?patch=true" : ""));
-        PrintWriter out = spec.commandLine().getOut();
-        if (d.get("added").isEmpty()
-                && d.get("modified").isEmpty()
-                && d.get("deleted").isEmpty()) {
-            out.println("No changes since checkpoint " + cp + ".");
-            return 0;
-        }
-        lines(out, "A", d.get("added"));
-        lines(out, "M", d.get("modified"));
-        lines(out, "D", d.get("deleted"));
-        if (patch && d.hasNonNull("patch")) {
-            out.println();
-            out.print(d.get("patch").asText());
-        }
-        out.flush();
-        return 0;
+    String collection() {
+        return "runs";
     }
 
-    private String newest(DaemonClient client) {
-        JsonNode items = client.get("/v1/runs/" + DaemonClient.segment(id) + "/checkpoints")
-                .get("items");
-        if (items.isEmpty()) {
-            throw new ClientException(
-                    ClientException.NOT_FOUND,
-                    "Run " + id + " has no checkpoint to compare with; take one with: kaged run checkpoint " + id
-                            + " --take");
-        }
-        return items.get(items.size() - 1).get("id").asText();
-    }
-
-    private static void lines(PrintWriter out, String mark, JsonNode paths) {
-        for (JsonNode p : paths) {
-            out.println(mark + " " + p.asText());
-        }
+    @Override
+    String noCheckpoint(String id) {
+        return "Run " + id + " has no checkpoint to compare with; take one with: kaged run checkpoint " + id
+                + " --take";
     }
 }

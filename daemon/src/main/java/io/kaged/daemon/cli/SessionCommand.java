@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Terminal sessions: new, ls, attach, kill, restart.",
         subcommands = {
             SessionNewCommand.class,
+            SessionDiffCommand.class,
             SessionLsCommand.class,
             SessionAttachCommand.class,
             SessionKillCommand.class,

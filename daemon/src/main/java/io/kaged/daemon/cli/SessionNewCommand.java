@@ -43,6 +43,12 @@ public final class SessionNewCommand implements Callable<Integer> {
     String cwd;
 
     @Option(
+            names = "--workspace",
+            description = "The working folder is the session's workspace: each pause records its files (GET"
+                    + " /v1/sessions/ID/checkpoints/CP/diff shows what changed since).")
+    boolean workspace;
+
+    @Option(
             names = {"-a", "--attach"},
             description = "Attach right away.")
     boolean attach;
@@ -62,6 +68,9 @@ public final class SessionNewCommand implements Callable<Integer> {
         body.put("project", project);
         body.put("restart", restart);
         confinement.addTo(body);
+        if (workspace) {
+            body.put("workspace", true);
+        }
         if (System.console() != null) {
             org.jline.terminal.Size size = TerminalSize.current();
             body.put("cols", size.getColumns());

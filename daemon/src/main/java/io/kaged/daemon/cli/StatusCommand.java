@@ -37,6 +37,7 @@ public final class StatusCommand implements Callable<Integer> {
                 info.get("storage").asText(),
                 info.get("schemaVersion").asText());
         out.printf("sandbox         %s%n", info.path("sandbox").asText("unknown"));
+        out.printf("limits          %s%n", info.path("limits").asText("unknown"));
         out.printf(
                 "sessions        %d running, %d paused%n",
                 sessions.path("running").asLong(0), sessions.path("paused").asLong(0));

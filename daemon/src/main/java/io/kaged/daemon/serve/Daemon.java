@@ -101,10 +101,12 @@ public final class Daemon {
             actors.recover(store).toCompletableFuture().get(30, TimeUnit.SECONDS);
             RetentionService retention = actors.retention(store, clock, system);
             JvmMetrics.register(MetricsExtension.registry(system.classicSystem()));
-            Supplier<InfoRoutes.Info> info =
-                    () -> info(settings.storage(), schema, startedAt, () -> actors.confinement()
-                            .sandbox()
-                            .status());
+            Supplier<InfoRoutes.Info> info = () -> info(
+                    settings.storage(),
+                    schema,
+                    startedAt,
+                    () -> actors.confinement().sandbox().status(),
+                    () -> actors.confinement().cgroups().status());
             Route routes = HttpApi.routes(
                     new HttpApi.Needs(system, store, actors, retention, token, settings.http(), clock, info));
             ServerBinding binding = bind(system, settings.http(), routes);
@@ -193,7 +195,11 @@ public final class Daemon {
     }
 
     private static InfoRoutes.Info info(
-            StorageSettings storage, String schema, Instant startedAt, Supplier<String> sandbox) {
+            StorageSettings storage,
+            String schema,
+            Instant startedAt,
+            Supplier<String> sandbox,
+            Supplier<String> limits) {
         return new InfoRoutes.Info(
                 version(),
                 storage.home().mode().label(),
@@ -202,7 +208,8 @@ public final class Daemon {
                 schema,
                 startedAt.toString(),
                 Duration.between(startedAt, Clock.systemUTC().instant()).toSeconds(),
-                sandbox.get());
+                sandbox.get(),
+                limits.get());
     }
 
     /** Scheduled only with the API up; the scheduler's tasks end with the actor system. */

@@ -197,6 +197,9 @@ class AgentRunApiTest {
         assertTrue(events.contains("event:AgentConnected"), events);
         assertTrue(events.contains("event:ConversationItem"), events);
         assertTrue(events.contains("\"text\":\"Hello, world\""), events);
+        // an ACP run is sandboxed by default, and its attempt says so like any other run's
+        assertTrue(events.contains("event:SandboxApplied"), events);
+        assertEquals(1, kaged.count("SELECT COUNT(*) FROM audit WHERE kind = 'sandbox.applied' AND subject = ?", run));
 
         String plain = kaged.dispatch(null, "sleep", "30");
         assertEquals(

@@ -57,4 +57,52 @@ class WorkspaceRetentionTest {
         d.awaitState(id, "cancelled");
         return id;
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aPrunedSessionsSnapshotsGoWithIt(TestEngine engine) throws Exception {
+        Path ws = Files.createDirectories(home.resolve("ws"));
+        Files.writeString(ws.resolve("a.txt"), "a\n");
+        try (TestDaemon d = new TestDaemon(engine, home, "kaged.retention.enabled = false\n")) {
+            String id = d.json(
+                            "POST",
+                            "/v1/sessions",
+                            TestDaemon.JSON.writeValueAsString(Map.of(
+                                    "command", List.of("sleep", "300"), "cwd", ws.toString(), "workspace", true)),
+                            201)
+                    .get("id")
+                    .asText();
+            io.kaged.persistence.testing.Eventually.waitFor(
+                    Duration.ofSeconds(30), "the session runs", () -> d.json("GET", "/v1/sessions/" + id, null, 200)
+                            .get("state")
+                            .asText()
+                            .equals("running"));
+            d.json("POST", "/v1/sessions/" + id + "/pause", null, 200);
+            Path repo = home.resolve("workspaces").resolve(id + ".git");
+            String cp = d.json("GET", "/v1/sessions/" + id + "/checkpoints", null, 200)
+                    .get("items")
+                    .get(0)
+                    .get("id")
+                    .asText();
+            io.kaged.persistence.testing.Eventually.waitFor(
+                    Duration.ofSeconds(30),
+                    "the pause's snapshot",
+                    () -> d.call("GET", "/v1/sessions/" + id + "/checkpoints/" + cp + "/diff", null)
+                                    .statusCode()
+                            == 200);
+            d.call("DELETE", "/v1/sessions/" + id, null);
+            io.kaged.persistence.testing.Eventually.waitFor(
+                    Duration.ofSeconds(30), "the session's process has ended (its end time is then final)", () -> {
+                        com.fasterxml.jackson.databind.JsonNode view = d.json("GET", "/v1/sessions/" + id, null, 200);
+                        return view.get("state").asText().equals("closed") && !view.has("pid");
+                    });
+            assertTrue(Files.isDirectory(repo));
+            d.clock.advance(Duration.ofDays(91));
+
+            d.json("POST", "/v1/prune?dryRun=false", null, 200);
+
+            assertEquals(404, d.call("GET", "/v1/sessions/" + id, null).statusCode());
+            assertFalse(Files.exists(repo), "a pruned session's snapshots go with it");
+        }
+    }
 }

@@ -18,7 +18,8 @@ public final class InfoRoutes extends AllDirectives {
             String schemaVersion,
             String startedAt,
             long uptimeSeconds,
-            String sandbox) {}
+            String sandbox,
+            String limits) {}
 
     /** {@code ok}, or {@code degraded} with the reason while the store does not take writes. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)

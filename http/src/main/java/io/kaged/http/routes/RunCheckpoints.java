@@ -25,9 +25,9 @@ final class RunCheckpoints extends AllDirectives {
     private final RunQueries queries;
     private final ActorCalls<RunSupervisor.Command> calls;
     private final Json json;
-    private final RunWorkspaceDiff workspace;
+    private final WorkspaceDiff workspace;
 
-    RunCheckpoints(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json, RunWorkspaceDiff workspace) {
+    RunCheckpoints(RunQueries queries, ActorCalls<RunSupervisor.Command> calls, Json json, WorkspaceDiff workspace) {
         this.queries = queries;
         this.calls = calls;
         this.json = json;
@@ -70,7 +70,7 @@ final class RunCheckpoints extends AllDirectives {
             QueryParams.requireKnown(params, java.util.Set.of("patch"));
             boolean patch = QueryParams.bool(params, "patch");
             return completeWithFuture(withCheckpoint(id, checkpointId, run -> workspace
-                    .diff(id, run.cwd(), checkpointId, patch)
+                    .diff("run", id, run.cwd(), checkpointId, patch)
                     .thenApply(d -> d.diff() != null
                             ? json.reply(StatusCodes.OK, d.diff())
                             : Problem.response(StatusCodes.CONFLICT, d.conflict()))));

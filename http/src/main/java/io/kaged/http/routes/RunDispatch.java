@@ -72,6 +72,7 @@ final class RunDispatch extends AllDirectives {
     private final SecretStore secrets;
     private final WorkspaceStore workspaces;
     private final AgentProfiles profiles;
+    private final ProjectLimits limits;
 
     RunDispatch(
             RunQueries queries,
@@ -79,13 +80,15 @@ final class RunDispatch extends AllDirectives {
             Json json,
             SecretStore secrets,
             WorkspaceStore workspaces,
-            AgentProfiles profiles) {
+            AgentProfiles profiles,
+            ProjectLimits limits) {
         this.queries = queries;
         this.calls = calls;
         this.json = json;
         this.secrets = secrets;
         this.workspaces = workspaces;
         this.profiles = profiles;
+        this.limits = limits;
     }
 
     /** A run's scoped token may start only children of its own run; the audit names that run as who asked. */
@@ -106,7 +109,12 @@ final class RunDispatch extends AllDirectives {
             return completeWithFuture(profiles.resolve(asked)
                     .thenCompose(resolved -> resolved.refusal() != null
                             ? ActorCalls.done(resolved.refusal())
-                            : dispatch(who, id, resolved.spec())));
+                            : limits.apply(
+                                            resolved.spec().project(),
+                                            resolved.spec().sandbox())
+                                    .thenCompose(l -> l.refusal() != null
+                                            ? ActorCalls.done(l.refusal())
+                                            : dispatch(who, id, resolved.spec().withSandbox(l.sandbox())))));
         });
     }
 

@@ -71,13 +71,10 @@ public final class RunRoutes extends AllDirectives {
                 json,
                 secrets,
                 io.kaged.actors.workspace.Workspaces.store(system),
-                new AgentProfiles(
-                        new io.kaged.persistence.project.ProjectStore(
-                                io.kaged.persistence.store.StoreExtension.store(system.classicSystem()),
-                                java.time.Clock.systemUTC()),
-                        secrets));
+                new AgentProfiles(projects(system), secrets),
+                new ProjectLimits(projects(system)));
         this.events = new RunEventStream(queries, journal, mapper);
-        this.checkpoints = new RunCheckpoints(queries, calls, json, new RunWorkspaceDiff(system));
+        this.checkpoints = new RunCheckpoints(queries, calls, json, new WorkspaceDiff(system));
         this.agent = new RunAgentRoutes(queries, calls, json, journal);
     }
 
@@ -284,5 +281,11 @@ public final class RunRoutes extends AllDirectives {
     private HttpResponse purgeRefused(String id, String reason) {
         audit.record("api", "run.purge", id, "refused", reason);
         return Problem.conflict(reason);
+    }
+
+    /** The projects' store, for the config a dispatch reads (agent profiles, default limits). */
+    static io.kaged.persistence.project.ProjectStore projects(ActorSystem<?> system) {
+        return new io.kaged.persistence.project.ProjectStore(
+                io.kaged.persistence.store.StoreExtension.store(system.classicSystem()), java.time.Clock.systemUTC());
     }
 }

@@ -1,5 +1,6 @@
 package io.kaged.http.routes;
 
+import io.kaged.actors.process.SandboxLimits;
 import io.kaged.actors.process.SandboxSpec;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -8,9 +9,11 @@ import java.util.List;
 
 /**
  * The {@code sandbox} of {@code POST /v1/runs} and {@code POST /v1/sessions}: every path absolute and
- * present on this host (bubblewrap cannot bind what is not there), and none of them kaged's own.
+ * present on this host (bubblewrap cannot bind what is not there), and none of them kaged's own; limits
+ * well formed (whether this host can apply them is known only at each attempt).
  */
-record SandboxBody(Boolean network, List<String> writable, List<String> readOnly, Boolean required) {
+record SandboxBody(
+        Boolean network, List<String> writable, List<String> readOnly, Boolean required, SandboxLimits limits) {
 
     private static final int MAX_PATHS = 64;
 
@@ -21,7 +24,16 @@ record SandboxBody(Boolean network, List<String> writable, List<String> readOnly
         }
         paths("sandbox.writable", b.writable());
         paths("sandbox.readOnly", b.readOnly());
-        return new SandboxSpec(b.network(), b.writable(), b.readOnly(), b.required());
+        if (b.limits() != null) {
+            if (b.limits().memory() != null) {
+                JsonBodies.noNul("sandbox.limits.memory", b.limits().memory());
+            }
+            String problem = b.limits().problem();
+            if (problem != null) {
+                throw new JsonBodies.BadRequest(problem);
+            }
+        }
+        return new SandboxSpec(b.network(), b.writable(), b.readOnly(), b.required(), b.limits());
     }
 
     private static void paths(String field, List<String> paths) {

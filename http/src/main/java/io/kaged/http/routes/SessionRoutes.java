@@ -10,6 +10,8 @@ import io.kaged.actors.session.SessionSpec;
 import io.kaged.actors.session.SessionSummary;
 import io.kaged.actors.session.SessionSupervisor;
 import io.kaged.actors.session.SessionView;
+import io.kaged.actors.workspace.WorkspaceStore;
+import io.kaged.actors.workspace.Workspaces;
 import io.kaged.http.HttpSettings;
 import io.kaged.persistence.secret.SecretStore;
 import io.kaged.persistence.store.Ids;
@@ -50,7 +52,8 @@ public final class SessionRoutes extends AllDirectives {
             String name,
             String project,
             String restart,
-            SandboxBody sandbox) {}
+            SandboxBody sandbox,
+            Boolean workspace) {}
 
     public record InputBody(String data) {}
 
@@ -67,6 +70,9 @@ public final class SessionRoutes extends AllDirectives {
     private final Json json;
     private final ActorCalls<SessionSupervisor.Command> calls;
     private final SecretStore secrets;
+    private final WorkspaceStore workspaces;
+    private final SessionCheckpoints checkpoints;
+    private final ProjectLimits limits;
 
     public SessionRoutes(
             ActorSystem<?> system,
@@ -88,6 +94,9 @@ public final class SessionRoutes extends AllDirectives {
                 new ListFilters(QuerySettings.fromConfig(system.settings().config()));
         this.json = new Json(mapper);
         this.calls = new ActorCalls<>(system, sessions, settings.askTimeout(), audit);
+        this.workspaces = Workspaces.store(system);
+        this.checkpoints = new SessionCheckpoints(queries, json, new WorkspaceDiff(system));
+        this.limits = new ProjectLimits(RunRoutes.projects(system));
     }
 
     public Route route(BearerAuth auth) {
@@ -132,6 +141,14 @@ public final class SessionRoutes extends AllDirectives {
                                                                                 "session.restart",
                                                                                 SessionActor.Restart::new)))),
                                                 path("transcript", () -> get(() -> transcript(id))),
+                                                pathPrefix(
+                                                        "checkpoints",
+                                                        () -> concat(
+                                                                pathEnd(() -> get(() -> checkpoints.list(id))),
+                                                                path(
+                                                                        PathMatchers.segment()
+                                                                                .slash("diff"),
+                                                                        cp -> get(() -> checkpoints.diff(id, cp))))),
                                                 path("attach-ticket", () -> post(() -> attach.ticket(id)))))))));
     }
 
@@ -139,20 +156,28 @@ public final class SessionRoutes extends AllDirectives {
 
     private Route create() {
         return json.body(CreateSession.class, request -> {
-            SessionSpec spec = validate(request, secrets);
+            SessionSpec asked = validate(request, secrets, workspaces);
             String id = Ids.newId();
-            return completeWithFuture(calls.<SessionSummary>call(
-                    ActorCalls.Action.of(ACTOR, "session.create", id, String.join(" ", spec.command()))
-                            .lateNote("it may still start. GET /v1/sessions/" + id
-                                    + " shows whether it did, before you send the request again"),
-                    r -> deliver(id, new SessionActor.Create(spec, r)),
-                    summary -> queries.get(id).thenApply(view -> json.reply(StatusCodes.CREATED, view.orElseThrow())
-                            .addHeader(Location.create("/v1/sessions/" + id)))));
+            return completeWithFuture(
+                    limits.apply(asked.project(), asked.sandbox()).thenCompose(l -> {
+                        if (l.refusal() != null) {
+                            return ActorCalls.done(l.refusal());
+                        }
+                        SessionSpec spec = asked.withSandbox(l.sandbox());
+                        return calls.<SessionSummary>call(
+                                ActorCalls.Action.of(ACTOR, "session.create", id, String.join(" ", spec.command()))
+                                        .lateNote("it may still start. GET /v1/sessions/" + id
+                                                + " shows whether it did, before you send the request again"),
+                                r -> deliver(id, new SessionActor.Create(spec, r)),
+                                summary -> queries.get(id)
+                                        .thenApply(view -> json.reply(StatusCodes.CREATED, view.orElseThrow())
+                                                .addHeader(Location.create("/v1/sessions/" + id))));
+                    }));
         });
     }
 
     /** @param secrets where the secrets the env names must be set; null checks only their names */
-    static SessionSpec validate(CreateSession c, SecretStore secrets) {
+    static SessionSpec validate(CreateSession c, SecretStore secrets, WorkspaceStore workspaces) {
         if (c.command() == null || c.command().isEmpty()) {
             throw new JsonBodies.BadRequest("Field 'command' is required: the argv to run, e.g. [\"bash\", \"-l\"].");
         }
@@ -193,7 +218,8 @@ public final class SessionRoutes extends AllDirectives {
                 c.project(),
                 restart,
                 SandboxBody.validate(c.sandbox()),
-                env.secretEnv());
+                env.secretEnv(),
+                workspace(c, workspaces));
     }
 
     private Route list() {
@@ -289,7 +315,10 @@ public final class SessionRoutes extends AllDirectives {
                             if (view.pid() != null) {
                                 killer.accept(view.pid());
                             }
-                            return queries.purge(id, auditLog, ACTOR);
+                            return queries.purge(id, auditLog, ACTOR).thenApply(removed -> {
+                                removed.ifPresent(gone -> workspaces.dropAll(List.of(id)));
+                                return removed;
+                            });
                         },
                         r),
                 removed -> ActorCalls.done(removed.map(
@@ -304,6 +333,22 @@ public final class SessionRoutes extends AllDirectives {
     private CompletionStage<HttpResponse> existing(
             String id, Function<SessionView, CompletionStage<HttpResponse>> then) {
         return queries.get(id).thenCompose(v -> v.isPresent() ? then.apply(v.get()) : ActorCalls.done(notFound(id)));
+    }
+
+    /** {@code workspace}, when the session has a folder that is not kaged's own snapshots'. */
+    private static Boolean workspace(CreateSession c, WorkspaceStore workspaces) {
+        if (!Boolean.TRUE.equals(c.workspace())) {
+            return c.workspace();
+        }
+        if (c.cwd() == null) {
+            throw new JsonBodies.BadRequest(
+                    "Field 'workspace' needs 'cwd': the folder whose files each checkpoint (each pause) records.");
+        }
+        if (workspaces.overlaps(java.nio.file.Path.of(c.cwd()))) {
+            throw new JsonBodies.BadRequest("Field 'cwd' holds kaged's workspace snapshots ("
+                    + workspaces.settings().dir() + "), so it cannot be a workspace: choose the project's folder.");
+        }
+        return true;
     }
 
     private static HttpResponse notFound(String id) {

@@ -120,7 +120,8 @@ public final class RunAgent {
 
     /** An attempt's start is recorded: for an ACP run, open the channel and set up the agent's session. */
     public void attemptStarted(RunState state, RunningProcess started) {
-        if (started instanceof AgentPipes pipes && state instanceof Existing s) {
+        if (io.kaged.actors.process.SandboxedProcess.unwrap(started) instanceof AgentPipes pipes
+                && state instanceof Existing s) {
             attemptEnded();
             spec = s.run().spec();
             link = setup.start(s, pipes);

@@ -226,6 +226,16 @@ class ApiFuzzTest {
                         .get("id")
                         .asText());
         ids.put("runId", run);
+        // the session's pause is its checkpoint; without a workspace its diff is a 409, which is fine to fuzz
+        daemon.json("POST", "/v1/sessions/" + ids.get("sessionId") + "/pause", null, 200);
+        daemon.json("POST", "/v1/sessions/" + ids.get("sessionId") + "/resume", null, 200);
+        ids.put(
+                "sessionCheckpointId",
+                daemon.json("GET", "/v1/sessions/" + ids.get("sessionId") + "/checkpoints", null, 200)
+                        .path("items")
+                        .get(0)
+                        .get("id")
+                        .asText());
         ObjectNode agentRun = JSON.createObjectNode();
         agentRun.set("command", JSON.valueToTree(io.kaged.daemon.agent.TestAgent.command()));
         agentRun.put("cwd", Files.createDirectories(root.resolve("work")).toString());

@@ -63,6 +63,8 @@ class OpenApiTest {
             UNKNOWN_ID,
             "checkpointId",
             UNKNOWN_ID,
+            "sessionCheckpointId",
+            UNKNOWN_ID,
             "approvalId",
             UNKNOWN_ID,
             "project",
@@ -190,11 +192,50 @@ class OpenApiTest {
     /** A session, a running run with a checkpoint, a project with a prompt of two versions. */
     private Map<String, String> fixtures() throws Exception {
         Map<String, String> ids = new HashMap<>();
-        ids.put(
-                "sessionId",
-                created("/v1/sessions", "{\"command\":[\"sleep\",\"300\"]}")
-                        .get("id")
-                        .asText());
+        // a session with a workspace, paused once and resumed: a checkpoint whose diff answers with content
+        Path sessionFolder = Files.createDirectories(workspaces.resolve("fixture-session"));
+        String session = created(
+                        "/v1/sessions",
+                        JSON.createObjectNode()
+                                .<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                                        "command", JSON.valueToTree(List.of("sleep", "300")))
+                                .put("cwd", sessionFolder.toString())
+                                .put("workspace", true)
+                                .toString())
+                .get("id")
+                .asText();
+        ids.put("sessionId", session);
+        Eventually.waitFor(WAIT, "session " + session + " is running", () -> probe.send(
+                        "GET", "/v1/sessions/" + session, token, null)
+                .json()
+                .path("state")
+                .asText()
+                .equals("running"));
+        assertEquals(
+                200,
+                probe.send("POST", "/v1/sessions/" + session + "/pause", token, null)
+                        .status());
+        assertEquals(
+                200,
+                probe.send("POST", "/v1/sessions/" + session + "/resume", token, null)
+                        .status());
+        String sessionCheckpoint = probe.send("GET", "/v1/sessions/" + session + "/checkpoints", token, null)
+                .json()
+                .path("items")
+                .get(0)
+                .get("id")
+                .asText();
+        ids.put("sessionCheckpointId", sessionCheckpoint);
+        Eventually.waitFor(
+                WAIT,
+                "the session's snapshot",
+                () -> probe.send(
+                                        "GET",
+                                        "/v1/sessions/" + session + "/checkpoints/" + sessionCheckpoint + "/diff",
+                                        token,
+                                        null)
+                                .status()
+                        == 200);
         // an ACP run whose agent waits on a permission request: a run, a conversation and an approval; its
         // cwd is its workspace (an ACP run's default), so that its checkpoint's diff answers with content
         Path workspace = Files.createDirectories(workspaces.resolve("fixture-workspace"));

@@ -12,10 +12,10 @@ import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 
-/** What changed in a run's workspace since a checkpoint, read on Pekko's blocking dispatcher. */
-final class RunWorkspaceDiff {
+/** What changed in a run's or a session's workspace since a checkpoint, read on Pekko's blocking dispatcher. */
+final class WorkspaceDiff {
 
-    /** The body of {@code GET /v1/runs/{id}/checkpoints/{cp}/diff}. */
+    /** The body of {@code GET /v1/runs|sessions/{id}/checkpoints/{cp}/diff}. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     record Diff(
             String checkpointId,
@@ -31,13 +31,17 @@ final class RunWorkspaceDiff {
     private final WorkspaceStore store;
     private final Executor blocking;
 
-    RunWorkspaceDiff(ActorSystem<?> system) {
+    WorkspaceDiff(ActorSystem<?> system) {
         this.store = Workspaces.store(system);
         this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     }
 
-    /** A conflict when the checkpoint has no snapshot or the workspace cannot be read. */
-    CompletableFuture<Outcome> diff(String runId, String cwd, String checkpointId, boolean patch) {
+    /**
+     * A conflict when the checkpoint has no snapshot or the workspace cannot be read.
+     *
+     * @param kind {@code run} or {@code session}: whose workspace, for the messages
+     */
+    CompletableFuture<Outcome> diff(String kind, String runId, String cwd, String checkpointId, boolean patch) {
         return CompletableFuture.supplyAsync(
                 () -> {
                     try {
@@ -47,9 +51,10 @@ final class RunWorkspaceDiff {
                         if (snapshot.isEmpty()) {
                             return new Outcome(
                                     null,
-                                    "Checkpoint " + checkpointId + " of run " + runId + " has no"
-                                            + " snapshot of the run's files: the run has no workspace (POST /v1/runs with"
-                                            + " \"workspace\": true), or the checkpoint was taken without one.");
+                                    "Checkpoint " + checkpointId + " of " + kind + " " + runId + " has no"
+                                            + " snapshot of the " + kind + "'s files: the " + kind + " has no workspace"
+                                            + " (POST /v1/" + kind + "s with \"workspace\": true), or the checkpoint"
+                                            + " was taken without one.");
                         }
                         WorkspaceChanges c = store.diff(runId, Path.of(cwd), checkpointId, patch);
                         return new Outcome(
@@ -58,7 +63,7 @@ final class RunWorkspaceDiff {
                     } catch (IOException e) {
                         return new Outcome(
                                 null,
-                                "The workspace of run " + runId + " cannot be compared with" + " checkpoint "
+                                "The workspace of " + kind + " " + runId + " cannot be compared with checkpoint "
                                         + checkpointId + ": " + e.getMessage());
                     }
                 },
