@@ -37,8 +37,11 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  */
 public final class RunAgent {
 
-    /** The agent's messages are waiting in the link of {@code attempt}. */
-    record AgentWaiting(int attempt) implements ProcessMessage {}
+    /**
+     * The agent's messages are waiting in the link of {@code attempt}; {@code held} when it is the end of a
+     * wait for more updates ({@link UpdateHold}), so they go now.
+     */
+    record AgentWaiting(int attempt, boolean held) implements ProcessMessage {}
 
     /** A session/prompt answered: its stop reason, or the error that ended it. */
     record TurnDone(int attempt, String stopReason, String error) implements ProcessMessage {}
@@ -90,7 +93,7 @@ public final class RunAgent {
         return b.onCommand(RunActor.Prompt.class, (s, c) -> prompt(s, c))
                 .onCommand(RunActor.CancelTurn.class, (s, c) -> cancelTurn(s, c))
                 .onCommand(RunActor.DecideApproval.class, (s, c) -> decide(s, c))
-                .onCommand(AgentWaiting.class, (s, c) -> current(c.attempt()) ? drain(s).persist() : effect().noReply())
+                .onCommand(AgentWaiting.class, (s, c) -> current(c.attempt()) ? waiting(s, c) : effect().noReply())
                 .onCommand(AgentSetup.SessionOpened.class, (s, c) -> sessionOpened(s, c))
                 .onCommand(AgentSetup.SetupFailed.class, (s, c) -> setupFailed(c))
                 .onCommand(TurnDone.class, (s, c) -> turnDone(s, c))
@@ -297,6 +300,14 @@ public final class RunAgent {
     }
 
     // ---- the agent's messages -----------------------------------------------------------------------------
+
+    private ReplyEffect<Event, RunState> waiting(Existing s, AgentWaiting c) {
+        if (!c.held() && link.hold.hold(link.waiting())) {
+            context.scheduleOnce(UpdateHold.HOLD, context.getSelf(), new AgentWaiting(c.attempt(), true));
+            return effect().noReply();
+        }
+        return drain(s).persist();
+    }
 
     private AgentBatch drain(Existing s) {
         AgentBatch batch = batch();
