@@ -304,6 +304,12 @@ public final class AcpConnection implements AutoCloseable {
     private void onNotification(JsonRpcMessage.Notification notification, String line) {
         switch (notification.method()) {
             case Acp.SESSION_UPDATE -> {
+                TextChunks.Read chunk = TextChunks.read(notification.params().get("update"));
+                JsonNode sessionId = notification.params().get("sessionId");
+                if (chunk != null && sessionId != null && sessionId.isTextual()) {
+                    deliver(new AgentMessage.Update(sessionId.textValue(), chunk.chunk(), chunk.json()));
+                    return;
+                }
                 try {
                     Acp.SessionNotification update =
                             mapper.treeToValue(notification.params(), Acp.SessionNotification.class);

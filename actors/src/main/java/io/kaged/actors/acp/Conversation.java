@@ -56,8 +56,13 @@ public final class Conversation {
     }
 
     public Conversation apply(ConversationEvent event) {
+        return apply(List.of(event));
+    }
+
+    /** Folds several events in one step: a batch of chunks copies the items and the open text once. */
+    public Conversation apply(List<? extends ConversationEvent> events) {
         Builder builder = new Builder(this);
-        builder.apply(event);
+        events.forEach(builder::apply);
         return builder.build();
     }
 
@@ -94,6 +99,8 @@ public final class Conversation {
         /**
          * The text of the last item while chunks are appended to it, so a long reply replayed from thousands
          * of chunks is built once, not copied per chunk. Null until the first chunk appended in this builder.
+         * While it is set, the last item's own text is stale: {@link #closeText} writes it back, once, before
+         * anything else is added and when the fold is built.
          */
         private StringBuilder openText;
 
@@ -162,7 +169,6 @@ public final class Conversation {
                     openText = new StringBuilder(java.util.Objects.toString(textOf(last), ""));
                 }
                 openText.append(text);
-                items.set(last.index(), withText(last, openText.toString()));
                 return;
             }
             if (chunk instanceof SessionUpdate.UserMessageChunk) {
@@ -251,8 +257,17 @@ public final class Conversation {
         }
 
         private void add(ConversationItem item) {
+            closeText();
             items.add(item);
-            openText = null;
+        }
+
+        /** Writes the text of chunks appended to the last item into it, and ends the appending. */
+        private void closeText() {
+            if (openText != null) {
+                ConversationItem last = items.get(items.size() - 1);
+                items.set(last.index(), withText(last, openText.toString()));
+                openText = null;
+            }
         }
 
         /**
@@ -271,6 +286,7 @@ public final class Conversation {
         }
 
         Conversation build() {
+            closeText();
             return new Conversation(List.copyOf(items), Map.copyOf(toolCalls), planIndex, currentModeId, usage, title);
         }
 

@@ -182,4 +182,48 @@ class ConversationTest {
         assertEquals(List.of(stepwise.items().get(2), stepwise.items().get(3)), stepwise.page(2, 2));
         assertEquals(List.of(), stepwise.page(50, 10));
     }
+
+    @Test
+    void foldingInBatchesEqualsFoldingTheListAndAMessageKeepsItsChunksAcrossBatches() {
+        List<ConversationEvent> events = new ArrayList<>();
+        events.add(new PromptSent("go"));
+        for (int i = 0; i < 2_000; i++) {
+            events.add(agent("c" + i + " "));
+            if (i == 700) {
+                events.add(toolCall("t1", "Edit", ToolKind.EDIT));
+            }
+            if (i == 900) {
+                // a tool call's progress in place does not end the message taking chunks
+                events.add(toolUpdate("t1", ToolCallStatus.COMPLETED, null));
+            }
+        }
+        events.add(thought("done"));
+        events.add(new TurnEnded(StopReason.END_TURN));
+        Conversation whole = Conversation.of(events);
+        for (int step : new int[] {1, 7, 500, events.size()}) {
+            Conversation batched = Conversation.empty();
+            for (int from = 0; from < events.size(); from += step) {
+                Conversation before = batched;
+                List<ConversationItem> itemsBefore = List.copyOf(before.items());
+                batched = batched.apply(events.subList(from, Math.min(events.size(), from + step)));
+                assertEquals(itemsBefore, before.items(), "apply must not change the conversation it came from");
+            }
+            assertEquals(whole.items(), batched.items(), "steps of " + step);
+        }
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i <= 700; i++) {
+            expected.append("c").append(i).append(' ');
+        }
+        ConversationItem.AgentMessage first =
+                (ConversationItem.AgentMessage) whole.items().get(1);
+        assertEquals(expected.toString(), first.text());
+        ConversationItem.AgentMessage second =
+                (ConversationItem.AgentMessage) whole.items().get(3);
+        assertEquals("c701 ", second.text().substring(0, 5));
+        assertEquals(true, second.text().endsWith("c1999 "));
+        assertEquals(
+                ToolCallStatus.COMPLETED,
+                ((ConversationItem.ToolCall) whole.items().get(2)).status());
+        assertEquals(6, whole.items().size());
+    }
 }

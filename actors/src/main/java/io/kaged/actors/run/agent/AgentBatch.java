@@ -22,9 +22,17 @@ final class AgentBatch {
     /** Updates in one journal event at most: a row stays a row, not a turn's worth of a fast agent. */
     static final int MAX_UPDATES = 500;
 
+    /**
+     * About how many bytes of JSON one event of updates holds before it is cut. Pekko gzips a payload over 32
+     * KiB, which cost the daemon more than the rest of journaling a chunk (0.6–3 µs an update on the build
+     * machine, and as much again to read it back); kept under it, a stream of chunks is stored as plain JSON.
+     */
+    static final int MAX_BYTES = 24 * 1024;
+
     final List<Event> events = new ArrayList<>();
     final List<Runnable> after = new ArrayList<>();
     private final List<JsonNode> updates = new ArrayList<>();
+    private int bytes;
     private final EffectFactories<Event, RunState> effect;
     private final LongSupplier clock;
 
@@ -39,7 +47,8 @@ final class AgentBatch {
 
     void update(JsonNode update) {
         updates.add(update);
-        if (updates.size() >= MAX_UPDATES) {
+        bytes += UpdateSize.of(update);
+        if (updates.size() >= MAX_UPDATES || bytes >= MAX_BYTES) {
             cut();
         }
     }
@@ -54,6 +63,7 @@ final class AgentBatch {
         if (!updates.isEmpty()) {
             events.add(new RunActor.AgentUpdates(List.copyOf(updates), now()));
             updates.clear();
+            bytes = 0;
         }
     }
 

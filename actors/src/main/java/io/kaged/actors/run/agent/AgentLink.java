@@ -39,6 +39,9 @@ final class AgentLink {
     final Path cwd;
     private final Queue<AgentMessage> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean told = new AtomicBoolean();
+    /** Whether a few updates wait for more before the actor takes them. */
+    final UpdateHold hold = new UpdateHold();
+
     private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_WAITING);
     private volatile boolean closed;
     /** Messages queued so far, and taken; a message's number is its place in that order. */
@@ -65,10 +68,11 @@ final class AgentLink {
                 blocking,
                 message -> {
                     waitForRoom();
+                    hold.queuing(message);
                     received.incrementAndGet();
                     inbox.add(message);
-                    if (told.compareAndSet(false, true)) {
-                        self.tell(new RunAgent.AgentWaiting(attempt));
+                    if (told.compareAndSet(false, true) || hold.wakes(message)) {
+                        self.tell(new RunAgent.AgentWaiting(attempt, false));
                     }
                     if (message instanceof AgentMessage.Closed) {
                         pipes.outputRead().run();
@@ -97,9 +101,11 @@ final class AgentLink {
      */
     List<AgentMessage> drain() {
         told.set(false);
+        hold.released();
         List<AgentMessage> messages = new ArrayList<>();
         for (AgentMessage m = inbox.poll(); m != null; m = inbox.poll()) {
             room.release();
+            hold.took(m);
             long number = taken++;
             if (m instanceof AgentMessage.Update && number < replayEnd) {
                 replayed++;
@@ -108,6 +114,11 @@ final class AgentLink {
             }
         }
         return messages;
+    }
+
+    /** Messages queued and not yet taken by the actor. */
+    long waiting() {
+        return received.get() - taken;
     }
 
     /** A session/load is sent: the updates from now on are its replay. */

@@ -39,8 +39,11 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  */
 public final class RunAgent {
 
-    /** The agent's messages are waiting in the link of {@code attempt}. */
-    record AgentWaiting(int attempt) implements ProcessMessage {}
+    /**
+     * The agent's messages are waiting in the link of {@code attempt}; {@code held} when it is the end of a
+     * wait for more updates ({@link UpdateHold}), so they go now.
+     */
+    record AgentWaiting(int attempt, boolean held) implements ProcessMessage {}
 
     /** A session/prompt answered: its stop reason, or the error that ended it. */
     record TurnDone(int attempt, String stopReason, String error) implements ProcessMessage {}
@@ -99,7 +102,7 @@ public final class RunAgent {
         return b.onCommand(RunActor.Prompt.class, (s, c) -> prompt(s, c))
                 .onCommand(RunActor.CancelTurn.class, (s, c) -> cancelTurn(s, c))
                 .onCommand(RunActor.DecideApproval.class, (s, c) -> decide(s, c))
-                .onCommand(AgentWaiting.class, (s, c) -> current(c.attempt()) ? drain(s).persist() : effect().noReply())
+                .onCommand(AgentWaiting.class, (s, c) -> current(c.attempt()) ? waiting(s, c) : effect().noReply())
                 .onCommand(AgentSetup.SessionOpened.class, (s, c) -> sessionOpened(s, c))
                 .onCommand(AgentSetup.SetupFailed.class, (s, c) -> setupFailed(c))
                 .onCommand(TurnDone.class, (s, c) -> turnDone(s, c))
@@ -341,6 +344,14 @@ public final class RunAgent {
 
     // ---- the agent's messages -----------------------------------------------------------------------------
 
+    private ReplyEffect<Event, RunState> waiting(Existing s, AgentWaiting c) {
+        if (!c.held() && link.hold.hold(link.waiting())) {
+            context.scheduleOnce(UpdateHold.HOLD, context.getSelf(), new AgentWaiting(c.attempt(), true));
+            return effect().noReply();
+        }
+        return drain(s).persist();
+    }
+
     private AgentBatch drain(Existing s) {
         AgentBatch batch = batch();
         if (link == null) {
@@ -352,7 +363,7 @@ public final class RunAgent {
         AgentLink on = link;
         for (AgentMessage message : on.drain()) {
             if (message instanceof AgentMessage.Update u) {
-                batch.update(MAPPER.valueToTree(u.update()));
+                batch.update(u.json() != null ? u.json() : MAPPER.valueToTree(u.update()));
             } else if (message instanceof AgentMessage.Request r) {
                 batch.cut();
                 request(agent, on, r, batch);

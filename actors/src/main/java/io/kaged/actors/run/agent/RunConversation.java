@@ -8,6 +8,7 @@ import io.kaged.actors.acp.ConversationEvent;
 import io.kaged.actors.acp.ConversationItem;
 import io.kaged.actors.acp.SessionUpdate;
 import io.kaged.actors.acp.StopReason;
+import io.kaged.actors.acp.TextChunks;
 import io.kaged.actors.run.RunActor;
 import io.kaged.persistence.journal.JournalEvents;
 import java.util.ArrayList;
@@ -71,13 +72,12 @@ public final class RunConversation {
             return new Change(List.of(), -1);
         }
         List<ConversationItem> old = conversation.items();
-        for (Fact fact : facts.subList(before, facts.size())) {
-            conversation = conversation.apply(fact.event());
-        }
+        conversation = conversation.apply(
+                facts.subList(before, facts.size()).stream().map(Fact::event).toList());
         List<ConversationItem> now = conversation.items();
         List<ConversationItem> changed = new ArrayList<>();
         for (int i = 0; i < now.size(); i++) {
-            if (i >= old.size() || !old.get(i).equals(now.get(i))) {
+            if (i >= old.size() || (old.get(i) != now.get(i) && !old.get(i).equals(now.get(i)))) {
                 changed.add(now.get(i));
             }
         }
@@ -144,6 +144,10 @@ public final class RunConversation {
     }
 
     private static SessionUpdate update(JsonNode json) {
+        TextChunks.Read chunk = TextChunks.read(json);
+        if (chunk != null) {
+            return chunk.chunk();
+        }
         try {
             return AcpJson.mapper().treeToValue(json, SessionUpdate.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
