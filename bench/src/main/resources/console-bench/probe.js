@@ -11,11 +11,11 @@
     check: null,
     result: null,
     waiter: null,
-    // The row with the cursor, as rendered: what has been echoed on the line being typed.
-    cursorRow: () => {
-      const cursor = rows.querySelector('.xterm-cursor');
-      let row = cursor;
+    // The row with the cursor (above = 0), or the one `above` rows over it, as rendered.
+    cursorRow: (above = 0) => {
+      let row = rows.querySelector('.xterm-cursor');
       while (row && row.parentElement !== rows) row = row.parentElement;
+      for (let i = 0; row && i < above; i++) row = row.previousElementSibling;
       return text(row);
     },
     anyRow: (want) => Array.from(rows.children).some((r) => text(r) === want),

@@ -96,15 +96,34 @@ final class BenchBrowser implements AutoCloseable {
         js("const want = arguments[0]; window.__probe.arm(() => window.__probe.cursorRow() === want);", text);
     }
 
+    /**
+     * Arms the probe to stop its clock when a line ended with Enter is done in {@code cat}: the line twice above
+     * the cursor (the echo, then {@code cat}'s copy) and the cursor's row empty. Waiting for the echo of Enter
+     * alone would race {@code cat}'s copy against the next key's echo.
+     */
+    void armLineDone(String line) {
+        js(
+                "const want = arguments[0]; const p = window.__probe;"
+                        + " p.arm(() => p.cursorRow() === '' && p.cursorRow(1) === want && p.cursorRow(2) === want);",
+                line);
+    }
+
     /** Arms the probe to stop its clock when any rendered row reads exactly {@code text}. */
     void armAnyRow(String text) {
         js("const want = arguments[0]; window.__probe.arm(() => window.__probe.anyRow(want));", text);
     }
 
-    /** Milliseconds from the last key down to the render the probe was armed for, once it has happened. */
-    double awaitProbe() {
-        Object ms = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + " const p = window.__probe; if (p.result !== null) done(p.result); else p.waiter = done;");
+    /**
+     * Milliseconds from the last key down to the render the probe was armed for, once it has happened, or -1 if
+     * it has not within {@code giveUpMillis}.
+     */
+    double awaitProbe(long giveUpMillis) {
+        Object ms = driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; const p = window.__probe;"
+                        + " if (p.result !== null) { done(p.result); return; }"
+                        + " p.waiter = done; setTimeout(() => { if (p.waiter === done) { p.waiter = null; done(-1); } },"
+                        + " arguments[0]);",
+                giveUpMillis);
         return ((Number) ms).doubleValue();
     }
 

@@ -32,6 +32,7 @@ public final class ConsoleBench {
 
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int LINE = 60;
+    private static final long PROBE_GIVE_UP_MS = 10_000;
     /** sh's prompt: {@code $ }, or {@code # } for root. */
     private static final java.util.regex.Pattern PROMPT = java.util.regex.Pattern.compile("[$#]");
 
@@ -141,23 +142,37 @@ public final class ConsoleBench {
         browser.installProbe();
     }
 
-    /** Types {@code n} keys into {@code cat}, a line of 60 at a time, and times each one's echo. */
+    /**
+     * Types {@code n} keys into {@code cat}, a line of 60 at a time, and times each one's echo. A key whose echo
+     * is not rendered within 10 s is counted as lost (and printed), and the line is read again from the screen.
+     */
     private static Latencies keystrokes(BenchBrowser browser, int n) throws InterruptedException {
         List<Long> nanos = new ArrayList<>(n);
         StringBuilder line = new StringBuilder(browser.cursorRow());
+        int lost = 0;
         for (int i = 0; i < n; i++) {
             if (line.length() >= LINE) {
-                browser.armCursorRow("");
+                browser.armLineDone(line.toString());
                 browser.pressEnter();
-                browser.awaitProbe();
-                line.setLength(0);
+                browser.awaitProbe(PROBE_GIVE_UP_MS);
+                line = new StringBuilder(browser.cursorRow());
             }
             char c = ALPHABET.charAt(i % ALPHABET.length());
             line.append(c);
             browser.armCursorRow(line.toString());
             browser.press(c);
-            nanos.add(Math.round(browser.awaitProbe() * 1e6));
+            double ms = browser.awaitProbe(PROBE_GIVE_UP_MS);
+            if (ms < 0) {
+                lost++;
+                System.out.printf("a key's echo not seen in 10 s; the cursor's row: '%s'%n", browser.cursorRow());
+                line = new StringBuilder(browser.cursorRow());
+            } else {
+                nanos.add(Math.round(ms * 1e6));
+            }
             Thread.sleep(10); // a typist's pace, not a burst: each key is its own round trip
+        }
+        if (lost > 0) {
+            System.out.printf("%d of %d keys' echoes not seen within 10 s (left out of the figures)%n", lost, n);
         }
         return Latencies.of(nanos);
     }
@@ -170,7 +185,12 @@ public final class ConsoleBench {
         browser.await("the command echoed", () -> browser.cursorRow().endsWith("ND"));
         browser.armAnyRow("E2ND");
         browser.pressEnter();
-        return browser.awaitProbe() / 1000;
+        // within Selenium's 3-minute read time-out for a script's answer
+        double ms = browser.awaitProbe(150_000);
+        if (ms < 0) {
+            throw new IllegalStateException("the marker line was not rendered within 150 s");
+        }
+        return ms / 1000;
     }
 
     /** Lines of printable ASCII, like a build log, up to {@code bytes}. */
