@@ -99,6 +99,31 @@ final class Browser implements AutoCloseable {
         return text == null ? "" : text.toString();
     }
 
+    /** Logs in on the login page with the daemon's API token and waits for the sessions page. */
+    void logInWithToken(String origin, String token) {
+        driver.get(origin + "/login");
+        byTestId("login-token").sendKeys(token);
+        byTestId("login-submit").click();
+        await("the sessions page after a login with the token", d -> path().equals("/sessions"));
+    }
+
+    /** Waits until the terminal's WebSocket is attached. */
+    void awaitAttached() {
+        await("the terminal attached", d -> "live"
+                .equals(byTestId("attach-status").getAttribute("data-status")));
+    }
+
+    /** Types into the terminal as the keyboard would (xterm.js's hidden text area takes the keys). */
+    void type(CharSequence keys) {
+        driver.findElement(By.cssSelector("[data-testid='terminal'] .xterm-helper-textarea"))
+                .sendKeys(keys);
+    }
+
+    /** How many of the terminal's rows are exactly {@code text} (the output, not the echoed command). */
+    long lines(String text) {
+        return terminalText().lines().filter(l -> l.strip().equals(text)).count();
+    }
+
     String visibleText() {
         try {
             return driver.findElement(By.tagName("body")).getText();

@@ -159,6 +159,22 @@ class ConsoleHttpTest {
             assertTrue(
                     asset.header("Content-Type").contains("javascript"),
                     asset.headers().toString());
+            assertEquals(null, asset.headers().get("content-encoding"), "not gzipped unless asked");
+            java.net.http.HttpResponse<byte[]> gzipped = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create(console.origin() + script.group(1)))
+                                    .header("Accept-Encoding", "gzip, deflate, br")
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(
+                    "gzip", gzipped.headers().firstValue("Content-Encoding").orElse(""));
+            byte[] unzipped =
+                    new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body())).readAllBytes();
+            assertEquals(asset.body(), new String(unzipped, java.nio.charset.StandardCharsets.UTF_8));
+            assertTrue(
+                    gzipped.body().length * 2 < unzipped.length,
+                    "the bundle is sent compressed: " + gzipped.body().length + " of " + unzipped.length);
             assertEquals(
                     404,
                     console.raw("/assets/app-NOPE.js", Map.of("Host", "localhost"))

@@ -20,9 +20,11 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.model.headers.ContentEncoding;
 import org.apache.pekko.http.javadsl.model.headers.Cookie;
 import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
 import org.apache.pekko.http.javadsl.model.headers.HttpCookiePair;
+import org.apache.pekko.http.javadsl.model.headers.HttpEncodings;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.SameSite;
 import org.apache.pekko.http.javadsl.model.headers.SetCookie;
@@ -239,10 +241,7 @@ public final class ConsoleRoutes extends AllDirectives {
     private Route page(String path) {
         if (path.startsWith("/assets/")) {
             return assets.asset(path.substring("/assets/".length()))
-                    .map(a -> complete(HttpResponse.create()
-                            .withEntity(HttpEntities.create(a.type(), a.bytes()))
-                            .addHeader(RawHeader.create("Cache-Control", "public, max-age=31536000, immutable"))
-                            .addHeader(RawHeader.create("X-Content-Type-Options", "nosniff"))))
+                    .<Route>map(a -> extractRequest(request -> complete(asset(a, request))))
                     .orElseGet(() -> complete(Problem.response(StatusCodes.NOT_FOUND, "No console asset " + path)));
         }
         return assets.page()
@@ -255,6 +254,19 @@ public final class ConsoleRoutes extends AllDirectives {
                 .orElseGet(() -> complete(Problem.response(
                         StatusCodes.NOT_FOUND,
                         "This build of kaged has no web console (it was built with -Dconsole.skip=true).")));
+    }
+
+    /** The asset gzipped when the browser takes gzip (all do), else as built. */
+    private static HttpResponse asset(ConsoleAssets.Asset a, HttpRequest request) {
+        boolean gzip = request.getHeader("Accept-Encoding")
+                .map(h -> ConsoleAssets.acceptsGzip(h.value()))
+                .orElse(false);
+        HttpResponse response = HttpResponse.create()
+                .withEntity(HttpEntities.create(a.type(), gzip ? a.gzipped() : a.bytes()))
+                .addHeader(RawHeader.create("Cache-Control", "public, max-age=31536000, immutable"))
+                .addHeader(RawHeader.create("Vary", "Accept-Encoding"))
+                .addHeader(RawHeader.create("X-Content-Type-Options", "nosniff"));
+        return gzip ? response.addHeader(ContentEncoding.create(HttpEncodings.GZIP)) : response;
     }
 
     // ---- shared ---------------------------------------------------------------------------------------

@@ -1,0 +1,178 @@
+package io.kaged.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium through Debian's chromedriver, as the console's browser tests drive it (never a
+ * downloaded browser), with what the console benchmark needs on top: keys sent as the keyboard sends them
+ * (Chrome DevTools' Input.dispatchKeyEvent, trusted events that xterm.js handles like typing) and the probe
+ * ({@code console-bench/probe.js}) that times what the page renders.
+ */
+final class BenchBrowser implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofMinutes(5);
+
+    final ChromeDriver driver;
+    private final String probe;
+
+    BenchBrowser(Path profile) throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException("the console benchmark needs Debian's chromium and chromium-driver ("
+                    + CHROMIUM + ", " + CHROMEDRIVER + "): apt-get install chromium chromium-driver");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900",
+                "--user-data-dir=" + Files.createDirectories(profile));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        this.driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(WAIT);
+        try (InputStream in = BenchBrowser.class.getResourceAsStream("/console-bench/probe.js")) {
+            this.probe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    String version() {
+        return driver.getCapabilities().getBrowserVersion();
+    }
+
+    Object js(String script, Object... args) {
+        return driver.executeScript(script, args);
+    }
+
+    /** Waits up to five minutes for {@code condition}, polling every 10 ms. */
+    void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("gave up waiting for " + what + " at " + driver.getCurrentUrl());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    boolean present(String css) {
+        return !driver.findElements(By.cssSelector(css)).isEmpty();
+    }
+
+    /** Installs the probe into the page and gives the terminal the keyboard focus. */
+    void installProbe() {
+        driver.executeScript(probe);
+        driver.executeScript("document.querySelector('.xterm-helper-textarea').focus();");
+    }
+
+    String cursorRow() {
+        return (String) js("return window.__probe.cursorRow();");
+    }
+
+    /** Arms the probe to stop its clock when the row with the cursor reads {@code text} (trailing blanks aside). */
+    void armCursorRow(String text) {
+        js("const want = arguments[0]; window.__probe.arm(() => window.__probe.cursorRow() === want);", text);
+    }
+
+    /**
+     * Arms the probe to stop its clock when a line ended with Enter is done in {@code cat}: the line twice above
+     * the cursor (the echo, then {@code cat}'s copy) and the cursor's row empty. Waiting for the echo of Enter
+     * alone would race {@code cat}'s copy against the next key's echo.
+     */
+    void armLineDone(String line) {
+        js(
+                "const want = arguments[0]; const p = window.__probe;"
+                        + " p.arm(() => p.cursorRow() === '' && p.cursorRow(1) === want && p.cursorRow(2) === want);",
+                line);
+    }
+
+    /** Arms the probe to stop its clock when any rendered row reads exactly {@code text}. */
+    void armAnyRow(String text) {
+        js("const want = arguments[0]; window.__probe.arm(() => window.__probe.anyRow(want));", text);
+    }
+
+    /**
+     * Milliseconds from the last key down to the render the probe was armed for, once it has happened, or -1 if
+     * it has not within {@code giveUpMillis}.
+     */
+    double awaitProbe(long giveUpMillis) {
+        Object ms = driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; const p = window.__probe;"
+                        + " if (p.result !== null) { done(p.result); return; }"
+                        + " p.waiter = done; setTimeout(() => { if (p.waiter === done) { p.waiter = null; done(-1); } },"
+                        + " arguments[0]);",
+                giveUpMillis);
+        return ((Number) ms).doubleValue();
+    }
+
+    /** One printable ASCII letter or digit, down and up, as a keyboard sends it. */
+    void press(char c) {
+        String key = String.valueOf(c);
+        boolean letter = Character.isLetter(c);
+        int vk = letter ? Character.toUpperCase(c) : c;
+        String code = letter ? "Key" + Character.toUpperCase(c) : "Digit" + c;
+        dispatch(key, code, vk, key);
+    }
+
+    void pressEnter() {
+        dispatch("Enter", "Enter", 13, "\r");
+    }
+
+    private void dispatch(String key, String code, int vk, String text) {
+        driver.executeCdpCommand(
+                "Input.dispatchKeyEvent",
+                Map.of(
+                        "type", "keyDown",
+                        "key", key,
+                        "code", code,
+                        "windowsVirtualKeyCode", vk,
+                        "nativeVirtualKeyCode", vk,
+                        "text", text,
+                        "unmodifiedText", text));
+        driver.executeCdpCommand(
+                "Input.dispatchKeyEvent",
+                Map.of(
+                        "type",
+                        "keyUp",
+                        "key",
+                        key,
+                        "code",
+                        code,
+                        "windowsVirtualKeyCode",
+                        vk,
+                        "nativeVirtualKeyCode",
+                        vk));
+    }
+
+    /** Types text into the terminal with WebDriver (for commands; not timed). */
+    void type(String text) {
+        driver.findElement(By.cssSelector(".xterm-helper-textarea")).sendKeys(text);
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

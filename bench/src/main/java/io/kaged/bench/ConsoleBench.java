@@ -1,0 +1,266 @@
+package io.kaged.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The web console against the physical limit, in one run and one browser (Debian's headless Chromium): a real
+ * daemon started with {@code bin/kaged serve} (SQLite default, temporary home) and its console at {@code /},
+ * side by side with {@link PtyBridge}, a bare pty-to-WebSocket bridge serving the same xterm.js with the same
+ * options. Measured on both:
+ *
+ * <ul>
+ *   <li>keystroke to echo: a key down (a trusted key event) until xterm.js has rendered the echoed character on
+ *       the cursor's row, typing into {@code cat} (the pty's own echo), p50 and p99 over {@code --keys};
+ *   <li>render throughput: Enter on {@code cat FILE; echo E$((1+1))ND} in {@code sh} until the marker line is
+ *       rendered, with FILE {@code --mb} MiB of text lines; the best of {@code --rounds} (fresh session and page
+ *       each);
+ *   <li>first load (the console only): {@code /sessions} with the browser's cache off, until its table is in
+ *       the page, and the bytes of the page and its assets as sent; the median and the worst of {@code --loads}.
+ * </ul>
+ *
+ * Run it with {@code bench/run-console.sh}, which builds the console first.
+ */
+public final class ConsoleBench {
+
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final int LINE = 60;
+    private static final long PROBE_GIVE_UP_MS = 10_000;
+    /** sh's prompt: {@code $ }, or {@code # } for root. */
+    private static final java.util.regex.Pattern PROMPT = java.util.regex.Pattern.compile("[$#]");
+
+    public static void main(String[] args) throws Exception {
+        int keys;
+        int mb;
+        int rounds;
+        int loads;
+        Path nodeModules;
+        int clientBuffer;
+        try {
+            Flags f = Flags.parse(args);
+            keys = f.integer("keys", 500, 10);
+            mb = f.integer("mb", 20, 1);
+            rounds = f.integer("rounds", 2, 1);
+            loads = f.integer("loads", 5, 1);
+            nodeModules = Path.of(f.text("node-modules", "http/src/main/web/node_modules"));
+            clientBuffer = f.integer("client-buffer", 0, 0);
+            f.done();
+        } catch (Flags.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println("error: " + e.getMessage());
+            }
+            System.err.println(
+                    "usage: ConsoleBench [--keys 500] [--mb 20] [--rounds 2] [--loads 5]"
+                            + " [--client-buffer N (kaged.sessions.client-buffer; 0: kaged's default)] [--node-modules http/src/main/web/node_modules]");
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+        }
+        // Selenium warns that it has no DevTools bindings for this Chromium; the raw commands used here need none.
+        java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(java.util.logging.Level.SEVERE);
+        Path work = Files.createTempDirectory("kaged-console-bench");
+        Path file = work.resolve("output.txt");
+        writeText(file, mb * 1024L * 1024L);
+        Path home = Files.createDirectories(work.resolve("home"));
+        if (clientBuffer > 0) {
+            Files.writeString(home.resolve("kaged.conf"), "kaged.sessions.client-buffer = " + clientBuffer + "\n");
+        }
+        try (BenchDaemon daemon = BenchDaemon.start(home, work.resolve("daemon.log"), Map.of());
+                PtyBridge bridge = PtyBridge.start(nodeModules);
+                BenchBrowser browser = new BenchBrowser(work.resolve("profile"))) {
+            System.out.printf(
+                    "console benchmark: Chromium %s headless, %d keys, %d MiB, %d cores, %s, client-buffer %s%n",
+                    browser.version(),
+                    keys,
+                    mb,
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                    clientBuffer == 0 ? "default" : String.valueOf(clientBuffer));
+            Targets console = new Targets(daemon, browser);
+            String bridgeBase = "http://127.0.0.1:" + bridge.port();
+            console.logIn();
+            FirstLoad.Result load = FirstLoad.measure(browser, console.base() + "/sessions", loads);
+
+            String cat = console.newSession("cat");
+            console.openSession(cat);
+            int[] size = console.size(cat);
+            Latencies consoleKeys = keystrokes(browser, keys);
+            System.out.printf(
+                    "typed %d keys in the console (p99 %.1f ms), attached %d time(s)%n",
+                    keys, consoleKeys.millis(0.99), console.attaches(cat));
+            String grid = "&cols=" + size[0] + "&rows=" + size[1];
+            openBridge(browser, bridgeBase + "/?cmd=cat" + grid);
+            Latencies bridgeKeys = keystrokes(browser, keys);
+            System.out.printf("typed %d keys through the bridge (p99 %.1f ms)%n", keys, bridgeKeys.millis(0.99));
+
+            String command = "cat " + file + "; echo E$((1+1))ND";
+            double consoleBest = Double.MAX_VALUE;
+            double bridgeBest = Double.MAX_VALUE;
+            int reattached = 0;
+            for (int r = 0; r < rounds; r++) {
+                String sh = console.newSession("sh");
+                console.openSession(sh);
+                double seconds = render(browser, command);
+                // More than one attach means the daemon dropped the page for falling behind and the page came
+                // back for the bytes it missed, of which only the retained scrollback (kaged.sessions.scrollback)
+                // was still there: then it rendered less than the whole output.
+                int attaches = console.attaches(sh);
+                System.out.printf("rendered in the console in %.2f s, attached %d time(s)%n", seconds, attaches);
+                reattached += attaches - 1;
+                consoleBest = Math.min(consoleBest, seconds);
+                openBridge(browser, bridgeBase + "/?cmd=sh" + grid);
+                bridgeBest = Math.min(bridgeBest, report("bridge", render(browser, command)));
+            }
+            ConsoleReport.print(keys, mb, size, consoleKeys, bridgeKeys, consoleBest, bridgeBest, load);
+            if (reattached > 0) {
+                System.out.printf(
+                        "NOTE: the console was dropped and reattached %d time(s) while rendering, so it rendered"
+                                + " only part of the output: its render figure is not comparable%n",
+                        reattached);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        // The bridge's pty readers block in read(2) until their process ends; nothing is left to wait for.
+        System.exit(0);
+    }
+
+    private static double report(String side, double seconds) {
+        System.out.printf("rendered in the %s in %.2f s%n", side, seconds);
+        return seconds;
+    }
+
+    private static void openBridge(BenchBrowser browser, String url) throws InterruptedException {
+        browser.driver.get(url);
+        browser.await("the bridge's socket open", () -> browser.present("body[data-status='live']"));
+        browser.installProbe();
+    }
+
+    /**
+     * Types {@code n} keys into {@code cat}, a line of 60 at a time, and times each one's echo. A key whose echo
+     * is not rendered within 10 s is counted as lost (and printed), and the line is read again from the screen.
+     */
+    private static Latencies keystrokes(BenchBrowser browser, int n) throws InterruptedException {
+        List<Long> nanos = new ArrayList<>(n);
+        StringBuilder line = new StringBuilder(browser.cursorRow());
+        int lost = 0;
+        for (int i = 0; i < n; i++) {
+            if (line.length() >= LINE) {
+                browser.armLineDone(line.toString());
+                browser.pressEnter();
+                browser.awaitProbe(PROBE_GIVE_UP_MS);
+                line = new StringBuilder(browser.cursorRow());
+            }
+            char c = ALPHABET.charAt(i % ALPHABET.length());
+            line.append(c);
+            browser.armCursorRow(line.toString());
+            browser.press(c);
+            double ms = browser.awaitProbe(PROBE_GIVE_UP_MS);
+            if (ms < 0) {
+                lost++;
+                System.out.printf("a key's echo not seen in 10 s; the cursor's row: '%s'%n", browser.cursorRow());
+                line = new StringBuilder(browser.cursorRow());
+            } else {
+                nanos.add(Math.round(ms * 1e6));
+            }
+            Thread.sleep(10); // a typist's pace, not a burst: each key is its own round trip
+        }
+        if (lost > 0) {
+            System.out.printf("%d of %d keys' echoes not seen within 10 s (left out of the figures)%n", lost, n);
+        }
+        return Latencies.of(nanos);
+    }
+
+    /** Seconds from Enter on {@code command} until its marker line is rendered. */
+    private static double render(BenchBrowser browser, String command) throws InterruptedException {
+        browser.await(
+                "the shell's prompt", () -> PROMPT.matcher(browser.cursorRow()).matches());
+        browser.type(command);
+        browser.await("the command echoed", () -> browser.cursorRow().endsWith("ND"));
+        browser.armAnyRow("E2ND");
+        browser.pressEnter();
+        // within Selenium's 3-minute read time-out for a script's answer
+        double ms = browser.awaitProbe(150_000);
+        if (ms < 0) {
+            throw new IllegalStateException("the marker line was not rendered within 150 s");
+        }
+        return ms / 1000;
+    }
+
+    /** Lines of printable ASCII, like a build log, up to {@code bytes}. */
+    private static void writeText(Path file, long bytes) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
+            long written = 0;
+            for (long n = 0; written < bytes; n++) {
+                String l = String.format(
+                        "%08d [INFO] compiling module-%d/src/main/java/Example%d.java: 0 warnings, %d ms%n",
+                        n, n % 97, n % 1013, n % 431);
+                out.write(l);
+                written += l.length();
+            }
+        }
+    }
+
+    /** The console's side: the daemon's login page, sessions and the terminal page. */
+    private record Targets(BenchDaemon daemon, BenchBrowser browser) {
+        String base() {
+            return "http://127.0.0.1:" + daemon.port();
+        }
+
+        void logIn() throws Exception {
+            browser.driver.get(base() + "/login");
+            browser.await("the login page", () -> browser.present("[data-testid='login-token']"));
+            browser.driver
+                    .findElement(org.openqa.selenium.By.cssSelector("[data-testid='login-token']"))
+                    .sendKeys(daemon.token());
+            browser.driver
+                    .findElement(org.openqa.selenium.By.cssSelector("[data-testid='login-submit']"))
+                    .click();
+            browser.await(
+                    "the sessions page", () -> browser.driver.getCurrentUrl().endsWith("/sessions"));
+        }
+
+        String newSession(String command) throws Exception {
+            return daemon.call("POST", "/v1/sessions", Map.of("command", List.of(command)))
+                    .get("id")
+                    .asText();
+        }
+
+        void openSession(String id) throws InterruptedException {
+            browser.driver.get(base() + "/sessions/" + id);
+            browser.await(
+                    "the terminal attached",
+                    () -> browser.present("[data-testid='attach-status'][data-status='live']"));
+            browser.installProbe();
+        }
+
+        /** How many times a client attached to session {@code id}, from the audit log. */
+        int attaches(String id) throws Exception {
+            return daemon.call("GET", "/v1/audit?kind=session.attach&subject=" + id + "&limit=100", null)
+                    .get("items")
+                    .size();
+        }
+
+        /** The pty's size once the console's resize has reached it (not the 80×24 it was created with). */
+        int[] size(String id) throws Exception {
+            int[] size = new int[2];
+            browser.await("the pty at the console's size", () -> {
+                try {
+                    JsonNode s = daemon.call("GET", "/v1/sessions/" + id, null);
+                    size[0] = s.get("cols").asInt();
+                    size[1] = s.get("rows").asInt();
+                    return size[0] != 80 || size[1] != 24;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return size;
+        }
+    }
+}
