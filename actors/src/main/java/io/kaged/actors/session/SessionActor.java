@@ -88,8 +88,10 @@ public final class SessionActor {
      * @param recordedUpTo batches up to this sequence number are in the transcript table
      * @param unrecorded output after those batches, not yet recorded
      * @param live whether a process is (or will be) there; if not, the client gets scrollback and an end
+     * @param recordedBytes the session's whole output up to {@code recordedUpTo}, in bytes, dropped batches
+     *     included; null when not known ({@link Transcript#written()})
      */
-    public record Attached(long recordedUpTo, byte[] unrecorded, boolean live) {}
+    public record Attached(long recordedUpTo, byte[] unrecorded, boolean live, Long recordedBytes) {}
 
     // ---- events ---------------------------------------------------------------------------------
 

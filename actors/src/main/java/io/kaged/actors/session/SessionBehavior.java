@@ -296,9 +296,11 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
             clients.add(c.client());
             context.watchWith(c.client(), new Detach(c.client()));
         }
-        long recordedUpTo = s.session().transcript().nextSeq() - 1;
+        Transcript t = s.session().transcript();
         return Effect()
-                .reply(c.replyTo(), StatusReply.success(new Attached(recordedUpTo, process.unrecorded(PTY), live)));
+                .reply(
+                        c.replyTo(),
+                        StatusReply.success(new Attached(t.nextSeq() - 1, process.unrecorded(PTY), live, t.written())));
     }
 
     /** Output as it is taken, to every attached client, in frames no larger than a read (their queues count frames). */

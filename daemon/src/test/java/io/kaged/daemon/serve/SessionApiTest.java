@@ -295,6 +295,60 @@ class SessionApiTest {
         }
     }
 
+    /**
+     * Offsets count the session's whole output, so they still name the same byte once the scrollback has
+     * dropped older batches: a client back from a drop continues exactly where it was while the scrollback
+     * holds that byte, and starts over from the first byte it holds (named in the notice) once it does not.
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void offsetsNameTheSameByteAfterTheScrollbackDropsOldOutput(TestEngine engine) throws Exception {
+        Files.writeString(
+                home.resolve("kaged.conf"),
+                "kaged.sessions { scrollback = 4k, flush-bytes = 512, flush-interval = 20ms }\n");
+        Daemon daemon = Daemon.start(ConfigLoader.load(env(TestDatabases.newStoreUrl(engine, home)), null), 0);
+        int port = daemon.port();
+        try {
+            String id = createShell(port, "never");
+            Client first = attach(port, id, "?from=0", true);
+            // about 12 KiB of output, three times the scrollback: the oldest batches are dropped
+            first.type("i=0; while [ $i -lt 300 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done\n");
+            eventually(() -> first.text().contains("line-299-"), "all the output reached the client");
+            Thread.sleep(300);
+            byte[] seen;
+            synchronized (first) {
+                seen = first.output.toByteArray();
+            }
+            first.socket.abort();
+            call(port, "POST", "/v1/sessions/" + id + "/input", "{\"data\":\"echo after-$((40+2))\\n\"}");
+            eventually(unchecked(() -> transcript(port, id).contains("after-42\r\n")), "output while away");
+            Thread.sleep(300);
+
+            Client back = attach(port, id, "?from=" + seen.length, true);
+            eventually(() -> back.text().contains("after-42"), "output missed while away");
+            assertEquals(seen.length, firstOffset(back), back.notices.toString());
+            assertFalse(back.text().contains("line-299-"), "bytes the client had are not sent again");
+            eventually(() -> back.text().contains("after-42\r\n"), "the whole answer");
+            Thread.sleep(300); // let the prompt after it arrive, so the transcript is still when compared
+            String kept = transcript(port, id);
+            assertTrue(kept.endsWith(back.text()), "what follows is the output after the client's last byte");
+            assertTrue(
+                    (new String(seen, StandardCharsets.UTF_8) + back.text()).endsWith(kept),
+                    "the bytes before and after the drop end with the whole retained scrollback: no gap, no repeat");
+
+            // a client whose last byte is no longer kept starts over from the first byte that is
+            Client old = attach(port, id, "?from=100", true);
+            eventually(() -> old.text().contains("after-42"), "the retained scrollback");
+            long firstKept = firstOffset(old);
+            long total = seen.length + back.text().getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(firstKept > 100, "the first kept byte is past the dropped ones: " + firstKept);
+            assertEquals(total - kept.getBytes(StandardCharsets.UTF_8).length, firstKept, old.notices.toString());
+            assertEquals(kept, old.text(), "it gets exactly the retained scrollback");
+        } finally {
+            daemon.stop();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void aClientThatStopsReadingIsDroppedWithoutSlowingTheSessionOrOthers(TestEngine engine) throws Exception {

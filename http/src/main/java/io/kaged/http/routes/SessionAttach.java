@@ -43,10 +43,11 @@ import org.apache.pekko.util.ByteString;
  * far behind is dropped with a {@code dropped} notice, never slowing the session or other clients.
  *
  * <p>With {@code from=N} a client that reconnects continues where it left off: the first frame is a notice
- * {@code {"type":"offset","offset":S}} naming the transcript offset of the first output byte that follows: N
- * when the session's output reaches that far (the transcript keeps every byte a session wrote, so an offset
- * names the same byte for the session's whole life), else 0 and the client starts over. Output then follows
- * from S with no gap and no repeat, as the scrollback and the live subscription meet as for a first attach.
+ * {@code {"type":"offset","offset":S}} naming the offset of the first output byte that follows, counted in the
+ * session's whole output (dropped scrollback included, so an offset names the same byte for the session's
+ * whole life): N when the retained scrollback still holds it, else the offset of the first byte it holds, and
+ * the client starts over from there. Output then follows from S with no gap and no repeat, as the scrollback
+ * and the live subscription meet as for a first attach.
  */
 public final class SessionAttach extends AllDirectives {
 
@@ -156,8 +157,11 @@ public final class SessionAttach extends AllDirectives {
                             return queries.transcript(id, a.recordedUpTo()).thenApply(scrollback -> {
                                 ByteString all =
                                         ByteString.fromArray(scrollback).concat(ByteString.fromArray(a.unrecorded()));
-                                long start = from != null && from <= all.size() ? from : 0;
-                                ByteString first = all.drop((int) start);
+                                // the scrollback read may lack batches dropped since the reply: its first byte's
+                                // offset is counted back from the end of what was recorded
+                                long base = a.recordedBytes() == null ? 0 : a.recordedBytes() - scrollback.length;
+                                long start = from != null && from >= base && from <= base + all.size() ? from : base;
+                                ByteString first = all.drop((int) (start - base));
                                 Source<Message, NotUsed> head =
                                         first.isEmpty() ? Source.empty() : Source.single(BinaryMessage.create(first));
                                 if (from != null) {
