@@ -124,4 +124,36 @@ class SandboxCliTest {
                 .get("items");
         assertTrue(audit.toString().contains("run:" + parent), audit.toString());
     }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void theCliInAPlainRunUsesTheRunsUrlAndScopedToken(TestEngine engine) throws Exception {
+        kaged = new TestDaemon(engine, home, "");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String script = String.join(
+                "\n",
+                "k() { \"$JAVA\" -Xshare:auto -XX:TieredStopAtLevel=1 -Xmx64m -cp \"$CP\" " + Main.class.getName()
+                        + " \"$@\"; }",
+                "echo \"SOCKET=${KAGED_SOCKET:-none}\"",
+                "child=$(k run start --wait -- /bin/sh -c 'echo plain-child') ; echo \"START-EXIT=$? CHILD=$child\"",
+                "k run cancel \"$child\" 2>&1 | sed 's/^/CANCEL: /'");
+        Map<String, Object> body = Map.of(
+                "command", List.of("/bin/sh", "-c", script),
+                "cwd", workspace.toString(),
+                "env", Map.of("JAVA", java, "CP", System.getProperty("java.class.path")),
+                "timeoutMs", 240_000);
+        String parent = kaged.json("POST", "/v1/runs", JSON.writeValueAsString(body), 201)
+                .get("id")
+                .asText();
+        kaged.awaitState(parent, "succeeded");
+        String out = kaged.call("GET", "/v1/runs/" + parent + "/output", null).body();
+
+        assertTrue(out.contains("SOCKET=none"), out);
+        Matcher started = Pattern.compile("START-EXIT=0 CHILD=(\\S+)").matcher(out);
+        assertTrue(started.find(), "run start --wait over $KAGED_URL: " + out);
+        JsonNode view = kaged.json("GET", "/v1/runs/" + started.group(1), null, 200);
+        assertEquals(parent, view.get("parentId").asText(), "a child of the run, by its token: " + view);
+        // the home's token would be answered 409 (the child has ended); the run's token is refused by its scope
+        assertTrue(out.contains("CANCEL: ") && out.contains("KAGED_TOKEN may not change runs"), out);
+    }
 }
