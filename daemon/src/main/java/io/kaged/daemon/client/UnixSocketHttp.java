@@ -7,11 +7,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 exchange over a Unix socket ({@code $KAGED_SOCKET} in a sandbox without network, ADR-XXXX):
@@ -24,12 +28,21 @@ final class UnixSocketHttp {
     /** The longest header block read before giving up: kaged's answers carry a few short headers. */
     private static final int MAX_HEAD = 64 * 1024;
 
+    /** As long as an answer may take, like the TCP client's time-out. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     record Answer(int status, String body) {}
 
     private final Path socket;
+    private final Duration timeout;
 
     UnixSocketHttp(Path socket) {
+        this(socket, TIMEOUT);
+    }
+
+    UnixSocketHttp(Path socket, Duration timeout) {
         this.socket = socket;
+        this.timeout = timeout;
     }
 
     Path socket() {
@@ -48,7 +61,6 @@ final class UnixSocketHttp {
                 .append("Authorization: Bearer ")
                 .append(token)
                 .append("\r\n")
-                .append("Accept: application/json, application/problem+json, text/plain\r\n")
                 .append("Connection: close\r\n");
         if (body != null || !method.equals("GET") && !method.equals("DELETE")) {
             head.append("Content-Type: application/json\r\n")
@@ -58,13 +70,34 @@ final class UnixSocketHttp {
         }
         head.append("\r\n");
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            OutputStream out = Channels.newOutputStream(channel);
-            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-            out.write(content);
-            out.flush();
-            InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
-            return read(in);
+            // a channel has no read time-out: closing it ends a read that waits too long, as HttpClient's would
+            CompletableFuture<Void> deadline = CompletableFuture.runAsync(
+                    () -> closeQuietly(channel),
+                    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            try {
+                return exchange(channel, head.toString(), content);
+            } catch (AsynchronousCloseException e) {
+                throw new IOException("no answer within " + timeout.toMillis() + " ms", e);
+            } finally {
+                deadline.cancel(false);
+            }
+        }
+    }
+
+    private Answer exchange(SocketChannel channel, String head, byte[] content) throws IOException {
+        channel.connect(UnixDomainSocketAddress.of(socket));
+        OutputStream out = Channels.newOutputStream(channel);
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(content);
+        out.flush();
+        return read(new BufferedInputStream(Channels.newInputStream(channel)));
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // it was closing anyway
         }
     }
 
