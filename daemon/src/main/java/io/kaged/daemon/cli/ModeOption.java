@@ -22,6 +22,10 @@ public final class ModeOption {
         this.environment = environment;
     }
 
+    Map<String, String> environment() {
+        return environment;
+    }
+
     LoadedConfig load() {
         return ConfigLoader.load(environment, mode);
     }

@@ -52,7 +52,10 @@ public final class RunShowCommand implements Callable<Integer> {
         row(out, "started", r.path("startedAt").asText("-"));
         row(out, "ended", r.path("endedAt").asText("-"));
         row(out, "duration", r.has("durationMs") ? r.get("durationMs").asLong() + " ms" : "-");
-        JsonNode children = client.get("/v1/runs?limit=1000&parentId=" + id).get("items");
+        // listed only when there are some: a run's own token may read its children but not list theirs
+        JsonNode children = r.path("children").asInt(1) == 0
+                ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+                : client.get("/v1/runs?limit=1000&parentId=" + id).get("items");
         row(out, "children", String.valueOf(children.size()));
         for (JsonNode c : children) {
             out.printf("  %s  %-9s %s%n", c.get("id").asText(), c.get("state").asText(), argv(c));

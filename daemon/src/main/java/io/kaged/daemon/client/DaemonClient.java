@@ -26,8 +26,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The CLI's way to the running daemon: its URL from config ({@code kaged.http.host/port}, env, {@code
- * --port}) and its token from the kaged home. Failures become {@link ClientException}s that say what to do.
+ * The CLI's way to the running daemon. Where it goes: with {@code --port}, the configured host on that
+ * port; else {@code $KAGED_SOCKET}, the API's Unix socket inside a sandbox without network (ADR-0072); else
+ * {@code $KAGED_URL}, what a run is told; else the configured {@code kaged.http.host/port}. Its token: a
+ * run's scoped {@code $KAGED_TOKEN} when set, else the home's. Failures become {@link ClientException}s
+ * that say what to do.
  */
 public final class DaemonClient {
 
@@ -35,31 +38,81 @@ public final class DaemonClient {
 
     private final String base;
     private final Path tokenFile;
+    private final String envToken;
     private final HttpClient http;
+    /** Non-null when the daemon is reached through its Unix socket instead of TCP. */
+    private final UnixSocketHttp socket;
 
     public DaemonClient(LoadedConfig loaded, Integer portOverride) {
+        this(loaded, portOverride, Map.of());
+    }
+
+    /** @param env the process's environment: {@code KAGED_SOCKET}, {@code KAGED_URL}, {@code KAGED_TOKEN} */
+    public DaemonClient(LoadedConfig loaded, Integer portOverride, Map<String, String> env) {
+        String socketPath = blankToNull(env.get("KAGED_SOCKET"));
+        String url = blankToNull(env.get("KAGED_URL"));
+        this.tokenFile = loaded.home().authToken();
+        this.envToken = blankToNull(env.get("KAGED_TOKEN"));
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if (portOverride == null && socketPath != null) {
+            if (blankToNull(env.get("KAGED_CA_CERT")) != null) {
+                // the socket relays to the port byte for byte, so it speaks TLS when the port does
+                throw new ClientException(
+                        ClientException.FAILED,
+                        "the daemon's port serves TLS, and the kaged CLI speaks plain HTTP over $KAGED_SOCKET; use"
+                                + " curl --unix-socket \"$KAGED_SOCKET\" --cacert \"$KAGED_CA_CERT\" https://localhost/v1/...");
+            }
+            this.socket = new UnixSocketHttp(Path.of(socketPath));
+            this.base = "unix:" + socketPath;
+            this.http = null;
+            return;
+        }
+        this.socket = null;
+        if (portOverride == null && url != null) {
+            this.base = url.replaceAll("/+$", "");
+            String ca = blankToNull(env.get("KAGED_CA_CERT"));
+            if (base.startsWith("https:")) {
+                TlsSettings tls = TlsSettings.fromConfig(loaded.config());
+                Path certificate = ca != null ? Path.of(ca) : tls.enabled() ? tls.certificate() : null;
+                if (certificate != null) {
+                    builder.sslContext(pinned(certificate));
+                }
+            }
+            this.http = builder.build();
+            return;
+        }
         String host = loaded.config().getString("kaged.http.host");
         int port = portOverride != null ? portOverride : loaded.config().getInt("kaged.http.port");
         TlsSettings tls = TlsSettings.fromConfig(loaded.config());
         this.base = (tls.enabled() ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + port;
-        this.tokenFile = loaded.home().authToken();
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
         if (tls.enabled()) {
-            try {
-                builder.sslContext(PinnedTrust.context(tls.certificate()));
-            } catch (TlsException e) {
-                throw new ClientException(ClientException.FAILED, "TLS: " + e.getMessage());
-            }
+            builder.sslContext(pinned(tls.certificate()));
         }
         this.http = builder.build();
     }
 
+    private static javax.net.ssl.SSLContext pinned(Path certificate) {
+        try {
+            return PinnedTrust.context(certificate);
+        } catch (TlsException e) {
+            throw new ClientException(ClientException.FAILED, "TLS: " + e.getMessage());
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** Where the daemon is reached: an http(s) URL, or {@code unix:PATH} for its socket. */
     public String base() {
         return base;
     }
 
     private String token() {
+        if (envToken != null) {
+            return envToken;
+        }
         try {
             return Files.readString(tokenFile).trim();
         } catch (IOException e) {
@@ -110,6 +163,9 @@ public final class DaemonClient {
      * stream ends with the answer.
      */
     public java.util.stream.Stream<String> lines(String path) {
+        if (socket != null) {
+            throw tcpOnly("following a stream of events");
+        }
         return answer(
                 () -> HttpRequest.newBuilder(URI.create(base + path))
                         .header("Authorization", "Bearer " + token())
@@ -131,6 +187,9 @@ public final class DaemonClient {
 
     /** The body of a successful answer; a problem answer becomes a {@link ClientException}. */
     private String exchange(String method, String path, Object body) {
+        if (socket != null) {
+            return overSocket(method, path, body);
+        }
         return answer(
                 () -> request(URI.create(base + path), token(), method, body)
                         .timeout(Duration.ofSeconds(30))
@@ -186,6 +245,38 @@ public final class DaemonClient {
         }
     }
 
+    /** {@link #exchange} through the daemon's Unix socket. */
+    private String overSocket(String method, String path, Object body) {
+        try {
+            UnixSocketHttp.Answer answer =
+                    socket.exchange(method, path, token(), body == null ? null : JSON.writeValueAsString(body));
+            if (answer.status() >= 400) {
+                JsonNode problem;
+                try {
+                    problem = answer.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(answer.body());
+                } catch (IOException notJson) {
+                    problem = JSON.createObjectNode().put("detail", answer.body());
+                }
+                throw ClientException.fromProblem(answer.status(), problem);
+            }
+            return answer.body();
+        } catch (java.net.SocketException e) {
+            throw new ClientException(
+                    ClientException.NOT_RUNNING,
+                    "the daemon is not answering on its socket " + socket.socket() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new ClientException(
+                    ClientException.FAILED, "talking to the daemon at " + base + " failed: " + e.getMessage());
+        }
+    }
+
+    private static ClientException tcpOnly(String what) {
+        return new ClientException(
+                ClientException.FAILED,
+                what + " needs the daemon's TCP port, and this process reaches it only through $KAGED_SOCKET (a"
+                        + " sandbox without network); the other commands work over the socket.");
+    }
+
     private ClientException notRunning() {
         return new ClientException(
                 ClientException.NOT_RUNNING,
@@ -194,6 +285,9 @@ public final class DaemonClient {
 
     /** Opens the attach WebSocket of a session, authenticated with the token. */
     public WebSocket attach(String sessionId, boolean readOnly, WebSocket.Listener listener) {
+        if (socket != null) {
+            throw tcpOnly("attaching to a session");
+        }
         String ws = base.replaceFirst("^http", "ws") + "/v1/sessions/" + sessionId + "/attach"
                 + (readOnly ? "?readOnly=true" : "");
         CompletableFuture<WebSocket> open = http.newWebSocketBuilder()

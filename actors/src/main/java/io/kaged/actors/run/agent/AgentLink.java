@@ -54,6 +54,8 @@ final class AgentLink {
     int replayed;
 
     private WorkspaceFiles files;
+    /** The run's spec, for its workspace's extra directories ({@link AgentWorkspace}). */
+    private RunSpec spec;
 
     String sessionId;
     io.kaged.actors.acp.Permissions policy = PermissionPolicy.EMPTY;
@@ -84,6 +86,7 @@ final class AgentLink {
     static AgentLink open(
             int attempt, AgentPipes pipes, Executor blocking, ActorRef<ProcessMessage> self, RunSpec spec) {
         AgentLink link = new AgentLink(attempt, pipes, blocking, self, cwd(spec));
+        link.spec = spec;
         link.connection.start();
         return link;
     }
@@ -138,7 +141,8 @@ final class AgentLink {
     /** The run's workspace files; blocking (it resolves the roots' real paths): call off the actor. */
     synchronized WorkspaceFiles files() throws IOException {
         if (files == null) {
-            files = new WorkspaceFiles(cwd, List.of(), MAX_FILE_BYTES);
+            files = new WorkspaceFiles(
+                    cwd, spec == null ? List.of() : AgentWorkspace.extraDirectories(spec), MAX_FILE_BYTES);
         }
         return files;
     }
