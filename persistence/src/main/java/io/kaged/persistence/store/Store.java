@@ -54,7 +54,7 @@ public final class Store implements AutoCloseable {
                 : null;
         this.migrations = new Migrations(pool, settings.target().engine());
         this.health = new StoreHealth(settings.target());
-        health.probeWith(() -> inTransaction(StoreHealth::probeWrite));
+        health.probeWith(needRoom -> inTransaction(c -> StoreHealth.probeWrite(c, needRoom)));
     }
 
     /** Whether the store takes writes now, and why not. */

@@ -33,10 +33,10 @@ public final class StoreHealth implements AutoCloseable {
 
     public record Fault(Kind kind, String reason) {}
 
-    /** A probe that rewrites one row; it fails while the fault lasts. */
+    /** A probe that rewrites one row, after making room for new pages when asked; it fails while the fault lasts. */
     @FunctionalInterface
     interface Probe {
-        void write() throws SQLException;
+        void write(boolean needRoom) throws SQLException;
     }
 
     private static final Logger log = LoggerFactory.getLogger(StoreHealth.class);
@@ -94,7 +94,19 @@ public final class StoreHealth implements AutoCloseable {
      * while the disk holding a SQLite store is read-only.
      */
     public void wrote() {
+        wrote(false);
+    }
+
+    /**
+     * As {@link #wrote()}; {@code probed} when the write was the probe's. A PostgreSQL server whose disk is
+     * full still takes writes that fit into pages its tables already have, and kaged cannot ask it how much
+     * room is left: there only the probe, which first makes a megabyte of new pages, says the disk has room.
+     */
+    private void wrote(boolean probed) {
         Fault was = fault.get();
+        if (was != null && was.kind() == Kind.DISK_FULL && target.file().isEmpty() && !probed) {
+            return;
+        }
         if (was != null && was.kind() == Kind.DISK_FULL && usable().orElse(Long.MAX_VALUE) < MIN_ROOM) {
             return;
         }
@@ -114,8 +126,10 @@ public final class StoreHealth implements AutoCloseable {
             return;
         }
         try {
-            probe.write();
-            wrote();
+            Fault now = fault.get();
+            probe.write(
+                    now != null && now.kind() == Kind.DISK_FULL && target.file().isEmpty());
+            wrote(true);
         } catch (SQLException | RuntimeException e) {
             writeFailed(e);
             if (fault.get() != null) {
@@ -124,8 +138,19 @@ public final class StoreHealth implements AutoCloseable {
         }
     }
 
-    /** The probe's write: one row rewritten, in the caller's transaction. */
-    static int probeWrite(java.sql.Connection c) throws SQLException {
+    /**
+     * The probe's write: one row rewritten, in the caller's transaction. With {@code needRoom} (PostgreSQL),
+     * first a megabyte of new pages in a temporary table, which the server must extend its files for (in
+     * the database's tablespace) and which goes with the transaction: it fails with 53100 while the disk has
+     * not that much room.
+     */
+    static int probeWrite(java.sql.Connection c, boolean needRoom) throws SQLException {
+        if (needRoom) {
+            try (var st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE kaged_probe_room (n integer) ON COMMIT DROP");
+                st.execute("INSERT INTO kaged_probe_room SELECT g FROM generate_series(1, 30000) g");
+            }
+        }
         try (var st = c.prepareStatement("UPDATE store_probe SET probed_at = ? WHERE id = 1")) {
             st.setLong(1, System.currentTimeMillis());
             return st.executeUpdate();
