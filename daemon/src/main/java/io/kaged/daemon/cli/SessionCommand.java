@@ -8,12 +8,14 @@ import picocli.CommandLine.Command;
 /** {@code kaged session ...}: sessions of the running daemon. */
 @Command(
         name = "session",
-        description = "Terminal sessions: new, ls, attach, kill, restart.",
+        description = "Terminal sessions: new, ls, attach, pause, resume, kill, restart, diff.",
         subcommands = {
             SessionNewCommand.class,
             SessionDiffCommand.class,
             SessionLsCommand.class,
             SessionAttachCommand.class,
+            SessionPauseCommand.class,
+            SessionResumeCommand.class,
             SessionKillCommand.class,
             SessionRestartCommand.class
         })

@@ -256,6 +256,14 @@ class CliTest {
             assertTrue(banner == 0 && mark > banner && end > mark, shown);
             assertEquals(0, kaged(env, "session", "kill", "cli-echo").exit());
 
+            Run pause = kaged(env, "session", "pause", "cli-shell");
+            assertEquals(0, pause.exit(), pause.all());
+            assertTrue(pause.out().contains("is paused"), pause.out());
+            Run pauseAgain = kaged(env, "session", "pause", "cli-shell");
+            assertEquals(4, pauseAgain.exit(), pauseAgain.all());
+            Run resume = kaged(env, "session", "resume", "cli-shell");
+            assertEquals(0, resume.exit(), resume.all());
+            assertTrue(resume.out().contains("is running"), resume.out());
             Run kill = kaged(env, "session", "kill", "cli-shell");
             assertEquals(0, kill.exit(), kill.all());
             assertTrue(kill.out().contains("is closed"), kill.out());
