@@ -47,6 +47,12 @@ final class BenchBrowser implements AutoCloseable {
                 "--disable-dev-shm-usage",
                 "--window-size=1280,900",
                 "--user-data-dir=" + Files.createDirectories(profile));
+        // Extra Chromium switches for an experiment (for example --disable-frame-rate-limit, to see what of the
+        // echo is the browser's frame pacing): the same switches reach both sides of the comparison.
+        String extra = System.getenv("KAGED_BENCH_CHROMIUM_FLAGS");
+        if (extra != null && !extra.isBlank()) {
+            options.addArguments(extra.trim().split("\\s+"));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort()
