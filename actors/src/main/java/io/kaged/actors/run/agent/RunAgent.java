@@ -202,7 +202,7 @@ public final class RunAgent {
 
     private ReplyEffect<Event, RunState> prompt(Existing s, RunActor.Prompt c) {
         AgentState agent = s.run().agent();
-        String refusal = notLive(s, agent);
+        String refusal = AgentLiveness.notLive(runId, s, agent);
         if (refusal != null) {
             return refuse(c.replyTo(), refusal);
         }
@@ -251,21 +251,6 @@ public final class RunAgent {
         return batch.persist();
     }
 
-    /** Why an ACP command cannot reach this run's agent; null when it can. */
-    private String notLive(Existing s, AgentState agent) {
-        if (agent == null) {
-            return "run " + runId + " is not an ACP run: it was started without \"acp\", so kaged does not speak"
-                    + " to its process";
-        }
-        if (s instanceof RunState.Finished f) {
-            return "run " + runId + " has finished (" + f.outcome() + ")";
-        }
-        if (s instanceof RunState.Paused) {
-            return "run " + runId + " is paused; resume it first (POST /v1/runs/" + runId + "/resume)";
-        }
-        return null;
-    }
-
     private void sendPrompt(AgentBatch batch, String text, boolean fromQueue) {
         AgentLink on = link;
         int attempt = on.attempt;
@@ -299,7 +284,7 @@ public final class RunAgent {
 
     private ReplyEffect<Event, RunState> cancelTurn(Existing s, RunActor.CancelTurn c) {
         AgentState agent = s.run().agent();
-        String refusal = notLive(s, agent);
+        String refusal = AgentLiveness.notLive(runId, s, agent);
         if (refusal != null) {
             return refuse(c.replyTo(), refusal);
         }
