@@ -28,9 +28,9 @@ public final class StoreLock implements AutoCloseable {
     private static final long ADVISORY_KEY = 0x6b61676564L;
 
     private final AutoCloseable holder;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private boolean closed;
 
-    private StoreLock(AutoCloseable holder) {
+    StoreLock(AutoCloseable holder) {
         this.holder = holder;
     }
 
@@ -106,12 +106,17 @@ public final class StoreLock implements AutoCloseable {
         }
     }
 
-    /** Releases the lock; later calls do nothing. */
+    /**
+     * Releases the lock; later calls do nothing. Synchronized so that a second caller returns only once the
+     * first has released it: the daemon's stop() and its termination callback both close, and stop()
+     * returning promises that the store is free for the next daemon.
+     */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
+    public synchronized void close() {
+        if (closed) {
             return;
         }
+        closed = true;
         try {
             holder.close();
         } catch (Exception e) {
