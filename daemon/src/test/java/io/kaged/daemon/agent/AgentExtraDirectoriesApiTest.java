@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,24 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * served by fs/* and accepted as a terminal's cwd; any other folder is refused and audited. Through the public
  * API with the test agent, on both engines.
  */
-class AgentExtraDirectoriesApiTest {
+class AgentExtraDirectoriesApiTest extends AgentDaemonBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path home;
-
-    @TempDir
-    Path outside;
-
-    private TestDaemon kaged;
-
-    @AfterEach
-    void stop() {
-        if (kaged != null) {
-            kaged.close();
-        }
-    }
 
     private List<String> said(String run) throws Exception {
         Eventually.waitFor(TestDaemon.WAIT, "run " + run + " ends its turn", () -> {
@@ -68,8 +51,7 @@ class AgentExtraDirectoriesApiTest {
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void theSandboxsWritableFoldersAreTheWorkspacesExtraDirectories(TestEngine engine) throws Exception {
-        kaged = new TestDaemon(engine, home, "");
-        Path work = Files.createDirectories(outside.resolve("work"));
+        start(engine);
         Path extra = Files.createDirectories(outside.resolve("extra"));
         Path other = Files.createDirectories(outside.resolve("other"));
         Files.createSymbolicLink(extra.resolve("link"), other);

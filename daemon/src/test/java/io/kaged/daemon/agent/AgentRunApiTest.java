@@ -12,12 +12,9 @@ import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,31 +23,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * separate process: turns and their conversation, prompts while a turn runs, policy and operator approvals,
  * a cancelled turn, files in and outside the workspace, garbage from the agent, approvals across a restart.
  */
-class AgentRunApiTest {
+class AgentRunApiTest extends AgentDaemonBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path home;
-
-    /** The agents' workspaces, outside the kaged home: an ACP run is sandboxed, and a sandbox refuses a cwd there. */
-    @TempDir
-    Path outside;
-
-    private TestDaemon kaged;
-    private Path work;
-
-    private void start(TestEngine engine) throws Exception {
-        kaged = new TestDaemon(engine, home, "");
-        work = Files.createDirectories(outside.resolve("work"));
-    }
-
-    @AfterEach
-    void stop() {
-        if (kaged != null) {
-            kaged.close();
-        }
-    }
 
     /**
      * A daemon again on the store of the one just stopped. PostgreSQL frees the old daemon's advisory lock when
@@ -70,23 +45,10 @@ class AgentRunApiTest {
         }
     }
 
-    private String agentRun(String project, String prompt, String... flags) throws Exception {
-        return agentRun(project, prompt, 0, flags);
-    }
-
     private String agentRun(String project, String prompt, int retries, String... flags) throws Exception {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = agentRunBody(project, prompt, flags);
         body.put("retries", retries);
-        body.set("command", JSON.valueToTree(TestAgent.command(flags)));
-        body.put("cwd", work.toString());
-        if (project != null) {
-            body.put("project", project);
-        }
-        ObjectNode acp = body.putObject("acp");
-        if (prompt != null) {
-            acp.put("prompt", prompt);
-        }
-        return kaged.json("POST", "/v1/runs", body.toString(), 201).get("id").asText();
+        return createRun(body);
     }
 
     private JsonNode conversation(String run) throws Exception {

@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kaged.daemon.serve.TestDaemon;
 import io.kaged.persistence.testing.Eventually;
 import io.kaged.persistence.testing.TestEngine;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,41 +21,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link TestAgent} is a child run of the agent's run, in the run tree with its output and exit code, and the
  * agent gets what it printed (cut to its outputByteLimit), its exit, a kill, and a cancel through the run API.
  */
-class AgentTerminalApiTest {
+class AgentTerminalApiTest extends AgentDaemonBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SAID = Pattern.compile(
             "terminal (\\S+) exit=(\\S+) signal=(\\S+) truncated=(\\S+) status=(\\S+) released=(\\S+) output=\\[(.*)\\]",
             Pattern.DOTALL);
-
-    @TempDir
-    Path home;
-
-    @TempDir
-    Path outside;
-
-    private TestDaemon kaged;
-    private Path work;
-
-    private void start(TestEngine engine) throws Exception {
-        kaged = new TestDaemon(engine, home, "");
-        work = Files.createDirectories(outside.resolve("work"));
-    }
-
-    @AfterEach
-    void stop() {
-        if (kaged != null) {
-            kaged.close();
-        }
-    }
-
-    private String agentRun(String prompt) throws Exception {
-        ObjectNode body = JSON.createObjectNode();
-        body.set("command", JSON.valueToTree(TestAgent.command()));
-        body.put("cwd", work.toString());
-        body.putObject("acp").put("prompt", prompt);
-        return kaged.json("POST", "/v1/runs", body.toString(), 201).get("id").asText();
-    }
 
     private List<JsonNode> items(String run) throws Exception {
         List<JsonNode> items = new ArrayList<>();
@@ -97,6 +64,20 @@ class AgentTerminalApiTest {
         return kaged.json("GET", "/v1/runs?parentId=" + run, null, 200).get("items");
     }
 
+    /** The id of the one terminal the agent of {@code run} has opened, once its child run is there. */
+    private String terminalChild(String run) throws Exception {
+        Eventually.waitFor(
+                TestDaemon.WAIT, "the terminal's child run", () -> children(run).size() == 1);
+        return children(run).get(0).get("id").asText();
+    }
+
+    /** The id of the one terminal the agent of {@code run} has opened, once its command runs. */
+    private String runningTerminalChild(String run) throws Exception {
+        String child = terminalChild(run);
+        kaged.awaitState(child, "running");
+        return child;
+    }
+
     private String output(String run) throws Exception {
         return kaged.call("GET", "/v1/runs/" + run + "/output", null).body();
     }
@@ -106,7 +87,8 @@ class AgentTerminalApiTest {
     void aTerminalIsAChildRunWithItsOutputAndExitAndTheAgentGetsThem(TestEngine engine) throws Exception {
         start(engine);
         Files.createDirectories(work.resolve("sub"));
-        String run = agentRun("terminal cwd=sub echo hello from $(basename $(pwd)) $TEST_AGENT_TERMINAL && exit 3");
+        String run =
+                agentRun(null, "terminal cwd=sub echo hello from $(basename $(pwd)) $TEST_AGENT_TERMINAL && exit 3");
         Matcher m = terminal(said(run, 1).get(0));
         String child = m.group(1);
         assertEquals("3", m.group(2));
@@ -143,7 +125,7 @@ class AgentTerminalApiTest {
     void outputIsCutFromTheStartAtACharacterBoundaryToTheLimit(TestEngine engine) throws Exception {
         start(engine);
         // 5 + 2 * 2 bytes: the last 3 begin inside the first é, so only the last 2 are kept
-        String run = agentRun("terminal limit=3 printf 'abcde\\303\\251\\303\\251'");
+        String run = agentRun(null, "terminal limit=3 printf 'abcde\\303\\251\\303\\251'");
         Matcher m = terminal(said(run, 1).get(0));
         assertEquals("true", m.group(4));
         assertEquals("0", m.group(2));
@@ -165,7 +147,7 @@ class AgentTerminalApiTest {
     @EnumSource(TestEngine.class)
     void aKilledTerminalEndsBySignalAndItsRunIsCancelled(TestEngine engine) throws Exception {
         start(engine);
-        String run = agentRun("terminal kill echo started && sleep 60");
+        String run = agentRun(null, "terminal kill echo started && sleep 60");
         Matcher m = terminal(said(run, 1).get(0));
         assertEquals("none", m.group(2));
         assertEquals("SIGTERM", m.group(3));
@@ -178,11 +160,8 @@ class AgentTerminalApiTest {
     @EnumSource(TestEngine.class)
     void aTerminalCancelledThroughTheRunApiAnswersTheAgentsWait(TestEngine engine) throws Exception {
         start(engine);
-        String run = agentRun("terminal sleep 60");
-        Eventually.waitFor(
-                TestDaemon.WAIT, "the terminal's child run", () -> children(run).size() == 1);
-        String child = children(run).get(0).get("id").asText();
-        kaged.awaitState(child, "running");
+        String run = agentRun(null, "terminal sleep 60");
+        String child = runningTerminalChild(run);
         kaged.json("POST", "/v1/runs/" + child + "/cancel", null, 200);
         Matcher m = terminal(said(run, 1).get(0));
         assertEquals(child, m.group(1));
@@ -194,11 +173,8 @@ class AgentTerminalApiTest {
     @EnumSource(TestEngine.class)
     void cancellingTheAgentsRunCancelsItsTerminals(TestEngine engine) throws Exception {
         start(engine);
-        String run = agentRun("terminal sleep 60");
-        Eventually.waitFor(
-                TestDaemon.WAIT, "the terminal's child run", () -> children(run).size() == 1);
-        String child = children(run).get(0).get("id").asText();
-        kaged.awaitState(child, "running");
+        String run = agentRun(null, "terminal sleep 60");
+        String child = runningTerminalChild(run);
         JsonNode cancelled = kaged.json("POST", "/v1/runs/" + run + "/cancel", null, 200);
         assertEquals(1, cancelled.get("cancelledDescendants").asInt(), cancelled.toString());
         kaged.awaitState(child, "cancelled");
@@ -208,10 +184,8 @@ class AgentTerminalApiTest {
     @EnumSource(TestEngine.class)
     void theTerminalsAnAgentLeftRunningAreCancelledWhenItsProcessEnds(TestEngine engine) throws Exception {
         start(engine);
-        String run = agentRun("terminal leave sleep 60; sleep 500; crash");
-        Eventually.waitFor(
-                TestDaemon.WAIT, "the terminal's child run", () -> children(run).size() == 1);
-        String child = children(run).get(0).get("id").asText();
+        String run = agentRun(null, "terminal leave sleep 60; sleep 500; crash");
+        String child = terminalChild(run);
         kaged.awaitState(run, "failed");
         kaged.awaitState(child, "cancelled");
     }
@@ -220,7 +194,7 @@ class AgentTerminalApiTest {
     @EnumSource(TestEngine.class)
     void aTerminalOutsideTheWorkspaceIsRefusedAndAudited(TestEngine engine) throws Exception {
         start(engine);
-        String run = agentRun("terminal cwd=.. echo escaped");
+        String run = agentRun(null, "terminal cwd=.. echo escaped");
         String said = said(run, 1).get(0);
         assertTrue(said.startsWith("terminal refused: cwd "), said);
         assertEquals(0, children(run).size());

@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kaged.daemon.serve.TestDaemon;
 import io.kaged.persistence.testing.Eventually;
 import io.kaged.persistence.testing.TestEngine;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,41 +20,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * turn}, holding the workspace as it was before the turn; a rollback to it puts the files back, sets the turn
  * aside, and the agent waits for the next prompt.
  */
-class TurnCheckpointApiTest {
+class TurnCheckpointApiTest extends AgentDaemonBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path home;
-
-    @TempDir
-    Path outside;
-
-    private TestDaemon kaged;
-    private Path work;
-
-    private void start(TestEngine engine) throws Exception {
-        kaged = new TestDaemon(engine, home, "");
-        work = Files.createDirectories(outside.resolve("work"));
-    }
-
-    @AfterEach
-    void stop() {
-        if (kaged != null) {
-            kaged.close();
-        }
-    }
-
-    private String agentRun(String project, String prompt) throws Exception {
-        ObjectNode body = JSON.createObjectNode();
-        body.set("command", JSON.valueToTree(TestAgent.command()));
-        body.put("cwd", work.toString());
-        if (project != null) {
-            body.put("project", project);
-        }
-        body.putObject("acp").put("prompt", prompt);
-        return kaged.json("POST", "/v1/runs", body.toString(), 201).get("id").asText();
-    }
 
     private List<String> shapes(String run) throws Exception {
         List<String> out = new ArrayList<>();

@@ -12,13 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,34 +24,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * must be applied and the ones a run runs into recorded; where it does not, each attempt must record the
  * skip and why.
  */
-class ResourceLimitsApiTest {
+class ResourceLimitsApiTest extends SandboxDaemonBase {
+
+    ResourceLimitsApiTest() {
+        super("limits-test-");
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private Path root;
-    private Path home;
-    private Path workspace;
-    private TestDaemon kaged;
-
-    @BeforeEach
-    void folders() throws Exception {
-        Path target = Path.of("target").toAbsolutePath();
-        Files.createDirectories(target);
-        root = Files.createTempDirectory(target, "limits-test-");
-        home = Files.createDirectories(root.resolve("home"));
-        workspace = Files.createDirectories(root.resolve("workspace"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (kaged != null) {
-            kaged.close();
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 
     /**
      * Whether this process's cgroup v2 offers memory and pids and can be written: the kernel's own answer,

@@ -12,13 +12,10 @@ import io.kaged.persistence.testing.TestEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,35 +25,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and the workspace are under the build folder, not {@code /tmp}: the sandbox's private {@code /tmp} would
  * hide them anyway, and the test is of the home being hidden on its own.
  */
-class SandboxApiTest {
+class SandboxApiTest extends SandboxDaemonBase {
+
+    SandboxApiTest() {
+        super("sandbox-test-");
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Path root;
-    private Path home;
-    private Path workspace;
     private Path outside;
-    private TestDaemon kaged;
 
     @BeforeEach
-    void folders() throws Exception {
-        Path target = Path.of("target").toAbsolutePath();
-        Files.createDirectories(target);
-        root = Files.createTempDirectory(target, "sandbox-test-");
-        home = Files.createDirectories(root.resolve("home"));
-        workspace = Files.createDirectories(root.resolve("workspace"));
+    void outsideFolder() throws Exception {
         outside = Files.createDirectories(root.resolve("outside"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (kaged != null) {
-            kaged.close();
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     private String dispatch(Map<String, Object> body) throws Exception {

@@ -9,16 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaged.daemon.Main;
 import io.kaged.daemon.serve.TestDaemon;
 import io.kaged.persistence.testing.TestEngine;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,33 +22,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * class path, which the sandbox sees read-only; the home and workspace are under the build folder, as in
  * {@link SandboxApiTest}.
  */
-class SandboxCliTest {
+class SandboxCliTest extends SandboxDaemonBase {
+
+    SandboxCliTest() {
+        super("sandbox-cli-test-");
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private Path root;
-    private Path home;
-    private Path workspace;
-    private TestDaemon kaged;
-
-    @BeforeEach
-    void folders() throws Exception {
-        Path target = Path.of("target").toAbsolutePath();
-        Files.createDirectories(target);
-        root = Files.createTempDirectory(target, "sandbox-cli-test-");
-        home = Files.createDirectories(root.resolve("home"));
-        workspace = Files.createDirectories(root.resolve("workspace"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (kaged != null) {
-            kaged.close();
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 
     /** Each step prints a marker and the CLI's exit code, so the test can tell what failed. */
     private static final String SCRIPT = String.join(

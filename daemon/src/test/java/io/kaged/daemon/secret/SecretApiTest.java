@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaged.daemon.agent.AgentDaemonBase;
 import io.kaged.daemon.agent.TestAgent;
 import io.kaged.daemon.cli.Cli;
-import io.kaged.daemon.serve.TestDaemon;
 import io.kaged.persistence.testing.Eventually;
 import io.kaged.persistence.testing.TestEngine;
 import java.io.ByteArrayInputStream;
@@ -25,33 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 /** Secrets through the real daemon and the CLI, on both engines: set, used by runs and sessions, never stored. */
-class SecretApiTest {
+class SecretApiTest extends AgentDaemonBase {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path home;
-
-    /** An agent's workspace, outside the kaged home: an ACP run is sandboxed, and a sandbox refuses a cwd there. */
-    @TempDir
-    Path outside;
-
-    private TestDaemon kaged;
-
-    @AfterEach
-    void stop() {
-        if (kaged != null) {
-            kaged.close();
-        }
-    }
 
     private record Cmd(int exit, String out, String err) {}
 
@@ -73,7 +55,7 @@ class SecretApiTest {
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void aSecretReachesTheProcessMaskedAndNeverTheStore(TestEngine engine) throws Exception {
-        kaged = new TestDaemon(engine, home, "");
+        start(engine);
         String value = "sk-test-" + UUID.randomUUID();
 
         Cmd set = cli(value + "\n", "secret", "set", "api-key");
@@ -209,7 +191,7 @@ class SecretApiTest {
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void anAgentProfilesSecretReachesTheAgentMaskedAndNeverTheStore(TestEngine engine) throws Exception {
-        kaged = new TestDaemon(engine, home, "");
+        start(engine);
         String value = "sk-agent-" + UUID.randomUUID();
         kaged.json("PUT", "/v1/secrets/agent-key", JSON.writeValueAsString(Map.of("value", value)), 201);
         Map<String, Object> profile = Map.of(
@@ -221,7 +203,6 @@ class SecretApiTest {
                 JSON.writeValueAsString(
                         Map.of("name", "p", "config", Map.of("acp", Map.of("profiles", Map.of("tester", profile))))),
                 201);
-        Path work = Files.createDirectories(outside.resolve("work"));
         JsonNode dispatched = kaged.json(
                 "POST",
                 "/v1/runs",
@@ -320,7 +301,7 @@ class SecretApiTest {
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void aSecretsFolderThatCannotBeWrittenIsA503WithoutTheValue(TestEngine engine) throws Exception {
-        kaged = new TestDaemon(engine, home, "");
+        start(engine);
         Files.writeString(home.resolve("secrets"), "not a folder");
         HttpResponse<String> put = kaged.call("PUT", "/v1/secrets/key", "{\"value\":\"value-that-stays-private\"}");
         assertEquals(503, put.statusCode(), put.body());

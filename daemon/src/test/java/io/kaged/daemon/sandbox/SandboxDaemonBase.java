@@ -1,0 +1,52 @@
+package io.kaged.daemon.sandbox;
+
+import io.kaged.daemon.serve.TestDaemon;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What the tests of sandboxed runs through a real daemon share: a kaged home and a workspace under the build
+ * folder, not {@code /tmp} (the sandbox's private {@code /tmp} would hide them), and the daemon, closed and its
+ * folders removed after each test.
+ */
+abstract class SandboxDaemonBase {
+
+    private final String prefix;
+
+    /** The folder each test's home and workspace are in. */
+    protected Path root;
+
+    protected Path home;
+    protected Path workspace;
+
+    /** The daemon under test, which the test starts. */
+    protected TestDaemon kaged;
+
+    /** @param prefix the start of the name of {@link #root}, to tell the tests' folders apart */
+    protected SandboxDaemonBase(String prefix) {
+        this.prefix = prefix;
+    }
+
+    @BeforeEach
+    void folders() throws Exception {
+        Path target = Path.of("target").toAbsolutePath();
+        Files.createDirectories(target);
+        root = Files.createTempDirectory(target, prefix);
+        home = Files.createDirectories(root.resolve("home"));
+        workspace = Files.createDirectories(root.resolve("workspace"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (kaged != null) {
+            kaged.close();
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
