@@ -51,7 +51,7 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Pekko's event metadata ({@link PersistentRepr#metadata()}, which replicated event sourcing writes) is
  * serialized like the event, into columns of its own that stay NULL for events without any
- * (docs/adr/0100-persistence-metadata.md); metadata that cannot be serialized rejects its write as the
+ * (docs/adr/0053-persistence-metadata.md); metadata that cannot be serialized rejects its write as the
  * event would. With {@code pekko.persistence.publish-plugin-commands = on} the journal publishes each
  * {@code DeleteMessagesTo} and {@code ReplayMessages} it handled on the event stream once it has answered,
  * as Pekko's {@code AsyncWriteJournal} does: Pekko's plugin TCK relies on it.
