@@ -311,12 +311,20 @@ class CliTest {
                     ls.out().startsWith("ID") && ls.out().contains(child.out().trim()), ls.out());
             Run show = kaged(env, "run", "show", parentId);
             assertTrue(show.out().contains("children   1"), show.out());
+            Run none = kaged(env, "run", "checkpoint", parentId);
+            assertEquals(0, none.exit(), none.all());
+            assertTrue(
+                    none.err()
+                            .contains("has no checkpoints yet; take one with: kaged run checkpoint " + parentId
+                                    + " --take"),
+                    none.all());
 
             Run pause = kaged(env, "run", "pause", parentId);
             assertEquals(0, pause.exit(), pause.all());
             assertTrue(pause.out().contains("is paused"), pause.out());
             assertEquals(4, kaged(env, "run", "pause", parentId).exit());
-            Run taken = kaged(env, "run", "checkpoint", parentId, "--take", "--label", "mid-way");
+            // a label implies --take
+            Run taken = kaged(env, "run", "checkpoint", parentId, "--label", "mid-way");
             assertEquals(0, taken.exit(), taken.all());
             Run checkpoints = kaged(env, "run", "checkpoint", parentId);
             assertTrue(checkpoints.out().contains("pause") && checkpoints.out().contains("mid-way"), checkpoints.out());
