@@ -85,11 +85,11 @@ public final class Sandbox {
         if (why != null) {
             if (spec.mustApply()) {
                 throw new SandboxRefused("sandbox refused: " + why
-                        + "; install bubblewrap (Debian package bubblewrap), or "
+                        + "; install bubblewrap (Debian package bubblewrap)"
                         + (spec.networkDeniedBy() == null
-                                ? "set sandbox.required to false to run without one"
-                                : "nothing else: project " + spec.networkDeniedBy()
-                                        + " denies the network, so none of its runs goes without a sandbox"));
+                                ? ", or set sandbox.required to false to run without one"
+                                : "; project " + spec.networkDeniedBy()
+                                        + " denies the network, so its runs and sessions do not go without one"));
             }
             return new Plan(command, new SandboxOutcome.Skipped(why), Map.of());
         }

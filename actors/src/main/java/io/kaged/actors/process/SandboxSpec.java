@@ -49,11 +49,6 @@ public record SandboxSpec(
         return new SandboxSpec(network, writable, readOnly, required, newLimits, networkDeniedBy);
     }
 
-    /** This sandbox with {@code newWritable} instead of its writable paths. */
-    public SandboxSpec withWritable(List<String> newWritable) {
-        return new SandboxSpec(network, newWritable, readOnly, required, limits, networkDeniedBy);
-    }
-
     /**
      * This sandbox under project {@code project}'s denial of the network: without the network where it did
      * not ask for it, refused where it did.

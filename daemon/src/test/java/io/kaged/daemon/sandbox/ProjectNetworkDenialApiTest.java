@@ -151,6 +151,27 @@ class ProjectNetworkDenialApiTest extends SandboxDaemonBase {
 
     @ParameterizedTest
     @EnumSource(TestEngine.class)
+    void whereNoSandboxCanBeSetUpTheProjectsRunsAreRefusedEvenThoseThatMayGoWithout(TestEngine engine)
+            throws Exception {
+        kaged = new TestDaemon(engine, home, "kaged.sandbox.bwrap = \"/no/such/bwrap\"\n");
+        project("offline", Map.of("sandbox", Map.of("network", false)));
+        // outside the project, such a run goes on without a sandbox
+        String elsewhere = dispatch(run("echo ran", null, Map.of("network", false, "required", false)));
+        kaged.awaitState(elsewhere, "succeeded");
+        assertEquals(1, audit("sandbox.skipped", elsewhere).size());
+
+        String id = dispatch(run("echo ran", "offline", Map.of("network", false, "required", false)));
+        kaged.awaitState(id, "failed");
+        assertEquals("", output(id));
+        JsonNode rows = audit("sandbox.refused", id);
+        assertEquals(1, rows.size(), rows.toString());
+        String detail = rows.get(0).get("detail").asText();
+        assertTrue(detail.contains("/no/such/bwrap") && detail.contains("project offline denies the network"), detail);
+        assertEquals(0, audit("sandbox.skipped", id).size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
     void aSessionOfTheProjectHasNoNetworkOrIsRefused(TestEngine engine) throws Exception {
         start(engine);
         Map<String, Object> body = new HashMap<>();
