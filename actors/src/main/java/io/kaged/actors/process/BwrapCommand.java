@@ -92,6 +92,9 @@ public final class BwrapCommand {
     public static String profile(SandboxSpec spec, String cwd) {
         StringBuilder b = new StringBuilder("bubblewrap: root read-only, private /tmp, kaged home hidden, network ")
                 .append(spec.hasNetwork() ? "on" : "off (kaged's API on " + API_SOCKET_INSIDE + ")");
+        if (spec.networkDeniedBy() != null) {
+            b.append(" as project ").append(spec.networkDeniedBy()).append(" denies it");
+        }
         if (cwd != null) {
             b.append(", workspace ").append(cwd).append(" writable");
         }

@@ -73,6 +73,10 @@ public final class Sandbox {
         if (spec == null) {
             return new Plan(command, null, Map.of());
         }
+        String denied = spec.policyRefusal();
+        if (denied != null) {
+            throw new SandboxRefused(denied);
+        }
         String inside = insideHidden(spec, cwd);
         if (inside != null) {
             throw new SandboxRefused("sandbox refused: " + inside + " is inside kaged's home, which a sandbox hides");
@@ -81,8 +85,11 @@ public final class Sandbox {
         if (why != null) {
             if (spec.mustApply()) {
                 throw new SandboxRefused("sandbox refused: " + why
-                        + "; install bubblewrap (Debian package bubblewrap), or set sandbox.required to false to"
-                        + " run without one");
+                        + "; install bubblewrap (Debian package bubblewrap)"
+                        + (spec.networkDeniedBy() == null
+                                ? ", or set sandbox.required to false to run without one"
+                                : "; project " + spec.networkDeniedBy()
+                                        + " denies the network, so its runs and sessions do not go without one"));
             }
             return new Plan(command, new SandboxOutcome.Skipped(why), Map.of());
         }

@@ -72,7 +72,7 @@ final class RunDispatch extends AllDirectives {
     private final SecretStore secrets;
     private final WorkspaceStore workspaces;
     private final AgentProfiles profiles;
-    private final ProjectLimits limits;
+    private final ProjectSandbox sandboxes;
 
     RunDispatch(
             RunQueries queries,
@@ -81,14 +81,14 @@ final class RunDispatch extends AllDirectives {
             SecretStore secrets,
             WorkspaceStore workspaces,
             AgentProfiles profiles,
-            ProjectLimits limits) {
+            ProjectSandbox sandboxes) {
         this.queries = queries;
         this.calls = calls;
         this.json = json;
         this.secrets = secrets;
         this.workspaces = workspaces;
         this.profiles = profiles;
-        this.limits = limits;
+        this.sandboxes = sandboxes;
     }
 
     /** A run's scoped token may start only children of its own run; the audit names that run as who asked. */
@@ -109,8 +109,10 @@ final class RunDispatch extends AllDirectives {
             return completeWithFuture(profiles.resolve(asked)
                     .thenCompose(resolved -> resolved.refusal() != null
                             ? ActorCalls.done(resolved.refusal())
-                            : limits.apply(
+                            : sandboxes
+                                    .apply(
                                             resolved.spec().project(),
+                                            resolved.spec().parentId(),
                                             resolved.spec().sandbox())
                                     .thenCompose(l -> l.refusal() != null
                                             ? ActorCalls.done(l.refusal())

@@ -72,7 +72,7 @@ public final class RunRoutes extends AllDirectives {
                 secrets,
                 io.kaged.actors.workspace.Workspaces.store(system),
                 new AgentProfiles(projects(system), secrets),
-                new ProjectLimits(projects(system)));
+                new ProjectSandbox(projects(system), queries));
         this.events = new RunEventStream(queries, journal, mapper);
         this.checkpoints = new RunCheckpoints(queries, calls, json, new WorkspaceDiff(system));
         this.agent = new RunAgentRoutes(queries, calls, json, journal);
@@ -283,7 +283,7 @@ public final class RunRoutes extends AllDirectives {
         return Problem.conflict(reason);
     }
 
-    /** The projects' store, for the config a dispatch reads (agent profiles, default limits). */
+    /** The projects' store, for the config a dispatch reads (agent profiles, sandbox defaults). */
     static io.kaged.persistence.project.ProjectStore projects(ActorSystem<?> system) {
         return new io.kaged.persistence.project.ProjectStore(
                 io.kaged.persistence.store.StoreExtension.store(system.classicSystem()), java.time.Clock.systemUTC());

@@ -72,7 +72,7 @@ public final class SessionRoutes extends AllDirectives {
     private final SecretStore secrets;
     private final WorkspaceStore workspaces;
     private final SessionCheckpoints checkpoints;
-    private final ProjectLimits limits;
+    private final ProjectSandbox sandboxes;
 
     public SessionRoutes(
             ActorSystem<?> system,
@@ -96,7 +96,7 @@ public final class SessionRoutes extends AllDirectives {
         this.calls = new ActorCalls<>(system, sessions, settings.askTimeout(), audit);
         this.workspaces = Workspaces.store(system);
         this.checkpoints = new SessionCheckpoints(queries, json, new WorkspaceDiff(system));
-        this.limits = new ProjectLimits(RunRoutes.projects(system));
+        this.sandboxes = new ProjectSandbox(RunRoutes.projects(system), null);
     }
 
     public Route route(BearerAuth auth) {
@@ -159,7 +159,7 @@ public final class SessionRoutes extends AllDirectives {
             SessionSpec asked = validate(request, secrets, workspaces);
             String id = Ids.newId();
             return completeWithFuture(
-                    limits.apply(asked.project(), asked.sandbox()).thenCompose(l -> {
+                    sandboxes.apply(asked.project(), null, asked.sandbox()).thenCompose(l -> {
                         if (l.refusal() != null) {
                             return ActorCalls.done(l.refusal());
                         }

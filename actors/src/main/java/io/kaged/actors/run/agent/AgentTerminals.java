@@ -231,7 +231,9 @@ final class AgentTerminals {
         }
         List<String> writable = new ArrayList<>(agent.writable());
         writable.add(workspace.toString());
-        return new SandboxSpec(agent.network(), writable, agent.readOnly(), agent.required());
+        // the agent's network and its project's denial of it go to the terminal as they are
+        return new SandboxSpec(
+                agent.network(), writable, agent.readOnly(), agent.required(), null, agent.networkDeniedBy());
     }
 
     /** From the actor: the refusal journaled ({@code sandbox.refused} in the audit log), then the agent answered. */
