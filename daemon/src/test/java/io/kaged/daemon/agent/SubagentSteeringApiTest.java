@@ -44,6 +44,16 @@ class SubagentSteeringApiTest extends AgentDaemonBase {
         return pending(daemon, "&runId=" + run).get(0).get("id").asText();
     }
 
+    /** Waits for {@code n} audit rows of this kind, subject and actor: the API writes its rows a moment later. */
+    private void awaitAudit(long n, String kind, String subject, String actor) throws Exception {
+        String sql = "SELECT COUNT(*) FROM audit WHERE kind = ? AND subject = ? AND actor = ?";
+        Eventually.waitFor(
+                TestDaemon.WAIT,
+                n + " audit rows " + kind + " " + subject + " by " + actor,
+                () -> kaged.count(sql, kind, subject, actor) == n);
+        assertEquals(n, kaged.count(sql, kind, subject, actor), kind);
+    }
+
     private String agentMessages(String token, String run) throws Exception {
         HttpResponse<String> r = as(token, "GET", "/v1/runs/" + run + "/conversation?limit=1000", null);
         expect(200, r);
@@ -93,6 +103,7 @@ class SubagentSteeringApiTest extends AgentDaemonBase {
                 own.headers().toString());
         expect(403, as(childToken, "GET", "/v1/approvals?runId=" + child, null));
         expect(403, as(parentToken, "POST", "/v1/approvals/" + strangerApproval, "{\"optionId\":\"allow_once\"}"));
+        awaitAudit(1, "approval.decide", childApproval, "run:" + child);
         assertEquals(
                 1,
                 kaged.count(
@@ -108,12 +119,7 @@ class SubagentSteeringApiTest extends AgentDaemonBase {
         JsonNode decided = TestDaemon.JSON.readTree(answered.body());
         assertEquals("allow_once", decided.get("decision").asText());
         assertEquals("run:" + parent, decided.get("decidedBy").asText());
-        assertEquals(
-                1,
-                kaged.count(
-                        "SELECT COUNT(*) FROM audit WHERE kind = 'approval.decided' AND subject = ? AND actor = ?",
-                        childApproval,
-                        "run:" + parent));
+        awaitAudit(1, "approval.decided", childApproval, "run:" + parent);
         Eventually.waitFor(TestDaemon.WAIT, "the child's first turn", () -> agentMessages(parentToken, child)
                 .contains("done"));
 
@@ -132,6 +138,27 @@ class SubagentSteeringApiTest extends AgentDaemonBase {
         expect(200, as(parentToken, "POST", "/v1/runs/" + grandchild + "/pause", null));
         assertEquals("paused", kaged.state(grandchild));
         expect(200, as(parentToken, "POST", "/v1/runs/" + grandchild + "/resume", null));
+        HttpResponse<String> checkpoint =
+                as(parentToken, "POST", "/v1/runs/" + grandchild + "/checkpoints", "{\"label\":\"by the parent\"}");
+        expect(201, checkpoint);
+        String cp = TestDaemon.JSON.readTree(checkpoint.body()).get("id").asText();
+        HttpResponse<String> listedCheckpoints =
+                as(parentToken, "GET", "/v1/runs/" + grandchild + "/checkpoints", null);
+        expect(200, listedCheckpoints);
+        assertTrue(listedCheckpoints.body().contains("by the parent"), listedCheckpoints.body());
+        expect(
+                200,
+                as(parentToken, "POST", "/v1/runs/" + grandchild + "/rollback", "{\"checkpointId\":\"" + cp + "\"}"));
+        for (String kind : new String[] {"run.pause", "run.resume", "run.checkpoint", "run.rollback"}) {
+            awaitAudit(1, kind, grandchild, "run:" + parent);
+        }
+
+        // ... and stops its child's turn, which the child itself may not
+        expect(202, as(parentToken, "POST", "/v1/runs/" + child + "/prompt", "{\"text\":\"sleep 5000; say late\"}"));
+        expect(403, as(childToken, "POST", "/v1/runs/" + child + "/cancel-turn", null));
+        HttpResponse<String> stopped = as(parentToken, "POST", "/v1/runs/" + child + "/cancel-turn", null);
+        expect(202, stopped);
+        awaitAudit(1, "run.cancel-turn", child, "run:" + parent);
 
         // nothing outside the subtree, nothing on its own run, no sessions
         expect(403, as(childToken, "POST", "/v1/runs/" + sibling + "/cancel", null));
@@ -155,18 +182,8 @@ class SubagentSteeringApiTest extends AgentDaemonBase {
         expect(200, cancelled);
         kaged.awaitState(child, "cancelled");
         kaged.awaitState(grandchild, "cancelled");
-        assertEquals(
-                1,
-                kaged.count(
-                        "SELECT COUNT(*) FROM audit WHERE kind = 'run.cancel' AND subject = ? AND actor = ?",
-                        child,
-                        "run:" + parent));
-        assertEquals(
-                1,
-                kaged.count(
-                        "SELECT COUNT(*) FROM audit WHERE kind = 'run.prompt' AND subject = ? AND actor = ?",
-                        child,
-                        "run:" + parent));
+        awaitAudit(1, "run.cancel", child, "run:" + parent);
+        awaitAudit(2, "run.prompt", child, "run:" + parent);
         assertEquals("running", kaged.state(sibling));
         kaged.json("POST", "/v1/runs/" + parent + "/cancel", null, 200);
         kaged.json("POST", "/v1/runs/" + stranger + "/cancel", null, 200);

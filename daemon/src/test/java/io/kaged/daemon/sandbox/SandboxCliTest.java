@@ -136,9 +136,12 @@ class SandboxCliTest extends SandboxDaemonBase {
         assertTrue(live.find(), out);
         assertTrue(out.contains("CANCEL: Run " + live.group(1) + " is "), out);
         kaged.awaitState(live.group(1), "cancelled");
-        JsonNode cancels = kaged.json("GET", "/v1/audit?kind=run.cancel&subject=" + live.group(1), null, 200)
-                .get("items");
-        assertTrue(cancels.toString().contains("run:" + parent), cancels.toString());
+        String cancels = "/v1/audit?kind=run.cancel&subject=" + live.group(1);
+        io.kaged.persistence.testing.Eventually.waitFor(
+                TestDaemon.WAIT, "the cancel audited as run:" + parent, () -> kaged.json("GET", cancels, null, 200)
+                        .get("items")
+                        .toString()
+                        .contains("\"actor\":\"run:" + parent + "\""));
         // a prompt and an approval get past the scope to the run and the approvals (a plain run is no agent)
         assertTrue(out.contains("PROMPT: ") && out.contains("is not an ACP run"), out);
         assertTrue(out.contains("APPROVE: ") && out.contains("No approval with id 'no-such-approval'"), out);
