@@ -81,13 +81,16 @@ public final class ApprovalRoutes extends AllDirectives {
                     params.get("project"),
                     scope.orElse(null),
                     paging);
-            Route page = onSuccess(queries.list(filter), p -> complete(json.reply(StatusCodes.OK, p)));
+            // a supplier: the query runs only once the scope allows it
+            Supplier<Route> page = () -> onSuccess(queries.list(filter), p -> complete(json.reply(StatusCodes.OK, p)));
             if (scope.isEmpty() || runId == null) {
-                return page;
+                return page.get();
             }
             return onSuccess(
                     scopes.relation(scope.get(), runId),
-                    r -> r == RunScope.Relation.DESCENDANT ? page : complete(refused(scope.get(), r, "see", runId)));
+                    r -> r == RunScope.Relation.DESCENDANT
+                            ? page.get()
+                            : complete(refused(scope.get(), r, "see", runId)));
         });
     }
 
