@@ -142,6 +142,7 @@ public final class HttpApi {
                 new ApprovalRoutes(
                         system,
                         n.actors().runs(),
+                        new RunQueries(store),
                         new io.kaged.actors.run.agent.ApprovalQueries(store),
                         audit,
                         n.settings(),

@@ -112,7 +112,10 @@ public final class RunActor {
     /** ACP {@code session/cancel} for the running turn; its pending permission requests are answered cancelled. */
     public record CancelTurn(ActorRef<StatusReply<String>> replyTo) implements Command, Replying<String> {}
 
-    /** The operator's answer to a pending approval: one of the options the agent offered. */
+    /**
+     * An answer to a pending approval: one of the options the agent offered; {@code by} is who decided as
+     * the approval and the audit show it ("operator api", or "run:ID" for an ancestor run's token).
+     */
     public record DecideApproval(String approvalId, String optionId, String by, ActorRef<StatusReply<String>> replyTo)
             implements Command, Replying<String> {}
 

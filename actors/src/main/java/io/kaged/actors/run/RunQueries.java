@@ -19,6 +19,14 @@ public final class RunQueries {
     /** The number of children of the run {@code %s} names. */
     private static final String CHILDREN = "(SELECT COUNT(*) FROM runs c WHERE c.parent_id = %s.id) AS children";
 
+    /**
+     * The ids of every descendant of the run its one parameter names (children, their children, ...), not
+     * that run itself: a subquery for {@code IN (...)}. {@code UNION}, not {@code UNION ALL}, so that even a
+     * damaged table with a cycle ends.
+     */
+    public static final String DESCENDANTS_OF = "WITH RECURSIVE down (id) AS (SELECT id FROM runs WHERE parent_id = ?"
+            + " UNION SELECT r.id FROM runs r JOIN down d ON r.parent_id = d.id) SELECT id FROM down";
+
     private final Store store;
 
     public RunQueries(Store store) {
@@ -45,6 +53,22 @@ public final class RunQueries {
                 "SELECT " + COLUMNS + ", " + CHILDREN.formatted("r") + " FROM runs r WHERE r.id = ?",
                 RunQueries::view,
                 id));
+    }
+
+    /**
+     * Whether run {@code id} is a descendant of run {@code ancestor} (its child, grandchild, ...): walks up
+     * from {@code id} along {@code parent_id}, so it reads as many rows as the tree is deep.
+     */
+    public CompletableFuture<Boolean> isDescendant(String id, String ancestor) {
+        return store.read(c -> !Sql.rows(
+                        c,
+                        "WITH RECURSIVE up (id) AS (SELECT parent_id FROM runs WHERE id = ?"
+                                + " UNION SELECT r.parent_id FROM runs r JOIN up u ON r.id = u.id)"
+                                + " SELECT id FROM up WHERE id = ?",
+                        rs -> rs.getString(1),
+                        id,
+                        ancestor)
+                .isEmpty());
     }
 
     /** Ids of runs that were queued or running: the ones to recover at start. */

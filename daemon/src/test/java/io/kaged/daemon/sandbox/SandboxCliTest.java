@@ -40,7 +40,7 @@ class SandboxCliTest extends SandboxDaemonBase {
             "k run show \"$child\" >/dev/null; echo \"SHOW-EXIT=$?\"",
             "k run ls --json | tr -d '\\n' | sed 's/^/LS=/'; echo",
             "k run show \"$KAGED_RUN_ID\" >/dev/null; echo \"SHOW-SELF-EXIT=$?\"",
-            "k run cancel \"$child\" 2>&1 | sed 's/^/CANCEL: /'",
+            "k run cancel \"$KAGED_RUN_ID\" 2>&1 | sed 's/^/CANCEL: /'",
             "k agent attach \"$KAGED_RUN_ID\" </dev/null 2>&1 | sed 's/^/ATTACH: /'",
             "k run ls --port 1 2>&1 | sed 's/^/TCP: /'");
 
@@ -84,8 +84,8 @@ class SandboxCliTest extends SandboxDaemonBase {
         assertTrue(ls.find(), out);
         assertTrue(ls.group(1).contains(child), ls.group(1));
 
-        // the run's token was used, not the daemon's: changing a run is refused by its scope
-        assertTrue(out.contains("CANCEL: ") && out.contains("KAGED_TOKEN may not change runs"), out);
+        // the run's token was used, not the daemon's: cancelling its own run is refused by its scope
+        assertTrue(out.contains("CANCEL: ") && out.contains("KAGED_TOKEN may not cancel its own run"), out);
         assertEquals(
                 "succeeded",
                 kaged.json("GET", "/v1/runs/" + child, null, 200).get("state").asText());
@@ -101,7 +101,7 @@ class SandboxCliTest extends SandboxDaemonBase {
 
     @ParameterizedTest
     @EnumSource(TestEngine.class)
-    void theCliInAPlainRunUsesTheRunsUrlAndScopedToken(TestEngine engine) throws Exception {
+    void theCliInAPlainRunUsesTheRunsUrlAndScopedTokenToSteerItsChildren(TestEngine engine) throws Exception {
         kaged = new TestDaemon(engine, home, "");
         String java = ProcessHandle.current().info().command().orElse("java");
         String script = String.join(
@@ -110,7 +110,11 @@ class SandboxCliTest extends SandboxDaemonBase {
                         + " \"$@\"; }",
                 "echo \"SOCKET=${KAGED_SOCKET:-none}\"",
                 "child=$(k run start --wait -- /bin/sh -c 'echo plain-child') ; echo \"START-EXIT=$? CHILD=$child\"",
-                "k run cancel \"$child\" 2>&1 | sed 's/^/CANCEL: /'");
+                "live=$(k run start -- sleep 300); echo \"LIVE=$live\"",
+                "k agent prompt \"$live\" hello 2>&1 | sed 's/^/PROMPT: /'",
+                "k approve no-such-approval allow_once 2>&1 | sed 's/^/APPROVE: /'",
+                "k run cancel \"$live\" 2>&1 | sed 's/^/CANCEL: /'",
+                "k run cancel \"$KAGED_RUN_ID\" 2>&1 | sed 's/^/SELF: /'");
         Map<String, Object> body = Map.of(
                 "command", List.of("/bin/sh", "-c", script),
                 "cwd", workspace.toString(),
@@ -127,7 +131,21 @@ class SandboxCliTest extends SandboxDaemonBase {
         assertTrue(started.find(), "run start --wait over $KAGED_URL: " + out);
         JsonNode view = kaged.json("GET", "/v1/runs/" + started.group(1), null, 200);
         assertEquals(parent, view.get("parentId").asText(), "a child of the run, by its token: " + view);
-        // the home's token would be answered 409 (the child has ended); the run's token is refused by its scope
-        assertTrue(out.contains("CANCEL: ") && out.contains("KAGED_TOKEN may not change runs"), out);
+        // the run's token steers its own children: it cancels the live one, which the audit names it for
+        Matcher live = Pattern.compile("LIVE=(\\S+)").matcher(out);
+        assertTrue(live.find(), out);
+        assertTrue(out.contains("CANCEL: Run " + live.group(1) + " is "), out);
+        kaged.awaitState(live.group(1), "cancelled");
+        String cancels = "/v1/audit?kind=run.cancel&subject=" + live.group(1);
+        io.kaged.persistence.testing.Eventually.waitFor(
+                TestDaemon.WAIT, "the cancel audited as run:" + parent, () -> kaged.json("GET", cancels, null, 200)
+                        .get("items")
+                        .toString()
+                        .contains("\"actor\":\"run:" + parent + "\""));
+        // a prompt and an approval get past the scope to the run and the approvals (a plain run is no agent)
+        assertTrue(out.contains("PROMPT: ") && out.contains("is not an ACP run"), out);
+        assertTrue(out.contains("APPROVE: ") && out.contains("No approval with id 'no-such-approval'"), out);
+        // but not its own run
+        assertTrue(out.contains("SELF: ") && out.contains("KAGED_TOKEN may not cancel its own run"), out);
     }
 }

@@ -72,8 +72,9 @@ public final class ApiRoutes extends AllDirectives {
                                 info.health(),
                                 sessions.route(auth),
                                 auth.scoped(runs::route),
+                                // before the routes of the daemon's token only, which answer a run's token 403
+                                auth.scoped(approvals::route),
                                 auth.authenticated(projects::route),
-                                auth.authenticated(approvals::route),
                                 auth.authenticated(() -> concat(
                                         info.info(),
                                         openApi.route(),

@@ -33,9 +33,7 @@ public final class BearerAuth extends AllDirectives {
                 return inner.get();
             }
             if (runOf(header).isPresent()) {
-                return complete(Problem.response(
-                        StatusCodes.FORBIDDEN,
-                        "A run's KAGED_TOKEN may only start and read that run's child runs (/v1/runs)."));
+                return complete(RunScope.forbidden("use this route"));
             }
             return unauthorized(header);
         });

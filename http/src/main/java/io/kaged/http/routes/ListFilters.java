@@ -50,7 +50,10 @@ final class ListFilters {
         this.settings = settings;
     }
 
-    /** {@code GET /v1/runs}; a run's scoped token sees only that run's children. */
+    /**
+     * {@code GET /v1/runs}; for a run's scoped token, {@code parentId} is that run unless given (the route
+     * checks a given one is in the token's subtree).
+     */
     RunFilter runs(Map<String, String> params, Optional<String> scope) {
         QueryParams.requireKnown(params, RUN_PARAMS);
         Paging paging = QueryParams.paging(params, LIST_CURSORS, false);
@@ -58,7 +61,7 @@ final class ListFilters {
         return new RunFilter(
                 QueryParams.oneOf(params, "state", RUN_STATES),
                 params.get("project"),
-                scope.orElse(params.get("parentId")),
+                params.getOrDefault("parentId", scope.orElse(null)),
                 QueryParams.optionalInt(params, "exitCode", Integer.MIN_VALUE, Integer.MAX_VALUE),
                 command(params),
                 created.from(),

@@ -59,25 +59,26 @@ final class RunAgentRoutes extends AllDirectives {
         this.journal = journal;
     }
 
-    Route prompt(String id) {
+    /** {@code who}: "api", or "run:ID" for an ancestor run's token, as the audit names it. */
+    Route prompt(String who, String id) {
         return json.body(PromptBody.class, body -> {
             RunDispatch.prompt("text", body.text(), false);
             boolean queue = Boolean.TRUE.equals(body.queue());
             return completeWithFuture(known(
                     id,
                     () -> calls.<String>call(
-                            ActorCalls.Action.of("api", "run.prompt", id, queue ? "queue allowed" : null),
+                            ActorCalls.Action.of(who, "run.prompt", id, queue ? "queue allowed" : null),
                             r -> new RunSupervisor.Deliver(id, new RunActor.Prompt(body.text(), queue, r)),
                             answer -> ActorCalls.done(
                                     json.reply(StatusCodes.ACCEPTED, Map.of("runId", id, "prompt", answer))))));
         });
     }
 
-    Route cancelTurn(String id) {
+    Route cancelTurn(String who, String id) {
         return completeWithFuture(known(
                 id,
                 () -> calls.<String>call(
-                        ActorCalls.Action.of("api", "run.cancel-turn", id, null),
+                        ActorCalls.Action.of(who, "run.cancel-turn", id, null),
                         r -> new RunSupervisor.Deliver(id, new RunActor.CancelTurn(r)),
                         answer -> ActorCalls.done(
                                 json.reply(StatusCodes.ACCEPTED, Map.of("runId", id, "turn", answer))))));

@@ -42,7 +42,7 @@ final class RunCheckpoints extends AllDirectives {
                                 .thenApply(list -> json.reply(StatusCodes.OK, Map.of("items", list)))));
     }
 
-    Route take(String id) {
+    Route take(String who, String id) {
         return json.optionalBody(CheckpointBody.class, body -> {
             String label = body == null ? null : body.label();
             if (label != null && label.length() > 200) {
@@ -53,7 +53,7 @@ final class RunCheckpoints extends AllDirectives {
                     .thenCompose(v -> v.isEmpty()
                             ? ActorCalls.done(RunRoutes.noRun(id))
                             : calls.<String>call(
-                                    ActorCalls.Action.of("api", "run.checkpoint", id, label),
+                                    ActorCalls.Action.of(who, "run.checkpoint", id, label),
                                     r -> new RunSupervisor.Deliver(id, new RunActor.Checkpoint(label, r)),
                                     checkpoint -> ActorCalls.done(json.reply(
                                             StatusCodes.CREATED,
@@ -104,7 +104,7 @@ final class RunCheckpoints extends AllDirectives {
      * 404 for an unknown run or a checkpoint not of this run, 409 when the run cannot go back now (the actor
      * says why), else the run as it is after the rollback.
      */
-    Route rollback(String id) {
+    Route rollback(String who, String id) {
         return json.body(RollbackBody.class, body -> {
             String checkpointId = body.checkpointId();
             if (checkpointId == null || checkpointId.isBlank()) {
@@ -115,7 +115,7 @@ final class RunCheckpoints extends AllDirectives {
                     id,
                     checkpointId,
                     run -> calls.<RunSummary>call(
-                            ActorCalls.Action.of("api", "run.rollback", id, "to checkpoint " + checkpointId),
+                            ActorCalls.Action.of(who, "run.rollback", id, "to checkpoint " + checkpointId),
                             r -> new RunSupervisor.Deliver(id, new RunActor.Rollback(checkpointId, r)),
                             summary -> queries.get(id)
                                     .thenApply(view -> json.reply(StatusCodes.OK, view.orElseThrow())))));

@@ -47,6 +47,7 @@ public final class RunRoutes extends AllDirectives {
     private final RunEventStream events;
     private final RunCheckpoints checkpoints;
     private final RunAgentRoutes agent;
+    private final RunScope scopes;
 
     public RunRoutes(
             ActorSystem<?> system,
@@ -76,11 +77,12 @@ public final class RunRoutes extends AllDirectives {
         this.events = new RunEventStream(queries, journal, mapper);
         this.checkpoints = new RunCheckpoints(queries, calls, json, new WorkspaceDiff(system));
         this.agent = new RunAgentRoutes(queries, calls, json, journal);
+        this.scopes = new RunScope(queries);
     }
 
     /**
-     * @param scope empty for the daemon's token; a run id for that run's {@code KAGED_TOKEN}, which may
-     *     start child runs of it and read it and its children, nothing else
+     * @param scope empty for the daemon's token; a run id for that run's {@code KAGED_TOKEN}, which may do
+     *     what {@link RunScope} says
      */
     public Route route(Optional<String> scope) {
         return pathPrefix(
@@ -88,72 +90,81 @@ public final class RunRoutes extends AllDirectives {
                 () -> concat(
                         pathEnd(() -> concat(
                                 post(() -> calls.writing(() -> dispatch.dispatch(scope))), get(() -> list(scope)))),
-                        pathPrefix(PathMatchers.segment(), id -> concat(readable(scope, id), unscoped(scope, id)))));
+                        pathPrefix(PathMatchers.segment(), id -> concat(reads(scope, id), steers(scope, id)))));
     }
 
-    /** What a run's token may read of its own run and its children. */
-    private Route readable(Optional<String> scope, String id) {
+    /** What a run's token may read of its own run and its descendants. */
+    private Route reads(Optional<String> scope, String id) {
         return concat(
-                pathEnd(() -> get(() -> readable(scope, id, () -> getOne(id)))),
-                path("output", () -> get(() -> readable(scope, id, () -> output(id)))),
-                path("events", () -> get(() -> readable(scope, id, () -> events.events(id)))),
-                path("conversation", () -> get(() -> readable(scope, id, () -> agent.conversation(id)))));
-    }
-
-    /** What only the daemon's token may do; a run's token gets 403 for anything else under the run. */
-    private Route unscoped(Optional<String> scope, String id) {
-        if (scope.isPresent()) {
-            return complete(forbidden("change runs"));
-        }
-        return concat(
-                pathEnd(() -> delete(() -> calls.writing(() -> delete(id)))),
-                path("cancel", () -> post(() -> calls.writing(() -> cancel(id)))),
-                path("pause", () -> post(() -> calls.writing(() -> command(id, "run.pause", RunActor.Pause::new)))),
-                path("resume", () -> post(() -> calls.writing(() -> command(id, "run.resume", RunActor.Resume::new)))),
-                path("rollback", () -> post(() -> calls.writing(() -> checkpoints.rollback(id)))),
-                path("prompt", () -> post(() -> calls.writing(() -> agent.prompt(id)))),
-                path("cancel-turn", () -> post(() -> calls.writing(() -> agent.cancelTurn(id)))),
+                pathEnd(() -> get(() -> scopes.reads(scope, id, () -> getOne(id)))),
+                path("output", () -> get(() -> scopes.reads(scope, id, () -> output(id)))),
+                path("events", () -> get(() -> scopes.reads(scope, id, () -> events.events(id)))),
+                path("conversation", () -> get(() -> scopes.reads(scope, id, () -> agent.conversation(id)))),
                 pathPrefix(
                         "checkpoints",
                         () -> concat(
-                                pathEnd(() -> concat(
-                                        post(() -> calls.writing(() -> checkpoints.take(id))),
-                                        get(() -> checkpoints.list(id)))),
+                                pathEnd(() -> get(() -> scopes.reads(scope, id, () -> checkpoints.list(id)))),
                                 path(
                                         PathMatchers.segment().slash("diff"),
-                                        cp -> get(() -> checkpoints.diff(id, cp))))));
+                                        cp -> get(() -> scopes.reads(scope, id, () -> checkpoints.diff(id, cp)))))));
+    }
+
+    /**
+     * The commands to a run: a run's token may give them to its descendants only, and the audit names that
+     * run as who gave them. Deleting (and purging) stays the operator's.
+     */
+    private Route steers(Optional<String> scope, String id) {
+        String who = RunScope.actor(scope);
+        return concat(
+                pathEnd(() -> delete(() -> scope.isPresent()
+                        ? complete(forbidden("delete or purge runs (POST /v1/runs/" + id + "/cancel cancels one)"))
+                        : calls.writing(() -> delete(id)))),
+                path("cancel", () -> post(() -> steer(scope, id, "cancel", () -> cancel(who, id)))),
+                path(
+                        "pause",
+                        () -> post(() ->
+                                steer(scope, id, "pause", () -> command(who, id, "run.pause", RunActor.Pause::new)))),
+                path(
+                        "resume",
+                        () -> post(() -> steer(
+                                scope, id, "resume", () -> command(who, id, "run.resume", RunActor.Resume::new)))),
+                path("rollback", () -> post(() -> steer(scope, id, "roll back", () -> checkpoints.rollback(who, id)))),
+                path("prompt", () -> post(() -> steer(scope, id, "prompt", () -> agent.prompt(who, id)))),
+                path(
+                        "cancel-turn",
+                        () -> post(() -> steer(scope, id, "cancel the turn of", () -> agent.cancelTurn(who, id)))),
+                path(
+                        "checkpoints",
+                        () -> post(() -> steer(scope, id, "take a checkpoint of", () -> checkpoints.take(who, id)))));
+    }
+
+    /** A command: refused at once while the store takes no writes, then as the token's scope says. */
+    private Route steer(Optional<String> scope, String id, String what, Supplier<Route> inner) {
+        return calls.writing(() -> scopes.steers(scope, id, what, inner));
     }
 
     static HttpResponse forbidden(String what) {
-        return Problem.response(
-                StatusCodes.FORBIDDEN,
-                "A run's KAGED_TOKEN may not " + what
-                        + "; it may only start that run's child runs and read that run and its children.");
+        return RunScope.forbidden(what);
     }
 
     static HttpResponse noRun(String id) {
         return Problem.response(StatusCodes.NOT_FOUND, "No run with id '" + id + "'. GET /v1/runs lists them.");
     }
 
-    /** The run itself or one of its children, for a scoped token. */
-    private Route readable(Optional<String> scope, String id, Supplier<Route> inner) {
-        if (scope.isEmpty() || scope.get().equals(id)) {
-            return inner.get();
-        }
-        return onSuccess(
-                queries.get(id),
-                v -> v.isPresent() && scope.get().equals(v.get().parentId())
-                        ? inner.get()
-                        : complete(forbidden("read run " + id)));
-    }
-
     private Route list(Optional<String> scope) {
         return parameterMap(params -> {
-            if (scope.isPresent() && !scope.get().equals(params.getOrDefault("parentId", scope.get()))) {
-                return complete(forbidden("list runs other than its own children"));
-            }
             RunFilter filter = filters.runs(params, scope);
-            return completeWithFuture(queries.list(filter).thenApply(page -> json.reply(StatusCodes.OK, page)));
+            Supplier<Route> page =
+                    () -> completeWithFuture(queries.list(filter).thenApply(p -> json.reply(StatusCodes.OK, p)));
+            // a run's token lists the children of its own run, or with parentId those of a descendant
+            return scope.isEmpty() || scope.get().equals(filter.parentId())
+                    ? page.get()
+                    : onSuccess(
+                            scopes.relation(scope.get(), filter.parentId()),
+                            r -> r == RunScope.Relation.DESCENDANT
+                                    ? page.get()
+                                    : complete(forbidden("list the children of run " + filter.parentId()
+                                            + ", outside its subtree")));
         });
     }
 
@@ -183,12 +194,13 @@ public final class RunRoutes extends AllDirectives {
      * A command with a run-summary reply: 404 for an unknown run (answered from SQL, so a typo wakes no
      * actor), 409 with the actor's reason for a refusal, else the run as it is now.
      */
-    private Route command(String id, String kind, Function<ActorRef<StatusReply<RunSummary>>, RunActor.Command> make) {
+    private Route command(
+            String who, String id, String kind, Function<ActorRef<StatusReply<RunSummary>>, RunActor.Command> make) {
         return completeWithFuture(queries.get(id)
                 .thenCompose(v -> v.isEmpty()
                         ? ActorCalls.done(noRun(id))
                         : calls.<RunSummary>call(
-                                ActorCalls.Action.of("api", kind, id, null),
+                                ActorCalls.Action.of(who, kind, id, null),
                                 r -> new RunSupervisor.Deliver(id, make.apply(r)),
                                 summary -> queries.get(id)
                                         .thenApply(view -> json.reply(StatusCodes.OK, view.orElseThrow())))));
@@ -197,12 +209,12 @@ public final class RunRoutes extends AllDirectives {
     /** The run, with how many of its unfinished descendants the cancel stopped. */
     record CancelledRun(@com.fasterxml.jackson.annotation.JsonUnwrapped RunView run, int cancelledDescendants) {}
 
-    private Route cancel(String id) {
+    private Route cancel(String who, String id) {
         return completeWithFuture(queries.get(id)
                 .thenCompose(v -> v.isEmpty()
                         ? ActorCalls.done(noRun(id))
                         : calls.<RunSummary>call(
-                                ActorCalls.Action.of("api", "run.cancel", id, null),
+                                ActorCalls.Action.of(who, "run.cancel", id, null),
                                 r -> new RunSupervisor.Deliver(id, new RunActor.Cancel(r)),
                                 summary -> queries.get(id)
                                         .thenApply(view -> json.reply(
@@ -232,7 +244,7 @@ public final class RunRoutes extends AllDirectives {
                     audit.record("api", "run.cancel", id, "refused", reason);
                     return complete(Problem.conflict(reason));
                 }
-                return command(id, "run.cancel", RunActor.Cancel::new);
+                return command("api", id, "run.cancel", RunActor.Cancel::new);
             });
         });
     }

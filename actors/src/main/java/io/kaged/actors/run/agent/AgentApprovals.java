@@ -89,12 +89,14 @@ final class AgentApprovals {
         return null;
     }
 
-    /** The operator's decision, and whether the agent that asked is still there to hear it. */
+    /**
+     * The decision of {@code by} ("operator api", or "run:ID" for a run's token on its descendant's
+     * approval), and whether the agent that asked is still there to hear it.
+     */
     static RunActor.ApprovalDecided decided(
             AgentState.PendingApproval p, String optionId, String by, boolean heard, long at) {
         PermissionOption option = option(p, optionId).orElseThrow();
-        return new RunActor.ApprovalDecided(
-                p.approvalId(), "selected", optionId, kindName(option), "operator " + by, !heard, at);
+        return new RunActor.ApprovalDecided(p.approvalId(), "selected", optionId, kindName(option), by, !heard, at);
     }
 
     /** Whether {@code p} was asked on {@code link} and still waits there for its answer. */

@@ -19,8 +19,11 @@ public final class ApprovalQueries {
     private static final String COLUMNS = "a.id, a.run_id, a.project, a.tool_call, a.options, a.state, a.outcome,"
             + " a.option_id, a.option_kind, a.decided_by, a.requested_at, a.decided_at";
 
-    /** {@code GET /v1/approvals}: each filter may be null. */
-    public record Filter(String state, String runId, String project, Paging paging) {}
+    /**
+     * {@code GET /v1/approvals}: each filter may be null; {@code under} keeps the approvals of that run's
+     * descendants only (what a run's token may see).
+     */
+    public record Filter(String state, String runId, String project, String under, Paging paging) {}
 
     private final Store store;
 
@@ -33,6 +36,7 @@ public final class ApprovalQueries {
                 .where(" AND a.state = ?", f.state())
                 .where(" AND a.run_id = ?", f.runId())
                 .where(" AND a.project = ?", f.project())
+                .where(" AND a.run_id IN (" + io.kaged.actors.run.RunQueries.DESCENDANTS_OF + ")", f.under())
                 .page(c, f.paging(), ApprovalQueries::view, ApprovalView::id));
     }
 
