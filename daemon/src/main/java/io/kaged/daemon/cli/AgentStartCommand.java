@@ -41,6 +41,12 @@ public final class AgentStartCommand implements Callable<Integer> {
                     + " permissions.")
     String profile;
 
+    @Option(
+            names = "--demo",
+            description = "Start kaged's demo agent, which needs no API key: it answers each prompt and asks to"
+                    + " note it in kaged-demo.txt of its folder.")
+    boolean demo;
+
     @Option(names = "--cwd", description = "The agent's working folder and workspace (default: this one).")
     String cwd;
 
@@ -82,13 +88,20 @@ public final class AgentStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((command == null || command.isEmpty()) && profile == null) {
+        boolean given = command != null && !command.isEmpty();
+        if (demo && (given || profile != null)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--demo starts kaged's own demo agent: give no command and no --profile.");
+        }
+        if (!given && profile == null && !demo) {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(),
-                    "Give the agent's command after --, or a --profile of the project that has one.");
+                    "Give the agent's command after --, a --profile of the project that has one, or --demo.");
         }
         var client = options.client();
-        List<Object> argv = command == null || command.isEmpty() ? profileCommand(client) : List.copyOf(command);
+        List<Object> argv = demo
+                ? List.copyOf(io.kaged.daemon.demo.DemoAgent.command())
+                : given ? List.copyOf(command) : profileCommand(client);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("command", argv);
         body.put("cwd", cwd != null ? cwd : System.getProperty("user.dir"));
