@@ -94,8 +94,8 @@ public final class AgentBench {
         }
         System.out.println();
         System.out.println("| engine | updates a turn | /dev/null: updates/s | journal: updates/s (median of " + rounds
-                + ") | ratio | permission round trip by policy p50 / p99 / max (ms) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+                + ") | ratio | permission round trip by policy p50 / p99 / max (ms) | a conversation page (ms) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
     }
@@ -204,10 +204,26 @@ public final class AgentBench {
                     l.millis(0.5),
                     l.millis(0.99),
                     l.maxMillis());
+            // Every page of a conversation is folded from the run's whole journal: what a page costs once the run
+            // holds all the turns above (median of 3).
+            long total = (long) (rounds + 1) * updates;
+            double[] pageMillis = new double[3];
+            for (int i = 0; i < pageMillis.length; i++) {
+                long t0 = System.nanoTime();
+                d.call("GET", "/v1/runs/" + id + "/conversation?offset=0&limit=20", null);
+                pageMillis[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(pageMillis);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[%s] a conversation page of a run of %d updates: %.0f ms (median of 3)%n",
+                    name,
+                    total,
+                    pageMillis[1]);
             d.call("POST", "/v1/runs/" + id + "/cancel", null);
             return String.format(
                     Locale.ROOT,
-                    "| %s | %d | %.0f | %.0f | %.2f | %.2f / %.2f / %.2f |",
+                    "| %s | %d | %.0f | %.0f | %.2f | %.2f / %.2f / %.2f | %.0f |",
                     name,
                     updates,
                     nullRate,
@@ -215,7 +231,8 @@ public final class AgentBench {
                     journaled / nullRate,
                     l.millis(0.5),
                     l.millis(0.99),
-                    l.maxMillis());
+                    l.maxMillis(),
+                    pageMillis[1]);
         }
     }
 

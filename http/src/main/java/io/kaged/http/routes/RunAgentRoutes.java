@@ -8,7 +8,6 @@ import io.kaged.actors.run.RunQueries;
 import io.kaged.actors.run.RunSupervisor;
 import io.kaged.actors.run.agent.RunConversation;
 import io.kaged.persistence.journal.JournalEvents;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,20 +88,22 @@ final class RunAgentRoutes extends AllDirectives {
             QueryParams.requireKnown(params, Set.of("offset", "limit"));
             int offset = QueryParams.intParam(params, "offset", 0, 0, Integer.MAX_VALUE);
             int limit = QueryParams.intParam(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+            String pid = RunActor.persistenceId(id).id();
             return completeWithFuture(
-                    known(id, () -> events(RunActor.persistenceId(id).id(), 0, new ArrayList<>())
-                            .thenApply(events -> page(id, events, offset, limit))));
+                    known(id, () -> journal.after(pid, 0, PAGE).thenCompose(first -> {
+                        if (first.isEmpty()
+                                || !(first.get(0).event() instanceof RunActor.Dispatched d)
+                                || !d.spec().speaksAcp()) {
+                            return ActorCalls.done(Problem.conflict("run " + id + " is not an ACP run: it was started"
+                                    + " without \"acp\", so it has no conversation; GET /v1/runs/" + id
+                                    + "/output has what it printed"));
+                        }
+                        return fold(pid, first, new RunConversation()).thenApply(fold -> page(id, fold, offset, limit));
+                    })));
         });
     }
 
-    private HttpResponse page(String id, List<JournalEvents.StoredEvent> events, int offset, int limit) {
-        if (events.isEmpty()
-                || !(events.get(0).event() instanceof RunActor.Dispatched d)
-                || !d.spec().speaksAcp()) {
-            return Problem.conflict("run " + id + " is not an ACP run: it was started without \"acp\", so it has no"
-                    + " conversation; GET /v1/runs/" + id + "/output has what it printed");
-        }
-        RunConversation fold = RunConversation.read(events);
+    private HttpResponse page(String id, RunConversation fold, int offset, int limit) {
         Conversation conversation = fold.conversation();
         int total = conversation.items().size();
         List<ObjectNode> items = conversation.page(offset, limit).stream()
@@ -124,16 +125,18 @@ final class RunAgentRoutes extends AllDirectives {
                         fold.agent()));
     }
 
-    /** Every event of {@code pid} after {@code after}, read page by page. */
-    private CompletionStage<List<JournalEvents.StoredEvent>> events(
-            String pid, long after, List<JournalEvents.StoredEvent> into) {
-        return journal.after(pid, after, PAGE).thenCompose(page -> {
-            into.addAll(page);
-            if (page.size() < PAGE) {
-                return CompletableFuture.completedFuture(into);
-            }
-            return events(pid, page.get(page.size() - 1).sequenceNr(), into);
-        });
+    /**
+     * Folds {@code page} and every later event of {@code pid} into {@code fold}, page by page: the pages are
+     * dropped as they are folded, so a run of a million updates is never in memory as events all at once.
+     */
+    private CompletionStage<RunConversation> fold(
+            String pid, List<JournalEvents.StoredEvent> page, RunConversation fold) {
+        fold.collectAll(page);
+        if (page.size() < PAGE) {
+            return CompletableFuture.completedFuture(fold.finish());
+        }
+        long last = page.get(page.size() - 1).sequenceNr();
+        return journal.after(pid, last, PAGE).thenCompose(next -> fold(pid, next, fold));
     }
 
     /** 404 for an unknown run, answered from SQL so a typo wakes no actor; else {@code then}. */

@@ -108,6 +108,29 @@ public final class ReadOnlyDisk implements AutoCloseable {
      * Fails if a file on it is still open (the unmount is then busy).
      */
     public void repair() {
+        // Rarely (about once in ten suites) the mount that comes back is still the errored, read-only one: the
+        // kernel kept the old superblock a moment longer, as when another test's sandbox namespace still held
+        // a copy of the mount. The operator would repair again; so does this, and says so.
+        for (int attempt = 1; ; attempt++) {
+            repairOnce();
+            if (!readOnly()) {
+                return;
+            }
+            String state = "mount options " + options() + ", source " + device;
+            if (attempt == 3) {
+                throw new IllegalStateException(mountPoint + " is still read-only after 3 repairs: " + state);
+            }
+            System.err.println("!!! " + mountPoint + " came back read-only (" + state + "); repairing again");
+            try {
+                Thread.sleep(500L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while repairing " + mountPoint, e);
+            }
+        }
+    }
+
+    private void repairOnce() {
         String failure = run(List.of("umount", mountPoint.toString()));
         if (failure != null) {
             throw new IllegalStateException("cannot unmount " + mountPoint + " to repair it: " + failure);

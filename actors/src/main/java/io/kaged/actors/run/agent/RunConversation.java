@@ -47,11 +47,24 @@ public final class RunConversation {
     /** The whole conversation of a run's events, folded at once. */
     public static RunConversation read(List<JournalEvents.StoredEvent> events) {
         RunConversation fold = new RunConversation();
+        fold.collectAll(events);
+        return fold.finish();
+    }
+
+    /**
+     * Folds in the next events of a whole read, without building the conversation yet: a reader that goes page
+     * by page keeps none of the pages, so a long run's journal never sits in memory whole. {@link #finish} ends it.
+     */
+    public void collectAll(List<JournalEvents.StoredEvent> events) {
         for (JournalEvents.StoredEvent e : events) {
-            fold.collect(e.sequenceNr(), e.event());
+            collect(e.sequenceNr(), e.event());
         }
-        fold.conversation = Conversation.of(fold.facts.stream().map(Fact::event).toList());
-        return fold;
+    }
+
+    /** Builds the conversation of everything collected so far; this fold, for chaining. */
+    public RunConversation finish() {
+        conversation = Conversation.of(facts.stream().map(Fact::event).toList());
+        return this;
     }
 
     /** The run's agent as last heard of; null before its first session or failed setup. */
