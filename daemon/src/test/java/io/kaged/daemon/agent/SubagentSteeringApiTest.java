@@ -176,6 +176,11 @@ class SubagentSteeringApiTest extends AgentDaemonBase {
         for (String run : new String[] {parent, sibling, stranger}) {
             assertEquals("running", kaged.state(run), run);
         }
+        // each refused command is audited, naming the run that tried
+        awaitAudit(1, "run.steer", sibling, "run:" + child);
+        awaitAudit(1, "run.steer", parent, "run:" + child);
+        awaitAudit(2, "run.steer", stranger, "run:" + parent);
+        awaitAudit(1, "run.steer", parent, "run:" + parent);
 
         // ... and cancels the child, which the audit names it for
         HttpResponse<String> cancelled = as(parentToken, "POST", "/v1/runs/" + child + "/cancel", null);

@@ -77,7 +77,7 @@ public final class RunRoutes extends AllDirectives {
         this.events = new RunEventStream(queries, journal, mapper);
         this.checkpoints = new RunCheckpoints(queries, calls, json, new WorkspaceDiff(system));
         this.agent = new RunAgentRoutes(queries, calls, json, journal);
-        this.scopes = new RunScope(queries);
+        this.scopes = new RunScope(queries, audit);
     }
 
     /**

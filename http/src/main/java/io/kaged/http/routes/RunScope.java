@@ -33,9 +33,16 @@ final class RunScope extends AllDirectives {
             + " of its descendant runs (/v1/runs, /v1/approvals); nothing else";
 
     private final RunQueries queries;
+    /** Where a refused command is recorded; null where the caller audits its refusals itself. */
+    private final AuditTrail audit;
 
     RunScope(RunQueries queries) {
+        this(queries, null);
+    }
+
+    RunScope(RunQueries queries, AuditTrail audit) {
         this.queries = queries;
+        this.audit = audit;
     }
 
     /** Who the audit names for a request with this scope: "api" for the daemon's token, "run:ID" for a run's. */
@@ -64,7 +71,8 @@ final class RunScope extends AllDirectives {
 
     /**
      * {@code inner} when the token may {@code what} (a verb: "cancel", "prompt") run {@code id}: a descendant
-     * of its run; else a 403 saying why.
+     * of its run; else a 403 saying why, audited as {@code run.steer} refused: a run that tries to steer
+     * what is not its own is worth an operator's look.
      */
     Route steers(Optional<String> scope, String id, String what, Supplier<Route> inner) {
         if (scope.isEmpty()) {
@@ -73,10 +81,20 @@ final class RunScope extends AllDirectives {
         return onSuccess(relation(scope.get(), id), r -> switch (r) {
             case DESCENDANT -> inner.get();
             case SELF ->
-                complete(forbidden(what + " its own run " + id
-                        + ": a run is steered by its parent's token or the operator, and ends by exiting"));
-            case OUTSIDE -> complete(forbidden(what + " run " + id + ", which is not one of its descendants"));
+                refuse(
+                        scope.get(),
+                        id,
+                        what + " its own run " + id
+                                + ": a run is steered by its parent's token or the operator, and ends by exiting");
+            case OUTSIDE -> refuse(scope.get(), id, what + " run " + id + ", which is not one of its descendants");
         });
+    }
+
+    private Route refuse(String scope, String id, String why) {
+        if (audit != null) {
+            audit.record("run:" + scope, "run.steer", id, "refused", "may not " + why);
+        }
+        return complete(forbidden(why));
     }
 
     /** The 403 for a run's token, naming what it may do. */
