@@ -3,18 +3,15 @@ package io.kaged.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kaged.daemon.demo.AgentChannel;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The agent of {@link AgentBench}: just enough ACP on stdio for a benchmark (initialize, session/new,
@@ -36,12 +33,10 @@ public final class BenchAgent {
     private static final String SESSION = "bench-session";
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final PrintStream out;
-    private final Map<String, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
-    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final AgentChannel channel;
 
     private BenchAgent(OutputStream sink) {
-        this.out = new PrintStream(sink, false, StandardCharsets.UTF_8);
+        this.channel = new AgentChannel(sink, "b");
     }
 
     public static void main(String[] args) throws Exception {
@@ -66,11 +61,7 @@ public final class BenchAgent {
             JsonNode message = mapper.readTree(line);
             JsonNode id = message.get("id");
             String method = message.path("method").asText(null);
-            if (method == null) {
-                CompletableFuture<JsonNode> answer = waiting.remove(id.asText());
-                if (answer != null) {
-                    answer.complete(message);
-                }
+            if (channel.answered(message)) {
                 continue;
             }
             switch (method) {
@@ -163,42 +154,22 @@ public final class BenchAgent {
     }
 
     private ObjectNode chunk(String kind, String text) {
-        ObjectNode update = mapper.createObjectNode().put("sessionUpdate", kind);
-        update.putObject("content").put("type", "text").put("text", text);
-        return update;
+        return channel.chunk(kind, text);
     }
 
     private void update(ObjectNode update) {
-        ObjectNode params = mapper.createObjectNode().put("sessionId", SESSION);
-        params.set("update", update);
-        send(mapper.createObjectNode()
-                .put("jsonrpc", "2.0")
-                .put("method", "session/update")
-                .set("params", params));
+        channel.update(SESSION, update);
     }
 
     private CompletableFuture<JsonNode> request(String method, JsonNode params) {
-        String id = "b" + nextId.getAndIncrement();
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        waiting.put(id, answer);
-        send(mapper.createObjectNode()
-                .put("jsonrpc", "2.0")
-                .put("id", id)
-                .put("method", method)
-                .set("params", params));
-        return answer;
+        return channel.request(method, params);
     }
 
     private void respond(JsonNode id, JsonNode result) {
-        send(mapper.createObjectNode()
-                .put("jsonrpc", "2.0")
-                .<ObjectNode>set("id", id)
-                .set("result", result));
+        channel.respond(id, result);
     }
 
-    private synchronized void send(JsonNode message) {
-        out.print(message.toString());
-        out.print('\n');
-        out.flush();
+    private void send(JsonNode message) {
+        channel.send(message);
     }
 }

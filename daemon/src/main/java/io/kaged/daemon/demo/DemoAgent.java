@@ -7,19 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small ACP agent shipped with kaged ({@code kaged agent start --demo}), so that an operator can try ACP runs,
@@ -37,10 +34,8 @@ public final class DemoAgent {
     static final String NOTES = "kaged-demo.txt";
     static final String MEMORY = ".kaged-demo";
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final PrintStream out;
-    private final Map<String, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
-    private final AtomicInteger nextId = new AtomicInteger();
+    private final AgentChannel channel;
+    private final ObjectMapper json;
     /** One turn at a time, off the reading thread, which must go on reading the answers the turn waits for. */
     private final ExecutorService turns = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "demo-turn");
@@ -51,8 +46,9 @@ public final class DemoAgent {
     private Path cwd = Path.of("").toAbsolutePath();
     private volatile boolean cancelled;
 
-    DemoAgent(PrintStream out) {
-        this.out = out;
+    DemoAgent(OutputStream out) {
+        this.channel = new AgentChannel(out, "demo-");
+        this.json = channel.json();
     }
 
     /**
@@ -77,7 +73,7 @@ public final class DemoAgent {
     }
 
     public static void main(String[] args) throws IOException {
-        PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        PrintStream stdout = System.out;
         System.setOut(System.err); // whatever else prints must not reach the channel
         new DemoAgent(stdout).serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
     }
@@ -91,16 +87,9 @@ public final class DemoAgent {
             } catch (IOException e) {
                 continue; // not for a demo to argue about
             }
-            String method = message.path("method").asText(null);
-            JsonNode id = message.get("id");
-            if (method == null) {
-                CompletableFuture<JsonNode> answer = id == null ? null : waiting.remove(id.asText());
-                if (answer != null) {
-                    answer.complete(message);
-                }
-                continue;
+            if (!channel.answered(message)) {
+                handle(message.path("method").asText(), message.get("id"), message.path("params"));
             }
-            handle(method, id, message.path("params"));
         }
     }
 
@@ -139,13 +128,7 @@ public final class DemoAgent {
             case "session/cancel" -> cancelled = true;
             default -> {
                 if (id != null) {
-                    ObjectNode error = json.createObjectNode()
-                            .put("code", -32601)
-                            .put("message", "the demo agent has no " + method);
-                    send(json.createObjectNode()
-                            .put("jsonrpc", "2.0")
-                            .<ObjectNode>set("id", id)
-                            .set("error", error));
+                    channel.error(id, -32601, "the demo agent has no " + method);
                 }
             }
         }
@@ -241,47 +224,23 @@ public final class DemoAgent {
     }
 
     private ObjectNode chunk(String kind, String text) {
-        ObjectNode update = json.createObjectNode().put("sessionUpdate", kind);
-        update.putObject("content").put("type", "text").put("text", text);
-        return update;
+        return channel.chunk(kind, text);
     }
 
     private void notify(String session, ObjectNode update, boolean remember) {
         if (remember) {
             remember(session, update);
         }
-        ObjectNode params = json.createObjectNode().put("sessionId", session);
-        params.set("update", update);
-        send(json.createObjectNode()
-                .put("jsonrpc", "2.0")
-                .put("method", "session/update")
-                .set("params", params));
+        channel.update(session, update);
     }
 
     /** A request to kaged and its answer (a result or an error), waited for on the turn's thread. */
     private JsonNode request(String method, ObjectNode params) {
-        String id = "demo-" + nextId.incrementAndGet();
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        waiting.put(id, answer);
-        send(json.createObjectNode()
-                .put("jsonrpc", "2.0")
-                .put("id", id)
-                .put("method", method)
-                .set("params", params));
-        return answer.join();
+        return channel.request(method, params).join();
     }
 
     private void respond(JsonNode id, JsonNode result) {
-        send(json.createObjectNode()
-                .put("jsonrpc", "2.0")
-                .<ObjectNode>set("id", id)
-                .set("result", result));
-    }
-
-    private synchronized void send(JsonNode message) {
-        out.print(message.toString());
-        out.print('\n');
-        out.flush();
+        channel.respond(id, result);
     }
 
     private List<String> memory(String session) throws IOException {

@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,9 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestAgent {
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    private final Map<String, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
-    private final AtomicInteger nextId = new AtomicInteger(100);
+    private final io.kaged.daemon.demo.AgentChannel channel = new io.kaged.daemon.demo.AgentChannel(System.out, "a");
     private final AtomicInteger calls = new AtomicInteger();
     private final List<String> flags;
     private String cwd = ".";
@@ -90,11 +85,7 @@ public final class TestAgent {
             JsonNode message = mapper.readTree(line);
             JsonNode id = message.get("id");
             String method = message.path("method").asText(null);
-            if (method == null) {
-                CompletableFuture<JsonNode> answer = waiting.remove(id.asText());
-                if (answer != null) {
-                    answer.complete(message);
-                }
+            if (channel.answered(message)) {
                 continue;
             }
             JsonNode params = message.path("params");
@@ -383,9 +374,7 @@ public final class TestAgent {
     }
 
     private ObjectNode chunk(String kind, String text) {
-        ObjectNode update = mapper.createObjectNode().put("sessionUpdate", kind);
-        update.putObject("content").put("type", "text").put("text", text);
-        return update;
+        return channel.chunk(kind, text);
     }
 
     /** What a session/load replays: every update of the session so far, kept in a file of the cwd. */
@@ -411,40 +400,22 @@ public final class TestAgent {
 
     private void update(String session, ObjectNode update) {
         remember(update);
-        ObjectNode params = mapper.createObjectNode().put("sessionId", session);
-        params.set("update", update);
-        send(mapper.createObjectNode()
-                .put("jsonrpc", "2.0")
-                .put("method", "session/update")
-                .set("params", params));
+        channel.update(session, update);
     }
 
     private CompletableFuture<JsonNode> request(String method, JsonNode params) {
-        String id = "a" + nextId.getAndIncrement();
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        waiting.put(id, answer);
-        send(mapper.createObjectNode()
-                .put("jsonrpc", "2.0")
-                .put("id", id)
-                .put("method", method)
-                .set("params", params));
-        return answer;
+        return channel.request(method, params);
     }
 
     private void respond(JsonNode id, JsonNode result) {
-        send(mapper.createObjectNode()
-                .put("jsonrpc", "2.0")
-                .<ObjectNode>set("id", id)
-                .set("result", result));
+        channel.respond(id, result);
     }
 
     private void send(JsonNode message) {
-        sendRaw(message.toString());
+        channel.send(message);
     }
 
-    private synchronized void sendRaw(String line) {
-        out.print(line);
-        out.print('\n');
-        out.flush();
+    private void sendRaw(String line) {
+        channel.sendRaw(line);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kaged.daemon.agent.TestAgent;
 import io.kaged.daemon.serve.TestDaemon;
 import io.kaged.persistence.testing.Eventually;
+import io.kaged.persistence.testing.TestDatabases;
 import io.kaged.persistence.testing.TestEngine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,7 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
-/** {@code kaged agent start|prompt|show}, {@code kaged approvals} and {@code kaged approve} against a real daemon. */
+/**
+ * {@code kaged agent start|prompt|show}, {@code kaged approvals} and {@code kaged approve} against a real daemon,
+ * with the test agent and with the demo agent kaged ships.
+ */
 class AgentCliTest {
 
     @TempDir
@@ -191,6 +195,92 @@ class AgentCliTest {
         Out none = cli("agent", "start", "--project", "p", "--profile", "nobody", "--prompt", "x");
         assertEquals(2, none.exit(), none.err());
         assertTrue(none.err().contains("has no command for profile nobody"), none.err());
+        assertEquals(0, cli("run", "cancel", run).exit());
+    }
+
+    private String approve(String run, String option) throws Exception {
+        Eventually.waitFor(TestDaemon.WAIT, "the demo agent's request in kaged approvals", () -> cli("approvals")
+                .out()
+                .contains(run));
+        String line = cli("approvals")
+                .out()
+                .lines()
+                .filter(l -> l.contains(run))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(line.contains("Add the prompt to kaged-demo.txt"), line);
+        String approval = line.split("\\s+")[0];
+        Out approved = cli("approve", approval, option);
+        assertEquals(0, approved.exit(), approved.err());
+        return approval;
+    }
+
+    private List<String> shownAfterTurns(String run, int turns) throws Exception {
+        Eventually.waitFor(
+                TestDaemon.WAIT,
+                turns + " turns ended",
+                () -> cli("agent", "show", run).out().split("-- turn ended", -1).length == turns + 1);
+        List<String> shown = cli("agent", "show", run).out().lines().toList();
+        return shown.subList(1, shown.size()); // the run's own line, with the agent's long command, left out
+    }
+
+    /**
+     * docs/agents.md's first steps with the demo agent kaged ships, as a new user takes them: {@code kaged agent
+     * start --demo}, the approval answered with {@code kaged approve}, the daemon stopped and started again, and
+     * the same conversation resumed through {@code session/load} and continued.
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aNewUserTalksToTheDemoAgentApprovesItsEditAndCarriesOnAfterARestart(TestEngine engine) throws Exception {
+        String url = TestDatabases.newStoreUrl(engine, home);
+        kaged = new TestDaemon(home, url, "");
+        Path work = Files.createDirectories(outside.resolve("work"));
+
+        Out mixed = cli("agent", "start", "--demo", "--cwd", work.toString(), "--", "sh");
+        assertEquals(2, mixed.exit(), mixed.out());
+        assertTrue(mixed.err().contains("--demo starts kaged's own demo agent"), mixed.err());
+
+        Out started =
+                cli("agent", "start", "--demo", "--retries", "1", "--cwd", work.toString(), "--prompt", "hello there");
+        assertEquals(0, started.exit(), started.err());
+        String run = started.out().trim();
+        approve(run, "allow_once");
+        List<String> first = shownAfterTurns(run, 1);
+        assertTrue(first.get(0).startsWith("agent kaged-demo 1: session demo-"), first.toString());
+        assertTrue(first.get(0).endsWith("(new)"), first.toString());
+        assertEquals(
+                List.of(
+                        "> hello there",
+                        "(thinking) The operator wrote 11 characters.",
+                        "You said: \u201chello there\u201d. I will note it in kaged-demo.txt.",
+                        "[edit completed] Add the prompt to kaged-demo.txt",
+                        "Noted.",
+                        "-- turn ended: end_turn"),
+                first.subList(1, first.size()));
+        assertEquals("hello there\n", Files.readString(work.resolve("kaged-demo.txt")));
+
+        kaged.close();
+        kaged = new TestDaemon(home, url, ""); // stop() returned: the store is free
+        Eventually.waitFor(TestDaemon.WAIT, "the demo agent's session loaded again", () -> cli("agent", "show", run)
+                .out()
+                .lines()
+                .anyMatch(l -> l.startsWith("agent kaged-demo 1: session demo-") && l.contains("(load)")));
+        Out prompted = cli("agent", "prompt", run, "and again");
+        assertEquals(0, prompted.exit(), prompted.err());
+        approve(run, "reject_once");
+        List<String> both = shownAfterTurns(run, 2);
+        assertEquals(
+                1, both.stream().filter("> hello there"::equals).count(), "the replayed turn is not recorded twice");
+        assertEquals(
+                List.of(
+                        "> and again",
+                        "(thinking) The operator wrote 9 characters.",
+                        "You said: \u201cand again\u201d. I will note it in kaged-demo.txt.",
+                        "[edit failed] Add the prompt to kaged-demo.txt",
+                        "Left kaged-demo.txt as it was.",
+                        "-- turn ended: end_turn"),
+                both.subList(both.size() - 6, both.size()));
+        assertEquals("hello there\n", Files.readString(work.resolve("kaged-demo.txt")), "a rejected edit is not made");
         assertEquals(0, cli("run", "cancel", run).exit());
     }
 }
