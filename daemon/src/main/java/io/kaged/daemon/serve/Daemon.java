@@ -100,7 +100,7 @@ public final class Daemon {
                             new StoreSetup(settings.storage(), opening),
                             new JournalSetup(Supervisors.projections())));
             Store store = StoreExtension.store(system.classicSystem());
-            String schema = store.migrations().status().schemaVersion();
+            String schema = store.migrations().schemaVersion();
             Supervisors actors = spawned.get(10, TimeUnit.SECONDS);
             actors.recover(store).toCompletableFuture().get(30, TimeUnit.SECONDS);
             RetentionService retention = actors.retention(store, clock, system);
