@@ -21,12 +21,12 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * Keeps the JDK's TLS stack out of a daemon that serves plain HTTP (docs/adr/0066-jvm-flags-for-a-small-host.md).
+ * Keeps the JDK's TLS stack out of a daemon that serves plain HTTP (docs/adr/XXXX-an-idle-daemon-loads-what-it-uses.md).
  *
  * <p>Pekko HTTP wraps every plain connection's bytes with one placebo TLS session, which {@code TLSPlacebo}'s
  * static initialiser takes from {@code SSLContext.getDefault().createSSLEngine().getSession()}: building
  * the JVM's default context loads ~480 classes (the JSSE provider, cipher suites, X.509) and parses every
- * certificate of the trust store, ~4 MiB of an idle daemon, for a session nobody reads. Here the
+ * certificate of the trust store, ~6 MiB of an idle daemon, for a session nobody reads. Here the
  * placebo gets the same kind of empty session from a stand-in context, and the JVM's default context
  * is then left to be built on first use by whatever asks for it, as it would have been.
  */
