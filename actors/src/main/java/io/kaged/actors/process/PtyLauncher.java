@@ -10,13 +10,28 @@ import java.util.Map;
  * may block, so it never runs on an actor dispatcher, and a thread per pty (and pty4j's per child) cost a
  * stack and its bookkeeping per idle session. The child is a session leader (its pid is its process-group
  * id), so signals go to the group.
+ *
+ * <p>The poller (its thread, its buffer and JNA's native part) starts with the first process: a daemon
+ * without sessions does not load them (docs/adr/XXXX-an-idle-daemon-loads-what-it-uses.md).
  */
 public final class PtyLauncher implements ProcessLauncher, AutoCloseable {
 
-    private final PtyPoller poller;
+    private final int readBufferBytes;
+    private PtyPoller poller;
+    private boolean closed;
 
     public PtyLauncher(int readBufferBytes) {
-        this.poller = new PtyPoller(readBufferBytes, "kaged-pty-poller");
+        this.readBufferBytes = readBufferBytes;
+    }
+
+    private synchronized PtyPoller poller() throws IOException {
+        if (closed) {
+            throw new IOException("the pty launcher is closed");
+        }
+        if (poller == null) {
+            poller = new PtyPoller(readBufferBytes, "kaged-pty-poller");
+        }
+        return poller;
     }
 
     @Override
@@ -24,18 +39,27 @@ public final class PtyLauncher implements ProcessLauncher, AutoCloseable {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putIfAbsent("TERM", "xterm-256color");
         env.putAll(spec.env());
+        PtyPoller reader = poller();
         PtyChild child = PtyChild.start(spec, env);
-        poller.add(new PtyPoller.Source(child, sink));
+        reader.add(new PtyPoller.Source(child, sink));
         return child;
     }
 
     /** The number of ptys still read or waiting for their process's exit (for tests). */
-    int reading() {
-        return poller.size();
+    synchronized int reading() {
+        return poller == null ? 0 : poller.size();
+    }
+
+    /** Whether the poller has started (for tests). */
+    synchronized boolean polling() {
+        return poller != null;
     }
 
     @Override
-    public void close() {
-        poller.close();
+    public synchronized void close() {
+        closed = true;
+        if (poller != null) {
+            poller.close();
+        }
     }
 }

@@ -166,6 +166,22 @@ class PtyLauncherTest {
     }
 
     @Test
+    void thePollerStartsWithTheFirstProcessAndAClosedLauncherStartsNone() throws Exception {
+        PtyLauncher fresh = new PtyLauncher(4 * 1024);
+        assertEquals(false, fresh.polling(), "no poller before the first process");
+        assertEquals(0, fresh.reading());
+        Recorder r = new Recorder(false);
+        fresh.start(new ProcessSpec(List.of("/bin/sh", "-c", "echo up"), null, Map.of(), 80, 24), r);
+        assertTrue(fresh.polling(), "a poller once a process started");
+        assertTrue(r.exited.await(30, TimeUnit.SECONDS), "exited");
+        assertEquals("up\n", r.text());
+        fresh.close();
+        org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.IOException.class,
+                () -> fresh.start(new ProcessSpec(List.of("/bin/true"), null, Map.of(), 80, 24), new Recorder(false)));
+    }
+
+    @Test
     void aCommandThatIsNotThereFailsToStart() {
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(
                 java.io.IOException.class,

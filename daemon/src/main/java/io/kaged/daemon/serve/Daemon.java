@@ -73,9 +73,13 @@ public final class Daemon {
     public static Daemon start(LoadedConfig loaded, Integer portOverride, Clock clock) {
         Instant startedAt = Instant.now();
         DaemonSettings settings = DaemonSettings.of(loaded, portOverride);
+        if (settings.http().tls().enabled()) {
+            warmUpTlsAside();
+        } else {
+            PlainHttpTls.initPlacebo(); // first: no other thread may ask for the default SSLContext meanwhile
+        }
         StoreLock lock = lock(settings.storage());
         CompletableFuture<Store> opening = openAside(settings.storage());
-        warmUpTlsAside();
         ActorSystem<Void> system = null;
         try {
             String token = prepareHome(loaded);
@@ -96,7 +100,7 @@ public final class Daemon {
                             new StoreSetup(settings.storage(), opening),
                             new JournalSetup(Supervisors.projections())));
             Store store = StoreExtension.store(system.classicSystem());
-            String schema = store.migrations().status().schemaVersion();
+            String schema = store.migrations().schemaVersion();
             Supervisors actors = spawned.get(10, TimeUnit.SECONDS);
             actors.recover(store).toCompletableFuture().get(30, TimeUnit.SECONDS);
             RetentionService retention = actors.retention(store, clock, system);
@@ -165,7 +169,8 @@ public final class Daemon {
 
     /**
      * Pekko HTTP's bind initialises TLSPlacebo, whose static initialiser builds the JVM's default SSLContext
-     * (trust store, JSSE provider) even for plain HTTP: done beside the actor system's start.
+     * (trust store, JSSE provider): with TLS on, that stack is needed anyway, so it is built beside the actor
+     * system's start. Without TLS, {@link PlainHttpTls} spares it.
      */
     private static void warmUpTlsAside() {
         startAside("kaged-tls-init", () -> {

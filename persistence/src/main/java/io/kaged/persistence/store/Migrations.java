@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -21,15 +22,26 @@ public final class Migrations {
     /** The schema version in use and what is applied and pending. */
     public record Status(String schemaVersion, List<Step> applied, List<Step> pending) {}
 
-    private final Flyway flyway;
+    private final DataSource dataSource;
+    private final Engine engine;
+    /** Built on first use: on a store that is up to date, Flyway is not needed ({@link SchemaHistory}). */
+    private Flyway flyway;
 
     public Migrations(DataSource dataSource, Engine engine) {
-        this.flyway = Flyway.configure(Migrations.class.getClassLoader())
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .placeholders(Map.of("blob", engine == Engine.SQLITE ? "BLOB" : "BYTEA"))
-                .failOnMissingLocations(true)
-                .load();
+        this.dataSource = dataSource;
+        this.engine = engine;
+    }
+
+    private synchronized Flyway flyway() {
+        if (flyway == null) {
+            flyway = Flyway.configure(Migrations.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:" + SchemaHistory.LOCATION)
+                    .placeholders(Map.of("blob", engine == Engine.SQLITE ? "BLOB" : "BYTEA"))
+                    .failOnMissingLocations(true)
+                    .load();
+        }
+        return flyway;
     }
 
     /**
@@ -42,12 +54,31 @@ public final class Migrations {
         return new Migrations(empty, Engine.SQLITE).status();
     }
 
-    /** Applies every pending migration; returns how many ran. */
+    /**
+     * Applies every pending migration; returns how many ran. A store whose history already holds exactly
+     * the bundled migrations is left as it is without starting Flyway; any other (pending, failed, changed
+     * or unknown migrations) is Flyway's to migrate or refuse.
+     */
     public int migrate() {
-        return flyway.migrate().migrationsExecuted;
+        if (upToDateVersion().isPresent()) {
+            return 0;
+        }
+        return flyway().migrate().migrationsExecuted;
     }
 
+    /** The schema version in use ("none" before the first migration). */
+    public String schemaVersion() {
+        return upToDateVersion().orElseGet(() -> status().schemaVersion());
+    }
+
+    /** The schema version if the history matches the bundled migrations exactly, read without Flyway. */
+    Optional<String> upToDateVersion() {
+        return SchemaHistory.upToDate(dataSource, Migrations.class.getClassLoader());
+    }
+
+    /** What is applied and pending, as Flyway reports it ({@code kaged db}). */
     public Status status() {
+        Flyway flyway = flyway();
         MigrationInfo[] all = flyway.info().all();
         MigrationInfo current = flyway.info().current();
         List<Step> applied = Arrays.stream(all)
