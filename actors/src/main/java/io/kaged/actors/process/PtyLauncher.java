@@ -12,7 +12,7 @@ import java.util.Map;
  * id), so signals go to the group.
  *
  * <p>The poller (its thread, its buffer and JNA's native part) starts with the first process: a daemon
- * without sessions does not load them (docs/adr/XXXX-an-idle-daemon-loads-what-it-uses.md).
+ * without sessions does not load them (docs/adr/0076-an-idle-daemon-loads-what-it-uses.md).
  */
 public final class PtyLauncher implements ProcessLauncher, AutoCloseable {
 

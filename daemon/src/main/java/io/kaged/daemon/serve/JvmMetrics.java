@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * <p>They are created at the first scrape, in a registry of their own that this one collects from: each
  * reads the JVM's figures when scraped, so the output is the same, and a daemon nobody scrapes does not
  * load them and the JVM's management classes (~195 classes, ~1.5 MiB;
- * docs/adr/XXXX-an-idle-daemon-loads-what-it-uses.md).
+ * docs/adr/0076-an-idle-daemon-loads-what-it-uses.md).
  */
 final class JvmMetrics implements MultiCollector {
 

@@ -21,7 +21,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * Keeps the JDK's TLS stack out of a daemon that serves plain HTTP (docs/adr/XXXX-an-idle-daemon-loads-what-it-uses.md).
+ * Keeps the JDK's TLS stack out of a daemon that serves plain HTTP (docs/adr/0076-an-idle-daemon-loads-what-it-uses.md).
  *
  * <p>Pekko HTTP wraps every plain connection's bytes with one placebo TLS session, which {@code TLSPlacebo}'s
  * static initialiser takes from {@code SSLContext.getDefault().createSSLEngine().getSession()}: building

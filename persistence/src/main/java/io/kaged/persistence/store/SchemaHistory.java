@@ -35,7 +35,7 @@ import javax.sql.DataSource;
  * Whether a store's Flyway history already holds exactly the bundled migrations, read with plain JDBC:
  * on a store that is up to date, which is every start but the first after an upgrade, Flyway's ~400
  * classes (with what they pull in, ~4.5 MiB of an idle daemon) then never load
- * (docs/adr/XXXX-an-idle-daemon-loads-what-it-uses.md).
+ * (docs/adr/0076-an-idle-daemon-loads-what-it-uses.md).
  *
  * <p>Up to date means what Flyway's own validation would accept without migrating: each bundled script
  * has a successful row of the same version, description, type and checksum, and the history has no
