@@ -276,7 +276,9 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
 
     private ReplyEffect<Event, SessionState> restart(Ended s, Restart c) {
         if (process.hasProcess()) {
-            return refuse(c, "session is " + s.how() + " but its process has not exited yet; it is being stopped");
+            // closed, its process still on its way out (kill grace): the restart waits for the exit, which
+            // hands it back, rather than telling the operator to try again
+            return await(c);
         }
         return Effect()
                 .persist(new Restarted(now()))

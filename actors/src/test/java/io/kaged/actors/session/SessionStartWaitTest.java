@@ -189,4 +189,31 @@ class SessionStartWaitTest {
         Eventually.waitFor(WAIT, "the later input", () -> transcript("q4").contains("got=now"));
         assertTrue(!transcript("q4").contains("late"), transcript("q4"));
     }
+
+    /**
+     * A restart sent while a closed session's process is still on its way out (it ignores SIGHUP and SIGTERM, so
+     * it lives out the kill grace) waits for the exit and then restarts, rather than answering "try again".
+     */
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void aRestartSentWhileTheClosedProcessIsStillExitingWaitsForTheExit(TestEngine engine) throws Exception {
+        start(engine, "kaged.sessions.kill-grace = 1s");
+        gate.countDown();
+        create("s1", "trap '' HUP TERM; echo trapped; while :; do sleep 0.1; done", RestartPolicy.NEVER);
+        Eventually.waitFor(WAIT, "the trap is set", () -> transcript("s1").contains("trapped"));
+
+        TestProbe<StatusReply<SessionSummary>> closed = kit.createTestProbe();
+        sessions.tell(new SessionSupervisor.Deliver("s1", new SessionActor.Terminate(closed.ref())));
+        assertEquals("closed", closed.receiveMessage(WAIT).getValue().state());
+        TestProbe<StatusReply<SessionSummary>> restarted = kit.createTestProbe();
+        sessions.tell(new SessionSupervisor.Deliver("s1", new SessionActor.Restart(restarted.ref())));
+
+        StatusReply<SessionSummary> answer = restarted.receiveMessage(WAIT);
+        assertTrue(answer.isSuccess(), () -> "refused: " + answer.getError().getMessage());
+        assertTrue(
+                List.of("starting", "running").contains(answer.getValue().state()),
+                answer.getValue().state());
+        Eventually.waitFor(
+                WAIT, "the restarted shell prints again", () -> transcript("s1").split("trapped", -1).length == 3);
+    }
 }
