@@ -68,21 +68,6 @@ class ProjectNetworkDenialApiTest extends SandboxDaemonBase {
                 .asText();
     }
 
-    private String output(String runId) throws Exception {
-        return kaged.call("GET", "/v1/runs/" + runId + "/output?stream=stdout", null)
-                .body();
-    }
-
-    private String events(String runId) throws Exception {
-        return kaged.call("GET", "/v1/runs/" + runId + "/events?follow=false", null)
-                .body();
-    }
-
-    private JsonNode audit(String kind, String subject) throws Exception {
-        return kaged.json("GET", "/v1/audit?kind=" + kind + "&subject=" + subject, null, 200)
-                .get("items");
-    }
-
     /** The run ended failed at its first attempt, refused by project {@code project}, audited once. */
     private void assertRefusedBy(String runId, String project) throws Exception {
         kaged.awaitState(runId, "failed");

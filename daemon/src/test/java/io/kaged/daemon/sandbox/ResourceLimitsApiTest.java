@@ -69,16 +69,6 @@ class ResourceLimitsApiTest extends SandboxDaemonBase {
                 .asText();
     }
 
-    private String events(String runId) throws Exception {
-        return kaged.call("GET", "/v1/runs/" + runId + "/events?follow=false", null)
-                .body();
-    }
-
-    private JsonNode audit(String kind, String subject) throws Exception {
-        return kaged.json("GET", "/v1/audit?kind=" + kind + "&subject=" + subject, null, 200)
-                .get("items");
-    }
-
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void limitsAreAppliedWhereTheHostDelegatesThemAndTheirSkipIsRecordedWhereNot(TestEngine engine) throws Exception {

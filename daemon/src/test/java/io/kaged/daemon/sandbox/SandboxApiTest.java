@@ -57,21 +57,6 @@ class SandboxApiTest extends SandboxDaemonBase {
         return body;
     }
 
-    private String output(String runId) throws Exception {
-        return kaged.call("GET", "/v1/runs/" + runId + "/output?stream=stdout", null)
-                .body();
-    }
-
-    private String events(String runId) throws Exception {
-        return kaged.call("GET", "/v1/runs/" + runId + "/events?follow=false", null)
-                .body();
-    }
-
-    private JsonNode audit(String kind, String subject) throws Exception {
-        return kaged.json("GET", "/v1/audit?kind=" + kind + "&subject=" + subject, null, 200)
-                .get("items");
-    }
-
     /** The probes a sandboxed run makes, each printing what it could do. */
     private String probes(Path storeFile) {
         String token = home.resolve("auth-token").toString();

@@ -49,4 +49,22 @@ abstract class SandboxDaemonBase {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
+
+    /** What run {@code runId} printed on stdout. */
+    protected String output(String runId) throws Exception {
+        return kaged.call("GET", "/v1/runs/" + runId + "/output?stream=stdout", null)
+                .body();
+    }
+
+    /** Run {@code runId}'s events, as the API lists them. */
+    protected String events(String runId) throws Exception {
+        return kaged.call("GET", "/v1/runs/" + runId + "/events?follow=false", null)
+                .body();
+    }
+
+    /** The audit rows of {@code kind} about {@code subject}. */
+    protected com.fasterxml.jackson.databind.JsonNode audit(String kind, String subject) throws Exception {
+        return kaged.json("GET", "/v1/audit?kind=" + kind + "&subject=" + subject, null, 200)
+                .get("items");
+    }
 }
