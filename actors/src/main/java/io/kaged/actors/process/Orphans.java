@@ -11,24 +11,32 @@ import java.util.stream.Stream;
 
 /**
  * Processes a killed daemon left behind. A run's process and everything it starts inherit
- * {@code KAGED_RUN_ID}, so that variable finds them even after the group leader is gone or the pid was
- * reused by someone else.
+ * {@code KAGED_RUN_ID}, a session's {@code KAGED_SESSION_ID}, so that variable finds them even after the
+ * group leader is gone, the pid was reused by someone else, or the process ignored the hangup its closed
+ * terminal sent (as everything started under {@code nohup} does).
  */
 public final class Orphans {
+
+    /** The variable a run's processes carry. */
+    public static final String RUN = "KAGED_RUN_ID";
+
+    /** The variable a session's processes carry. */
+    public static final String SESSION = "KAGED_SESSION_ID";
 
     private static final Path PROC = Path.of("/proc");
 
     private Orphans() {}
 
     /**
-     * Kills every process of this user whose environment holds {@code KAGED_RUN_ID=runId}, with its
-     * process group, and waits up to {@code wait} for them to be gone.
+     * Kills every process of this user whose environment holds {@code variable=id}, with its process
+     * group, and waits up to {@code wait} for them to be gone.
      *
      * @param leaderPid the pid recorded when the attempt started, tried first and killed as a group
+     * @param variable {@link #RUN} or {@link #SESSION}
      * @return how many processes were found
      */
-    public static int reap(long leaderPid, String runId, Duration wait) {
-        byte[] marker = ("KAGED_RUN_ID=" + runId).getBytes(StandardCharsets.UTF_8);
+    public static int reap(long leaderPid, String variable, String id, Duration wait) {
+        byte[] marker = (variable + "=" + id).getBytes(StandardCharsets.UTF_8);
         List<Long> found = carrying(marker);
         if (found.isEmpty()) {
             return 0;

@@ -227,19 +227,20 @@ public final class SupervisedProcess {
     }
 
     /**
-     * A daemon killed under a run leaves its process running without anyone reading it. Whatever still
-     * carries {@code KAGED_RUN_ID=runId} is stopped off the actor's thread; {@link OrphansReaped} follows.
+     * A daemon killed under a run or session leaves its process running without anyone reading it.
+     * Whatever still carries {@code variable=id} ({@link Orphans#RUN}, {@link Orphans#SESSION}) is stopped
+     * off the actor's thread; {@link OrphansReaped} follows.
      *
      * @param leaderPid the pid the last attempt recorded, or -1
      */
-    public void reapOrphans(long leaderPid, String runId) {
+    public void reapOrphans(long leaderPid, String variable, String id) {
         context.pipeToSelf(
-                CompletableFuture.runAsync(() -> Orphans.reap(leaderPid, runId, settings.killGrace()), blocking),
+                CompletableFuture.runAsync(() -> Orphans.reap(leaderPid, variable, id, settings.killGrace()), blocking),
                 (ok, failure) -> {
                     if (failure != null) {
                         // not the context's logger: this runs on the future's thread
                         org.slf4j.LoggerFactory.getLogger(SupervisedProcess.class)
-                                .warn("Could not look for leftover processes of run {}", runId, failure);
+                                .warn("Could not look for leftover processes of {}", id, failure);
                     }
                     return OrphansReaped.INSTANCE;
                 });

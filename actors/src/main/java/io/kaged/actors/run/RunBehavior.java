@@ -1,5 +1,6 @@
 package io.kaged.actors.run;
 
+import io.kaged.actors.process.Orphans;
 import io.kaged.actors.process.ProcessBehavior;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.ProcessReport.Exited;
@@ -320,7 +321,7 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
     }
 
     private ReplyEffect<Event, RunState> reapOrphans(long osPid) {
-        process.reapOrphans(osPid, runId);
+        process.reapOrphans(osPid, Orphans.RUN, runId);
         return Effect().noReply();
     }
 

@@ -1,5 +1,6 @@
 package io.kaged.actors.run;
 
+import io.kaged.actors.process.Orphans;
 import io.kaged.actors.process.ProcessMessage;
 import io.kaged.actors.process.Replying;
 import io.kaged.actors.process.Signal;
@@ -92,7 +93,7 @@ record RunControls(
                 .thenRun(st -> {
                     process.cancelLaunch();
                     if (recovering) {
-                        process.reapOrphans(osPid, runId);
+                        process.reapOrphans(osPid, Orphans.RUN, runId);
                     } else {
                         process.terminate(Signal.TERM);
                     }

@@ -1,5 +1,6 @@
 package io.kaged.actors.session;
 
+import io.kaged.actors.process.Orphans;
 import io.kaged.actors.process.ProcessBehavior;
 import io.kaged.actors.process.ProcessLauncher;
 import io.kaged.actors.process.ProcessMessage;
@@ -7,6 +8,7 @@ import io.kaged.actors.process.ProcessReport.Exited;
 import io.kaged.actors.process.ProcessReport.LaunchDue;
 import io.kaged.actors.process.ProcessReport.LaunchFailed;
 import io.kaged.actors.process.ProcessReport.Launched;
+import io.kaged.actors.process.ProcessReport.OrphansReaped;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import io.kaged.actors.process.ProcessSpec;
 import io.kaged.actors.process.Replying;
@@ -46,8 +48,10 @@ import io.kaged.actors.session.SessionState.Starting;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -135,7 +139,9 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 .onCommand(Launched.class, this::launched)
                 .onCommand(LaunchFailed.class, this::launchFailed)
                 .onCommand(LaunchDue.class, (s, c) -> launch(s.session().spec()))
-                .onCommand(RecoveredLive.class, (s, c) -> interrupted(s))
+                // a start may have been under way when the daemon died: its pid was never recorded
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(-1))
+                .onCommand(OrphansReaped.class, (s, c) -> interrupted(s))
                 // no process yet: these wait for it, in order (ADR-0057)
                 .onCommand(Input.class, (s, c) -> await(c))
                 .onCommand(Resize.class, (s, c) -> await(c))
@@ -146,13 +152,15 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 .onCommand(Pause.class, (s, c) -> needsProcess(c, () -> pause(s, c)))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "session is not paused"))
                 .onCommand(Resize.class, (s, c) -> needsProcess(c, () -> resize(s, c)))
-                .onCommand(RecoveredLive.class, (s, c) -> interrupted(s));
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
+                .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(SessionState.Paused.class)
                 .onCommand(Input.class, (s, c) -> refuse(c, "session is paused; resume it before sending input"))
                 .onCommand(Pause.class, (s, c) -> refuse(c, "session is already paused"))
                 .onCommand(Resume.class, (s, c) -> needsProcess(c, () -> resume(s, c)))
                 .onCommand(Resize.class, (s, c) -> needsProcess(c, () -> resize(s, c)))
-                .onCommand(RecoveredLive.class, (s, c) -> interrupted(s));
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
+                .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(Ended.class)
                 .onCommand(Input.class, (s, c) -> refuse(c, ended(s)))
                 .onCommand(Resize.class, (s, c) -> refuse(c, ended(s)))
@@ -162,6 +170,11 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 .onCommand(Restart.class, this::restart)
                 .onCommand(Launched.class, (s, c) -> {
                     process.discard(c);
+                    return Effect().noReply();
+                })
+                // closed while what the previous daemon left was being reaped
+                .onCommand(OrphansReaped.class, (s, c) -> {
+                    process.recovered();
                     return Effect().noReply();
                 });
         housekeeping(b.forStateType(Existing.class))
@@ -205,8 +218,11 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
     }
 
     private ReplyEffect<Event, SessionState> launch(SessionSpec spec) {
+        // the marker the next daemon reaps by if this one dies under the session (ADR-0077)
+        Map<String, String> env = new HashMap<>(spec.env());
+        env.put(Orphans.SESSION, sessionId);
         ProcessSpec ps = new ProcessSpec(
-                spec.command(), spec.cwd(), spec.env(), spec.cols(), spec.rows(), spec.sandbox(), spec.secretEnv());
+                spec.command(), spec.cwd(), env, spec.cols(), spec.rows(), spec.sandbox(), spec.secretEnv());
         process.launch(sink -> launcher.start(ps, sink.as(PTY)));
         return Effect().noReply();
     }
@@ -238,6 +254,16 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
             context.getLog().info("Session {} restarts in {} ms", sessionId, delay.toMillis());
             process.launchAfter(delay);
         }
+    }
+
+    /**
+     * A daemon killed under the session leaves its shell running if the hangup of the closed terminal was
+     * ignored (a daemon under {@code nohup} passes that on): it is reaped before the interruption is
+     * recorded, so a restart never runs beside it.
+     */
+    private ReplyEffect<Event, SessionState> reapOrphans(long osPid) {
+        process.reapOrphans(osPid, Orphans.SESSION, sessionId);
+        return Effect().noReply();
     }
 
     private ReplyEffect<Event, SessionState> interrupted(Existing s) {

@@ -26,8 +26,8 @@ class OrphansTest {
                     mine.descendants().map(ProcessHandle::pid).toList();
             assertFalse(children.isEmpty(), "the shell started its sleeps");
 
-            int found =
-                    Orphans.reap(mine.pid(), "orphan-" + ProcessHandle.current().pid(), Duration.ofSeconds(5));
+            int found = Orphans.reap(
+                    mine.pid(), Orphans.RUN, "orphan-" + ProcessHandle.current().pid(), Duration.ofSeconds(5));
 
             assertEquals(1 + children.size(), found);
             assertTrue(mine.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
@@ -63,7 +63,7 @@ class OrphansTest {
                     sandbox.descendants().map(ProcessHandle::pid).toList();
             assertTrue(inside.size() >= 3, "the sandbox's processes: " + inside);
 
-            Orphans.reap(sandbox.pid(), runId, Duration.ofSeconds(5));
+            Orphans.reap(sandbox.pid(), Orphans.RUN, runId, Duration.ofSeconds(5));
 
             assertTrue(sandbox.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
             inside.forEach(pid -> assertFalse(Orphans.running(pid), "every process of the sandbox is gone"));

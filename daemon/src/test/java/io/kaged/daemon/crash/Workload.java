@@ -75,7 +75,8 @@ final class Workload implements AutoCloseable {
     };
     private static final int MAX_SESSIONS = 7;
     private static final String TICKING = "while :; do echo tick; sleep 1; done";
-    private static final String IDLE = "while :; do sleep 1; done";
+    /** Ignores the hangup of its closed terminal, as everything under a daemon started with nohup does. */
+    private static final String IDLE = "trap '' HUP; while :; do sleep 1; done";
 
     private final Api api;
     private final String mark;
