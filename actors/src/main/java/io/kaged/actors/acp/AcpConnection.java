@@ -212,8 +212,14 @@ public final class AcpConnection implements AutoCloseable {
             while (true) {
                 LineReader.Result next = lines.next();
                 if (next instanceof LineReader.Line line) {
-                    if (!line.text().isBlank()) {
-                        dispatchSafely(line.text());
+                    AgentMessage.Update chunk = TextChunks.readLine(line.bytes(), line.length());
+                    if (chunk != null) {
+                        deliver(chunk); // the common case, a piece of a streamed reply: no tree, no string of the line
+                        continue;
+                    }
+                    String text = line.text();
+                    if (!text.isBlank()) {
+                        dispatchSafely(text);
                     }
                 } else if (next instanceof LineReader.TooLong tooLong) {
                     deliver(new AgentMessage.Fault(

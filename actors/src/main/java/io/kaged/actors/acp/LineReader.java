@@ -13,7 +13,32 @@ final class LineReader {
 
     sealed interface Result {}
 
-    record Line(String text) implements Result {}
+    /**
+     * A line. Its bytes are the reader's buffer, valid until the next call: the common message is read from
+     * them without a string of the whole line ({@link TextChunks#readLine(byte[], int)}).
+     */
+    static final class Line implements Result {
+        private final byte[] bytes;
+        private final int length;
+
+        Line(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        int length() {
+            return length;
+        }
+
+        /** The line decoded; call before the next line is read. */
+        String text() {
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        }
+    }
 
     record TooLong(long bytes) implements Result {}
 
@@ -78,12 +103,15 @@ final class LineReader {
         if (len > 0 && line[len - 1] == '\r') {
             len--;
         }
-        String text = new String(line, 0, len, StandardCharsets.UTF_8);
+        Line read = new Line(line, len);
         shrink();
-        return new Line(text);
+        return read;
     }
 
-    /** A buffer grown for one big line is not kept for the small ones after it. */
+    /**
+     * A buffer grown for one big line is not kept for the small ones after it. The line just returned keeps
+     * the big one, which is dropped with it.
+     */
     private void shrink() {
         if (line.length > 64 * 1024) {
             line = new byte[1024];

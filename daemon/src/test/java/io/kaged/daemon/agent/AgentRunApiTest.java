@@ -322,8 +322,9 @@ class AgentRunApiTest extends AgentDaemonBase {
         JsonNode decided = kaged.json("POST", "/v1/approvals/" + id, "{\"optionId\":\"reject_once\"}", 200);
         assertEquals("reject_once", decided.get("decision").asText());
         assertEquals(1, audits("approval.decided", "operator api"));
+        // the run lost its agent with the daemon: its recovery ends it (interrupted), asynchronously
         Predicate<String> ended = s -> !s.equals("running") && !s.equals("queued");
-        assertTrue(ended.test(kaged.state(run)), kaged.state(run));
+        Eventually.waitFor(TestDaemon.WAIT, "run " + run + " ended", () -> ended.test(kaged.state(run)));
     }
 
     /** The agent's sessions as the run recorded them: each AgentConnected's how (and note). */

@@ -348,7 +348,7 @@ public final class RunAgent {
         AgentLink on = link;
         for (AgentMessage message : on.drain()) {
             if (message instanceof AgentMessage.Update u) {
-                batch.update(u.json() != null ? u.json() : MAPPER.valueToTree(u.update()));
+                batch.update(u);
             } else if (message instanceof AgentMessage.Request r) {
                 batch.cut();
                 request(agent, on, r, batch);

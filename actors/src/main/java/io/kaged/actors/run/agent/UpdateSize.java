@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class UpdateSize {
 
     /** The JSON around a text chunk's text: {@code {"sessionUpdate":"agent_thought_chunk","content":…}}. */
-    private static final int CHUNK_FRAME = 96;
+    static final int CHUNK_FRAME = 96;
 
     private UpdateSize() {}
 
@@ -24,7 +24,7 @@ final class UpdateSize {
     }
 
     /** The bytes of {@code s} as a JSON string's content: at most 6 a character (a \\uXXXX escape). */
-    private static int utf8Escaped(String s) {
+    static int utf8Escaped(String s) {
         int n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

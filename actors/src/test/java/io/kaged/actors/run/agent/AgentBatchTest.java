@@ -71,12 +71,45 @@ class AgentBatchTest {
                                 + encoded.bytes().length + " bytes, not plain JSON under 32 KiB");
                 back.addAll(((RunActor.AgentUpdates) codec.decode(encoded)).updates());
             }
-            assertEquals(updates, back);
+            // the pieces are joined, in order, into chunks of the same kind: the conversation reads the same text
+            StringBuilder sent = new StringBuilder();
+            updates.forEach(u -> sent.append(u.path("content").path("text").textValue()));
+            StringBuilder kept = new StringBuilder();
+            for (JsonNode u : back) {
+                assertEquals("agent_message_chunk", u.path("sessionUpdate").asText(), u::toString);
+                kept.append(u.path("content").path("text").textValue());
+            }
+            assertEquals(sent.toString(), kept.toString());
+            assertTrue(back.size() <= events.size() + 1, back.size() + " chunks kept in " + events.size() + " events");
             if (text.length() < 20) {
                 // short chunks still go by the hundred, not a row each
                 assertTrue(events.size() < 3_000 / 100, events.size() + " events for 3,000 chunks of '" + text + "'");
             }
         }
+    }
+
+    @Test
+    void onlyChunksOfOneKindAndOneMessageAreJoined() {
+        ObjectNode thought = (ObjectNode) chunk("thinking ");
+        thought.put("sessionUpdate", "agent_thought_chunk");
+        ObjectNode other = (ObjectNode) chunk("c ");
+        other.put("messageId", "m2");
+        JsonNode plan = JSON.createObjectNode().put("sessionUpdate", "plan");
+        List<RunActor.AgentUpdates> events =
+                cut(List.of(chunk("a "), chunk("b "), thought, thought, other, other, plan, chunk("d "), chunk("e ")));
+        assertEquals(1, events.size());
+        assertEquals(
+                List.of(
+                        "agent_message_chunk:a b :null",
+                        "agent_thought_chunk:thinking thinking :null",
+                        "agent_message_chunk:c c :m2",
+                        "plan::null",
+                        "agent_message_chunk:d e :null"),
+                events.get(0).updates().stream()
+                        .map(u -> u.path("sessionUpdate").asText() + ":"
+                                + u.path("content").path("text").asText("") + ":"
+                                + u.path("messageId").asText(null))
+                        .toList());
     }
 
     @Test
