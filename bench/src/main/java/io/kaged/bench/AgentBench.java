@@ -93,9 +93,10 @@ public final class AgentBench {
             }
         }
         System.out.println();
-        System.out.println("| engine | updates a turn | /dev/null: updates/s | journal: updates/s (median of " + rounds
+        System.out.println("| engine | updates a turn | /dev/null: updates/s | a pipe only drained: updates/s (ratio)"
+                + " | journal: updates/s (median of " + rounds
                 + ") | ratio | permission round trip by policy p50 / p99 / max (ms) | a conversation page (ms) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
     }
@@ -107,15 +108,45 @@ public final class AgentBench {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         List<String> lines =
                 new String(p.getInputStream().readAllBytes()).lines().toList();
+        return medianRate(name, "/dev/null", p, lines);
+    }
+
+    /**
+     * The agent's rate writing the turn's lines into a pipe that this process only drains: the most any reader
+     * of a pipe lets the agent write (each line is a write(2), and a pipe wakes its reader), the ceiling of
+     * the ratio on this machine.
+     */
+    private double drainedPipeRate(String name) throws Exception {
+        List<String> argv = new ArrayList<>(agentCommand());
+        argv.addAll(List.of("--pipe", String.valueOf(updates), String.valueOf(rounds + 1)));
+        Process p = new ProcessBuilder(argv).start();
+        Thread drain = new Thread(() -> {
+            byte[] buffer = new byte[65536];
+            try (java.io.InputStream in = p.getInputStream()) {
+                while (in.read(buffer) >= 0) {
+                    // only drained
+                }
+            } catch (java.io.IOException e) {
+                // the agent is gone
+            }
+        });
+        drain.start();
+        List<String> lines =
+                new String(p.getErrorStream().readAllBytes()).lines().toList();
+        drain.join();
+        return medianRate(name, "a pipe only drained", p, lines);
+    }
+
+    private double medianRate(String name, String into, Process p, List<String> lines) throws Exception {
         if (p.waitFor() != 0 || lines.size() != rounds + 1) {
-            throw new IllegalStateException("the /dev/null agent failed: " + lines);
+            throw new IllegalStateException("the agent writing to " + into + " failed: " + lines);
         }
         double[] rates = lines.stream()
                 .skip(1) // the warm-up round
                 .mapToDouble(ns -> updates / (Long.parseLong(ns.trim()) / 1e9))
                 .sorted()
                 .toArray();
-        System.out.printf(Locale.ROOT, "[%s] /dev/null: %s updates/s%n", name, rounded(rates));
+        System.out.printf(Locale.ROOT, "[%s] %s: %s updates/s%n", name, into, rounded(rates));
         return rates[rates.length / 2];
     }
 
@@ -145,6 +176,7 @@ public final class AgentBench {
             // The baseline beside this engine's turns, with its daemon up: the machine's load then is the
             // load the turns see, not that of minutes before (on a shared machine it moves by a factor of 3).
             double nullRate = devNullRate(name);
+            double pipeRate = drainedPipeRate(name);
             double[] rates = new double[rounds];
             double[] agentRates = new double[rounds];
             long daemonCpu = 0;
@@ -170,11 +202,13 @@ public final class AgentBench {
             System.out.printf(
                     Locale.ROOT,
                     "[%s] into the journal: %s updates/s (the agent's own writes to the pipe: %s/s); ratio to"
-                            + " /dev/null %.2f; CPU per update: daemon %.1f µs, agent %.1f µs%n",
+                            + " /dev/null %.2f (a pipe only drained: %.2f); CPU per update: daemon %.1f µs, agent"
+                            + " %.1f µs%n",
                     name,
                     rounded(sortedRates),
                     rounded(agentRates),
                     journaled / nullRate,
+                    pipeRate / nullRate,
                     daemonMicros,
                     agentMicros);
 
@@ -223,10 +257,12 @@ public final class AgentBench {
             d.call("POST", "/v1/runs/" + id + "/cancel", null);
             return String.format(
                     Locale.ROOT,
-                    "| %s | %d | %.0f | %.0f | %.2f | %.2f / %.2f / %.2f | %.0f |",
+                    "| %s | %d | %.0f | %.0f (%.2f) | %.0f | %.2f | %.2f / %.2f / %.2f | %.0f |",
                     name,
                     updates,
                     nullRate,
+                    pipeRate,
+                    pipeRate / nullRate,
                     journaled,
                     journaled / nullRate,
                     l.millis(0.5),

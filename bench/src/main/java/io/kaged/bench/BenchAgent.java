@@ -26,7 +26,9 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  *
  * With {@code --null N ROUNDS} it runs no protocol: it writes the same N update lines to /dev/null through the
- * same code, ROUNDS times, and prints each round's nanoseconds on stdout (the baseline of the ratio).
+ * same code, ROUNDS times, and prints each round's nanoseconds on stdout (the baseline of the ratio). With
+ * {@code --pipe N ROUNDS} it writes them to stdout instead, a pipe the bench only drains, and prints the
+ * nanoseconds on stderr: the most a pipe lets the agent write, whatever reads it.
  */
 public final class BenchAgent {
 
@@ -49,6 +51,16 @@ public final class BenchAgent {
                     System.out.println(agent.stream(n));
                 }
             }
+            return;
+        }
+        if (args.length == 3 && args[0].equals("--pipe")) {
+            int n = Integer.parseInt(args[1]);
+            int rounds = Integer.parseInt(args[2]);
+            BenchAgent agent = new BenchAgent(System.out);
+            for (int r = 0; r < rounds; r++) {
+                System.err.println(agent.stream(n));
+            }
+            System.out.flush();
             return;
         }
         new BenchAgent(System.out).serve();

@@ -48,7 +48,7 @@ final class LineReader {
 
     private final InputStream in;
     private final int maxBytes;
-    private final byte[] chunk = new byte[8192];
+    private final byte[] chunk = new byte[65536];
     private int chunkPos;
     private int chunkLen;
     private byte[] line = new byte[1024];
