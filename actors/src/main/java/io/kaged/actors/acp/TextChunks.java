@@ -51,14 +51,7 @@ public final class TextChunks {
             return null;
         }
         String id = messageId == null || messageId.isNull() ? null : messageId.textValue();
-        ContentBlock.Text block = new ContentBlock.Text(text.textValue());
-        SessionUpdate.Chunk chunk =
-                switch (kind.textValue()) {
-                    case "agent_message_chunk" -> new SessionUpdate.AgentMessageChunk(block, id);
-                    case "agent_thought_chunk" -> new SessionUpdate.AgentThoughtChunk(block, id);
-                    case "user_message_chunk" -> new SessionUpdate.UserMessageChunk(block, id);
-                    default -> null;
-                };
+        SessionUpdate.Chunk chunk = chunk(kind.textValue(), text.textValue(), id);
         if (chunk == null) {
             return null;
         }
@@ -166,6 +159,11 @@ public final class TextChunks {
         if (kind == null || text == null) {
             return null;
         }
+        return chunk(kind, text, messageId);
+    }
+
+    /** The typed chunk of a kind's wire name; null for a kind that is not a chunk's. */
+    private static SessionUpdate.Chunk chunk(String kind, String text, String messageId) {
         ContentBlock.Text block = new ContentBlock.Text(text);
         return switch (kind) {
             case "agent_message_chunk" -> new SessionUpdate.AgentMessageChunk(block, messageId);
