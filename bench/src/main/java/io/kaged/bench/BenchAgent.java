@@ -35,6 +35,7 @@ public final class BenchAgent {
     private static final String SESSION = "bench-session";
 
     private final ObjectMapper mapper = new ObjectMapper();
+    private int calls;
     private final AgentChannel channel;
 
     private BenchAgent(OutputStream sink) {
@@ -136,7 +137,7 @@ public final class BenchAgent {
     private String asks(int k) {
         long[] micros = new long[k];
         for (int i = 0; i < k; i++) {
-            String callId = "call-" + i;
+            String callId = "call-" + calls++; // unique across turns: a repeated id would update an earlier call
             ObjectNode call = mapper.createObjectNode()
                     .put("toolCallId", callId)
                     .put("title", "edit src/a.txt")
