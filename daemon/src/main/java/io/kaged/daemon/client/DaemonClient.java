@@ -148,6 +148,30 @@ public final class DaemonClient {
         return q.isEmpty() ? "" : "?" + q;
     }
 
+    /**
+     * {@code base} and {@code path}, with what is not legal in a URI percent-encoded (what is encoded already
+     * stays): an id typed wrong (with a space, say) then reaches the daemon, whose 404 says what is wrong,
+     * rather than failing in the client with an exception of its own.
+     */
+    static URI uri(String base, String path) {
+        StringBuilder quoted = new StringBuilder(path.length());
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0) {
+                quoted.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else {
+                quoted.append((char) c);
+            }
+        }
+        try {
+            return URI.create(base + quoted);
+        } catch (IllegalArgumentException e) {
+            throw new ClientException(ClientException.FAILED, "cannot send " + path + ": " + e.getMessage());
+        }
+    }
+
     /** One path segment, percent-encoded: names typed by the operator go into URLs. */
     public static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
@@ -167,7 +191,7 @@ public final class DaemonClient {
             throw tcpOnly("following a stream of events");
         }
         return answer(
-                () -> HttpRequest.newBuilder(URI.create(base + path))
+                () -> HttpRequest.newBuilder(uri(base, path))
                         .header("Authorization", "Bearer " + token())
                         .GET()
                         .build(),
@@ -191,7 +215,7 @@ public final class DaemonClient {
             return overSocket(method, path, body);
         }
         return answer(
-                () -> request(URI.create(base + path), token(), method, body)
+                () -> request(uri(base, path), token(), method, body)
                         .timeout(Duration.ofSeconds(30))
                         .build(),
                 HttpResponse.BodyHandlers.ofString(),
@@ -248,8 +272,10 @@ public final class DaemonClient {
     /** {@link #exchange} through the daemon's Unix socket. */
     private String overSocket(String method, String path, Object body) {
         try {
+            URI quoted = uri("http://localhost", path);
+            String target = quoted.getRawPath() + (quoted.getRawQuery() == null ? "" : "?" + quoted.getRawQuery());
             UnixSocketHttp.Answer answer =
-                    socket.exchange(method, path, token(), body == null ? null : JSON.writeValueAsString(body));
+                    socket.exchange(method, target, token(), body == null ? null : JSON.writeValueAsString(body));
             if (answer.status() >= 400) {
                 JsonNode problem;
                 try {

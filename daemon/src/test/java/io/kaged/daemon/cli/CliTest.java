@@ -355,6 +355,13 @@ class CliTest {
             assertTrue(cancel.out().contains("is cancelled"), cancel.out());
             assertEquals(4, kaged(env, "run", "cancel", parentId).exit());
             assertEquals(5, kaged(env, "run", "show", "no-such-run").exit());
+            // an id typed wrong, with characters a URL cannot hold: the daemon's own answer, not a client error
+            Run garbled = kaged(env, "run", "show", "kaged: not {an} id");
+            assertEquals(5, garbled.exit(), garbled.all());
+            assertTrue(
+                    garbled.err().contains("No run with id 'kaged: not {an} id'")
+                            && !garbled.err().contains("Exception"),
+                    garbled.all());
         } finally {
             daemon.stop();
         }
