@@ -6,8 +6,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Resource limits through cgroup v2, where the host delegates them to kaged. Probed once, at start, on the
  * blocking pool: cgroup2 is mounted, kaged's own cgroup offers the controllers, and its subtree can have
- * them enabled. Attempts then get a child each under {@code <kaged's cgroup>/kaged.attempts/}.
+ * them enabled. Attempts then get a child each under {@code <kaged's cgroup>/kaged.attempts/}. A host whose
+ * cgroup v2 offers none of the controllers but mounts them as cgroup v1 hierarchies gets them there
+ * ({@link CgroupsV1}, ADR-0079).
  *
  * <p>The kernel lets a cgroup hand controllers to its children only while it holds no process itself (the
  * root excepted). A daemon alone in its cgroup (a systemd unit with {@code Delegate=yes}) is moved into a
@@ -27,11 +31,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cgroups {
 
-    /** What the probe found: where attempts' cgroups go and the controllers they get, or why there are none. */
-    public record Probe(Path attempts, Set<String> controllers, String problem) {
+    /**
+     * What the probe found: where attempts' cgroups go and the controllers they get, or why there are none. On
+     * cgroup v1, {@code attempts} is null and {@code v1} names the attempts' folder of each controller.
+     */
+    public record Probe(Path attempts, Set<String> controllers, String problem, Map<String, Path> v1) {
+
+        Probe(Path attempts, Set<String> controllers, String problem) {
+            this(attempts, controllers, problem, Map.of());
+        }
 
         static Probe refused(String problem) {
             return new Probe(null, Set.of(), problem);
+        }
+
+        static Probe v1(Map<String, Path> attempts) {
+            return new Probe(null, Set.copyOf(attempts.keySet()), null, Map.copyOf(attempts));
+        }
+
+        String version() {
+            return v1.isEmpty() ? "cgroup v2" : "cgroup v1";
         }
     }
 
@@ -63,7 +82,11 @@ public final class Cgroups {
                         "Resource limits cannot be applied here: {}. Attempts that ask for them run without.",
                         p.problem());
             } else {
-                log.info("Resource limits through cgroup v2 under {} ({})", p.attempts(), p.controllers());
+                log.info(
+                        "Resource limits through {} under {} ({})",
+                        p.version(),
+                        p.v1().isEmpty() ? p.attempts() : p.v1().values(),
+                        String.join(", ", new java.util.TreeSet<>(p.controllers())));
             }
         });
         return new Cgroups(probe, blocking);
@@ -74,14 +97,17 @@ public final class Cgroups {
         return probe.join();
     }
 
-    /** For a person, without waiting: "cgroup v2 (cpu, memory, pids)", "unavailable: why", or "being probed". */
+    /**
+     * For a person, without waiting: "cgroup v2 (cpu, memory, pids)", "cgroup v1 (…)", "unavailable: why", or
+     * "being probed".
+     */
     public String status() {
         if (!probe.isDone()) {
             return "being probed";
         }
         Probe p = probe.join();
         return p.problem() == null
-                ? "cgroup v2 (" + String.join(", ", p.controllers()) + ")"
+                ? p.version() + " (" + String.join(", ", new java.util.TreeSet<>(p.controllers())) + ")"
                 : "unavailable: " + p.problem();
     }
 
@@ -104,7 +130,11 @@ public final class Cgroups {
                     + (p.controllers().isEmpty() ? "none" : String.join(", ", p.controllers())) + ")");
             return null;
         }
-        Path dir = p.attempts().resolve("attempt-" + UUID.randomUUID());
+        String name = "attempt-" + UUID.randomUUID();
+        if (!p.v1().isEmpty()) {
+            return openV1(p, limits, name, skipped);
+        }
+        Path dir = p.attempts().resolve(name);
         try {
             Files.createDirectory(dir);
             CgroupAttempt attempt = new CgroupAttempt(dir, blocking);
@@ -117,14 +147,48 @@ public final class Cgroups {
         }
     }
 
+    /** The attempt's cgroup in the hierarchy of each controller its limits need. */
+    private CgroupAttempt openV1(
+            Probe p, SandboxLimits limits, String name, java.util.function.Consumer<String> skipped) {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        try {
+            for (String controller : limits.controllers()) {
+                Path dir = p.v1().get(controller).resolve(name);
+                Files.createDirectory(dir);
+                dirs.put(controller, dir);
+            }
+            CgroupAttempt attempt = CgroupAttempt.v1(dirs, blocking);
+            attempt.limit(limits);
+            return attempt;
+        } catch (IOException e) {
+            dirs.values().forEach(CgroupAttempt::remove);
+            skipped.accept("the cgroups " + dirs.values() + " could not be set up: " + e.getMessage());
+            return null;
+        }
+    }
+
     private static Probe probeHost() {
         try {
-            Path mount = cgroup2Mount(Path.of("/proc/self/mountinfo"));
-            String own = ownCgroup(Path.of("/proc/self/cgroup"));
-            return probe(mount, own, ProcessHandle.current().pid());
+            Path mountinfo = Path.of("/proc/self/mountinfo");
+            Path cgroupFile = Path.of("/proc/self/cgroup");
+            Probe v2 = probe(
+                    cgroup2Mount(mountinfo),
+                    ownCgroup(cgroupFile),
+                    ProcessHandle.current().pid());
+            return v2.problem() == null ? v2 : orV1(v2, mountinfo, cgroupFile);
         } catch (IOException | RuntimeException e) {
             return Probe.refused("cgroups could not be read: " + e);
         }
+    }
+
+    /** When cgroup v2 cannot limit: the v1 hierarchies, if the host mounts any of the controllers as v1. */
+    static Probe orV1(Probe v2, Path mountinfo, Path cgroupFile) throws IOException {
+        Map<String, Path> v1 = CgroupsV1.attempts(mountinfo, cgroupFile, WANTED);
+        if (!v1.isEmpty()) {
+            return Probe.v1(v1);
+        }
+        return Probe.refused(v2.problem() + "; and no cgroup v1 hierarchy of cpu, memory or pids lets kaged"
+                + " create cgroups below its own");
     }
 
     /**

@@ -140,7 +140,7 @@ public final class ProcessConfinement {
                 Map.copyOf(values),
                 plan.outcome(),
                 plan.env(),
-                new LimitsOutcome.Applied(limits.describe(), cgroup.dir().toString()),
+                new LimitsOutcome.Applied(limits.describe(), cgroup.where()),
                 cgroup);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,5 +92,87 @@ class CgroupsTest {
         Files.writeString(cg.resolve("pids.events"), "max 3\n");
         attempt.close();
         assertEquals(List.of(new LimitHit("memory", 2), new LimitHit("pids", 3)), attempt.hits());
+    }
+
+    @Test
+    void cgroupV1HierarchiesAreFoundByTheirOptionsAndKagedsPlaceInEach() throws Exception {
+        Path mountinfo = dir.resolve("mountinfo");
+        Path cpu = Files.createDirectories(dir.resolve("cpu"));
+        Path memory = Files.createDirectories(dir.resolve("memory"));
+        Path pids = Files.createDirectories(dir.resolve("pids"));
+        Files.writeString(
+                mountinfo,
+                "30 25 0:26 / " + cpu + " rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
+                        + "31 25 0:27 / " + memory + " rw,relatime - cgroup cgroup rw,memory\n"
+                        + "32 25 0:28 / " + pids + " rw,relatime - cgroup cgroup rw,pids\n"
+                        + "33 25 0:29 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n");
+        Path cgroup = dir.resolve("cgroup");
+        Files.writeString(cgroup, "8:pids:/\n4:memory:/box/one\n2:cpu,cpuacct:/\n0::/\n");
+        Files.createDirectories(memory.resolve("box/one"));
+        // an empty leftover of an earlier daemon is removed; one still in use is not
+        Files.createDirectories(memory.resolve("box/one/kaged.attempts/attempt-old"));
+
+        Map<String, Path> attempts = CgroupsV1.attempts(mountinfo, cgroup, List.of("cpu", "memory", "pids"));
+
+        assertEquals(
+                Map.of(
+                        "cpu", cpu.resolve("kaged.attempts"),
+                        "memory", memory.resolve("box/one/kaged.attempts"),
+                        "pids", pids.resolve("kaged.attempts")),
+                attempts);
+        assertTrue(Files.isDirectory(memory.resolve("box/one/kaged.attempts")));
+        assertTrue(Files.notExists(memory.resolve("box/one/kaged.attempts/attempt-old")));
+        Cgroups.Probe p = Cgroups.orV1(Cgroups.Probe.refused("v2 offers none"), mountinfo, cgroup);
+        assertNull(p.problem());
+        assertEquals("cgroup v1", p.version());
+
+        Files.writeString(cgroup, "0::/\n");
+        Cgroups.Probe none = Cgroups.orV1(Cgroups.Probe.refused("v2 offers none"), mountinfo, cgroup);
+        assertTrue(none.problem().startsWith("v2 offers none; and no cgroup v1 hierarchy"), none.problem());
+    }
+
+    @Test
+    void aV1AttemptWritesV1sFilesJoinsEachHierarchyAndReadsV1sCounters() throws Exception {
+        Map<String, Path> dirs = new java.util.LinkedHashMap<>();
+        for (String controller : List.of("memory", "cpu", "pids")) {
+            dirs.put(controller, Files.createDirectories(dir.resolve(controller + "/attempt-x")));
+        }
+        Files.writeString(dirs.get("memory").resolve("memory.memsw.limit_in_bytes"), "");
+        CgroupAttempt attempt = CgroupAttempt.v1(dirs, removal -> {});
+        attempt.limit(new SandboxLimits("64M", 0.5, 32));
+        assertEquals(
+                Long.toString(64L << 20), Files.readString(dirs.get("memory").resolve("memory.limit_in_bytes")));
+        assertEquals(
+                Long.toString(64L << 20), Files.readString(dirs.get("memory").resolve("memory.memsw.limit_in_bytes")));
+        assertEquals("100000", Files.readString(dirs.get("cpu").resolve("cpu.cfs_period_us")));
+        assertEquals("50000", Files.readString(dirs.get("cpu").resolve("cpu.cfs_quota_us")));
+        assertEquals("32", Files.readString(dirs.get("pids").resolve("pids.max")));
+
+        Process p = new ProcessBuilder(attempt.wrap(List.of("/bin/sh", "-c", "echo $$"))).start();
+        String printed = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.waitFor());
+        for (Path d : dirs.values()) {
+            assertEquals(printed, Files.readString(d.resolve("cgroup.procs")).trim(), "joined " + d);
+        }
+
+        Files.writeString(
+                dirs.get("memory").resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+        Files.writeString(dirs.get("pids").resolve("pids.events"), "max 4\n");
+        attempt.close();
+        assertEquals(List.of(new LimitHit("memory", 1), new LimitHit("pids", 4)), attempt.hits());
+        assertTrue(attempt.where().startsWith("cpu " + dirs.get("cpu")), attempt.where());
+    }
+
+    @Test
+    void aJoinThatFailsStopsTheAttemptBeforeTheCommand() throws Exception {
+        CgroupAttempt attempt = CgroupAttempt.v1(
+                Map.of("pids", dir.resolve("no-such-cgroup"), "memory", Files.createDirectories(dir.resolve("m"))),
+                removal -> {});
+        Process p = new ProcessBuilder(attempt.wrap(List.of("/bin/sh", "-c", "echo ran")))
+                .redirectErrorStream(true)
+                .start();
+        String printed = new String(p.getInputStream().readAllBytes());
+        assertEquals(125, p.waitFor());
+        assertTrue(printed.contains("kaged: cannot join the cgroup") && !printed.contains("ran"), printed);
     }
 }

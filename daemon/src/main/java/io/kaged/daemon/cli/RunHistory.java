@@ -75,6 +75,21 @@ final class RunHistory {
                 "to checkpoint " + e.path("checkpointId").asText() + " (event " + e.path("checkpointSequenceNr") + ", "
                         + e.path("checkpointState").asText() + ")";
             case "Interrupted" -> e.path("willRetry").asBoolean() ? "daemon restarted; retrying" : "daemon restarted";
+            case "SandboxApplied" ->
+                "attempt " + e.path("attempt").asInt() + ": "
+                        + e.path("profile").asText();
+            case "SandboxRefused", "SandboxSkipped" ->
+                "attempt " + e.path("attempt").asInt() + ": " + e.path("reason").asText();
+            case "LimitsApplied" ->
+                "attempt " + e.path("attempt").asInt() + ": " + e.path("limits").asText();
+            case "LimitsSkipped" ->
+                "attempt " + e.path("attempt").asInt() + " without "
+                        + e.path("limits").asText() + ": " + e.path("reason").asText();
+            case "LimitReached" ->
+                "attempt " + e.path("attempt").asInt() + ": " + e.path("limit").asText()
+                        + (e.path("limit").asText().equals("memory")
+                                ? ", " + e.path("count").asLong() + " process(es) killed (OOM)"
+                                : ", " + e.path("count").asLong() + " fork(s) refused");
             default -> "";
         };
     }
