@@ -273,8 +273,12 @@ public final class Cgroups {
         }
     }
 
-    /** The mount point of cgroup2 in {@code mountinfo}, or null. */
-    static Path cgroup2Mount(Path mountinfo) throws IOException {
+    /** A mount of {@code mountinfo}: its file system type, where it is, and its super options. */
+    record Mount(String type, Path at, List<String> options) {}
+
+    /** The mounts listed in {@code mountinfo} ({@code /proc/self/mountinfo}'s format). */
+    static List<Mount> mounts(Path mountinfo) throws IOException {
+        List<Mount> mounts = new ArrayList<>();
         for (String line : Files.readAllLines(mountinfo, StandardCharsets.UTF_8)) {
             int dash = line.indexOf(" - ");
             if (dash < 0) {
@@ -282,11 +286,23 @@ public final class Cgroups {
             }
             String[] after = line.substring(dash + 3).split(" ");
             String[] before = line.substring(0, dash).split(" ");
-            if (after.length > 0 && after[0].equals("cgroup2") && before.length > 4) {
-                return Path.of(before[4].replace("\\040", " "));
+            if (after.length > 0 && before.length > 4) {
+                mounts.add(new Mount(
+                        after[0],
+                        Path.of(before[4].replace("\\040", " ")),
+                        after.length > 2 ? List.of(after[2].split(",")) : List.of()));
             }
         }
-        return null;
+        return mounts;
+    }
+
+    /** The mount point of cgroup2 in {@code mountinfo}, or null. */
+    static Path cgroup2Mount(Path mountinfo) throws IOException {
+        return mounts(mountinfo).stream()
+                .filter(m -> m.type().equals("cgroup2"))
+                .map(Mount::at)
+                .findFirst()
+                .orElse(null);
     }
 
     /** The daemon's cgroup v2 path ({@code 0::/path}) in {@code cgroupFile}, or null. */

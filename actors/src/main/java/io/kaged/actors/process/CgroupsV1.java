@@ -50,18 +50,9 @@ final class CgroupsV1 {
     /** Where each v1 controller's hierarchy is mounted ({@code cgroup} mounts, by their options). */
     static Map<String, Path> mounts(Path mountinfo) throws IOException {
         Map<String, Path> mounts = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(mountinfo, StandardCharsets.UTF_8)) {
-            int dash = line.indexOf(" - ");
-            if (dash < 0) {
-                continue;
-            }
-            String[] after = line.substring(dash + 3).split(" ");
-            String[] before = line.substring(0, dash).split(" ");
-            if (after.length > 2 && after[0].equals("cgroup") && before.length > 4) {
-                Path mount = Path.of(before[4].replace("\\040", " "));
-                for (String option : after[2].split(",")) {
-                    mounts.putIfAbsent(option, mount);
-                }
+        for (Cgroups.Mount m : Cgroups.mounts(mountinfo)) {
+            if (m.type().equals("cgroup")) {
+                m.options().forEach(option -> mounts.putIfAbsent(option, m.at()));
             }
         }
         return mounts;
