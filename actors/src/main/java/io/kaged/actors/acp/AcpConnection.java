@@ -313,7 +313,7 @@ public final class AcpConnection implements AutoCloseable {
                 TextChunks.Read chunk = TextChunks.read(notification.params().get("update"));
                 JsonNode sessionId = notification.params().get("sessionId");
                 if (chunk != null && sessionId != null && sessionId.isTextual()) {
-                    deliver(new AgentMessage.Update(sessionId.textValue(), chunk.chunk(), chunk.json()));
+                    deliver(new AgentMessage.Update(sessionId.textValue(), chunk.chunk()));
                     return;
                 }
                 try {

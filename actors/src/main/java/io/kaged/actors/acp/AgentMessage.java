@@ -9,16 +9,8 @@ public sealed interface AgentMessage {
     /** A request to answer with {@link AcpConnection#respond} or {@link AcpConnection#respondError}. */
     record Request(RequestId id, AgentRequest request) implements AgentMessage {}
 
-    /**
-     * A {@code session/update} notification; {@code json} is the update as the journal keeps it when the
-     * connection has it already ({@link TextChunks}), else null and the run writes {@code update} itself.
-     */
-    record Update(String sessionId, SessionUpdate update, com.fasterxml.jackson.databind.JsonNode json)
-            implements AgentMessage {
-        public Update(String sessionId, SessionUpdate update) {
-            this(sessionId, update, null);
-        }
-    }
+    /** A {@code session/update} notification. */
+    record Update(String sessionId, SessionUpdate update) implements AgentMessage {}
 
     /**
      * The agent withdrew one of its own requests ({@code $/cancel_request}). The request still wants one

@@ -129,7 +129,7 @@ public final class TextChunks {
                 return null;
             }
         }
-        return sessionId == null || chunk == null ? null : new AgentMessage.Update(sessionId, chunk, null);
+        return sessionId == null || chunk == null ? null : new AgentMessage.Update(sessionId, chunk);
     }
 
     /** {@code {"sessionUpdate": "…_chunk", "content": {"type": "text", "text": "…"}, "messageId"?: …}}. */

@@ -3,6 +3,7 @@ package io.kaged.actors.process;
 import io.kaged.actors.process.ProcessReport.FlushDue;
 import io.kaged.actors.process.ProcessReport.KillDue;
 import io.kaged.actors.process.ProcessReport.LaunchFailed;
+import io.kaged.actors.process.ProcessReport.OrphansReaped;
 import io.kaged.actors.process.ProcessReport.OutputWaiting;
 import io.kaged.actors.process.ProcessReport.RecoveredLive;
 import io.kaged.actors.process.ProcessReport.WaitExpired;
@@ -242,6 +243,17 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
                 .thenUnstashAll();
     }
 
+    /**
+     * A daemon killed under the process leaves it running unread, and a shell that ignored its closed
+     * terminal's hangup (as under {@code nohup}) outlives it: whatever carries {@code variable=id} is reaped
+     * before the interruption is recorded, so a new attempt never runs beside it; {@link OrphansReaped}
+     * follows.
+     */
+    protected ReplyEffect<E, S> reapOrphans(long leaderPid, String variable, String id) {
+        process.reapOrphans(leaderPid, variable, id);
+        return Effect().noReply();
+    }
+
     protected ReplyEffect<E, S> flush(S state) {
         List<E> events = batches(state);
         return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
@@ -259,6 +271,11 @@ public abstract class ProcessBehavior<E, S, R> extends EventSourcedBehaviorWithE
                     return Effect().noReply();
                 })
                 .onCommand(RecoveredLive.class, (s, c) -> {
+                    process.recovered();
+                    return Effect().noReply();
+                })
+                // ended (cancelled, closed) while what the previous daemon left was being reaped
+                .onCommand(OrphansReaped.class, (s, c) -> {
                     process.recovered();
                     return Effect().noReply();
                 })

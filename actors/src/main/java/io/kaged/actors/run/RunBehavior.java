@@ -164,17 +164,17 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 .onCommand(Pause.class, (s, c) -> await(c))
                 .onCommand(Resume.class, (s, c) -> await(c))
                 // an attempt may have been starting when the daemon died: its pid was never recorded
-                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(-1))
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(-1, Orphans.RUN, runId))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(Running.class)
                 .onCommand(TimedOut.class, this::timedOut)
                 .onCommand(Pause.class, (s, c) -> needsProcess(c, () -> controls.pause(s, c)))
-                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid(), Orphans.RUN, runId))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(RunState.Paused.class)
                 .onCommand(Resume.class, (s, c) -> needsProcess(c, () -> controls.resume(s, c)))
                 .onCommand(Pause.class, (s, c) -> refuse(c, "run is already paused"))
-                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid(), Orphans.RUN, runId))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(Finished.class)
                 .onCommand(Launched.class, (s, c) -> {
@@ -183,11 +183,6 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
                 })
                 .onCommand(Cancel.class, (s, c) -> refuse(c, "run has already finished (" + s.outcome() + ")"))
                 .onCommand(ParentEnded.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(0)))
-                // a recovered run that was cancelled before its orphans were reaped
-                .onCommand(OrphansReaped.class, (s, c) -> {
-                    process.recovered();
-                    return Effect().noReply();
-                })
                 .onCommand(
                         Idle.class,
                         (s, c) -> quiescent() ? passivate() : Effect().noReply())
@@ -317,11 +312,6 @@ final class RunBehavior extends ProcessBehavior<Event, RunState, RunSummary> {
         }
         timedOut = true;
         process.terminate(Signal.TERM);
-        return Effect().noReply();
-    }
-
-    private ReplyEffect<Event, RunState> reapOrphans(long osPid) {
-        process.reapOrphans(osPid, Orphans.RUN, runId);
         return Effect().noReply();
     }
 

@@ -140,7 +140,7 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 .onCommand(LaunchFailed.class, this::launchFailed)
                 .onCommand(LaunchDue.class, (s, c) -> launch(s.session().spec()))
                 // a start may have been under way when the daemon died: its pid was never recorded
-                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(-1))
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(-1, Orphans.SESSION, sessionId))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s))
                 // no process yet: these wait for it, in order (ADR-0057)
                 .onCommand(Input.class, (s, c) -> await(c))
@@ -152,14 +152,14 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 .onCommand(Pause.class, (s, c) -> needsProcess(c, () -> pause(s, c)))
                 .onCommand(Resume.class, (s, c) -> refuse(c, "session is not paused"))
                 .onCommand(Resize.class, (s, c) -> needsProcess(c, () -> resize(s, c)))
-                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid(), Orphans.SESSION, sessionId))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(SessionState.Paused.class)
                 .onCommand(Input.class, (s, c) -> refuse(c, "session is paused; resume it before sending input"))
                 .onCommand(Pause.class, (s, c) -> refuse(c, "session is already paused"))
                 .onCommand(Resume.class, (s, c) -> needsProcess(c, () -> resume(s, c)))
                 .onCommand(Resize.class, (s, c) -> needsProcess(c, () -> resize(s, c)))
-                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid()))
+                .onCommand(RecoveredLive.class, (s, c) -> reapOrphans(s.osPid(), Orphans.SESSION, sessionId))
                 .onCommand(OrphansReaped.class, (s, c) -> interrupted(s));
         b.forStateType(Ended.class)
                 .onCommand(Input.class, (s, c) -> refuse(c, ended(s)))
@@ -170,11 +170,6 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
                 .onCommand(Restart.class, this::restart)
                 .onCommand(Launched.class, (s, c) -> {
                     process.discard(c);
-                    return Effect().noReply();
-                })
-                // closed while what the previous daemon left was being reaped
-                .onCommand(OrphansReaped.class, (s, c) -> {
-                    process.recovered();
                     return Effect().noReply();
                 });
         housekeeping(b.forStateType(Existing.class))
@@ -254,16 +249,6 @@ final class SessionBehavior extends ProcessBehavior<Event, SessionState, Session
             context.getLog().info("Session {} restarts in {} ms", sessionId, delay.toMillis());
             process.launchAfter(delay);
         }
-    }
-
-    /**
-     * A daemon killed under the session leaves its shell running if the hangup of the closed terminal was
-     * ignored (a daemon under {@code nohup} passes that on): it is reaped before the interruption is
-     * recorded, so a restart never runs beside it.
-     */
-    private ReplyEffect<Event, SessionState> reapOrphans(long osPid) {
-        process.reapOrphans(osPid, Orphans.SESSION, sessionId);
-        return Effect().noReply();
     }
 
     private ReplyEffect<Event, SessionState> interrupted(Existing s) {

@@ -42,7 +42,7 @@ class TextChunkLinesTest {
         JsonNode sessionId = n.params().get("sessionId");
         return read == null || sessionId == null || !sessionId.isTextual()
                 ? null
-                : new AgentMessage.Update(sessionId.textValue(), read.chunk(), null);
+                : new AgentMessage.Update(sessionId.textValue(), read.chunk());
     }
 
     /** The object's fields in a shuffled order, with random spacing between tokens. */

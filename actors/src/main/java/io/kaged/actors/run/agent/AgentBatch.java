@@ -68,7 +68,7 @@ final class AgentBatch {
                 && t.text() != null) {
             chunk(TextChunks.kind(c), c.messageId(), t.text());
         } else {
-            update(u.json() != null ? u.json() : MAPPER.valueToTree(u.update()));
+            append(MAPPER.valueToTree(u.update()));
         }
     }
 
@@ -76,9 +76,13 @@ final class AgentBatch {
     void update(JsonNode update) {
         TextChunks.Read plain = TextChunks.read(update);
         if (plain != null) {
-            update(new AgentMessage.Update(null, plain.chunk(), plain.json()));
-            return;
+            update(new AgentMessage.Update(null, plain.chunk()));
+        } else {
+            append(update);
         }
+    }
+
+    private void append(JsonNode update) {
         endChunk();
         updates.add(update);
         bytes += UpdateSize.of(update);
