@@ -72,7 +72,18 @@ final class Probe {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException closedHere) {
+            // An event stream's body is closed unread below, which closes its connection from this side; the JDK
+            // client can still hand that connection to the next request, which then fails before a byte is sent
+            // ("connection closed locally"). The daemon saw nothing: send it again, once, on a new connection.
+            if (!String.valueOf(closedHere.getCause()).contains("closed locally")) {
+                throw closedHere;
+            }
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        }
         String mediaType = response.headers()
                 .firstValue("Content-Type")
                 .map(t -> t.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT))
