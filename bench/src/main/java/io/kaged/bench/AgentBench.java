@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *       writing the same N lines to /dev/null in its own JVM, measured beside each engine's turns; the ratio of
  *       the two rates is the figure of the target (≥ 0.8);
  *   <li>the permission round trip decided by policy: the agent asks K edit permissions in a row under a
- *       project policy that allows edits, and times each request to its answer itself (target p99 < 5 ms).
+ *       project policy that allows edits, and times each request to its answer itself (target p99 < 5 ms), after
+ *       {@code --warm-asks} requests that let the JIT compile the path (ADR-0080).
  * </ol>
  */
 public final class AgentBench {
@@ -35,6 +36,12 @@ public final class AgentBench {
      * bench polling the store 500 times a second would take the CPU they are timed on.
      */
     private static final long ASKS_POLL_MS = 50;
+    /** Warm-up asks go in turns of at most this many (the agent reports a turn's times in one thought). */
+    private static final int WARM_TURN = 300;
+    /** A pipe drained in bursts: a read that found less than this waits before the next. */
+    private static final int BURST_BYTES = 32 * 1024;
+
+    private static final long BURST_PAUSE_NANOS = 200_000;
     /** The agent's JVM: the same flags for the journal and the /dev/null rounds. */
     private static final List<String> AGENT_JVM = List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m");
 
@@ -42,13 +49,15 @@ public final class AgentBench {
     private final int updates;
     private final int rounds;
     private final int asks;
+    private final int warmAsks;
     private final List<Engine> engines;
 
-    private AgentBench(Path work, int updates, int rounds, int asks, List<Engine> engines) {
+    private AgentBench(Path work, int updates, int rounds, int asks, int warmAsks, List<Engine> engines) {
         this.work = work;
         this.updates = updates;
         this.rounds = rounds;
         this.asks = asks;
+        this.warmAsks = warmAsks;
         this.engines = engines;
     }
 
@@ -56,29 +65,31 @@ public final class AgentBench {
         int updates = 20_000;
         int rounds = 3;
         int asks = 300;
+        int warmAsks = 1800;
         List<Engine> engines = List.of(Engine.SQLITE, Engine.POSTGRESQL);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--updates" -> updates = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--asks" -> asks = Integer.parseInt(args[++i]);
+                case "--warm-asks" -> warmAsks = Integer.parseInt(args[++i]);
                 case "--engines" ->
                     engines = Arrays.stream(args[++i].split(","))
                             .map(e -> Engine.valueOf(e.toUpperCase(Locale.ROOT)))
                             .toList();
                 default -> {
                     System.err.println("usage: AgentBench [--updates 20000] [--rounds 3] [--asks 300]"
-                            + " [--engines sqlite,postgresql]");
+                            + " [--warm-asks 1800] [--engines sqlite,postgresql]");
                     System.exit(2);
                 }
             }
         }
-        if (asks < 1 || asks > 900 || updates < 1 || rounds < 1) {
-            System.err.println("AgentBench: --asks 1..900, --updates and --rounds at least 1");
+        if (asks < 1 || asks > 900 || warmAsks < 1 || updates < 1 || rounds < 1) {
+            System.err.println("AgentBench: --asks 1..900, --warm-asks, --updates and --rounds at least 1");
             System.exit(2);
         }
         Path work = Files.createTempDirectory("kaged-agent-bench");
-        new AgentBench(work, updates, rounds, asks, engines).run();
+        new AgentBench(work, updates, rounds, asks, warmAsks, engines).run();
     }
 
     private void run() throws Exception {
@@ -100,9 +111,9 @@ public final class AgentBench {
         }
         System.out.println();
         System.out.println("| engine | updates a turn | /dev/null: updates/s | a pipe only drained: updates/s (ratio)"
-                + " | journal: updates/s (median of " + rounds
+                + " | a pipe drained in bursts: updates/s (ratio) | journal: updates/s (median of " + rounds
                 + ") | ratio | permission round trip by policy p50 / p99 / max (ms) | a conversation page (ms) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
     }
@@ -118,19 +129,24 @@ public final class AgentBench {
     }
 
     /**
-     * The agent's rate writing the turn's lines into a pipe that this process only drains: the most any reader
-     * of a pipe lets the agent write (each line is a write(2), and a pipe wakes its reader), the ceiling of
-     * the ratio on this machine.
+     * The agent's rate writing the turn's lines into a pipe that this process only drains: with {@code bursts}
+     * false it reads whatever is there as soon as it is there, the most a reader that wakes at each of the
+     * agent's writes (a line each) lets it write; with {@code bursts} true it waits {@link #BURST_PAUSE_NANOS}
+     * after each read that found less than {@link #BURST_BYTES}, so that the agent's writes fill the pipe
+     * without waking anyone: what the pipe itself costs the agent.
      */
-    private double drainedPipeRate(String name) throws Exception {
+    private double drainedPipeRate(String name, boolean bursts) throws Exception {
         List<String> argv = new ArrayList<>(agentCommand());
         argv.addAll(List.of("--pipe", String.valueOf(updates), String.valueOf(rounds + 1)));
         Process p = new ProcessBuilder(argv).start();
         Thread drain = new Thread(() -> {
             byte[] buffer = new byte[65536];
             try (java.io.InputStream in = p.getInputStream()) {
-                while (in.read(buffer) >= 0) {
-                    // only drained
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (bursts && n < BURST_BYTES) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(BURST_PAUSE_NANOS);
+                    }
                 }
             } catch (java.io.IOException e) {
                 // the agent is gone
@@ -140,7 +156,7 @@ public final class AgentBench {
         List<String> lines =
                 new String(p.getErrorStream().readAllBytes()).lines().toList();
         drain.join();
-        return medianRate(name, "a pipe only drained", p, lines);
+        return medianRate(name, bursts ? "a pipe drained in bursts" : "a pipe only drained", p, lines);
     }
 
     private double medianRate(String name, String into, Process p, List<String> lines) throws Exception {
@@ -182,7 +198,8 @@ public final class AgentBench {
             // The baseline beside this engine's turns, with its daemon up: the machine's load then is the
             // load the turns see, not that of minutes before (on a shared machine it moves by a factor of 3).
             double nullRate = devNullRate(name);
-            double pipeRate = drainedPipeRate(name);
+            double pipeRate = drainedPipeRate(name, false);
+            double burstRate = drainedPipeRate(name, true);
             double[] rates = new double[rounds];
             double[] agentRates = new double[rounds];
             long daemonCpu = 0;
@@ -208,18 +225,33 @@ public final class AgentBench {
             System.out.printf(
                     Locale.ROOT,
                     "[%s] into the journal: %s updates/s (the agent's own writes to the pipe: %s/s); ratio to"
-                            + " /dev/null %.2f (a pipe only drained: %.2f); CPU per update: daemon %.1f µs, agent"
-                            + " %.1f µs%n",
+                            + " /dev/null %.2f (a pipe only drained: %.2f, drained in bursts: %.2f); CPU per update:"
+                            + " daemon %.1f µs, agent %.1f µs%n",
                     name,
                     rounded(sortedRates),
                     rounded(agentRates),
                     journaled / nullRate,
                     pipeRate / nullRate,
+                    burstRate / nullRate,
                     daemonMicros,
                     agentMicros);
 
-            // warm-up: the permission path's first uses (class loading, the JIT) are not its steady cost
-            c.turn("asks 20", 21, ASKS_POLL_MS);
+            // warm-up: the permission path runs interpreted for its first hundreds of requests, and the JIT keeps
+            // compiling it for thousands more; a daemon that has run for a while answers from compiled code
+            int warmed = 0;
+            while (warmed < warmAsks) {
+                int k = Math.min(WARM_TURN, warmAsks - warmed);
+                long jit0 = d.compilerMillis();
+                c.turn("asks " + k, k + 1, ASKS_POLL_MS);
+                warmed += k;
+                System.out.printf(
+                        Locale.ROOT,
+                        "[%s] warm-up: %d of %d asks, the daemon's JIT compilers took %d ms of CPU%n",
+                        name,
+                        warmed,
+                        warmAsks,
+                        d.compilerMillis() - jit0);
+            }
             List<JsonNode> tail = c.turn("asks " + asks, asks + 1, ASKS_POLL_MS);
             List<Long> nanos = Arrays.stream(report(tail, "asks ").split(","))
                     .map(us -> Long.parseLong(us) * 1000)
@@ -228,7 +260,7 @@ public final class AgentBench {
                 throw new IllegalStateException("the agent reported " + nanos.size() + " of " + asks + " requests");
             }
             long decidedByPolicy = d
-                    .call("GET", "/v1/approvals?runId=" + id + "&limit=1000", null)
+                    .call("GET", "/v1/approvals?runId=" + id + "&order=desc&limit=" + asks, null) // the timed ones
                     .get("items")
                     .findValues("decidedBy")
                     .stream()
@@ -265,12 +297,14 @@ public final class AgentBench {
             d.call("POST", "/v1/runs/" + id + "/cancel", null);
             return String.format(
                     Locale.ROOT,
-                    "| %s | %d | %.0f | %.0f (%.2f) | %.0f | %.2f | %.2f / %.2f / %.2f | %.0f |",
+                    "| %s | %d | %.0f | %.0f (%.2f) | %.0f (%.2f) | %.0f | %.2f | %.2f / %.2f / %.2f | %.0f |",
                     name,
                     updates,
                     nullRate,
                     pipeRate,
                     pipeRate / nullRate,
+                    burstRate,
+                    burstRate / nullRate,
                     journaled,
                     journaled / nullRate,
                     l.millis(0.5),

@@ -144,9 +144,30 @@ final class BenchDaemon implements AutoCloseable {
         throw new IllegalStateException("no Threads for the daemon");
     }
 
+    /** CPU time the daemon's JIT compiler threads have used so far (user + system), in milliseconds. */
+    long compilerMillis() throws IOException {
+        long millis = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        millis += ticksMillis(Files.readString(task.resolve("stat")));
+                    }
+                } catch (IOException gone) {
+                    // a compiler thread the JVM stopped in between has nothing left to count
+                }
+            }
+        }
+        return millis;
+    }
+
     /** CPU time the daemon has used so far (user + system), in milliseconds. */
     long cpuMillis() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        return ticksMillis(Files.readString(Path.of("/proc/" + process.pid() + "/stat")));
+    }
+
+    /** utime + stime of a /proc stat line, in milliseconds (100 ticks a second). */
+    private static long ticksMillis(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // fields 14 and 15 of stat (utime, stime), counted from the state field (3) here
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
