@@ -7,14 +7,11 @@ import io.kaged.actors.acp.AgentMessage.FaultKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +54,6 @@ public final class AcpConnection implements AutoCloseable {
     private final InputStream fromAgent;
     private final OutputStream toAgent;
     private final Executor reader;
-    private final Executor writer;
     private final Listener listener;
     private final int maxLineBytes;
     private final JsonRpcCodec codec = new JsonRpcCodec();
@@ -67,8 +63,7 @@ public final class AcpConnection implements AutoCloseable {
     /** The agent's requests not yet answered: each gets exactly one answer. */
     private final Map<RequestId, Unanswered> unanswered = new ConcurrentHashMap<>();
 
-    private final Queue<String> outbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AgentOutbox outbox;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -82,8 +77,8 @@ public final class AcpConnection implements AutoCloseable {
         this.fromAgent = fromAgent;
         this.toAgent = toAgent;
         this.reader = reader;
-        this.writer = writer;
         this.listener = listener;
+        this.outbox = new AgentOutbox(toAgent, writer, this::writeFailed);
         this.maxLineBytes = maxLineBytes;
     }
 
@@ -356,36 +351,15 @@ public final class AcpConnection implements AutoCloseable {
     }
 
     private void send(JsonRpcMessage message) {
-        if (closed.get()) {
-            return;
-        }
-        outbox.add(codec.encode(message));
-        if (draining.compareAndSet(false, true)) {
-            writer.execute(this::drain);
+        if (!closed.get()) {
+            outbox.add(codec.encode(message));
         }
     }
 
-    /** Writes queued lines in order; at most one drain runs at a time, whatever the writer executor. */
-    private void drain() {
-        try {
-            while (true) {
-                String line;
-                while ((line = outbox.poll()) != null) {
-                    toAgent.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                }
-                toAgent.flush();
-                draining.set(false);
-                if (outbox.isEmpty() || !draining.compareAndSet(false, true)) {
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            draining.set(false);
-            outbox.clear();
-            if (!closed.get()) {
-                deliver(new AgentMessage.Fault(FaultKind.WRITE_FAILED, "writing to the agent failed: " + e, ""));
-                close();
-            }
+    private void writeFailed(IOException e) {
+        if (!closed.get()) {
+            deliver(new AgentMessage.Fault(FaultKind.WRITE_FAILED, "writing to the agent failed: " + e, ""));
+            close();
         }
     }
 

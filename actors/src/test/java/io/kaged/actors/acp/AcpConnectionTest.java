@@ -146,4 +146,28 @@ class AcpConnectionTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> turn.get(10, TimeUnit.SECONDS));
         assertEquals("session/prompt: the agent closed its output", e.getCause().getMessage());
     }
+
+    @Test
+    void aWriteTheAgentRefusesIsAFaultAndClosesTheConnection() throws Exception {
+        LinkedBlockingQueue<AgentMessage> heard = new LinkedBlockingQueue<>();
+        java.io.OutputStream brokenPipe = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        };
+        AcpConnection broken = new AcpConnection(
+                        new PipedInputStream(new PipedOutputStream()), brokenPipe, executor, executor, heard::add, 4096)
+                .start();
+        CompletableFuture<Acp.NewSessionResponse> session = broken.newSession(Acp.NewSessionRequest.in("/a"));
+        AgentMessage m = heard.poll(10, TimeUnit.SECONDS);
+        AgentMessage.Fault fault = assertInstanceOf(AgentMessage.Fault.class, m, String.valueOf(m));
+        assertEquals(AgentMessage.FaultKind.WRITE_FAILED, fault.kind());
+        assertTrue(fault.detail().contains("Broken pipe"), fault.detail());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> session.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("closed"), e.getCause().getMessage());
+        assertTrue(
+                broken.newSession(Acp.NewSessionRequest.in("/b")).isCompletedExceptionally(),
+                "a request after the failure");
+    }
 }
