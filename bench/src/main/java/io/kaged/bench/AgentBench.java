@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * ACP runs of a real daemon (bin/kaged serve) with {@link BenchAgent} as the agent:
@@ -145,7 +146,7 @@ public final class AgentBench {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     if (bursts && n < BURST_BYTES) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(BURST_PAUSE_NANOS);
+                        LockSupport.parkNanos(BURST_PAUSE_NANOS);
                     }
                 }
             } catch (java.io.IOException e) {
