@@ -201,22 +201,31 @@ public final class AcpConnection implements AutoCloseable {
     }
 
     private void readLoop() {
-        LineReader lines = new LineReader(fromAgent, maxLineBytes);
+        ChunkJoiner joiner = new ChunkJoiner(this::deliver);
+        StreamPacing pacing = new StreamPacing();
+        LineReader lines = new LineReader(fromAgent, maxLineBytes, lastRead -> {
+            joiner.flush(); // what was read goes to the run before a read that may wait for the agent
+            pacing.beforeRead(lastRead);
+        });
         String reason = "the agent closed its output";
         try {
             while (true) {
                 LineReader.Result next = lines.next();
                 if (next instanceof LineReader.Line line) {
                     AgentMessage.Update chunk = TextChunks.readLine(line.bytes(), line.length());
+                    pacing.streamed(chunk != null);
                     if (chunk != null) {
-                        deliver(chunk); // the common case, a piece of a streamed reply: no tree, no string of the line
+                        joiner.add(
+                                chunk); // the common case, a piece of a streamed reply: no tree, no string of the line
                         continue;
                     }
+                    joiner.flush();
                     String text = line.text();
                     if (!text.isBlank()) {
                         dispatchSafely(text);
                     }
                 } else if (next instanceof LineReader.TooLong tooLong) {
+                    joiner.flush();
                     deliver(new AgentMessage.Fault(
                             FaultKind.OVERSIZED_LINE,
                             "a line of " + tooLong.bytes() + " bytes, over the bound of " + maxLineBytes,
@@ -228,6 +237,7 @@ public final class AcpConnection implements AutoCloseable {
         } catch (IOException e) {
             reason = closed.get() ? "the connection to the agent was closed" : "reading the agent failed: " + e;
         }
+        joiner.flush();
         closed.set(true);
         closeQuietly(toAgent);
         failOutstanding(reason);

@@ -9,8 +9,15 @@ public sealed interface AgentMessage {
     /** A request to answer with {@link AcpConnection#respond} or {@link AcpConnection#respondError}. */
     record Request(RequestId id, AgentRequest request) implements AgentMessage {}
 
-    /** A {@code session/update} notification. */
-    record Update(String sessionId, SessionUpdate update) implements AgentMessage {}
+    /**
+     * A {@code session/update} notification, or the text chunks of {@code lines} consecutive ones of one message as
+     * the connection joined them ({@link ChunkJoiner}).
+     */
+    record Update(String sessionId, SessionUpdate update, int lines) implements AgentMessage {
+        public Update(String sessionId, SessionUpdate update) {
+            this(sessionId, update, 1);
+        }
+    }
 
     /**
      * The agent withdrew one of its own requests ({@code $/cancel_request}). The request still wants one

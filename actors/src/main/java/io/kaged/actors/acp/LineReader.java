@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * Reads newline-separated lines with a bound on their length. A line over the bound is consumed to its end
@@ -48,14 +49,25 @@ final class LineReader {
 
     private final InputStream in;
     private final int maxBytes;
+    /**
+     * Runs before each read of the input, which may block, with how many bytes the read before it gave: what the
+     * connection has joined so far goes on then, and a streaming agent's reader may wait for more to gather.
+     */
+    private final IntConsumer beforeRead;
+
     private final byte[] chunk = new byte[65536];
     private int chunkPos;
     private int chunkLen;
     private byte[] line = new byte[1024];
 
     LineReader(InputStream in, int maxBytes) {
+        this(in, maxBytes, last -> {});
+    }
+
+    LineReader(InputStream in, int maxBytes, IntConsumer beforeRead) {
         this.in = in;
         this.maxBytes = maxBytes;
+        this.beforeRead = beforeRead;
     }
 
     /** The next line without its terminator ({@code \n} or {@code \r\n}); {@link End} at end of input. */
@@ -64,6 +76,7 @@ final class LineReader {
         long seen = 0;
         while (true) {
             if (chunkPos == chunkLen) {
+                beforeRead.accept(chunkLen);
                 chunkLen = in.read(chunk);
                 chunkPos = 0;
                 if (chunkLen <= 0) {

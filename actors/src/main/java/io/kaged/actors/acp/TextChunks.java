@@ -173,6 +173,11 @@ public final class TextChunks {
         };
     }
 
+    /** A chunk of the kind and message of {@code chunk}, holding {@code text}. */
+    static SessionUpdate.Chunk withText(SessionUpdate.Chunk chunk, String text) {
+        return chunk(kind(chunk), text, chunk.messageId());
+    }
+
     /** {@code {"type": "text", "text": "…"}}: its text, or null. */
     private static String text(JsonParser p) throws IOException {
         boolean typed = false;

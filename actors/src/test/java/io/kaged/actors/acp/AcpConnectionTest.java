@@ -14,6 +14,8 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +70,36 @@ class AcpConnectionTest {
         AgentMessage m = next();
         AgentMessage.Update update = assertInstanceOf(AgentMessage.Update.class, m, m.toString());
         assertEquals(new SessionUpdate.AgentMessageChunk(new ContentBlock.Text("hi"), null), update.update());
+    }
+
+    @Test
+    void aBurstOfChunksArrivesJoinedInOrderAroundWhatIsNotAChunk() throws Exception {
+        StringBuilder burst = new StringBuilder();
+        for (String text : List.of("a ", "b ", "c ")) {
+            burst.append(chunkLine(text)).append('\n');
+        }
+        burst.append("{\"jsonrpc\":\"2.0\",\"method\":\"session/update\",\"params\":{\"sessionId\":\"s\","
+                + "\"update\":{\"sessionUpdate\":\"current_mode_update\",\"currentModeId\":\"code\"}}}\n");
+        burst.append(chunkLine("d ")).append('\n').append(chunkLine("e ")).append('\n');
+        agentOut.print(burst); // one write: the reader takes the burst with one read
+        agentOut.flush();
+        List<String> got = new ArrayList<>();
+        int lines = 0;
+        while (lines < 6) {
+            AgentMessage.Update u = assertInstanceOf(AgentMessage.Update.class, next());
+            lines += u.lines();
+            got.add(
+                    u.update() instanceof SessionUpdate.Chunk c
+                            ? ((ContentBlock.Text) c.content()).text() + "/" + u.lines()
+                            : u.update().getClass().getSimpleName());
+        }
+        assertEquals(List.of("a b c /3", "CurrentModeUpdate", "d e /2"), got);
+    }
+
+    private static String chunkLine(String text) {
+        return "{\"jsonrpc\":\"2.0\",\"method\":\"session/update\",\"params\":{\"sessionId\":\"s\","
+                + "\"update\":{\"sessionUpdate\":\"agent_message_chunk\",\"content\":{\"type\":\"text\",\"text\":\""
+                + text + "\"}}}}";
     }
 
     @Test

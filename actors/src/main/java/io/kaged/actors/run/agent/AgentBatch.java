@@ -92,7 +92,10 @@ final class AgentBatch {
     }
 
     private void chunk(String kind, String messageId, String text) {
-        if (chunkKind != null && !(chunkKind.equals(kind) && Objects.equals(chunkMessageId, messageId))) {
+        int size = UpdateSize.utf8Escaped(text);
+        if (bytes > 0 && bytes + size > MAX_BYTES) {
+            cut(); // a piece the connection joined holds up to thousands of characters: cut before it, not after
+        } else if (chunkKind != null && !(chunkKind.equals(kind) && Objects.equals(chunkMessageId, messageId))) {
             endChunk();
         }
         if (chunkKind == null) {
@@ -101,7 +104,7 @@ final class AgentBatch {
             bytes += UpdateSize.CHUNK_FRAME + (messageId == null ? 0 : UpdateSize.utf8Escaped(messageId));
         }
         chunkText.append(text);
-        bytes += UpdateSize.utf8Escaped(text);
+        bytes += size;
         if (bytes >= MAX_BYTES) {
             cut();
         }

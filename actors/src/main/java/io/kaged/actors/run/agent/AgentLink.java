@@ -29,7 +29,7 @@ final class AgentLink {
     private static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
 
     /**
-     * How many of the agent's messages may wait for the actor. Past it the reader thread waits, so the agent's
+     * How many of the agent's lines may wait for the actor (a message of joined chunks counts its lines). Past it the reader thread waits, so the agent's
      * stdout pipe fills and the agent waits too: an agent faster than the journal is slowed, not buffered.
      */
     static final int MAX_WAITING = 10_000;
@@ -44,7 +44,7 @@ final class AgentLink {
 
     private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_WAITING);
     private volatile boolean closed;
-    /** Messages queued so far, and taken; a message's number is its place in that order. */
+    /** The agent's lines queued so far, and taken; a message's number is where its first line stands in that count. */
     private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
 
     private long taken;
@@ -69,9 +69,10 @@ final class AgentLink {
                 blocking,
                 blocking,
                 message -> {
-                    waitForRoom();
+                    int lines = lines(message);
+                    waitForRoom(lines);
                     hold.queuing(message);
-                    received.incrementAndGet();
+                    received.addAndGet(lines);
                     inbox.add(message);
                     if (told.compareAndSet(false, true) || hold.wakes(message)) {
                         self.tell(new RunAgent.AgentWaiting(attempt, false));
@@ -107,11 +108,13 @@ final class AgentLink {
         hold.released();
         List<AgentMessage> messages = new ArrayList<>();
         for (AgentMessage m = inbox.poll(); m != null; m = inbox.poll()) {
-            room.release();
+            int lines = lines(m);
+            room.release(lines);
             hold.took(m);
-            long number = taken++;
+            long number = taken;
+            taken += lines;
             if (m instanceof AgentMessage.Update && number < replayEnd) {
-                replayed++;
+                replayed += lines;
             } else {
                 messages.add(m);
             }
@@ -119,7 +122,7 @@ final class AgentLink {
         return messages;
     }
 
-    /** Messages queued and not yet taken by the actor. */
+    /** The agent's lines queued and not yet taken by the actor. */
     long waiting() {
         return received.get() - taken;
     }
@@ -147,10 +150,15 @@ final class AgentLink {
         return files;
     }
 
-    /** On the reader thread: waits while the actor is {@link #MAX_WAITING} messages behind, unless closed. */
-    private void waitForRoom() {
+    /** How many of the agent's lines a message holds: the chunks it joins, else one. */
+    private static int lines(AgentMessage message) {
+        return message instanceof AgentMessage.Update u ? u.lines() : 1;
+    }
+
+    /** On the reader thread: waits while the actor is {@link #MAX_WAITING} lines behind, unless closed. */
+    private void waitForRoom(int lines) {
         try {
-            while (!closed && !room.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!closed && !room.tryAcquire(lines, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 // the actor drains in batches; a closed link's messages are dropped by the actor anyway
             }
         } catch (InterruptedException e) {

@@ -56,7 +56,15 @@ class AgentBatchTest {
 
     @Test
     void aStreamOfChunksIsCutIntoEventsStoredUncompressedInOrder() throws Exception {
-        for (String text : List.of("chunk ", "é日本語 ", "\"quoted\\\" \n\t", "\u0001\u0002\u0003", "x".repeat(3_000))) {
+        // the last, a piece as the connection joins them (ChunkJoiner.MAX_CHARS) of characters that JSON escapes
+        // in six bytes each: an event must be cut before such a piece, not after it
+        for (String text : List.of(
+                "chunk ",
+                "é日本語 ",
+                "\"quoted\\\" \n\t",
+                "\u0001\u0002\u0003",
+                "x".repeat(3_000),
+                "\u0001".repeat(4_090))) {
             List<JsonNode> updates = new ArrayList<>();
             for (int i = 0; i < 3_000; i++) {
                 updates.add(chunk(text + i));
@@ -85,6 +93,23 @@ class AgentBatchTest {
                 // short chunks still go by the hundred, not a row each
                 assertTrue(events.size() < 3_000 / 100, events.size() + " events for 3,000 chunks of '" + text + "'");
             }
+        }
+    }
+
+    @Test
+    void anEventIsCutBeforeAJoinedPieceThatWouldTakeItPastTheCut() throws Exception {
+        // short chunks up to just under the cut, then a piece as the connection joins them (ChunkJoiner.MAX_CHARS)
+        // of characters JSON escapes in six bytes each
+        List<JsonNode> updates = new ArrayList<>();
+        for (int i = 0; i < 2_300; i++) {
+            updates.add(chunk("chunk " + i));
+        }
+        updates.add(chunk("\u0001".repeat(4_090)));
+        for (RunActor.AgentUpdates e : cut(updates)) {
+            PayloadCodec.Encoded encoded = codec.encode(e);
+            assertTrue(
+                    encoded.bytes().length < GZIPPED_OVER && encoded.bytes()[0] == '{',
+                    () -> "an event of " + encoded.bytes().length + " bytes, not plain JSON under 32 KiB");
         }
     }
 
