@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kaged.persistence.store.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,11 +20,12 @@ import java.util.concurrent.locks.LockSupport;
  * ACP runs of a real daemon (bin/kaged serve) with {@link BenchAgent} as the agent:
  *
  * <ol>
- *   <li>conversation throughput: a turn whose agent streams N session/update chunks, timed from sending the
- *       prompt to the turn's end being in the run's journal table (kaged journals the updates in order, and the
- *       end after them; the journal is read directly, see {@link JournalWatch}), against the same agent code
- *       writing the same N lines to /dev/null in its own JVM, measured beside each engine's turns; the ratio of
- *       the two rates is the figure of the target (≥ 0.8);
+ *   <li>conversation throughput: a turn whose agent streams N session/update chunks, timed from the agent's
+ *       first write (it reports when, on the machine's clock) to the turn's end being in the run's journal table
+ *       (kaged journals the updates in order, and the end after them; the journal is read directly, see {@link
+ *       JournalWatch}), against the same agent code writing the same N lines to /dev/null in its own JVM, timed
+ *       the same way and measured beside each engine's turns; the ratio of the two rates is the figure of the
+ *       target (≥ 0.8). The prompt's way to the agent before its first write is printed beside it (ADR-0082);
  *   <li>the permission round trip decided by policy: the agent asks K edit permissions in a row under a
  *       project policy that allows edits, and times each request to its answer itself (target p99 < 5 ms), after
  *       {@code --warm-asks} requests that let the JIT compile the path (ADR-0080).
@@ -218,19 +221,31 @@ public final class AgentBench {
             // The timed turns follow one another with nothing read from the conversation between them: a page is
             // folded from the run's whole journal, and the garbage of that fold made the next turn's collections
             // (ADR-0082). They are checked once all have ended.
+            long[] sentMicros = new long[rounds];
+            long[] endedMicros = new long[rounds];
             for (int r = 0; r < rounds; r++) {
                 c.send("stream " + updates, 2);
-                rates[r] = updates / ((System.nanoTime() - c.sent()) / 1e9);
+                sentMicros[r] = c.sentMicros();
+                endedMicros[r] = c.endedMicros();
                 daemonCpu += c.daemonCpuMillis();
                 agentCpu += c.agentCpuMillis();
             }
             List<List<JsonNode>> streamed =
                     c.readTurns(warmFrom, warmTurns + rounds).subList(warmTurns, warmTurns + rounds);
+            double[] promptMillis = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 checkStreamed(streamed.get(r), updates);
-                long agentNanos = Long.parseLong(report(streamed.get(r), "streamed " + updates + " in "));
-                agentRates[r] = updates / (agentNanos / 1e9);
+                // "NANOS from MICROS": how long the agent took to write the N lines, and when it began
+                String[] took =
+                        report(streamed.get(r), "streamed " + updates + " in ").split(" from ");
+                agentRates[r] = updates / (Long.parseLong(took[0]) / 1e9);
+                // like the /dev/null rounds, timed from the agent's first write: the prompt's way to the agent
+                // before it (the HTTP request, the run actor, the agent's reading of it) is not the stream's
+                long began = Long.parseLong(took[1]);
+                rates[r] = updates / ((endedMicros[r] - began) / 1e6);
+                promptMillis[r] = (began - sentMicros[r]) / 1e3;
             }
+            Arrays.sort(promptMillis);
             // CPU per update, which the machine's load moves far less than the rates: what each side costs
             double daemonMicros = daemonCpu * 1000.0 / ((long) rounds * updates);
             double agentMicros = agentCpu * 1000.0 / ((long) rounds * updates);
@@ -240,12 +255,14 @@ public final class AgentBench {
             double journaled = sortedRates[rounds / 2];
             System.out.printf(
                     Locale.ROOT,
-                    "[%s] into the journal: %s updates/s (the agent's own writes to the pipe: %s/s); ratio to"
-                            + " /dev/null %.2f (a pipe only drained: %.2f, drained in bursts: %.2f); CPU per update:"
-                            + " daemon %.1f µs, agent %.1f µs%n",
+                    "[%s] into the journal: %s updates/s from the agent's first write to the turn's end in the journal"
+                            + " (the agent's own writes to the pipe: %s/s; from the prompt's POST to the first"
+                            + " write: %.1f ms, median); ratio to /dev/null %.2f (a pipe only drained: %.2f, drained"
+                            + " in bursts: %.2f); CPU per update (the whole turn): daemon %.1f µs, agent %.1f µs%n",
                     name,
                     rounded(sortedRates),
                     rounded(agentRates),
+                    promptMillis[rounds / 2],
                     journaled / nullRate,
                     pipeRate / nullRate,
                     burstRate / nullRate,
@@ -393,8 +410,13 @@ public final class AgentBench {
         private final JournalWatch journal;
         private int size;
         private long turns;
-        /** When the last prompt that the daemon took was sent (a 409 before it is not counted). */
-        private long sent;
+        /**
+         * When the last prompt that the daemon took was sent (a 409 before it is not counted) and when its turn's
+         * end was seen in the journal, in µs since the epoch.
+         */
+        private long sentMicros;
+
+        private long endedMicros;
         /** CPU the daemon and the agent used from sending the last prompt to its turn's end being stored. */
         private long daemonCpu;
 
@@ -408,10 +430,6 @@ public final class AgentBench {
 
         int size() {
             return size;
-        }
-
-        long sent() {
-            return sent;
         }
 
         long daemonCpuMillis() {
@@ -488,6 +506,14 @@ public final class AgentBench {
             size = Math.max(size, turnEnd.get("index").asInt() + 1);
         }
 
+        long sentMicros() {
+            return sentMicros;
+        }
+
+        long endedMicros() {
+            return endedMicros;
+        }
+
         /** Sends a prompt and waits for its turn's end in the journal, reading nothing of the conversation. */
         void send(String prompt, long pollMs) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
@@ -495,7 +521,7 @@ public final class AgentBench {
             long agentCpu0 = AgentBench.agentCpuMillis(d);
             while (true) {
                 try {
-                    sent = System.nanoTime();
+                    sentMicros = epochMicros();
                     d.call("POST", "/v1/runs/" + run + "/prompt", Map.of("text", prompt));
                     break;
                 } catch (IllegalStateException busy) {
@@ -512,10 +538,16 @@ public final class AgentBench {
                 }
                 Thread.sleep(pollMs);
             }
+            endedMicros = epochMicros();
             turns++;
             daemonCpu = d.cpuMillis() - daemonCpu0;
             agentCpu = AgentBench.agentCpuMillis(d) - agentCpu0;
         }
+    }
+
+    /** Now, in microseconds since the epoch: the clock the agent reports when its stream began on. */
+    private static long epochMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 
     /** Checks that a streamed turn's message holds all N chunks, in order. */

@@ -9,6 +9,8 @@ import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +38,9 @@ public final class BenchAgent {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private int calls;
+    /** When the last stream began, in microseconds since the epoch. */
+    private long streamBegan;
+
     private final AgentChannel channel;
 
     private BenchAgent(OutputStream sink) {
@@ -116,7 +121,7 @@ public final class BenchAgent {
         int n = Integer.parseInt(words[1]);
         String report =
                 switch (words[0]) {
-                    case "stream" -> "streamed " + n + " in " + stream(n);
+                    case "stream" -> "streamed " + n + " in " + stream(n) + " from " + streamBegan;
                     case "asks" -> "asks " + asks(n);
                     default -> "unknown script " + script;
                 };
@@ -124,8 +129,12 @@ public final class BenchAgent {
         respond(id, mapper.createObjectNode().put("stopReason", "end_turn"));
     }
 
-    /** Writes N message chunks; the nanoseconds it took. */
+    /**
+     * Writes N message chunks; the nanoseconds it took. When it began is kept in {@link #streamBegan}, in
+     * microseconds since the epoch: the bench times the journal's side of a turn from there, on the same clock.
+     */
     private long stream(int n) {
+        streamBegan = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         long began = System.nanoTime();
         for (int i = 0; i < n; i++) {
             update(chunk("agent_message_chunk", "chunk " + i + " "));
