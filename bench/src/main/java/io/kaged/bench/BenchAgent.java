@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <ul>
  *   <li>{@code stream N}: N agent_message_chunk updates as fast as stdout takes them; then a thought
- *       {@code streamed N in NANOS};
+ *       {@code streamed N in NANOS from MICROS}, MICROS being when the first was written (since the epoch);
  *   <li>{@code asks K}: K edit tool calls, each with a permission request, one after another; then a thought
  *       {@code asks MICROS,MICROS,...}: each request's time from being written to its answer being read.
  * </ul>

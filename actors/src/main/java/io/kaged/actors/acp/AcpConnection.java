@@ -215,8 +215,8 @@ public final class AcpConnection implements AutoCloseable {
                     AgentMessage.Update chunk = TextChunks.readLine(line.bytes(), line.length());
                     pacing.streamed(chunk != null);
                     if (chunk != null) {
-                        joiner.add(
-                                chunk); // the common case, a piece of a streamed reply: no tree, no string of the line
+                        // the common case, a piece of a streamed reply: no tree, no string of the line
+                        joiner.add(chunk);
                         continue;
                     }
                     joiner.flush();
