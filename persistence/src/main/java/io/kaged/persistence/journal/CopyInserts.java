@@ -11,7 +11,7 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Journal rows as one PostgreSQL {@code COPY ... FROM STDIN (FORMAT binary)}. Rows are only collected as
+ * Journal rows as one PostgreSQL {@code COPY ... FROM STDIN (FORMAT binary)}, unless they are {@link #FEW}. Rows are only collected as
  * they are added, because no other statement (a projection) may run on the connection while a COPY is
  * open; the flush then streams them through a small buffer, so a group of large payloads (output
  * batches of 256 KiB) is never copied whole in memory.
@@ -33,8 +33,19 @@ final class CopyInserts implements JournalInserts {
     /** What is sent to the server at a time; a value larger than a quarter of it goes out on its own. */
     private static final int BUFFER = 64 * 1024;
 
+    /**
+     * Rows up to this many, in a transaction, go as a JDBC batch instead: a {@code COPY} costs two round trips to
+     * the server (its start, then its data and end), a batch of a few inserts one, and a transaction's statements
+     * are all or nothing anyway. A single event, the common persist, goes as one insert even auto-committed: one
+     * statement still.
+     */
+    static final int FEW = 8;
+
+    private final Connection connection;
     private final CopyManager copies;
     private final List<JournalRow> pending = new ArrayList<>();
+    /** Made at the first flush of few rows. */
+    private BatchInserts few;
     /** Made at the first flush: a group may be only a read or a delete. */
     private byte[] buffer;
 
@@ -42,6 +53,7 @@ final class CopyInserts implements JournalInserts {
     private CopyIn copy;
 
     CopyInserts(Connection c) throws SQLException {
+        this.connection = c;
         this.copies = c.unwrap(PGConnection.class).getCopyAPI();
     }
 
@@ -53,6 +65,17 @@ final class CopyInserts implements JournalInserts {
     @Override
     public void flush() throws SQLException {
         if (pending.isEmpty()) {
+            return;
+        }
+        if (pending.size() == 1 || (pending.size() <= FEW && !connection.getAutoCommit())) {
+            if (few == null) {
+                few = new BatchInserts(connection);
+            }
+            for (JournalRow row : pending) {
+                few.add(row);
+            }
+            pending.clear();
+            few.flush();
             return;
         }
         if (buffer == null) {
@@ -84,8 +107,11 @@ final class CopyInserts implements JournalInserts {
     }
 
     @Override
-    public void close() {
+    public void close() throws SQLException {
         pending.clear();
+        if (few != null) {
+            few.close();
+        }
     }
 
     /** Leaves the connection usable for the rollback; a failure to cancel is kept beside the cause. */

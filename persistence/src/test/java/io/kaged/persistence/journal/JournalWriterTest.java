@@ -136,11 +136,23 @@ class JournalWriterTest {
      * Every column comes back exactly as written, through whichever way the engine's inserts take
      * ({@link JournalInserts}): multi-byte text, a null and a set tag, numbers beyond 32 bits, a payload
      * larger than the first buffer, metadata and none, and a read in the middle of one group, which sends
-     * the rows before it.
+     * the rows before it. Here each write has few rows (on PostgreSQL, a batch of inserts), below with many
+     * (a {@code COPY}).
      */
     @ParameterizedTest
     @EnumSource(TestEngine.class)
     void storesEveryColumnExactlyAsWrittenAroundAReadInTheSameGroup(TestEngine engine) throws Exception {
+        storesEveryColumnExactly(engine, 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestEngine.class)
+    void storesEveryColumnExactlyAsWrittenInWritesOfManyRows(TestEngine engine) throws Exception {
+        storesEveryColumnExactly(engine, CopyInserts.FEW);
+    }
+
+    /** Each of the two writes also carries {@code filler} rows after its own, at sequence numbers left aside. */
+    private void storesEveryColumnExactly(TestEngine engine, int filler) throws Exception {
         try (Store store = open(engine)) {
             JournalWriter writer = writer(store, List.of());
             String pid = "größe-π-\uD83D\uDE00";
@@ -163,19 +175,29 @@ class JournalWriterTest {
             // Block the lane so the insert, the read and the insert are drained as one group.
             CountDownLatch release = new CountDownLatch(1);
             store.lane(store.laneFor(pid)).execute(() -> awaitQuietly(release));
-            var wrote1 = writer.insert(pid, List.of(first));
+            List<JournalRow> write1 = new ArrayList<>(List.of(first));
+            List<JournalRow> write2 = new ArrayList<>(List.of(second));
+            for (int i = 0; i < filler; i++) {
+                write1.add(filler(pid, (1L << 41) + i));
+                write2.add(filler(pid, (1L << 42) + i));
+            }
+            var wrote1 = writer.insert(pid, write1);
             var highest = writer.highestSequenceNr(pid);
-            var wrote2 = writer.insert(pid, List.of(second));
+            var wrote2 = writer.insert(pid, write2);
             release.countDown();
             wrote1.get(10, TimeUnit.SECONDS);
             wrote2.get(10, TimeUnit.SECONDS);
-            assertEquals(1L << 40, highest.get(10, TimeUnit.SECONDS), "the read saw the insert queued before it");
+            assertEquals(
+                    write1.get(write1.size() - 1).sequenceNr(),
+                    highest.get(10, TimeUnit.SECONDS),
+                    "the read saw the insert queued before it");
             assertEquals(1, histogram("kaged_journal_batch_events").getCount(), "one transaction for the group");
             List<String> stored = store.withConnection(c -> {
                 List<String> rows = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + JournalDao.COLUMNS
-                        + " FROM journal WHERE persistence_id = ? ORDER BY sequence_nr")) {
+                        + " FROM journal WHERE persistence_id = ? AND sequence_nr < ? ORDER BY sequence_nr")) {
                     ps.setString(1, pid);
+                    ps.setLong(2, 1L << 41);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             rows.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getString(3) + "|" + rs.getLong(4)
@@ -199,6 +221,10 @@ class JournalWriterTest {
                                     + "/100000"),
                     stored);
         }
+    }
+
+    private static JournalRow filler(String pid, long seq) {
+        return new JournalRow(pid, seq, "w", seq, "m", new Encoded(1, "", new byte[] {(byte) seq}), null, null, null);
     }
 
     /** Many rows of one write, more than PostgreSQL's COPY sends at a time, all arrive in order. */
