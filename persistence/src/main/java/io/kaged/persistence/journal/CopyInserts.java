@@ -11,10 +11,10 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Journal rows as one PostgreSQL {@code COPY ... FROM STDIN (FORMAT binary)}, unless they are {@link #FEW}. Rows are only collected as
- * they are added, because no other statement (a projection) may run on the connection while a COPY is
- * open; the flush then streams them through a small buffer, so a group of large payloads (output
- * batches of 256 KiB) is never copied whole in memory.
+ * Journal rows as one PostgreSQL {@code COPY ... FROM STDIN (FORMAT binary)}, unless they are {@link #FEW}.
+ * Rows are only collected as they are added, because no other statement (a projection) may run on the
+ * connection while a COPY is open; the flush then streams them through a small buffer, so a group of large
+ * payloads (output batches of 256 KiB) is never copied whole in memory.
  *
  * <p>The binary format carries each value in the column's own binary form, so the encoding below must
  * follow the column types of {@code journal} (V1__storage.sql, V4__metadata.sql): text as UTF-8, BIGINT as 8 bytes, INTEGER

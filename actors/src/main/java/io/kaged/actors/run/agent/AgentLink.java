@@ -29,8 +29,9 @@ final class AgentLink {
     private static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
 
     /**
-     * How many of the agent's lines may wait for the actor (a message of joined chunks counts its lines). Past it the reader thread waits, so the agent's
-     * stdout pipe fills and the agent waits too: an agent faster than the journal is slowed, not buffered.
+     * How many of the agent's lines may wait for the actor (a message of joined chunks counts its lines). Past it
+     * the reader thread waits, so the agent's stdout pipe fills and the agent waits too: an agent faster than the
+     * journal is slowed, not buffered.
      */
     static final int MAX_WAITING = 10_000;
 
@@ -44,7 +45,7 @@ final class AgentLink {
 
     private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_WAITING);
     private volatile boolean closed;
-    /** The agent's lines queued so far, and taken; a message's number is where its first line stands in that count. */
+    /** The agent's lines queued so far, and taken; a message's number is its first line's place in that count. */
     private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
 
     private long taken;
