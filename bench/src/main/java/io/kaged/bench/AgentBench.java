@@ -105,11 +105,13 @@ public final class AgentBench {
     private void run() throws Exception {
         System.out.printf(
                 Locale.ROOT,
-                "%d updates a turn, %d timed turns after one warm-up, %d permission requests; load average %s;"
-                        + " work in %s%n",
+                "%d updates a turn, %d timed turns after %d to warm up, %d permission requests after %d;"
+                        + " load average %s; work in %s%n",
                 updates,
                 rounds,
+                warmTurns,
                 asks,
+                warmAsks,
                 loadAverage(),
                 work);
         List<String> rows = new ArrayList<>();
@@ -441,33 +443,6 @@ public final class AgentBench {
         }
 
         /**
-         * Sends a prompt and waits for its turn to end; the items from {@code skip} after the prompt's own
-         * (past the long message, so polls stay small) to the end of the turn.
-         */
-        List<JsonNode> turn(String prompt, int skip) throws Exception {
-            return turn(prompt, skip, 2);
-        }
-
-        /** As above, looking for the turn's end every {@code pollMs}. */
-        List<JsonNode> turn(String prompt, int skip, long pollMs) throws Exception {
-            int start = size;
-            send(prompt, pollMs);
-            JsonNode items = d.call(
-                            "GET", "/v1/runs/" + run + "/conversation?offset=" + (start + skip) + "&limit=20", null)
-                    .get("items");
-            List<JsonNode> tail = new ArrayList<>();
-            items.forEach(tail::add);
-            for (int i = 0; i < tail.size(); i++) {
-                if (tail.get(i).path("type").asText().equals("turn_end")) {
-                    ended(prompt, tail.get(i));
-                    return tail.subList(0, i + 1);
-                }
-            }
-            throw new IllegalStateException(
-                    "the turn '" + prompt + "' ended in the journal but not in its" + " conversation: " + tail);
-        }
-
-        /**
          * The items of {@code count} turns from item {@code from} on, a list for each turn up to its end, read page
          * by page.
          */
@@ -487,7 +462,7 @@ public final class AgentBench {
                     offset++;
                     current.add(item);
                     if (item.path("type").asText().equals("turn_end")) {
-                        ended("stream", item);
+                        ended(item);
                         read.add(current);
                         current = new ArrayList<>();
                         if (read.size() == count) {
@@ -499,9 +474,9 @@ public final class AgentBench {
             return read;
         }
 
-        private void ended(String prompt, JsonNode turnEnd) {
+        private void ended(JsonNode turnEnd) {
             if (!"end_turn".equals(turnEnd.path("stopReason").asText())) {
-                throw new IllegalStateException("the turn '" + prompt + "' ended " + turnEnd);
+                throw new IllegalStateException("a turn ended " + turnEnd);
             }
             size = Math.max(size, turnEnd.get("index").asInt() + 1);
         }

@@ -60,10 +60,6 @@ final class LineReader {
     private int chunkLen;
     private byte[] line = new byte[1024];
 
-    LineReader(InputStream in, int maxBytes) {
-        this(in, maxBytes, last -> {});
-    }
-
     LineReader(InputStream in, int maxBytes, IntConsumer beforeRead) {
         this.in = in;
         this.maxBytes = maxBytes;
