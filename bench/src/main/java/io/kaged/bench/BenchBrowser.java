@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.openqa.selenium.By;
@@ -17,8 +18,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Debian's headless Chromium through Debian's chromedriver, as the console's browser tests drive it (never a
  * downloaded browser), with what the console benchmark needs on top: keys sent as the keyboard sends them
- * (Chrome DevTools' Input.dispatchKeyEvent, trusted events that xterm.js handles like typing) and the probe
- * ({@code console-bench/probe.js}) that times what the page renders.
+ * (Chrome DevTools' Input.dispatchKeyEvent, trusted events that xterm.js handles like typing), the probe
+ * ({@code console-bench/probe.js}) that times what the page renders, and a tap on every page's WebSockets
+ * ({@code console-bench/socket-tap.js}) that notes when a message reached the page.
  */
 final class BenchBrowser implements AutoCloseable {
 
@@ -28,6 +30,11 @@ final class BenchBrowser implements AutoCloseable {
 
     final ChromeDriver driver;
     private final String probe;
+    private final String roundTrip;
+    /** The key held down by {@link #press}, released by {@link #release}; null when none is. */
+    private Key held;
+
+    private record Key(String key, String code, int vk) {}
 
     BenchBrowser(Path profile) throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
@@ -59,8 +66,14 @@ final class BenchBrowser implements AutoCloseable {
                 .build();
         this.driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(WAIT);
-        try (InputStream in = BenchBrowser.class.getResourceAsStream("/console-bench/probe.js")) {
-            this.probe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        this.probe = resource("probe.js");
+        this.roundTrip = resource("round-trip.js");
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", resource("socket-tap.js")));
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = BenchBrowser.class.getResourceAsStream("/console-bench/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -133,43 +146,76 @@ final class BenchBrowser implements AutoCloseable {
         return ((Number) ms).doubleValue();
     }
 
-    /** One printable ASCII letter or digit, down and up, as a keyboard sends it. */
+    /**
+     * Puts one printable ASCII letter or digit down, as a keyboard sends it, and holds it until {@link #release}.
+     * A typist holds a key for about 100 ms, longer than its echo takes; releasing it at once would put a second
+     * input event into the renderer while the echo is on its way, which typing never does.
+     */
     void press(char c) {
         String key = String.valueOf(c);
         boolean letter = Character.isLetter(c);
         int vk = letter ? Character.toUpperCase(c) : c;
         String code = letter ? "Key" + Character.toUpperCase(c) : "Digit" + c;
-        dispatch(key, code, vk, key);
+        down(new Key(key, code, vk), key);
     }
 
+    /** Enter down, held until {@link #release} like {@link #press}. */
     void pressEnter() {
-        dispatch("Enter", "Enter", 13, "\r");
+        down(new Key("Enter", "Enter", 13), "\r");
     }
 
-    private void dispatch(String key, String code, int vk, String text) {
-        driver.executeCdpCommand(
-                "Input.dispatchKeyEvent",
-                Map.of(
-                        "type", "keyDown",
-                        "key", key,
-                        "code", code,
-                        "windowsVirtualKeyCode", vk,
-                        "nativeVirtualKeyCode", vk,
-                        "text", text,
-                        "unmodifiedText", text));
+    /** Releases the key that {@link #press} or {@link #pressEnter} holds down, if one is. */
+    void release() {
+        if (held == null) {
+            return;
+        }
+        Key k = held;
+        held = null;
         driver.executeCdpCommand(
                 "Input.dispatchKeyEvent",
                 Map.of(
                         "type",
                         "keyUp",
                         "key",
-                        key,
+                        k.key(),
                         "code",
-                        code,
+                        k.code(),
                         "windowsVirtualKeyCode",
-                        vk,
+                        k.vk(),
                         "nativeVirtualKeyCode",
-                        vk));
+                        k.vk()));
+    }
+
+    private void down(Key k, String text) {
+        release();
+        driver.executeCdpCommand(
+                "Input.dispatchKeyEvent",
+                Map.of(
+                        "type", "keyDown",
+                        "key", k.key(),
+                        "code", k.code(),
+                        "windowsVirtualKeyCode", k.vk(),
+                        "nativeVirtualKeyCode", k.vk(),
+                        "text", text,
+                        "unmodifiedText", text));
+        held = k;
+    }
+
+    /**
+     * Milliseconds from the last key down until the first WebSocket message after it reached the page, for the
+     * render the probe last saw, or -1 if no message came.
+     */
+    double lastArrival() {
+        return ((Number) js("return window.__probe.arrived;")).doubleValue();
+    }
+
+    /**
+     * {@code count} round trips of one byte through a new WebSocket to {@code cat} on the page's own server (the
+     * bridge's page), in milliseconds: the browser's socket alone, with no key event and no render.
+     */
+    List<Double> socketRoundTrips(int count) {
+        List<?> trips = (List<?>) driver.executeAsyncScript(roundTrip, count);
+        return trips.stream().map(t -> ((Number) t).doubleValue()).toList();
     }
 
     /** Types text into the terminal with WebDriver (for commands; not timed). */

@@ -33,6 +33,8 @@ public final class ConsoleBench {
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int LINE = 60;
     private static final long PROBE_GIVE_UP_MS = 10_000;
+    /** Bare WebSocket round trips measured in the bridge's page, for the echo's lower bound in this browser. */
+    private static final int ROUND_TRIPS = 300;
     /** sh's prompt: {@code $ }, or {@code # } for root. */
     private static final java.util.regex.Pattern PROMPT = java.util.regex.Pattern.compile("[$#]");
 
@@ -90,14 +92,20 @@ public final class ConsoleBench {
             String cat = console.newSession("cat");
             console.openSession(cat);
             int[] size = console.size(cat);
-            Latencies consoleKeys = keystrokes(browser, keys);
+            Keystrokes consoleKeys = keystrokes(browser, keys);
             System.out.printf(
                     "typed %d keys in the console (p99 %.1f ms), attached %d time(s)%n",
-                    keys, consoleKeys.millis(0.99), console.attaches(cat));
+                    keys, consoleKeys.echo().millis(0.99), console.attaches(cat));
             String grid = "&cols=" + size[0] + "&rows=" + size[1];
             openBridge(browser, bridgeBase + "/?cmd=cat" + grid);
-            Latencies bridgeKeys = keystrokes(browser, keys);
-            System.out.printf("typed %d keys through the bridge (p99 %.1f ms)%n", keys, bridgeKeys.millis(0.99));
+            Keystrokes bridgeKeys = keystrokes(browser, keys);
+            System.out.printf(
+                    "typed %d keys through the bridge (p99 %.1f ms)%n",
+                    keys, bridgeKeys.echo().millis(0.99));
+            List<Long> trips = browser.socketRoundTrips(ROUND_TRIPS).stream()
+                    .map(ms -> Math.round(ms * 1e6))
+                    .toList();
+            Latencies socket = Latencies.of(trips);
 
             String command = "cat " + file + "; echo E$((1+1))ND";
             double consoleBest = Double.MAX_VALUE;
@@ -117,7 +125,7 @@ public final class ConsoleBench {
                 openBridge(browser, bridgeBase + "/?cmd=sh" + grid);
                 bridgeBest = Math.min(bridgeBest, report("bridge", render(browser, command)));
             }
-            ConsoleReport.print(keys, mb, size, consoleKeys, bridgeKeys, consoleBest, bridgeBest, load);
+            ConsoleReport.print(keys, mb, size, consoleKeys, bridgeKeys, socket, consoleBest, bridgeBest, load);
             if (reattached > 0) {
                 System.out.printf(
                         "NOTE: the console was dropped and reattached %d time(s) while rendering, so it rendered"
@@ -143,11 +151,13 @@ public final class ConsoleBench {
     }
 
     /**
-     * Types {@code n} keys into {@code cat}, a line of 60 at a time, and times each one's echo. A key whose echo
-     * is not rendered within 10 s is counted as lost (and printed), and the line is read again from the screen.
+     * Types {@code n} keys into {@code cat}, a line of 60 at a time, and times each one's echo, and the part of
+     * it until the echo reached the page. Each key is held until its echo is rendered. A key whose echo is not
+     * rendered within 10 s is counted as lost (and printed), and the line is read again from the screen.
      */
-    private static Latencies keystrokes(BenchBrowser browser, int n) throws InterruptedException {
-        List<Long> nanos = new ArrayList<>(n);
+    private static Keystrokes keystrokes(BenchBrowser browser, int n) throws InterruptedException {
+        List<Long> echoes = new ArrayList<>(n);
+        List<Long> arrivals = new ArrayList<>(n);
         StringBuilder line = new StringBuilder(browser.cursorRow());
         int lost = 0;
         for (int i = 0; i < n; i++) {
@@ -155,6 +165,7 @@ public final class ConsoleBench {
                 browser.armLineDone(line.toString());
                 browser.pressEnter();
                 browser.awaitProbe(PROBE_GIVE_UP_MS);
+                browser.release();
                 line = new StringBuilder(browser.cursorRow());
             }
             char c = ALPHABET.charAt(i % ALPHABET.length());
@@ -162,20 +173,28 @@ public final class ConsoleBench {
             browser.armCursorRow(line.toString());
             browser.press(c);
             double ms = browser.awaitProbe(PROBE_GIVE_UP_MS);
+            browser.release();
             if (ms < 0) {
                 lost++;
                 System.out.printf("a key's echo not seen in 10 s; the cursor's row: '%s'%n", browser.cursorRow());
                 line = new StringBuilder(browser.cursorRow());
             } else {
-                nanos.add(Math.round(ms * 1e6));
+                echoes.add(Math.round(ms * 1e6));
+                double arrived = browser.lastArrival();
+                if (arrived >= 0) {
+                    arrivals.add(Math.round(arrived * 1e6));
+                }
             }
             Thread.sleep(10); // a typist's pace, not a burst: each key is its own round trip
         }
         if (lost > 0) {
             System.out.printf("%d of %d keys' echoes not seen within 10 s (left out of the figures)%n", lost, n);
         }
-        return Latencies.of(nanos);
+        return new Keystrokes(Latencies.of(echoes), Latencies.of(arrivals));
     }
+
+    /** A side's keystroke figures: key down to the rendered echo, and key down to the echo reaching the page. */
+    record Keystrokes(Latencies echo, Latencies arrival) {}
 
     /** Seconds from Enter on {@code command} until its marker line is rendered. */
     private static double render(BenchBrowser browser, String command) throws InterruptedException {
@@ -187,6 +206,7 @@ public final class ConsoleBench {
         browser.pressEnter();
         // within Selenium's 3-minute read time-out for a script's answer
         double ms = browser.awaitProbe(150_000);
+        browser.release();
         if (ms < 0) {
             throw new IllegalStateException("the marker line was not rendered within 150 s");
         }
