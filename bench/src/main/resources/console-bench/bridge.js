@@ -3,7 +3,7 @@
 // the terminal; keystrokes go out as binary frames and sizes as {"type":"resize"} text frames. Nothing else.
 const term = new Terminal({
   screenReaderMode: true,
-  cursorBlink: true,
+  cursorBlink: false,
   fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
   fontSize: 14,
   scrollback: 10000,

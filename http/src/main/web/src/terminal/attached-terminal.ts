@@ -58,7 +58,7 @@ export class AttachedTerminal {
     this.term = new Terminal({
       disableStdin: options.readOnly,
       screenReaderMode: true,
-      cursorBlink: true,
+      cursorBlink: false,
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
       fontSize: 14,
       scrollback: 10_000,

@@ -40,26 +40,30 @@ public final class ConsoleBench {
 
     public static void main(String[] args) throws Exception {
         int keys;
+        int warmKeys;
         int mb;
         int rounds;
         int loads;
         Path nodeModules;
         int clientBuffer;
+        Typist typist;
         try {
             Flags f = Flags.parse(args);
             keys = f.integer("keys", 500, 10);
+            warmKeys = f.integer("warm-keys", 100, 0);
             mb = f.integer("mb", 20, 1);
             rounds = f.integer("rounds", 2, 1);
             loads = f.integer("loads", 5, 1);
             nodeModules = Path.of(f.text("node-modules", "http/src/main/web/node_modules"));
             clientBuffer = f.integer("client-buffer", 0, 0);
+            typist = new Typist(f.integer("key-hold", 100, 0), f.integer("key-interval", 125, 1));
             f.done();
         } catch (Flags.UsageException e) {
             if (e.getMessage() != null) {
                 System.err.println("error: " + e.getMessage());
             }
             System.err.println(
-                    "usage: ConsoleBench [--keys 500] [--mb 20] [--rounds 2] [--loads 5]"
+                    "usage: ConsoleBench [--keys 500] [--warm-keys 100] [--key-hold 100 (ms)] [--key-interval 125 (ms)] [--mb 20] [--rounds 2] [--loads 5]"
                             + " [--client-buffer N (kaged.sessions.client-buffer; 0: kaged's default)] [--node-modules http/src/main/web/node_modules]");
             System.exit(e.getMessage() == null ? 0 : 2);
             return;
@@ -77,9 +81,13 @@ public final class ConsoleBench {
                 PtyBridge bridge = PtyBridge.start(nodeModules);
                 BenchBrowser browser = new BenchBrowser(work.resolve("profile"))) {
             System.out.printf(
-                    "console benchmark: Chromium %s headless, %d keys, %d MiB, %d cores, %s, client-buffer %s%n",
+                    "console benchmark: Chromium %s headless, %d keys after %d to warm up (held %d ms, one every %d ms),"
+                            + " %d MiB, %d cores, %s, client-buffer %s%n",
                     browser.version(),
                     keys,
+                    warmKeys,
+                    typist.holdMs(),
+                    typist.intervalMs(),
                     mb,
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.name") + " " + System.getProperty("os.arch"),
@@ -92,13 +100,15 @@ public final class ConsoleBench {
             String cat = console.newSession("cat");
             console.openSession(cat);
             int[] size = console.size(cat);
-            Keystrokes consoleKeys = keystrokes(browser, keys);
+            warmUp(browser, warmKeys, typist);
+            Keystrokes consoleKeys = keystrokes(browser, keys, typist);
             System.out.printf(
                     "typed %d keys in the console (p99 %.1f ms), attached %d time(s)%n",
                     keys, consoleKeys.echo().millis(0.99), console.attaches(cat));
             String grid = "&cols=" + size[0] + "&rows=" + size[1];
             openBridge(browser, bridgeBase + "/?cmd=cat" + grid);
-            Keystrokes bridgeKeys = keystrokes(browser, keys);
+            warmUp(browser, warmKeys, typist);
+            Keystrokes bridgeKeys = keystrokes(browser, keys, typist);
             System.out.printf(
                     "typed %d keys through the bridge (p99 %.1f ms)%n",
                     keys, bridgeKeys.echo().millis(0.99));
@@ -108,9 +118,11 @@ public final class ConsoleBench {
             Latencies socket = Latencies.of(trips);
 
             String command = "cat " + file + "; echo E$((1+1))ND";
-            double consoleBest = Double.MAX_VALUE;
+            // The console's best is taken over the rounds that rendered the whole output; a round in which the
+            // daemon dropped the page counts only when every round was dropped, and is then flagged.
+            double consoleWhole = Double.MAX_VALUE;
+            double consoleAny = Double.MAX_VALUE;
             double bridgeBest = Double.MAX_VALUE;
-            int reattached = 0;
             for (int r = 0; r < rounds; r++) {
                 String sh = console.newSession("sh");
                 console.openSession(sh);
@@ -120,17 +132,27 @@ public final class ConsoleBench {
                 // was still there: then it rendered less than the whole output.
                 int attaches = console.attaches(sh);
                 System.out.printf("rendered in the console in %.2f s, attached %d time(s)%n", seconds, attaches);
-                reattached += attaches - 1;
-                consoleBest = Math.min(consoleBest, seconds);
+                consoleAny = Math.min(consoleAny, seconds);
+                if (attaches == 1) {
+                    consoleWhole = Math.min(consoleWhole, seconds);
+                }
                 openBridge(browser, bridgeBase + "/?cmd=sh" + grid);
                 bridgeBest = Math.min(bridgeBest, report("bridge", render(browser, command)));
             }
-            ConsoleReport.print(keys, mb, size, consoleKeys, bridgeKeys, socket, consoleBest, bridgeBest, load);
-            if (reattached > 0) {
-                System.out.printf(
-                        "NOTE: the console was dropped and reattached %d time(s) while rendering, so it rendered"
-                                + " only part of the output: its render figure is not comparable%n",
-                        reattached);
+            boolean whole = consoleWhole < Double.MAX_VALUE;
+            ConsoleReport.print(
+                    keys,
+                    mb,
+                    size,
+                    consoleKeys,
+                    bridgeKeys,
+                    socket,
+                    whole ? consoleWhole : consoleAny,
+                    bridgeBest,
+                    load);
+            if (!whole) {
+                System.out.println("NOTE: the daemon dropped the console in every round while rendering, so it"
+                        + " rendered only part of the output: its render figure is not comparable");
             }
         } finally {
             Files.deleteIfExists(file);
@@ -151,29 +173,34 @@ public final class ConsoleBench {
     }
 
     /**
-     * Types {@code n} keys into {@code cat}, a line of 60 at a time, and times each one's echo, and the part of
-     * it until the echo reached the page. Each key is held until its echo is rendered. A key whose echo is not
-     * rendered within 10 s is counted as lost (and printed), and the line is read again from the screen.
+     * Types {@code n} keys into {@code cat}, a line of 60 at a time, at the typist's pace, and times each one's
+     * echo, and the part of it until the echo reached the page. A key is let go once its echo is rendered and
+     * it has been held for the typist's hold time. A key whose echo is not rendered within 10 s is counted as
+     * lost (and printed), and the line is read again from the screen.
      */
-    private static Keystrokes keystrokes(BenchBrowser browser, int n) throws InterruptedException {
+    private static Keystrokes keystrokes(BenchBrowser browser, int n, Typist typist) throws InterruptedException {
         List<Long> echoes = new ArrayList<>(n);
         List<Long> arrivals = new ArrayList<>(n);
         StringBuilder line = new StringBuilder(browser.cursorRow());
         int lost = 0;
         for (int i = 0; i < n; i++) {
             if (line.length() >= LINE) {
+                long down = System.nanoTime();
                 browser.armLineDone(line.toString());
                 browser.pressEnter();
+                typist.hold(down);
                 browser.awaitProbe(PROBE_GIVE_UP_MS);
-                browser.release();
+                typist.release(browser, down);
                 line = new StringBuilder(browser.cursorRow());
             }
             char c = ALPHABET.charAt(i % ALPHABET.length());
             line.append(c);
             browser.armCursorRow(line.toString());
+            long down = System.nanoTime();
             browser.press(c);
+            typist.hold(down);
             double ms = browser.awaitProbe(PROBE_GIVE_UP_MS);
-            browser.release();
+            typist.release(browser, down);
             if (ms < 0) {
                 lost++;
                 System.out.printf("a key's echo not seen in 10 s; the cursor's row: '%s'%n", browser.cursorRow());
@@ -185,12 +212,47 @@ public final class ConsoleBench {
                     arrivals.add(Math.round(arrived * 1e6));
                 }
             }
-            Thread.sleep(10); // a typist's pace, not a burst: each key is its own round trip
         }
         if (lost > 0) {
             System.out.printf("%d of %d keys' echoes not seen within 10 s (left out of the figures)%n", lost, n);
         }
         return new Keystrokes(Latencies.of(echoes), Latencies.of(arrivals));
+    }
+
+    /**
+     * A typist's pace: each key held down {@code holdMs}, and one key down every {@code intervalMs}. The
+     * defaults, 100 ms and 125 ms, are a fast typist's (8 keys a second, about 96 words a minute, with the key
+     * hold time of typing studies): a key's release, and the frame the browser draws after it, come before the
+     * next key, as they do when a person types.
+     */
+    record Typist(int holdMs, int intervalMs) {
+        /** Holds the key put down at {@code downNanos} for the hold time. */
+        void hold(long downNanos) throws InterruptedException {
+            sleepUntil(downNanos + holdMs * 1_000_000L);
+        }
+
+        /** Lets go of the key put down at {@code downNanos}, then waits for the next key's time. */
+        void release(BenchBrowser browser, long downNanos) throws InterruptedException {
+            browser.release();
+            sleepUntil(downNanos + intervalMs * 1_000_000L);
+        }
+
+        private static void sleepUntil(long nanos) throws InterruptedException {
+            long left = nanos - System.nanoTime();
+            if (left > 0) {
+                Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
+            }
+        }
+    }
+
+    /**
+     * Keys typed and not timed: the server's path for a key (the daemon's WebSocket, its session actor) and the
+     * page's are compiled by the JIT before the timed keys, as an operator's long-running daemon has them.
+     */
+    private static void warmUp(BenchBrowser browser, int n, Typist typist) throws InterruptedException {
+        if (n > 0) {
+            keystrokes(browser, n, typist);
+        }
     }
 
     /** A side's keystroke figures: key down to the rendered echo, and key down to the echo reaching the page. */
