@@ -224,6 +224,23 @@ class AgentRunApiTest extends AgentDaemonBase {
                         "reject_once by policy acp.permissions[1] (kind execute, command git push: reject)",
                         "allow_once by operator api"),
                 by);
+        // A request the policy decides is stored with its decision in one write, as one row: it has every
+        // field of a request decided later.
+        JsonNode decidedInProject = kaged.json("GET", "/v1/approvals?state=decided&project=p&runId=" + run, null, 200)
+                .get("items");
+        assertEquals(3, decidedInProject.size());
+        for (JsonNode a : decidedInProject) {
+            assertEquals("decided", a.get("state").asText(), a.toString());
+            assertEquals(4, a.get("options").size(), a.toString());
+            assertTrue(a.hasNonNull("requestedAt") && a.hasNonNull("decidedAt"), a.toString());
+            assertTrue(a.get("toolCall").hasNonNull("kind"), a.toString());
+        }
+        assertEquals(
+                List.of("allow_once", "reject_once", "allow_once"),
+                List.of(
+                        decidedInProject.get(0).get("decisionKind").asText(),
+                        decidedInProject.get(1).get("decisionKind").asText(),
+                        decidedInProject.get(2).get("decisionKind").asText()));
         assertEquals(2, audits("approval.decided", "policy "));
         assertEquals(1, audits("approval.decided", "operator api"));
         assertEquals(0, pendingApprovals(run).size());

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What an ACP run keeps of its agent across restarts: the ACP session id, the prompts waiting, which attempt
@@ -127,6 +128,9 @@ public record AgentState(
         return this;
     }
 
+    /** The option kinds whose answer stands for the rest of the run (see {@link StandingPermissions}). */
+    private static final Set<String> ALWAYS = Set.of("allow_always", "reject_always");
+
     private AgentState decided(RunActor.ApprovalDecided d, RunSpec spec) {
         PendingApproval approval = pending.get(d.approvalId());
         if (approval == null) {
@@ -137,10 +141,14 @@ public record AgentState(
         StandingPermissions nextStanding = standing;
         Map<String, Unheard> nextUnheard = unheard;
         if ("selected".equals(d.outcome()) && d.optionKind() != null) {
-            PermissionOption.Kind kind = AcpJson.mapper().convertValue(d.optionKind(), PermissionOption.Kind.class);
-            PermissionQuestion question = question(approval.toolCall(), spec);
-            if (question != null) {
-                nextStanding = standing.after(question, kind);
+            // Only an "always" answer is remembered, so the tool call's question (a copy of its JSON, decoded
+            // again) is read for it alone; an unknown kind is then ignored rather than failing the event.
+            if (ALWAYS.contains(d.optionKind())) {
+                PermissionOption.Kind kind = AcpJson.mapper().convertValue(d.optionKind(), PermissionOption.Kind.class);
+                PermissionQuestion question = question(approval.toolCall(), spec);
+                if (question != null) {
+                    nextStanding = standing.after(question, kind);
+                }
             }
             if (d.unheard()) {
                 Map<String, Unheard> u = new LinkedHashMap<>(unheard);

@@ -120,6 +120,39 @@ class AgentStateTest {
         assertEquals("always", s.unheard().get("c1").optionId());
         s = s.apply(new RunActor.ApprovalDelivered("a1", 7L), spec);
         assertTrue(s.unheard().isEmpty());
+
+        // A once-answer stands for nothing; a reject_always stands as a rejection of that command alone.
+        PermissionQuestion make = AgentState.question(toolCall("c9", "execute", "make"), spec);
+        PermissionQuestion push = AgentState.question(toolCall("c9", "execute", "git push"), spec);
+        s = s.apply(
+                new RunActor.ApprovalRequested(
+                        "a2",
+                        JSON.getNodeFactory().textNode("r2"),
+                        1,
+                        toolCall("c2", "execute", "make"),
+                        options(),
+                        8L),
+                spec);
+        s = s.apply(
+                new RunActor.ApprovalDecided("a2", "selected", "once", "allow_once", "operator api", false, 9L), spec);
+        assertTrue(s.pending().isEmpty());
+        assertTrue(s.standing().decide(make).isEmpty());
+        s = s.apply(
+                new RunActor.ApprovalRequested(
+                        "a3",
+                        JSON.getNodeFactory().textNode("r3"),
+                        1,
+                        toolCall("c3", "execute", "git push"),
+                        options(),
+                        10L),
+                spec);
+        s = s.apply(
+                new RunActor.ApprovalDecided("a3", "selected", "never", "reject_always", "operator api", false, 11L),
+                spec);
+        assertEquals(
+                PolicyDecision.Decision.REJECT,
+                s.standing().decide(push).orElseThrow().decision());
+        assertTrue(s.standing().decide(make).isEmpty());
     }
 
     @Test
