@@ -124,35 +124,28 @@ class AgentStateTest {
         // A once-answer stands for nothing; a reject_always stands as a rejection of that command alone.
         PermissionQuestion make = AgentState.question(toolCall("c9", "execute", "make"), spec);
         PermissionQuestion push = AgentState.question(toolCall("c9", "execute", "git push"), spec);
-        s = s.apply(
-                new RunActor.ApprovalRequested(
-                        "a2",
-                        JSON.getNodeFactory().textNode("r2"),
-                        1,
-                        toolCall("c2", "execute", "make"),
-                        options(),
-                        8L),
-                spec);
-        s = s.apply(
-                new RunActor.ApprovalDecided("a2", "selected", "once", "allow_once", "operator api", false, 9L), spec);
+        s = askedAndAnswered(s, "a2", "make", "allow_once");
         assertTrue(s.pending().isEmpty());
         assertTrue(s.standing().decide(make).isEmpty());
-        s = s.apply(
-                new RunActor.ApprovalRequested(
-                        "a3",
-                        JSON.getNodeFactory().textNode("r3"),
-                        1,
-                        toolCall("c3", "execute", "git push"),
-                        options(),
-                        10L),
-                spec);
-        s = s.apply(
-                new RunActor.ApprovalDecided("a3", "selected", "never", "reject_always", "operator api", false, 11L),
-                spec);
+        s = askedAndAnswered(s, "a3", "git push", "reject_always");
         assertEquals(
                 PolicyDecision.Decision.REJECT,
                 s.standing().decide(push).orElseThrow().decision());
         assertTrue(s.standing().decide(make).isEmpty());
+    }
+
+    /** {@code s} after an operator answered {@code kind} to request {@code id} for the command {@code command}. */
+    private AgentState askedAndAnswered(AgentState s, String id, String command, String kind) {
+        AgentState asked = s.apply(
+                new RunActor.ApprovalRequested(
+                        id,
+                        JSON.getNodeFactory().textNode("r-" + id),
+                        1,
+                        toolCall("c-" + id, "execute", command),
+                        options(),
+                        8L),
+                spec);
+        return asked.apply(new RunActor.ApprovalDecided(id, "selected", kind, kind, "operator api", false, 9L), spec);
     }
 
     @Test
