@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>keystroke to echo: a key down (a trusted key event) until xterm.js has rendered the echoed character on
- *       the cursor's row, typing into {@code cat} (the pty's own echo), p50 and p99 over {@code --keys};
+ *       the cursor's row, typing into {@code cat} (the pty's own echo) at a typist's pace after {@code
+ *       --warm-keys}, p50 and p99 over {@code --keys}, and the part of it until the echo reached the page;
  *   <li>render throughput: Enter on {@code cat FILE; echo E$((1+1))ND} in {@code sh} until the marker line is
  *       rendered, with FILE {@code --mb} MiB of text lines; the best of {@code --rounds} (fresh session and page
  *       each);
