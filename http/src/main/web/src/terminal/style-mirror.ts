@@ -6,7 +6,7 @@
  *
  * The observer also sees every row xterm.js renders. Only a change to a <style> is copied, and the page's
  * stylesheets are set again only when one was added or removed: setting them makes the browser recompute the
- * whole page's styles, which done on every render cost each keystroke's echo a frame.
+ * whole page's styles, work that every render did for nothing (ADR-0085).
  */
 export class StyleMirror {
   private readonly sheets = new Map<HTMLStyleElement, CSSStyleSheet>();
