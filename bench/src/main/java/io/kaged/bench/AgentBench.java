@@ -291,7 +291,10 @@ public final class AgentBench {
                         warmAsks,
                         d.compilerMillis() - jit0);
             }
+            BenchDaemon.Collections gc0 = d.collections();
             c.send("asks " + asks, ASKS_POLL_MS);
+            // the serial collector stops the daemon for each young collection: what of the tail they can be
+            BenchDaemon.Collections gc = d.collections().since(gc0);
             List<JsonNode> tail = c.readTurns(asksFrom, asksTurns).get(asksTurns - 1);
             List<Long> nanos = Arrays.stream(report(tail, "asks ").split(","))
                     .map(us -> Long.parseLong(us) * 1000)
@@ -312,12 +315,15 @@ public final class AgentBench {
             Latencies l = Latencies.of(nanos);
             System.out.printf(
                     Locale.ROOT,
-                    "[%s] %d permission requests allowed by policy: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    "[%s] %d permission requests allowed by policy: p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
+                            + " the daemon collected garbage %d times in them, %.1f ms in all%n",
                     name,
                     asks,
                     l.millis(0.5),
                     l.millis(0.99),
-                    l.maxMillis());
+                    l.maxMillis(),
+                    gc.count(),
+                    gc.millis());
             // Every page of a conversation is folded from the run's whole journal: what a page costs once the run
             // holds all the turns above (median of 3).
             long total = (long) (rounds + 1) * updates;

@@ -161,6 +161,31 @@ final class BenchDaemon implements AutoCloseable {
         return millis;
     }
 
+    /** The daemon's garbage collections so far, of every collector, from its {@code /metrics}. */
+    Collections collections() throws Exception {
+        HttpResponse<String> resp = HTTP.send(request("GET", "/metrics", null), HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new IllegalStateException("GET /metrics -> " + resp.statusCode());
+        }
+        long count = 0;
+        double seconds = 0;
+        for (String line : resp.body().split("\n")) {
+            if (line.startsWith("jvm_gc_collection_seconds_count{")) {
+                count += Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            } else if (line.startsWith("jvm_gc_collection_seconds_sum{")) {
+                seconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return new Collections(count, seconds * 1000);
+    }
+
+    /** How many garbage collections, and the milliseconds they paused the daemon for. */
+    record Collections(long count, double millis) {
+        Collections since(Collections before) {
+            return new Collections(count - before.count, millis - before.millis);
+        }
+    }
+
     /** CPU time the daemon has used so far (user + system), in milliseconds. */
     long cpuMillis() throws IOException {
         return ticksMillis(Files.readString(Path.of("/proc/" + process.pid() + "/stat")));

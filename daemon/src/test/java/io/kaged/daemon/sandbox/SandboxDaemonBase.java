@@ -1,10 +1,12 @@
 package io.kaged.daemon.sandbox;
 
 import io.kaged.daemon.serve.TestDaemon;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -45,9 +47,26 @@ abstract class SandboxDaemonBase {
         if (kaged != null) {
             kaged.close();
         }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        // Best effort, as a temporary folder's removal is: the daemon's own files (its API socket) may still
+        // vanish as it ends, which a stream over the tree took for an error and failed the test with.
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                file.toFile().delete();
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                dir.toFile().delete();
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** What run {@code runId} printed on stdout. */
