@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What an ACP run keeps of its agent across restarts: the ACP session id, the prompts waiting, which attempt
@@ -128,9 +127,6 @@ public record AgentState(
         return this;
     }
 
-    /** The option kinds whose answer stands for the rest of the run (see {@link StandingPermissions}). */
-    private static final Set<String> ALWAYS = Set.of("allow_always", "reject_always");
-
     private AgentState decided(RunActor.ApprovalDecided d, RunSpec spec) {
         PendingApproval approval = pending.get(d.approvalId());
         if (approval == null) {
@@ -142,9 +138,9 @@ public record AgentState(
         Map<String, Unheard> nextUnheard = unheard;
         if ("selected".equals(d.outcome()) && d.optionKind() != null) {
             // Only an "always" answer is remembered, so the tool call's question (a copy of its JSON, decoded
-            // again) is read for it alone; an unknown kind is then ignored rather than failing the event.
-            if (ALWAYS.contains(d.optionKind())) {
-                PermissionOption.Kind kind = AcpJson.mapper().convertValue(d.optionKind(), PermissionOption.Kind.class);
+            // again) is read for it alone.
+            PermissionOption.Kind kind = kindOf(d.optionKind());
+            if (kind != null && kind.always()) {
                 PermissionQuestion question = question(approval.toolCall(), spec);
                 if (question != null) {
                     nextStanding = standing.after(question, kind);
@@ -157,6 +153,15 @@ public record AgentState(
             }
         }
         return new AgentState(sessionId, queued, turnAttempt, prompts, next, nextStanding, nextUnheard);
+    }
+
+    /** The option kind of a journaled wire name; null for one ACP does not define, which stands for nothing. */
+    private static PermissionOption.Kind kindOf(String wireName) {
+        try {
+            return AcpJson.mapper().convertValue(wireName, PermissionOption.Kind.class);
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
     }
 
     /** What the policy asks of a tool call as journaled; null when it cannot be read. */
